@@ -1,0 +1,5 @@
+import sys
+
+from x2desk.cli import main
+
+sys.exit(main())

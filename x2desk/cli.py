@@ -1,0 +1,92 @@
+"""The ``x2desk`` entry point: the GUI by default, subcommands for the command line.
+
+Errors print one clear line to stderr and exit with the error's own code; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from x2desk import __version__
+from x2desk.commands import COMMANDS
+from x2desk.core import redact
+from x2desk.core.errors import X2DeskError
+
+EXIT_INTERRUPTED = 130
+EXIT_UNEXPECTED = 70
+
+log = logging.getLogger("x2desk")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="x2desk",
+        description="Connect messenger accounts and bots without copying a secret by hand.",
+    )
+    parser.add_argument("--version", action="version", version=f"x2desk {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    gui = parser.add_argument_group("window (when no command is given)")
+    gui.add_argument("--demo", action="store_true", help="run against an embedded sandbox")
+    gui.add_argument("--sandbox-url", metavar="URL", help="use an already running sandbox")
+    gui.add_argument("--camera", metavar="INDEX_OR_FILE", help="camera index, video or pattern")
+    gui.add_argument("--autopilot", action="store_true", help="drive the demo like a person")
+    gui.add_argument("--screenshots", metavar="DIR", help="autopilot: save a PNG of each page")
+    gui.add_argument("--report", metavar="FILE", help="autopilot: write a JSON report")
+    gui.add_argument("--kiosk", action="store_true", help="fullscreen pairing station mode")
+    gui.add_argument("--self-test", action="store_true", help="check the installed app works")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in COMMANDS.items():
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        sub_parser.set_defaults(command=name)
+        _command_module(name).add_arguments(sub_parser)
+    return parser
+
+
+def _command_module(name: str):  # type: ignore[no-untyped-def]
+    return importlib.import_module(f"x2desk.commands.{name}")
+
+
+def _setup_logging(verbose: bool) -> None:
+    redact.install()
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup_logging(args.verbose)
+    try:
+        if args.command:
+            return int(_command_module(args.command).run(args))
+        if args.self_test:
+            from x2desk.selftest import run_self_test
+
+            return run_self_test()
+        from x2desk.ui.app import run_gui
+
+        return run_gui(args)
+    except X2DeskError as exc:
+        print(f"x2desk: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("x2desk: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # the last net: one line, never a traceback on the terminal
+        log.debug("unexpected error", exc_info=True)
+        print(
+            f"x2desk: unexpected error ({type(exc).__name__}). Run again with -v for details.",
+            file=sys.stderr,
+        )
+        return EXIT_UNEXPECTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,14 @@
+"""Subcommands of the ``x2desk`` command line, one module each.
+
+Each module defines ``HELP`` (one line), ``add_arguments(parser)`` and ``run(args) -> int``.
+They are imported only when their command runs, so ``x2desk --version`` stays instant.
+"""
+
+COMMANDS: dict[str, str] = {
+    "doctor": "Check Python, Qt, decoders, cameras, keyring and the data folder",
+    "redeem": "Redeem an X2Chat integration token or link and save the bot",
+    "list": "List saved connections (secrets masked)",
+    "forget": "Delete a saved connection and its secret",
+    "scan": "Decode QR codes in image files",
+    "sandbox": "Run the local sandbox server that stands in for the real services",
+}

@@ -1,0 +1,13 @@
+"""`x2desk sandbox` (placeholder until implemented)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def run(args: argparse.Namespace) -> int:
+    raise NotImplementedError("x2desk sandbox")

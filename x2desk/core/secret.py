@@ -21,7 +21,7 @@ def mask(value: str) -> str:
 
 
 class Secret:
-    """An opaque secret string. ``str()`` and ``repr()`` show :func:`mask` of it, never the value."""
+    """An opaque secret string: ``str()`` and ``repr()`` show :func:`mask` of it, never it."""
 
     __slots__ = ("_value",)
 

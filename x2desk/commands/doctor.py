@@ -1,13 +1,368 @@
-"""`x2desk doctor` (placeholder until implemented)."""
+"""`x2desk doctor [--json]`: check what x2desk needs on this computer and say what is missing.
+
+Checks: Python, Qt (PySide6 and the platform plugin, probed in a child process because Qt aborts
+the process when a platform plugin cannot load), QR decoders and their versions, pyzbar/libzbar
+(optional), cameras, the credential store (OS keyring or the chosen encrypted file) and the data
+folder (writable, records database, settings). Every check is fenced: a missing or broken piece
+is reported, never a crash. Exit 0 when the essentials (Python, Qt, a decoder, the data folder)
+work; 1 otherwise.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+HELP = "Check Python, Qt, decoders, cameras, keyring and the data folder"
+
+Status = Literal["ok", "warn", "fail"]
+MIN_PYTHON = (3, 11)
+QT_PROBE_TIMEOUT_S = 20.0
+EXIT_NOT_READY = 1
+
+
+@dataclass
+class Check:
+    name: str
+    status: Status
+    detail: str
+    essential: bool = False
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+
+
+# ---- the checks --------------------------------------------------------------------------------
+
+
+def check_python() -> Check:
+    version = ".".join(str(p) for p in sys.version_info[:3])
+    ok = sys.version_info[:2] >= MIN_PYTHON
+    detail = f"{version} ({sys.executable})"
+    if not ok:
+        detail += f": x2desk needs Python {'.'.join(map(str, MIN_PYTHON))} or newer"
+    return Check(
+        "Python", "ok" if ok else "fail", detail, essential=True, data={"version": version}
+    )
+
+
+def _has_display() -> bool:
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+_QT_PROBE = (
+    "from PySide6.QtGui import QGuiApplication\n"
+    "app = QGuiApplication(['x2desk-doctor'])\n"
+    "print(app.platformName())\n"
+)
+
+
+def probe_qt_platform(platform: str | None) -> tuple[bool, str]:
+    """Start a QGuiApplication in a child process: (worked, platform name or the last error)."""
+    env = dict(os.environ)
+    if platform:
+        env["QT_QPA_PLATFORM"] = platform
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _QT_PROBE],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=QT_PROBE_TIMEOUT_S,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return False, f"the Qt probe did not finish ({type(exc).__name__})"
+    if done.returncode == 0 and done.stdout.strip():
+        return True, done.stdout.strip().splitlines()[-1]
+    lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+    qpa = [line.removeprefix("qt.qpa.plugin:").strip() for line in lines if "qt.qpa" in line]
+    if qpa:  # "xcb-cursor0 ... is needed", "Could not load the Qt platform plugin ..."
+        return False, " ".join(qpa)
+    return False, lines[-1] if lines else f"exit status {done.returncode}"
+
+
+def check_qt(probe: Callable[[str | None], tuple[bool, str]] | None = None) -> Check:
+    probe = probe or probe_qt_platform
+    try:
+        import PySide6
+        from PySide6.QtCore import QLibraryInfo, qVersion
+    except ImportError as exc:
+        return Check("Qt", "fail", f"PySide6 cannot be imported ({exc.name or exc})", True)
+    plugins_dir = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
+    plugins = sorted(
+        p.name.removeprefix("libq").removeprefix("q").split(".")[0]
+        for p in (plugins_dir.iterdir() if plugins_dir.is_dir() else [])
+    )
+    data: dict[str, Any] = {"pyside6": PySide6.__version__, "qt": qVersion(), "plugins": plugins}
+    base = f"PySide6 {PySide6.__version__}, Qt {qVersion()}"
+    wanted = os.environ.get("QT_QPA_PLATFORM")
+    no_display = not wanted and not _has_display()
+    ok, said = probe("offscreen" if no_display else None)
+    data["platform"] = said if ok else None
+    if not ok:
+        return Check(
+            "Qt",
+            "fail",
+            f"{base}; the platform plugin does not start: {said}. Install Qt's system libraries "
+            "(see the README) or set QT_QPA_PLATFORM.",
+            True,
+            data,
+        )
+    if no_display:
+        return Check(
+            "Qt",
+            "warn",
+            f"{base}; no display here: the window needs one (Qt works offscreen: "
+            f"platform {said!r})",
+            True,
+            data,
+        )
+    return Check("Qt", "ok", f"{base}, platform {said!r}", True, data)
+
+
+def _describe_decoder(item: Any) -> str:
+    if isinstance(item, str):
+        return item
+    if isinstance(item, tuple | list):
+        return " ".join(str(part) for part in item if part)
+    name = getattr(item, "name", None)
+    if name is not None:
+        version = getattr(item, "version", None)
+        return f"{name} {version}" if version else str(name)
+    return str(item)
+
+
+def _decoders_from_module() -> list[str] | None:
+    """What x2desk.core.decode says it can use, or None when that module cannot tell."""
+    try:
+        decode = importlib.import_module("x2desk.core.decode")
+        found = decode.available_decoders()
+    except (ImportError, AttributeError):
+        return None
+    if isinstance(found, dict):  # name -> version, None when unusable here
+        return [f"{name} {version}" for name, version in found.items() if version is not None]
+    if isinstance(found, Iterable) and not isinstance(found, str | bytes):
+        return [_describe_decoder(item) for item in found]
+    return [_describe_decoder(found)]
+
+
+def _decoders_from_libraries() -> list[str]:
+    found = []
+    try:
+        import cv2
+
+        found.append(f"OpenCV {cv2.__version__}")
+    except Exception:
+        pass
+    try:
+        import importlib.metadata
+
+        import zxingcpp  # noqa: F401
+
+        found.append(f"zxing-cpp {importlib.metadata.version('zxing-cpp')}")
+    except Exception:
+        pass
+    return found
+
+
+def check_decoders() -> Check:
+    try:
+        names = _decoders_from_module()
+        source = "x2desk.core.decode"
+    except Exception as exc:  # the decode module itself broke: fall back to the libraries
+        names, source = None, f"x2desk.core.decode failed ({type(exc).__name__})"
+    if names is None:
+        names = _decoders_from_libraries()
+        source = "libraries" if source == "x2desk.core.decode" else source
+    if not names:
+        return Check(
+            "Decoders",
+            "fail",
+            "no QR decoder can be loaded (OpenCV or zxing-cpp): reinstall x2desk",
+            True,
+            {"decoders": [], "source": source},
+        )
+    return Check("Decoders", "ok", ", ".join(names), True, {"decoders": names, "source": source})
+
+
+def check_pyzbar() -> Check:
+    try:
+        from x2desk.core.qr.engines import pyzbar_status
+
+        ok, said = pyzbar_status()
+    except ImportError:
+        try:
+            from pyzbar import pyzbar  # noqa: F401
+
+            ok, said = True, "pyzbar with libzbar"
+        except ImportError:
+            ok, said = False, "pyzbar is not usable"
+    if ok:
+        return Check("pyzbar", "ok", said)
+    return Check(
+        "pyzbar",
+        "warn",
+        f"optional, not available: {said}. x2desk works without it (zxing-cpp and OpenCV "
+        "decode); on Debian/Ubuntu 'sudo apt install libzbar0' adds it.",
+    )
+
+
+def check_cameras() -> Check:
+    try:
+        from x2desk.core.frames import list_cameras
+
+        cameras = list_cameras()
+    except (ImportError, AttributeError):
+        return Check("Cameras", "warn", "camera support is not installed in this build")
+    names = []
+    for camera in cameras:
+        index = getattr(camera, "index", None)
+        name = getattr(camera, "name", None) or str(camera)
+        names.append(f"{index}: {name}" if index is not None else name)
+    if not names:
+        return Check(
+            "Cameras",
+            "warn",
+            "no camera found: connect a webcam, or paste the token or open an image instead",
+            data={"cameras": []},
+        )
+    return Check("Cameras", "ok", "; ".join(names), data={"cameras": names})
+
+
+def check_credentials() -> Check:
+    from x2desk.core.errors import X2DeskError
+    from x2desk.core.store.credentials import default_credentials_file, keyring_status
+    from x2desk.core.store.settings import load_settings
+
+    ok, said = keyring_status()
+    data: dict[str, Any] = {"keyring_ok": ok, "keyring": said}
+    try:
+        settings = load_settings()
+    except X2DeskError:
+        settings = None  # the data folder check reports a damaged file or a missing folder
+    if settings is not None and settings.credential_store == "encrypted_file":
+        path = Path(settings.credentials_file or default_credentials_file())
+        data.update(chosen="encrypted_file", file=str(path))
+        if path.is_file():
+            return Check("Credentials", "ok", f"encrypted file {path} (chosen)", data=data)
+        return Check(
+            "Credentials",
+            "warn",
+            f"the chosen encrypted file {path} is missing: connect again to create it",
+            data=data,
+        )
+    data["chosen"] = "keyring"
+    if ok:
+        return Check("Credentials", "ok", f"system keyring: {said}", data=data)
+    return Check("Credentials", "warn", said, data=data)
+
+
+def check_data_folder() -> Check:
+    from x2desk.core.errors import X2DeskError
+    from x2desk.core.paths import data_dir
+    from x2desk.core.store.atomic import atomic_write
+    from x2desk.core.store.records import RecordStore
+    from x2desk.core.store.settings import load_settings
+
+    try:
+        folder = data_dir()
+    except OSError as exc:
+        where = os.environ.get("X2DESK_HOME") or "the data folder"
+        return Check("Data folder", "fail", f"cannot create {where}: {exc.strerror or exc}", True)
+    data: dict[str, Any] = {"path": str(folder)}
+    probe = folder / ".doctor-probe"
+    try:
+        atomic_write(probe, b"ok")
+        probe.unlink()
+    except OSError as exc:
+        return Check(
+            "Data folder", "fail", f"{folder} is not writable: {exc.strerror or exc}", True, data
+        )
+    problems = []
+    try:
+        with RecordStore.open() as records:
+            data.update(records=len(records.list()), schema=records.schema_version)
+    except X2DeskError as exc:
+        problems.append(exc.message)
+    try:
+        load_settings()
+    except X2DeskError as exc:
+        problems.append(exc.message)
+    if problems:
+        return Check("Data folder", "fail", f"{folder}: " + " ".join(problems), True, data)
+    detail = f"{folder} ({data['records']} saved connection{'s' if data['records'] != 1 else ''})"
+    return Check("Data folder", "ok", detail, True, data)
+
+
+CHECKS: list[Callable[[], Check]] = [
+    check_python,
+    check_qt,
+    check_decoders,
+    check_pyzbar,
+    check_cameras,
+    check_credentials,
+    check_data_folder,
+]
+
+
+def run_checks(checks: Iterable[Callable[[], Check]] | None = None) -> list[Check]:
+    """Run every check; one that raises is reported as failed (or as a warning if optional)."""
+    results = []
+    for check in checks if checks is not None else CHECKS:
+        try:
+            results.append(check())
+        except Exception as exc:
+            name = check.__name__.removeprefix("check_").replace("_", " ").capitalize()
+            essential = check in (check_python, check_qt, check_decoders, check_data_folder)
+            results.append(
+                Check(
+                    name,
+                    "fail" if essential else "warn",
+                    f"the check itself failed ({type(exc).__name__})",
+                    essential,
+                )
+            )
+    return results
+
+
+def essentials_ok(results: Iterable[Check]) -> bool:
+    return all(c.status != "fail" for c in results if c.essential)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("x2desk doctor")
+    from x2desk import __version__
+
+    results = run_checks()
+    ready = essentials_ok(results)
+    if getattr(args, "json", False):
+        print(
+            json.dumps(
+                {"version": __version__, "ok": ready, "checks": [asdict(c) for c in results]},
+                indent=2,
+            )
+        )
+    else:
+        print(f"x2desk {__version__} doctor")
+        width = max(len(c.name) for c in results)
+        for c in results:
+            print(f"  {c.status:<4}  {c.name:<{width}}  {c.detail}")
+        if ready:
+            warned = [c.name for c in results if c.status == "warn"]
+            tail = f" (see the warnings: {', '.join(warned)})" if warned else ""
+            print(f"Everything x2desk needs works{tail}.")
+        else:
+            failed = [c.name for c in results if c.essential and c.status == "fail"]
+            print(f"x2desk cannot run here yet: fix {', '.join(failed)} (see above).")
+    return 0 if ready else EXIT_NOT_READY

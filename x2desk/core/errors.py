@@ -232,6 +232,16 @@ class WrongPassphrase(StoreError):
     default_message = "That passphrase does not open the encrypted credentials file."
 
 
+class PassphraseRequired(StoreError):
+    """The encrypted credentials file was chosen: ask for its passphrase, then open it."""
+
+    key = "passphrase_required"
+    exit_code = 24
+    default_message = (
+        "Secrets are kept in the encrypted credentials file: type its passphrase to open it."
+    )
+
+
 # ---- scanning ----------------------------------------------------------------------------------
 
 
@@ -275,4 +285,14 @@ class TooManyCodes(ScanError):
     exit_code = 35
     default_message = (
         "More than one different QR code is visible. Close all but the X2Chat QR and try again."
+    )
+
+
+class NoCodeFound(ScanError):
+    """An image, a screen grab or a finite video held no QR code x2desk could read."""
+
+    key = "no_code"
+    exit_code = 36
+    default_message = (
+        "No QR code was found. Show the whole code, sharp and well lit, or paste the token."
     )

@@ -1,0 +1,136 @@
+"""Non-secret preferences in a small JSON file under the data folder (``settings.json``).
+
+It records which credential store the user chose (the OS keyring, or the encrypted file that a
+passphrase unlocks), whether to confirm before a redeem rotates a bot's token, and API base URLs.
+Never a secret: :func:`save_settings` refuses a :class:`~x2desk.core.secret.Secret` anywhere in
+it. Keys this version does not know are kept and written back, so an older x2desk does not erase
+a newer one's preferences.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, cast, get_args
+
+from x2desk.core.errors import InputError, StoreError
+from x2desk.core.net import require_secure
+from x2desk.core.secret import Secret
+from x2desk.core.store.atomic import atomic_write
+from x2desk.core.store.folder import store_folder
+
+SETTINGS_FILE = "settings.json"
+
+CredentialStoreKind = Literal["keyring", "encrypted_file"]
+CREDENTIAL_STORE_KINDS: tuple[str, ...] = get_args(CredentialStoreKind)
+
+
+@dataclass
+class Settings:
+    credential_store: CredentialStoreKind = "keyring"
+    confirm_rotation: bool = True
+    # API name ("x2chat", "provider", "greenapi") -> base URL; missing means the public default.
+    api_bases: dict[str, str] = field(default_factory=dict)
+    # The encrypted credentials file when credential_store == "encrypted_file" (None: default).
+    credentials_file: str | None = None
+    # Keys written by other versions of x2desk: kept as they are.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def set_api_base(self, api: str, url: str) -> None:
+        """Record an API base URL: https:// only (http:// for loopback), else InsecureUrl."""
+        self.api_bases[api] = require_secure(url)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = dict(self.extra)
+        data.update(
+            credential_store=self.credential_store,
+            confirm_rotation=self.confirm_rotation,
+            api_bases=dict(self.api_bases),
+            credentials_file=self.credentials_file,
+        )
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], source: str = "settings") -> Settings:
+        data = dict(data)
+        store = data.pop("credential_store", "keyring")
+        if store not in CREDENTIAL_STORE_KINDS:
+            raise StoreError(
+                f"{source}: credential_store is {store!r}; it must be one of "
+                f"{', '.join(CREDENTIAL_STORE_KINDS)}. Fix or delete the file."
+            )
+        confirm = data.pop("confirm_rotation", True)
+        if not isinstance(confirm, bool):
+            raise StoreError(f"{source}: confirm_rotation must be true or false.")
+        bases = data.pop("api_bases", {}) or {}
+        if not isinstance(bases, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in bases.items()
+        ):
+            raise StoreError(f"{source}: api_bases must map API names to URLs.")
+        for name, url in bases.items():
+            try:
+                require_secure(url)
+            except InputError as exc:
+                raise StoreError(f"{source}: api_bases.{name}: {exc.message}") from None
+        creds = data.pop("credentials_file", None)
+        if creds is not None and not isinstance(creds, str):
+            raise StoreError(f"{source}: credentials_file must be a path.")
+        return cls(
+            credential_store=cast(CredentialStoreKind, store),
+            confirm_rotation=confirm,
+            api_bases=dict(bases),
+            credentials_file=creds,
+            extra=data,
+        )
+
+
+def settings_path() -> Path:
+    return store_folder() / SETTINGS_FILE
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """The saved settings, or the defaults when there is no file yet.
+
+    A file that is not valid JSON or holds wrong values raises :class:`StoreError` saying which
+    file and what is wrong: x2desk never guesses at a damaged preference silently.
+    """
+    path = path or settings_path()
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except OSError as exc:
+        raise StoreError(f"Cannot read the settings file {path}: {exc.strerror}.") from None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise StoreError(
+            f"The settings file {path} is damaged (not valid JSON). Fix it or delete it to go "
+            "back to the defaults."
+        ) from None
+    if not isinstance(data, dict):
+        raise StoreError(f"The settings file {path} is damaged (not a JSON object).")
+    return Settings.from_json(data, source=f"The settings file {path}")
+
+
+def _refuse_secrets(value: object) -> None:
+    if isinstance(value, Secret):
+        raise TypeError("a Secret must never be written to the settings file")
+    if isinstance(value, dict):
+        for item in value.values():
+            _refuse_secrets(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refuse_secrets(item)
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """Write the settings atomically (temp file, mode 0600, fsync, rename)."""
+    data = settings.to_json()
+    _refuse_secrets(data)
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    try:
+        atomic_write(path or settings_path(), text.encode("utf-8"))
+    except OSError as exc:
+        raise StoreError(f"Cannot save the settings: {exc.strerror}.") from None

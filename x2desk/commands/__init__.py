@@ -11,4 +11,5 @@ COMMANDS: dict[str, str] = {
     "forget": "Delete a saved connection and its secret",
     "scan": "Decode QR codes in image files",
     "sandbox": "Run the local sandbox server that stands in for the real services",
+    "connect": "Connect a Telegram, MAX or WhatsApp account, a Telegram bot or an OK group",
 }

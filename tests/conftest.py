@@ -6,12 +6,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
 from x2desk.core.clock import FakeClock
+
+if TYPE_CHECKING:
+    from x2desk.sandbox.server import SandboxServer
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 QR_SAMPLES = Path(os.environ.get("X2DESK_QR_SAMPLES", SHARED / "qr-samples"))
@@ -26,7 +30,7 @@ def x2desk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(autouse=True)
 def memory_keyring(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Unit tests use an in-memory keyring; ``@pytest.mark.secret_service`` tests use the real one."""
+    """An in-memory keyring, unless the test is marked ``secret_service`` (the real one)."""
     if request.node.get_closest_marker("secret_service"):
         if not os.environ.get("X2DESK_SECRET_SERVICE"):
             pytest.skip("needs the Secret Service: run the suite through ./run test")
@@ -70,3 +74,65 @@ def qr_samples() -> Path:
     if not QR_SAMPLES.is_dir():
         pytest.skip(f"QR samples not found at {QR_SAMPLES}")
     return QR_SAMPLES
+
+
+class QrMedia:
+    """Renders QR frames (BGR numpy arrays) and writes them as an MJPG .avi or a PNG sequence, so
+    tests feed the real capture code from files (there is no camera on the build machines)."""
+
+    @staticmethod
+    def frame(text: str | None, size: tuple[int, int] = (320, 240), code_px: int = 180) -> Any:
+        import cv2
+        import numpy as np
+        import qrcode
+
+        width, height = size
+        frame = np.full((height, width, 3), 255, np.uint8)
+        if text is None:
+            return frame
+        qr = qrcode.QRCode(border=4)
+        qr.add_data(text)
+        qr.make()
+        modules = np.where(np.array(qr.get_matrix(), dtype=bool), 0, 255).astype(np.uint8)
+        code = cv2.resize(modules, (code_px, code_px), interpolation=cv2.INTER_NEAREST)
+        top, left = (height - code_px) // 2, (width - code_px) // 2
+        frame[top : top + code_px, left : left + code_px] = code[:, :, None]
+        return frame
+
+    @staticmethod
+    def avi(path: Path, frames: list[Any], fps: float = 30.0) -> Path:
+        import cv2
+
+        height, width = frames[0].shape[:2]
+        writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), fps, (width, height))
+        assert writer.isOpened(), "OpenCV cannot write MJPG here"
+        for frame in frames:
+            writer.write(frame)
+        writer.release()
+        return path
+
+    @staticmethod
+    def sequence(folder: Path, frames: list[Any]) -> str:
+        import cv2
+
+        folder.mkdir(parents=True, exist_ok=True)
+        for number, frame in enumerate(frames):
+            cv2.imwrite(str(folder / f"{number:03d}.png"), frame)
+        return str(folder / "%03d.png")
+
+
+@pytest.fixture
+def qr_media() -> QrMedia:
+    return QrMedia()
+
+
+@pytest.fixture
+def sandbox(fake_clock: FakeClock) -> Iterator[SandboxServer]:
+    """A started sandbox on 127.0.0.1 (a free port) on ``fake_clock``; stopped after the test."""
+    from x2desk.sandbox.server import SandboxServer
+
+    server = SandboxServer(clock=fake_clock).start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,13 +1,43 @@
-"""`x2desk sandbox` (placeholder until implemented)."""
+"""``x2desk sandbox``: run the local stand-in for X2Chat, the provider and Green-API."""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import threading
+
+HELP = "Run the local sandbox server that stands in for the real services"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="port (8765; 0 picks a free one)")
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a non-loopback --host (the sandbox has no authentication)",
+    )
 
 
-def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("x2desk sandbox")
+def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
+    from x2desk.core.errors import InputError
+    from x2desk.sandbox.server import SandboxServer
+
+    if not 0 <= args.port <= 65535:
+        raise InputError(f"--port {args.port} is not a port number (0-65535).")
+    logging.getLogger("x2desk.sandbox").setLevel(logging.INFO)
+    server = SandboxServer(host=args.host, port=args.port, allow_remote=args.allow_remote).start()
+    url = server.url
+    print(f"x2desk sandbox serving on {url}  (X2Chat {url}/api/v1, provider {url}/v2)", flush=True)
+    print(
+        f"Issue a token: curl -s -X POST {url}/_sandbox/x2chat/issue -d '{{}}'  "
+        "then: x2desk redeem <deep_link> --api-base " + f"{url}/api/v1   (Ctrl-C stops)",
+        flush=True,
+    )
+    try:
+        (stop or threading.Event()).wait()
+    except KeyboardInterrupt:
+        print("x2desk sandbox stopped.", flush=True)
+    finally:
+        server.stop()
+    return 0

@@ -1,0 +1,77 @@
+"""Injected faults: for the next N requests whose path starts with a prefix, misbehave."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass
+from typing import Any
+
+KINDS = ("latency", "status", "drop", "malformed", "drop_after_commit")
+
+
+@dataclass
+class Fault:
+    path_prefix: str
+    kind: str
+    value: float | None
+    times: int
+    retry_after: float | None = None
+
+
+class FaultError(ValueError):
+    """A fault request that does not make sense (the message says why)."""
+
+
+class FaultBook:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+
+    def add(self, spec: dict[str, Any]) -> Fault:
+        prefix = spec.get("path_prefix")
+        kind = spec.get("kind")
+        value = spec.get("value")
+        times = spec.get("times", 1)
+        if not isinstance(prefix, str) or not prefix.startswith("/"):
+            raise FaultError("path_prefix must be a path starting with '/', e.g. /api/v1/")
+        if prefix.startswith("/_sandbox"):
+            raise FaultError("faults cannot target the /_sandbox/ endpoints themselves")
+        if kind not in KINDS:
+            raise FaultError(f"kind must be one of {', '.join(KINDS)}")
+        if isinstance(times, bool) or not isinstance(times, int) or times < 1:
+            raise FaultError("times must be a whole number of at least 1")
+        if kind == "latency":
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 60:
+                raise FaultError("a latency fault needs value: seconds, more than 0, at most 60")
+        elif kind == "status" and (
+            isinstance(value, bool) or not isinstance(value, int) or not 100 <= value <= 599
+        ):
+            raise FaultError("a status fault needs value: an HTTP status code (100-599)")
+        retry_after = spec.get("retry_after")
+        if retry_after is not None and (
+            isinstance(retry_after, bool) or not isinstance(retry_after, int | float)
+        ):
+            raise FaultError("retry_after must be a number of seconds")
+        fault = Fault(prefix, kind, None if value is None else float(value), times, retry_after)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def take(self, path: str) -> Fault | None:
+        """The first fault matching ``path``, counting one of its uses."""
+        with self._lock:
+            for fault in self._faults:
+                if path.startswith(fault.path_prefix):
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self._faults.remove(fault)
+                    return fault
+        return None
+
+    def pending(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [asdict(f) for f in self._faults]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()

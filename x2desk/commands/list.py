@@ -1,13 +1,39 @@
-"""`x2desk list` (placeholder until implemented)."""
+"""`x2desk list [--json]`: the saved connections. Records hold no secret; none is printed."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import time
+
+HELP = "List saved connections (secrets masked)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("--json", action="store_true", help="print the records as JSON")
+
+
+def _when(seconds: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(seconds))
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("x2desk list")
+    from x2desk.core.store.records import RecordStore
+
+    with RecordStore.open() as records:
+        rows = records.list()
+    if args.json:
+        print(json.dumps([r.to_json() for r in rows], indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("No saved connections yet. Connect one with 'x2desk redeem' or the window.")
+        return 0
+    table = [("ID", "KIND", "NAME", "CHAT", "OUTCOME", "UPDATED")]
+    for r in rows:
+        name = f"@{r.username}" if r.username else (r.name or r.external_id)
+        chat = "" if r.chat_id is None else str(r.chat_id)
+        table.append((str(r.id), r.kind, name, chat, r.outcome or "", _when(r.updated_at)))
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return 0

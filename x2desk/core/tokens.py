@@ -1,0 +1,241 @@
+"""Token intake: tell what a scanned QR payload or pasted text is (API.md section 1).
+
+:func:`classify` never raises: it returns an :class:`Intake` whose ``kind`` is one of
+``integration_token``, ``webhook_qr``, ``telegram_login``, ``url``, ``text`` or ``empty``, and whose
+``explanation`` is a plain sentence for the user (what it was, what to do). ``token`` is set (a
+lower-case UUIDv4) exactly when ``kind == "integration_token"``: only then may it be redeemed.
+
+:func:`parse_integration_token` is the strict form: the token, or :class:`NotIntegrationToken`
+with the same explanation.
+
+Accepted forms of an integration token, with surrounding whitespace trimmed:
+- the bare UUIDv4, any case;
+- the deep link ``x2chat://bot/integrate?token=<UUID>``;
+- an ``http(s)`` link on an x2chat host (``x2chat.com``, ``ix.x2chat.com``...) with
+  ``token=<UUID>``.
+
+Explanations never echo the input: a pasted text may be a password, a QR may hold a secret.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import parse_qs, urlsplit
+
+from x2desk.core.errors import NotIntegrationToken
+
+Kind = Literal["integration_token", "webhook_qr", "telegram_login", "url", "text", "empty"]
+
+UUID_LEN = 36
+TOKEN_TTL_HINT = "Integration tokens are one-time and live 5 minutes."
+_MAKE_NEW = 'Make a new QR in X2Chat and scan it, or use its "Copy token" button.'
+
+_UUID_SHAPE = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE
+)
+_UUID_V4 = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", re.IGNORECASE
+)
+_HEX_DASH = re.compile(r"[0-9a-f-]+", re.IGNORECASE)
+_URL_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*)://", re.IGNORECASE)
+_BOT_TOKEN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
+# Invisible characters that copy-paste drags along; they are trimmed like whitespace.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What a scanned or pasted text turned out to be."""
+
+    kind: Kind
+    token: str | None
+    explanation: str
+
+    @property
+    def ok(self) -> bool:
+        """True when ``token`` can be redeemed."""
+        return self.token is not None
+
+
+def parse_integration_token(text: str) -> str:
+    """The lower-case integration token in ``text``, or :class:`NotIntegrationToken` saying why."""
+    intake = classify(text)
+    if intake.token is None:
+        raise NotIntegrationToken(intake.explanation)
+    return intake.token
+
+
+def classify(text: object) -> Intake:
+    """Say what ``text`` (a QR payload or pasted text) is. Never raises."""
+    if not isinstance(text, str):
+        return _text("That is not text, so it cannot be an X2Chat integration token.")
+    trimmed = text.strip().strip(_INVISIBLE).strip()
+    if not trimmed:
+        return Intake(
+            "empty", None, f"Nothing to read yet. Scan or paste the X2Chat token. {TOKEN_TTL_HINT}"
+        )
+    scheme = _URL_SCHEME.match(trimmed)
+    if scheme:
+        return _classify_url(trimmed, scheme.group(1).lower())
+    return _classify_text(trimmed)
+
+
+def _token(token: str, what: str) -> Intake:
+    return Intake(
+        "integration_token",
+        token.lower(),
+        f"{what} holds an X2Chat integration token. {TOKEN_TTL_HINT}",
+    )
+
+
+def _text(explanation: str) -> Intake:
+    return Intake("text", None, explanation)
+
+
+_NOT_UUID = "not a UUID at all"
+
+
+def _uuid_problem(candidate: str) -> str | None:
+    """None if ``candidate`` is a UUIDv4; :data:`_NOT_UUID` if it does not even try to be one;
+    otherwise what is wrong with it, in words."""
+    if _UUID_V4.fullmatch(candidate):
+        return None
+    if _UUID_SHAPE.fullmatch(candidate):
+        version = candidate[14]
+        if version != "4":
+            return (
+                f"This is a UUID of version {version}, but X2Chat integration tokens are "
+                f"version 4 UUIDs, so it is not one. {_MAKE_NEW}"
+            )
+        return f"This UUID has the wrong variant for an X2Chat integration token. {_MAKE_NEW}"
+    if _HEX_DASH.fullmatch(candidate):
+        hexdigits = candidate.replace("-", "")
+        if len(candidate) < UUID_LEN and len(hexdigits) < 32:
+            return (
+                f"This token is cut short: it has {len(candidate)} of the {UUID_LEN} characters "
+                f"of an X2Chat token. Copy it again, whole, or scan the QR instead."
+            )
+        if len(hexdigits) == 32 and "-" not in candidate:
+            return (
+                "This looks like a token without its dashes. Copy it again with X2Chat's "
+                '"Copy token" button, or scan the QR instead.'
+            )
+        if len(candidate) > UUID_LEN:
+            return (
+                f"This is too long for an X2Chat token ({len(candidate)} characters instead of "
+                f"{UUID_LEN}): something was pasted twice or joined to it. Copy it again."
+            )
+        return (
+            "This is not a well-formed X2Chat token (the dashes are in the wrong places). "
+            "Copy it again, whole, or scan the QR instead."
+        )
+    return _NOT_UUID
+
+
+def _classify_text(trimmed: str) -> Intake:
+    problem = _uuid_problem(trimmed)
+    if problem is None:
+        return _token(trimmed, "This text")
+    if problem != _NOT_UUID:
+        return _text(problem)
+    if _BOT_TOKEN.fullmatch(trimmed):
+        return _text(
+            "This looks like a bot token, not an integration token. x2desk never needs a bot "
+            "token typed in: make an integration QR in X2Chat and scan it, and x2desk gets the "
+            "bot token by itself."
+        )
+    found = _UUID_SHAPE.search(trimmed)
+    if found:
+        return _text(
+            "There is a token in this text, but also other characters around it. Paste only "
+            "the token (36 characters like 1b4e28ba-2fa1-4d2b-8f3c-0123456789ab) or scan the QR."
+        )
+    lower = trimmed.lower()
+    if lower.startswith(("x2chat:", "tg:")):
+        return _classify_url(trimmed, lower.split(":", 1)[0])
+    if re.fullmatch(r"(www\.)?[a-z0-9.-]+\.[a-z]{2,}(/\S*)?", lower):
+        return Intake(
+            "url",
+            None,
+            f"This is a web address, not an X2Chat integration QR. {_MAKE_NEW}",
+        )
+    return _text(
+        f"This is ordinary text ({len(trimmed)} characters), not an X2Chat integration token. "
+        f"{_MAKE_NEW}"
+    )
+
+
+def _query_token(query: str) -> str | None:
+    try:
+        values = parse_qs(query, keep_blank_values=True).get("token")
+    except ValueError:
+        return None
+    if not values:
+        return None
+    return values[0].strip()
+
+
+def _is_x2chat_host(host: str) -> bool:
+    labels = host.lower().rstrip(".").split(".")
+    return len(labels) >= 2 and labels[-2] == "x2chat"
+
+
+def _classify_url(trimmed: str, scheme: str) -> Intake:
+    try:
+        parts = urlsplit(trimmed)
+        host = parts.hostname or ""
+    except ValueError:
+        return Intake(
+            "url", None, f"This is a broken link, not an X2Chat integration QR. {_MAKE_NEW}"
+        )
+    if scheme == "x2chat":
+        is_integrate = host.lower() == "bot" and parts.path.rstrip("/").lower() == "/integrate"
+        if not is_integrate:
+            return Intake(
+                "webhook_qr",
+                None,
+                "This is an X2Chat Webhook QR, not an integration QR: it connects in the other "
+                "direction and x2desk does not use it. In X2Chat, make an integration QR "
+                "for the bot and scan that one.",
+            )
+        return _token_from_link(parts.query, "This X2Chat link")
+    if scheme == "tg":
+        if host.lower() == "login":
+            return Intake(
+                "telegram_login",
+                None,
+                "This is a Telegram login QR (it signs a Telegram account in), not an X2Chat "
+                "integration QR. To connect an X2Chat bot, make an integration QR in X2Chat.",
+            )
+        return Intake(
+            "url",
+            None,
+            f"This is a Telegram link, not an X2Chat integration QR. {_MAKE_NEW}",
+        )
+    if scheme in ("http", "https") and _is_x2chat_host(host):
+        return _token_from_link(parts.query, "This X2Chat web link")
+    where = f" ({scheme}://{host})" if host and scheme in ("http", "https") else ""
+    return Intake(
+        "url",
+        None,
+        f"This is a link{where}, not an X2Chat integration QR. {_MAKE_NEW}",
+    )
+
+
+def _token_from_link(query: str, what: str) -> Intake:
+    token = _query_token(query)
+    if token is None:
+        return Intake(
+            "url",
+            None,
+            f"{what} has no token in it, so it cannot connect a bot. {_MAKE_NEW}",
+        )
+    problem = _uuid_problem(token)
+    if problem is None:
+        return _token(token, what)
+    if problem == _NOT_UUID:
+        problem = f"its token is not an X2Chat integration token. {_MAKE_NEW}"
+        return Intake("url", None, f"{what} is broken: {problem}")
+    return Intake("url", None, f"{what} is broken. {problem}")

@@ -1,0 +1,1 @@
+"""Demo mode: the in-process sandbox, a virtual phone camera, and the phone panel's logic."""

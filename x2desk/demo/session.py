@@ -1,0 +1,86 @@
+"""``x2desk --demo``: the sandbox in-process on a free loopback port (or an already running one
+with ``--sandbox-url``), every client pointed at it, and the virtual phone camera."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from x2desk.demo.virtual_camera import VirtualCamera
+from x2desk.ui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+
+class DemoSession:
+    """Owns the demo's sandbox (when it started one), its phone and its virtual camera."""
+
+    def __init__(self, sandbox_url: str | None = None, camera: VirtualCamera | None = None) -> None:
+        self._given_url = sandbox_url
+        self.server: Any = None
+        self.url: str = ""
+        self.camera = camera or VirtualCamera()
+        self._phone: Any = None
+        self._lock = threading.Lock()
+        self.last_issue: dict[str, Any] | None = None
+        self.panel: Any = None
+
+    def start(self) -> DemoSession:
+        if self._given_url:
+            from x2desk.core.net import require_secure
+
+            self.url = require_secure(self._given_url)
+        else:
+            from x2desk.sandbox.server import SandboxServer
+
+            self.server = SandboxServer("127.0.0.1", 0).start()
+            self.url = self.server.url.rstrip("/")
+        return self
+
+    def context(self) -> AppContext:
+        return AppContext.for_sandbox(self.url, demo=True, camera_factory=self.make_camera)
+
+    def make_camera(self) -> VirtualCamera:
+        return self.camera
+
+    @property
+    def phone(self) -> Any:
+        """The sandbox's phone endpoints (made on first use: it imports httpx)."""
+        with self._lock:
+            if self._phone is None:
+                from x2desk.sandbox.phone import SandboxPhone
+
+                self._phone = SandboxPhone(self.url)
+            return self._phone
+
+    # ---- what the phone does (blocking: call from a worker) ------------------------------------
+
+    def new_qr(self, same_bot: bool = False, webhook: bool = False) -> dict[str, Any]:
+        """The X2Chat app makes an integration QR; the virtual phone shows it."""
+        bot_id = self.last_issue.get("bot_id") if (same_bot and self.last_issue) else None
+        info = self.phone.issue_token(
+            bot_id=bot_id, webhook_url="https://hooks.example.com/x2chat" if webhook else None
+        )
+        self.last_issue = info
+        self.camera.show(info["deep_link"])
+        return info
+
+    def messages(self, chat_id: int | None = None) -> list[dict[str, Any]]:
+        return self.phone.messages(chat_id)
+
+    def attach(self, window: Any) -> None:
+        """Dock the phone panel on the window and put a first QR on the phone."""
+        from x2desk.ui.phone_panel import PhonePanel
+
+        self.panel = PhonePanel(self)
+        window.set_phone_panel(self.panel)
+        self.panel.make_qr()
+
+    def stop(self) -> None:
+        if self._phone is not None:
+            self._phone.close()
+            self._phone = None
+        if self.server is not None:
+            self.server.stop()
+            self.server = None

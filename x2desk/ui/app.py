@@ -1,0 +1,128 @@
+"""``run_gui(args)``: the window. Heavy modules (OpenCV, decoders, httpx, numpy) are imported
+only when a page needs them, so the window shows fast."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication
+
+from x2desk import APP_NAME, __version__
+from x2desk.ui import theme
+from x2desk.ui.context import AppContext
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+# Set by bench/startup.py: print a marker when the window is first on screen, then quit.
+EXIT_AFTER_SHOW_ENV = "X2DESK_EXIT_AFTER_SHOW"
+
+
+def app_icon() -> QIcon:
+    for name in ("x2desk.svg", "x2desk.png"):
+        path = RESOURCES / name
+        if path.is_file():
+            return QIcon(str(path))
+    return QIcon()
+
+
+def make_settings() -> QSettings:
+    """Window state (geometry...): under $X2DESK_HOME when set, else the platform's place."""
+    home = os.environ.get("X2DESK_HOME")
+    if home:
+        Path(home).mkdir(parents=True, exist_ok=True)
+        return QSettings(str(Path(home) / "window.ini"), QSettings.Format.IniFormat)
+    return QSettings(APP_NAME, APP_NAME)
+
+
+def ensure_app(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setApplicationDisplayName("x2desk")
+    QGuiApplication.setDesktopFileName(APP_NAME)
+    app.setWindowIcon(app_icon())
+    _install_translations(app)
+    theme.apply(app)
+    return app
+
+
+def _install_translations(app: QApplication) -> None:
+    from PySide6.QtCore import QLocale, QTranslator
+
+    folder = RESOURCES / "translations"
+    if not folder.is_dir():
+        return
+    translator = QTranslator(app)
+    if translator.load(QLocale(), APP_NAME, "_", str(folder)):
+        app.installTranslator(translator)
+
+
+def build_context(args: argparse.Namespace) -> tuple[AppContext, Any]:
+    """The context, and the demo session when one was started (to stop it at the end)."""
+    demo = bool(getattr(args, "demo", False))
+    sandbox_url = getattr(args, "sandbox_url", None)
+    session = None
+    if demo:
+        from x2desk.demo.session import DemoSession
+
+        session = DemoSession(sandbox_url=sandbox_url)
+        session.start()
+        ctx = session.context()
+    elif sandbox_url:
+        ctx = AppContext.for_sandbox(sandbox_url)
+    else:
+        ctx = AppContext()  # saved API bases are read when the wizard opens (fast start)
+        ctx.extras["settings_pending"] = True
+    ctx.camera = getattr(args, "camera", None) or ctx.camera
+    ctx.kiosk = bool(getattr(args, "kiosk", False))
+    return ctx, session
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    app = ensure_app()
+    ctx, session = build_context(args)
+    from x2desk.ui.main_window import MainWindow
+
+    window = MainWindow(ctx, make_settings())
+    if session is not None:
+        session.attach(window)
+    if os.environ.get(EXIT_AFTER_SHOW_ENV):
+        window.first_shown.connect(_exit_after_show)
+    if ctx.kiosk:
+        window.showFullScreen()
+    else:
+        window.show()
+    autopilot = None
+    if getattr(args, "autopilot", False):
+        from x2desk.ui.autopilot import Autopilot  # type: ignore[import-not-found]
+
+        autopilot = Autopilot(window, session, screenshots=args.screenshots, report=args.report)
+        QTimer.singleShot(0, autopilot.start)
+    try:
+        code = app.exec()
+    finally:
+        from x2desk.ui.workers import wait_all
+
+        window.close()
+        wait_all(3000)
+        if session is not None:
+            session.stop()
+    if autopilot is not None:
+        return int(autopilot.exit_code)
+    return int(code)
+
+
+def _exit_after_show() -> None:
+    print(f"x2desk-shown {os.environ.get(EXIT_AFTER_SHOW_ENV)}", flush=True)
+    QTimer.singleShot(0, QCoreApplication.quit)

@@ -1,0 +1,199 @@
+"""The home view: saved connections (never a secret) and a prominent "Connect…"."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from x2desk.ui.widgets import Banner, button, card, label
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ConnectionRow:
+    """What the home list shows of a saved connection: no secret in here."""
+
+    id: str
+    title: str
+    kind: str
+    detail: str
+
+
+_KIND_NAMES = {
+    "x2chat_bot": "X2Chat bot",
+    "x2chat": "X2Chat bot",
+    "telegram": "Telegram account",
+    "telegram_bot": "Telegram bot",
+    "max_personal": "MAX account",
+    "whatsapp": "WhatsApp",
+    "odnoklassniki": "Odnoklassniki group",
+    "greenapi": "Green-API instance",
+}
+
+
+def _get(obj: Any, *names: str) -> Any:
+    for n in names:
+        if isinstance(obj, dict) and n in obj:
+            return obj[n]
+        if hasattr(obj, n):
+            return getattr(obj, n)
+    return None
+
+
+def row_from_record(rec: Any) -> ConnectionRow:
+    """Turn a record from the record store into a row; tolerant of the record's exact shape."""
+    kind = str(_get(rec, "kind", "type", "flow") or "x2chat_bot")
+    username = _get(rec, "bot_username", "username", "name")
+    title = f"@{username}" if username and kind.startswith("x2chat") else str(username or "")
+    parts = []
+    chat_id = _get(rec, "chat_id")
+    if chat_id is not None:
+        parts.append(f"chat {chat_id}")
+    when = _get(rec, "updated_at", "saved_at", "created_at", "when")
+    if when:
+        if isinstance(when, int | float):
+            import datetime as dt
+
+            when = dt.datetime.fromtimestamp(when).strftime("%Y-%m-%d %H:%M")
+        parts.append(f"saved {str(when)[:16].replace('T', ' ')}")
+    return ConnectionRow(
+        id=str(_get(rec, "id", "record_id", "bot_id") or ""),
+        title=title or _KIND_NAMES.get(kind, kind),
+        kind=_KIND_NAMES.get(kind, kind),
+        detail=" · ".join(parts),
+    )
+
+
+def load_rows() -> list[ConnectionRow]:
+    """The saved connections, newest first. Raises the store's own error when it cannot read."""
+    from x2desk.core.store.records import RecordStore
+
+    with RecordStore.open() as store:
+        return [row_from_record(r) for r in store.list()]
+
+
+class HomeView(QWidget):
+    """Signals: ``connect_requested()``."""
+
+    connect_requested = Signal()
+
+    def __init__(self, demo: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("home")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(40, 32, 40, 28)
+        outer.setSpacing(14)
+
+        head = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(label(self.tr("Your connections"), "pageTitle"))
+        titles.addWidget(
+            label(
+                self.tr(
+                    "Bots and accounts x2desk has connected. Their secrets stay in the "
+                    "system keyring and are never shown here."
+                ),
+                "pageSubtitle",
+            )
+        )
+        head.addLayout(titles, 1)
+        self.connect_button = button(self.tr("&Connect…"), "connectButton", primary=True)
+        self.connect_button.setAccessibleName("Connect")
+        self.connect_button.setToolTip(self.tr("Connect a bot or account (Ctrl+N)"))
+        self.connect_button.setMinimumHeight(40)
+        self.connect_button.setMinimumWidth(150)
+        head.addWidget(self.connect_button, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(head)
+
+        self.banner = Banner("homeBanner")
+        outer.addWidget(self.banner)
+
+        self.stack = QStackedWidget()
+        # empty state
+        empty, lay = card("emptyState")
+        lay.setContentsMargins(36, 34, 36, 34)
+        lay.addWidget(label(self.tr("Nothing connected yet"), "emptyTitle", role="big"))
+        lay.addWidget(
+            label(
+                self.tr(
+                    "Connecting takes about a minute and nobody has to copy a secret:\n\n"
+                    "1.  Press Connect… and choose what to connect (an X2Chat bot, for a start).\n"
+                    "2.  In the X2Chat app on your phone, make an integration QR for the bot.\n"
+                    "3.  Hold the phone up to this computer's camera (or paste the token).\n\n"
+                    "x2desk redeems the one-time token, checks the bot and keeps its token in "
+                    "the system keyring."
+                ),
+                "emptyText",
+            )
+        )
+        start = button(self.tr("Connect your first bot…"), "emptyConnectButton", primary=True)
+        start.clicked.connect(self.connect_requested)
+        lay.addSpacing(6)
+        lay.addWidget(start, 0, Qt.AlignmentFlag.AlignLeft)
+        lay.addStretch(1)
+        if demo:
+            lay.addWidget(
+                label(
+                    self.tr(
+                        "Demo mode: everything talks to a local sandbox and the camera is a "
+                        "virtual phone. Nothing leaves this computer."
+                    ),
+                    "emptyDemoNote",
+                    role="muted",
+                )
+            )
+        self.stack.addWidget(empty)
+
+        self.list = QListWidget()
+        self.list.setObjectName("connectionsList")
+        self.list.setAccessibleName("Saved connections")
+        self.list.setUniformItemSizes(True)
+        self.stack.addWidget(self.list)
+        outer.addWidget(self.stack, 1)
+
+        self.connect_button.clicked.connect(self.connect_requested)
+        self.rows: list[ConnectionRow] = []
+
+    def set_rows(self, rows: list[ConnectionRow]) -> None:
+        self.rows = list(rows)
+        self.list.clear()
+        icon = QIcon.fromTheme("network-wireless")
+        for r in rows:
+            text = f"{r.title}\n{r.kind}" + (f"  ·  {r.detail}" if r.detail else "")
+            item = QListWidgetItem(icon, text)
+            item.setData(Qt.ItemDataRole.UserRole, r.id)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{r.title}, {r.kind}")
+            self.list.addItem(item)
+        self.stack.setCurrentIndex(1 if rows else 0)
+
+    def reload(self) -> None:
+        """Read the record store (SQLite, fast and local) and show its rows."""
+        try:
+            rows = load_rows()
+        except ImportError:
+            rows = []
+        except Exception as exc:
+            from x2desk.ui.messages import message_for
+
+            log.debug("cannot read records: %s", type(exc).__name__)
+            self.banner.show_message(message_for(exc), "error")
+            rows = []
+        else:
+            self.banner.clear_message()
+        self.set_rows(rows)
+
+    def is_empty_state(self) -> bool:
+        return self.stack.currentIndex() == 0

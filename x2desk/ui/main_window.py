@@ -1,0 +1,149 @@
+"""The main window: the home view, the wizard, and in demo mode the phone panel."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from x2desk.ui.context import AppContext
+from x2desk.ui.home import HomeView
+from x2desk.ui.theme import colors
+
+
+class MainWindow(QMainWindow):
+    """Signals: ``first_shown()`` once, when the window is first on screen."""
+
+    first_shown = Signal()
+
+    def __init__(self, ctx: AppContext, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.settings = settings
+        self._shown_once = False
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(self.tr("x2desk") + (self.tr(" — demo") if ctx.demo else ""))
+        self.setMinimumSize(860, 600)
+
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        if ctx.demo:
+            lay.addWidget(self._demo_strip())
+        self.views = QStackedWidget()
+        self.views.setObjectName("views")
+        self.home = HomeView(demo=ctx.demo)
+        self.home.connect_requested.connect(self.open_wizard)
+        self.views.addWidget(self.home)
+        lay.addWidget(self.views, 1)
+        self.setCentralWidget(central)
+        self.wizard: QWidget | None = None
+        self.phone_panel: QWidget | None = None
+
+        sc = QShortcut(QKeySequence("Ctrl+N"), self)
+        sc.activated.connect(self.open_wizard)
+        quit_sc = QShortcut(QKeySequence(QKeySequence.StandardKey.Quit), self)
+        quit_sc.activated.connect(self.close)
+
+        self._restore_geometry()
+        self.home.reload()
+
+    def _demo_strip(self) -> QWidget:
+        strip = QWidget()
+        strip.setObjectName("demoStrip")
+        c = colors()
+        strip.setStyleSheet(
+            f"#demoStrip {{ background: {c.info_bg}; border-bottom: 1px solid {c.border}; }}"
+        )
+        h = QHBoxLayout(strip)
+        h.setContentsMargins(16, 6, 16, 6)
+        badge = QLabel(self.tr("DEMO"))
+        badge.setObjectName("demoBadge")
+        badge.setAccessibleName("Demo mode")
+        h.addWidget(badge)
+        where = self.ctx.sandbox_url or ""
+        text = QLabel(
+            self.tr(
+                "Demo mode: a local sandbox at {url} stands in for X2Chat, and the camera "
+                "is a virtual phone."
+            ).format(url=where)
+        )
+        text.setObjectName("demoText")
+        h.addWidget(text, 1)
+        return strip
+
+    # ---- navigation ----------------------------------------------------------------------------
+
+    def open_wizard(self) -> None:
+        from x2desk.ui.x2chat_wizard import X2ChatWizard
+
+        if self.wizard is not None and self.views.currentWidget() is self.wizard:
+            return
+        if self.ctx.extras.pop("settings_pending", False):
+            self.ctx.load_settings()
+        if self.wizard is None:
+            wiz = X2ChatWizard(self.ctx)
+            wiz.closed.connect(self.close_wizard)
+            self.wizard = wiz
+            self.views.addWidget(wiz)
+        self.views.setCurrentWidget(self.wizard)
+        self.wizard.start()  # type: ignore[attr-defined]
+
+    def close_wizard(self) -> None:
+        self.views.setCurrentWidget(self.home)
+        self.home.reload()
+        self.home.connect_button.setFocus()
+
+    # ---- window state --------------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        self.resize(1040, 700)
+        if self.settings is None:
+            return
+        geo = self.settings.value("window/geometry")
+        if isinstance(geo, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(geo))
+        size = self.settings.value("window/size")
+        if isinstance(size, QSize) and size.isValid():
+            self.resize(size)
+
+    def save_geometry(self) -> None:
+        if self.settings is not None:
+            self.settings.setValue("window/geometry", self.saveGeometry())
+            if not (self.isMaximized() or self.isFullScreen()):
+                self.settings.setValue("window/size", self.size())
+            self.settings.sync()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.first_shown.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.wizard is not None:
+            self.wizard.shutdown()  # type: ignore[attr-defined]
+        if self.phone_panel is not None:
+            self.phone_panel.close()
+        self.save_geometry()
+        super().closeEvent(event)
+
+    def set_phone_panel(self, panel: QWidget) -> None:
+        """Demo: dock the phone panel on the right."""
+        from PySide6.QtWidgets import QDockWidget
+
+        dock = QDockWidget(self.tr("Phone (demo)"), self)
+        dock.setObjectName("phoneDock")
+        dock.setAccessibleName("Phone (demo)")
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        dock.setWidget(panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.phone_panel = panel

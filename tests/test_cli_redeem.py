@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import keyring
 import pytest
@@ -219,3 +220,38 @@ def test_encrypted_file_store_needs_its_passphrase(
     record_id = json.loads(run(capsys, "list", "--json")[1])[0]["id"]
     code, out, err = run(capsys, "forget", str(record_id))
     assert code == 0, err
+
+
+def test_passphrase_file_sets_up_the_encrypted_store_without_a_terminal(
+    api: str,
+    phone: SandboxPhone,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    passfile = tmp_path / "pass.txt"
+    passfile.write_text("a long passphrase\n", encoding="utf-8")
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        issued = phone.issue_token()
+        argv = ["redeem", issued["token"], "--yes", "--passphrase-file", str(passfile)]
+        code, out, err = run(capsys, *argv)
+        assert code == 0, err
+        assert "encrypted file" in out
+        # A wrong passphrase is one clear line, before anything is sent.
+        passfile.write_text("not the passphrase\n", encoding="utf-8")
+        argv[1] = phone.issue_token(bot_id=issued["bot_id"])["token"]
+        code, _, err = run(capsys, *argv)
+    finally:
+        keyring.set_keyring(previous)
+    assert code == 23 and "passphrase" in err
+    assert redeem_count(phone) == 1
+    missing = run(
+        capsys,
+        "redeem",
+        phone.issue_token()["token"],
+        "--yes",
+        "--passphrase-file",
+        str(passfile) + ".missing",
+    )
+    assert missing[0] == 2 and "Cannot read the passphrase file" in missing[2]

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 HELP = "Redeem an X2Chat integration token or link and save the bot"
 ENV_API_BASE = "X2DESK_API_BASE"
+ENV_PASSPHRASE_FILE = "X2DESK_PASSPHRASE_FILE"
 EXIT_DECLINED = 1
 
 ROTATION_WARNING = (
@@ -46,6 +47,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--test-message", metavar="TEXT", help="send TEXT to the chat to show the bot works"
+    )
+    parser.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        default=os.environ.get(ENV_PASSPHRASE_FILE) or None,
+        help="where no keyring exists: use the encrypted file store, unlocked (or created) with "
+        f"the passphrase in FILE's first line, without asking (also ${ENV_PASSPHRASE_FILE})",
     )
 
 
@@ -89,6 +97,22 @@ def ask_passphrase(prompt: str, twice: bool = False) -> Secret:
     return first
 
 
+def read_passphrase_file(path: str) -> Secret:
+    """The first line of ``path`` as a passphrase; a clear error if it cannot be used."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            line = handle.readline().rstrip("\r\n")
+    except OSError as exc:
+        raise InputError(
+            f"Cannot read the passphrase file {path}: {exc.strerror or 'unreadable'}."
+        ) from None
+    except UnicodeDecodeError:
+        raise InputError(f"The passphrase file {path} is not UTF-8 text.") from None
+    if not line:
+        raise InputError(f"The passphrase file {path} is empty: put the passphrase on line 1.")
+    return Secret(line)
+
+
 def _note(text: str) -> None:
     print(text, file=sys.stderr)
 
@@ -116,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
                 return EXIT_DECLINED
         flow.confirm()
         state = flow.redeem()
-        state = _settle_store(flow, state)
+        state = _settle_store(flow, state, args.passphrase_file)
         if state.step is Step.FAILED and state.failure is not None:
             raise state.failure.error
         state = flow.check()
@@ -151,8 +175,11 @@ def run(args: argparse.Namespace) -> int:
         return exit_code
 
 
-def _settle_store(flow: RedeemFlow, state: FlowState) -> FlowState:
-    """Deal with a store that cannot be used: ask for the encrypted file in a terminal."""
+def _settle_store(
+    flow: RedeemFlow, state: FlowState, passphrase_file: str | None = None
+) -> FlowState:
+    """Deal with a store that cannot be used: the encrypted file, from --passphrase-file or
+    asked for in a terminal."""
     from x2desk.core.errors import PassphraseRequired
     from x2desk.core.redeem_flow import Step
 
@@ -165,6 +192,17 @@ def _settle_store(flow: RedeemFlow, state: FlowState) -> FlowState:
             return state
         error: X2DeskError = state.store_error or StoreError()
         pending = state.step is Step.STORE_FAILED
+        if passphrase_file:
+            state = flow.use_file_store(read_passphrase_file(passphrase_file))
+            if state.step is Step.REDEEMING:
+                state = flow.redeem()
+            if state.step is Step.STORE_FAILED or (
+                state.step is Step.FAILED
+                and state.failure is not None
+                and state.failure.recovery == "choose_store"
+            ):
+                raise state.store_error or error  # one try: a wrong passphrase is reported
+            return state
         if not interactive():
             if pending:
                 raise StoreError(

@@ -6,6 +6,7 @@
     x2desk connect whatsapp                      QR in the terminal until WhatsApp is linked
     x2desk connect telegram-bot                  the bot token is asked without echo
     x2desk connect odnoklassniki [--change-key ID]
+    x2desk connect green-api --instance ID       a Green-API instance (see connect_greenapi.py)
 
 The same :class:`~x2desk.core.login_session.LoginSession` as the wizard runs the flow; this
 module only renders its snapshots and asks for what it asks for. The provider's address comes from
@@ -45,6 +46,7 @@ KINDS = {
     "whatsapp": "a WhatsApp account, by QR",
     "telegram-bot": "a Telegram bot, by its token (asked without echo)",
     "odnoklassniki": "an Odnoklassniki group, by its API key; or change the key",
+    "green-api": "a Green-API instance, by its QR (the token asked without echo)",
 }
 SCAN_HINTS = {
     "telegram_qr": "Scan it with Telegram on your phone: Settings > Devices > Link Desktop Device.",
@@ -100,6 +102,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     ok = kinds.add_parser("odnoklassniki", parents=[common], help=KINDS["odnoklassniki"])
     ok.add_argument("--key-file", metavar="FILE", help="read the group's API key from FILE")
     ok.add_argument("--change-key", metavar="ID", help="change the key of connection ID")
+
+    from x2desk.commands import connect_greenapi  # Green-API has its own module (issue 6)
+
+    connect_greenapi.add_arguments(kinds.add_parser("green-api", help=KINDS["green-api"]))
 
 
 # ---- where and who -----------------------------------------------------------------------------
@@ -372,6 +378,10 @@ def run(args: argparse.Namespace) -> int:
     from x2desk.core.login_session import LoginSession, State
     from x2desk.core.net import require_secure
 
+    if args.kind == "green-api":  # not the provider: its own module and flow (issue 6)
+        from x2desk.commands import connect_greenapi
+
+        return connect_greenapi.run(args)
     base_url = require_secure(resolve_provider_url(args))
     if args.interval < 1:
         raise InputError("--interval must be at least 1 second.")

@@ -296,3 +296,40 @@ class NoCodeFound(ScanError):
     default_message = (
         "No QR code was found. Show the whole code, sharp and well lit, or paste the token."
     )
+
+
+# ---- Green-API instances -----------------------------------------------------------------------
+
+
+class AlreadyAuthorised(ApiError):
+    """The instance is already linked to a phone: keep it as it is, or log out and pair again."""
+
+    key = "already_authorised"
+    exit_code = 50
+    default_message = (
+        "This Green-API instance is already authorised (linked to a phone). Keep it as it is, "
+        "or log it out and pair it again with a new QR."
+    )
+
+
+class InstanceBlocked(ApiError):
+    """stateInstance ``blocked``: the messenger banned the account on this instance."""
+
+    key = "instance_blocked"
+    exit_code = 51
+    default_message = (
+        "The messenger has blocked the account on this instance, so it cannot be paired. "
+        "Appeal the block in the messenger app on the phone, or pair another number."
+    )
+
+
+class InstanceYellowCard(ApiError):
+    """stateInstance ``yellowCard``: sending is suspended for suspected spam."""
+
+    key = "instance_yellow_card"
+    exit_code = 52
+    default_message = (
+        "The messenger has temporarily limited this account (a 'yellow card' for suspected "
+        "spam): messages wait in a queue and the pairing cannot be confirmed. Stop bulk "
+        "sending, wait for the limit to lift (often within a day), then try again."
+    )

@@ -1,0 +1,242 @@
+"""``x2desk connect green-api``: parsed by the real CLI parser, run against the sandbox over HTTP.
+
+The terminal is a fake that plays the person and the phone: when a QR is drawn it scans the
+payload it was drawn from (read back from Green-API's PNG by x2desk's own decoder); it answers
+the password prompt from a list. Time is the fake clock the sandbox also runs on.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from x2desk import cli
+from x2desk.commands import connect_greenapi
+from x2desk.core.clock import FakeClock
+from x2desk.core.errors import AlreadyAuthorised, InvalidAuth
+from x2desk.core.poller import ManualScheduler
+from x2desk.core.secret import Secret
+from x2desk.core.store.credentials import KeyringStore, secret_ref
+from x2desk.core.store.records import open_records
+from x2desk.sandbox.phone import SandboxPhone
+from x2desk.sandbox.server import SandboxServer
+
+
+class PhoneTerminal(connect_greenapi.Terminal):
+    def __init__(self, phone: SandboxPhone, cloud_password: str | None = None) -> None:
+        super().__init__(out=io.StringIO(), err=io.StringIO())
+        self.phone = phone
+        self.cloud_password = cloud_password
+        self.passwords: list[str] = []
+        self.choice = ""
+        self.drawn: list[str | None] = []
+        self.scan = True
+        self.asked_token = False
+
+    @property
+    def interactive(self) -> bool:
+        return True
+
+    def show_qr(self, payload: str | None, png: bytes) -> None:
+        super().show_qr(payload, png)
+        self.drawn.append(payload)
+        if self.scan and payload is not None:
+            self.phone.scan(payload, password=self.cloud_password)
+            self.scan = False
+
+    def ask_password(self) -> Secret:
+        return Secret(self.passwords.pop(0))
+
+    def ask_token(self) -> Secret:
+        self.asked_token = True
+        raise AssertionError("the token should not be asked for")
+
+    def choose_already(self) -> str:
+        return self.choice
+
+    @property
+    def said(self) -> str:
+        assert isinstance(self.err, io.StringIO)
+        return self.err.getvalue()
+
+
+@pytest.fixture
+def phone(sandbox: SandboxServer) -> Iterator[SandboxPhone]:
+    with SandboxPhone(sandbox.url) as phone:
+        yield phone
+
+
+@pytest.fixture
+def instance(phone: SandboxPhone, tmp_path: Path) -> dict[str, Any]:
+    made = phone.greenapi_instance()
+    token_file = tmp_path / "token.txt"
+    token_file.write_text(made["apiTokenInstance"] + "\n")
+    return {**made, "file": str(token_file)}
+
+
+def run(
+    sandbox: SandboxServer, clock: FakeClock, term: PhoneTerminal, *argv: str
+) -> tuple[int, ManualScheduler]:
+    args = cli.build_parser().parse_args(
+        ["connect", "green-api", "--sandbox-url", sandbox.url, *argv]
+    )
+    scheduler = ManualScheduler(clock)
+
+    def wait(_changed: threading.Event) -> None:
+        scheduler.advance(1.0)
+
+    code = connect_greenapi.run(args, term=term, clock=clock, scheduler=scheduler, wait=wait)
+    return code, scheduler
+
+
+def test_pairs_with_a_terminal_qr_and_a_wrong_password_first(
+    sandbox: SandboxServer,
+    fake_clock: FakeClock,
+    phone: SandboxPhone,
+    instance: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    term = PhoneTerminal(phone, cloud_password="cloud-right")
+    term.passwords = ["", "cloud-wrong", "cloud-right"]
+    id_instance = str(instance["idInstance"])
+    code, _ = run(
+        sandbox, fake_clock, term, "--instance", id_instance, "--token-file", instance["file"]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert f"Green-API instance {id_instance} authorised" in out
+    assert term.drawn and term.drawn[0] is not None and term.drawn[0].endswith(id_instance)
+    assert isinstance(term.out, io.StringIO) and "█" in term.out.getvalue()  # the QR, as text
+    assert "cannot be empty" in term.said and "password is wrong" in term.said
+    assert term.passwords == []
+    token = KeyringStore().load(secret_ref("greenapi", id_instance))
+    assert token is not None and token.reveal() == instance["apiTokenInstance"]
+    for text in (out, term.said):
+        assert instance["apiTokenInstance"] not in text and "cloud-right" not in text
+
+
+def test_already_authorised_without_a_choice_changes_nothing(
+    sandbox: SandboxServer, fake_clock: FakeClock, phone: SandboxPhone, instance: dict[str, Any]
+) -> None:
+    id_instance = str(instance["idInstance"])
+    phone.greenapi_control(instance["idInstance"], state="authorized")
+    term = PhoneTerminal(phone)
+    with pytest.raises(AlreadyAuthorised, match="stays authorised"):
+        run(sandbox, fake_clock, term, "--instance", id_instance, "--token-file", instance["file"])
+    assert "already authorised" in term.said
+    assert phone.state()["instances"][id_instance]["state"] == "authorized"
+
+
+def test_already_authorised_log_out_and_pair_again(
+    sandbox: SandboxServer, fake_clock: FakeClock, phone: SandboxPhone, instance: dict[str, Any]
+) -> None:
+    id_instance = str(instance["idInstance"])
+    phone.greenapi_control(instance["idInstance"], state="authorized")
+    term = PhoneTerminal(phone)
+    term.choice = "log-out"
+    code, _ = run(
+        sandbox, fake_clock, term, "--instance", id_instance, "--token-file", instance["file"]
+    )
+    assert code == 0 and term.drawn  # a fresh QR was drawn after the logout
+    assert "logged out" in term.said
+    logouts = [r for r in phone.requests() if "/logout/" in r["path"]]
+    assert len(logouts) == 1
+
+
+def test_if_authorised_keep_saves_it_as_it_is(
+    sandbox: SandboxServer,
+    fake_clock: FakeClock,
+    phone: SandboxPhone,
+    instance: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    id_instance = str(instance["idInstance"])
+    phone.greenapi_control(instance["idInstance"], state="authorized")
+    term = PhoneTerminal(phone)
+    args = ("--instance", id_instance, "--token-file", instance["file"], "--if-authorised", "keep")
+    code, _ = run(sandbox, fake_clock, term, *args)
+    assert code == 0 and "kept as it was" in capsys.readouterr().out
+    assert not term.drawn and not [r for r in phone.requests() if "/logout/" in r["path"]]
+
+
+def test_repair_uses_the_saved_token(
+    sandbox: SandboxServer, fake_clock: FakeClock, phone: SandboxPhone, instance: dict[str, Any]
+) -> None:
+    id_instance = str(instance["idInstance"])
+    first = PhoneTerminal(phone)
+    assert (
+        run(
+            sandbox, fake_clock, first, "--instance", id_instance, "--token-file", instance["file"]
+        )[0]
+        == 0
+    )
+    phone.greenapi_control(instance["idInstance"], state="notAuthorized")  # the phone unlinked it
+    term = PhoneTerminal(phone)
+    code, _ = run(sandbox, fake_clock, term, "--instance", id_instance)
+    assert code == 0 and not term.asked_token
+    assert "Re-pairing saved instance" in term.said
+    with open_records() as records:
+        record = records.find("greenapi", id_instance)
+        assert record is not None
+        assert [e.flow for e in records.history(record.id)] == ["greenapi_qr", "greenapi_repair"]
+
+
+def test_a_wrong_token_is_invalid_auth(
+    sandbox: SandboxServer,
+    fake_clock: FakeClock,
+    phone: SandboxPhone,
+    instance: dict[str, Any],
+    tmp_path: Path,
+) -> None:
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("d4" * 25)
+    term = PhoneTerminal(phone)
+    with pytest.raises(InvalidAuth, match="idInstance or the apiTokenInstance is wrong") as caught:
+        run(
+            sandbox,
+            fake_clock,
+            term,
+            "--instance",
+            str(instance["idInstance"]),
+            "--token-file",
+            str(wrong),
+        )
+    assert "d4d4d4" not in caught.value.message and "d4d4d4" not in term.said
+
+
+@pytest.mark.parametrize(
+    ("argv", "words", "code"),
+    [
+        (["--instance", "12ab"], "digits only", 2),
+        (["--instance", "1101", "--token-file", "{missing}"], "Cannot read the token file", 2),
+        (["--instance", "1101", "--token-file", "{two_lines}"], "alone, on one line", 2),
+        (["--instance", "1101", "--token-file", "{short}"], "not an apiTokenInstance", 2),
+        (["--instance", "1101"], "No apiTokenInstance", 2),
+        (["--instance", "1101", "--api-url", "http://example.com"], "only https://", 2),
+        (["--instance", "1101", "--interval", "0.2"], "at least 1 second", 2),
+    ],
+)
+def test_bad_input_gets_one_clear_line_and_its_exit_code(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    words: str,
+    code: int,
+) -> None:
+    files = {
+        "missing": tmp_path / "nope.txt",
+        "two_lines": tmp_path / "two.txt",
+        "short": tmp_path / "short.txt",
+    }
+    files["two_lines"].write_text("e5" * 25 + "\nmore\n")
+    files["short"].write_text("tiny-token-xyz\n")
+    argv = [a.format(**{k: str(v) for k, v in files.items()}) for a in argv]
+    assert cli.main(["connect", "green-api", *argv]) == code
+    err = capsys.readouterr().err
+    assert err.startswith("x2desk: ") and words in err and err.count("\n") == 1
+    assert "e5e5e5" not in err and "tiny-token-xyz" not in err

@@ -1,0 +1,313 @@
+"""QR decoding for the scanner: one call per frame or image, no exceptions, no wrong texts.
+
+``QrDecoder.decode`` runs zxing-cpp first (plain text mode; inverted and mirrored codes
+included). That pass also reports symbols it located but could not decode; if it found nothing
+at all, a cheap finder-pattern gate looks for QR-like marks. Only a frame that shows such
+promise (or a small still image, where they are cheap) gets the further passes (crops around
+the candidates, other binarizer, smoothing, local contrast, sharpening, scale, unwarping a bent
+card, pyzbar, OpenCV), in order, until one reads or the per-frame budget is spent.
+So an empty webcam frame costs about one zxing-cpp call.
+
+pyzbar and OpenCV are trusted only for printable-ASCII payloads (their character-set handling is
+where wrong texts come from); anything else they find must be confirmed by zxing-cpp on a
+rectified crop of the spot. A ``QrDecoder`` is thread-safe (one decode at a time per instance);
+give each worker thread its own for parallel decoding.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from x2desk.core.clock import SYSTEM_CLOCK, Clock
+from x2desk.core.qr import engines
+from x2desk.core.qr.engines import OpenCvReader, Quad, is_plain_ascii, pyzbar_status, zxing_read
+from x2desk.core.qr.finder import finder_candidates
+from x2desk.core.qr.images import load_image, to_gray
+from x2desk.core.qr.unwarp import map_back, unwarp
+
+__all__ = [
+    "DEFAULT_BUDGET_MS",
+    "DecodedCode",
+    "QrDecoder",
+    "available_decoders",
+    "load_image",
+    "pyzbar_status",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BUDGET_MS = 80.0
+MIN_SIDE = 15  # smaller than this cannot hold a 21-module code
+MAX_CROPS = 3
+SMALL_IMAGE = 1000  # whole-image upscale and unwarp only up to this side
+STILL_PIXELS = 300_000  # images this small get the extra passes even without a candidate
+
+
+@dataclass(frozen=True)
+class DecodedCode:
+    """A decoded QR: its text, its 4 corners in the input image's pixels, and which pass read it."""
+
+    text: str
+    corners: Quad
+    engine: str
+
+
+def available_decoders() -> dict[str, str | None]:
+    """Decoder name -> version, or None when it cannot be used here (see ``pyzbar_status``)."""
+    ok, _status = pyzbar_status()
+    pyzbar_version = engines._version("pyzbar") if ok else None
+    return {
+        "zxing-cpp": engines.zxing_version(),
+        "pyzbar": (pyzbar_version or "unknown") if ok else None,
+        "opencv": cv2.__version__,
+    }
+
+
+Found = list[tuple[str, Quad, str]]
+Box = tuple[int, int, int, int]
+
+
+def _affine(corners: Quad, scale: float, ox: float = 0.0, oy: float = 0.0) -> Quad:
+    return tuple((x / scale + ox, y / scale + oy) for x, y in corners)
+
+
+def _zx(
+    gray: np.ndarray,
+    engine: str,
+    scale: float = 1.0,
+    ox: float = 0.0,
+    oy: float = 0.0,
+    binarizer: str = "local",
+) -> Found:
+    return [
+        (r.text, _affine(r.corners, scale, ox, oy), engine)
+        for r in zxing_read(gray, binarizer=binarizer)
+        if r.ok and r.text
+    ]
+
+
+def _resize(gray: np.ndarray, scale: float) -> np.ndarray:
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    h, w = gray.shape[:2]
+    return cv2.resize(
+        gray, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=interp
+    )
+
+
+class QrDecoder:
+    """Decode QR codes in BGR, BGRA or grayscale uint8 images of any size. Never raises.
+
+    ``budget_ms`` bounds the extra passes a promising frame gets (the first zxing-cpp pass and
+    the gate always run). ``use_pyzbar=None`` uses pyzbar when libzbar is present. ``clock`` is
+    injectable for tests. After each call, ``last_passes`` names the passes that ran.
+    """
+
+    def __init__(
+        self,
+        budget_ms: float = DEFAULT_BUDGET_MS,
+        use_pyzbar: bool | None = None,
+        use_opencv: bool = True,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        self.budget_ms = float(budget_ms)
+        available, _ = pyzbar_status()
+        self.use_pyzbar = available if use_pyzbar is None else (use_pyzbar and available)
+        self.use_opencv = use_opencv
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._opencv = OpenCvReader()
+        self._clahe = cv2.createCLAHE(clipLimit=2.5, tileGridSize=(8, 8))
+        self.last_passes: tuple[str, ...] = ()
+        passes: list[tuple[str, Callable[[np.ndarray, list[Box]], Found]]] = [
+            ("crop", self._crops),
+            ("histogram", lambda g, _b: _zx(g, "zxing-cpp/histogram", binarizer="histogram")),
+            ("smooth", lambda g, _b: _zx(cv2.GaussianBlur(g, (5, 5), 0), "zxing-cpp/smooth")),
+            ("clahe", lambda g, _b: _zx(self._clahe.apply(g), "zxing-cpp/clahe")),
+            ("sharpen", lambda g, _b: _zx(_sharpen(g), "zxing-cpp/sharpen")),
+            ("rescale", self._rescale),
+            ("unwarp", self._unwarp),
+        ]
+        if self.use_pyzbar:
+            passes.append(("pyzbar", self._pyzbar))
+        if use_opencv:
+            passes.append(("opencv", self._opencv_pass))
+        self._passes = passes
+
+    # ---- the frame loop ------------------------------------------------------------------------
+
+    def decode(self, image: np.ndarray) -> list[DecodedCode]:
+        with self._lock:
+            ran: list[str] = []
+            try:
+                return self._decode(image, ran)
+            except Exception as exc:  # never let one odd frame stop the scanner
+                log.warning("QR decode failed on a %s image: %s", _shape(image), type(exc).__name__)
+                return []
+            finally:
+                self.last_passes = tuple(ran)
+
+    def _decode(self, image: np.ndarray, ran: list[str]) -> list[DecodedCode]:
+        gray = to_gray(image)
+        if gray is None or min(gray.shape[:2]) < MIN_SIDE:
+            return []
+        start = self._clock.monotonic()
+        ran.append("zxing")
+        first = zxing_read(gray, return_errors=True)
+        found = _distinct((r.text, r.corners, "zxing-cpp") for r in first if r.ok and r.text)
+        if found:
+            return found
+        boxes = [_quad_box(r.corners) for r in first if not r.ok]
+        if not boxes:
+            ran.append("gate")
+            boxes = finder_candidates(gray)
+            if not boxes and gray.size > STILL_PIXELS:
+                return []
+        for name, run in self._passes:
+            if (self._clock.monotonic() - start) * 1000.0 >= self.budget_ms:
+                break
+            ran.append(name)
+            found = _distinct(run(gray, boxes))
+            if found:
+                return found
+        return []
+
+    # ---- passes --------------------------------------------------------------------------------
+
+    def _crops(self, gray: np.ndarray, boxes: list[Box]) -> Found:
+        """Around each candidate, enlarged so that a finder pattern spans at least ~48 px."""
+        out: Found = []
+        h, w = gray.shape[:2]
+        for x, y, bw, bh in _merge(boxes, h, w)[:MAX_CROPS]:
+            crop = gray[y : y + bh, x : x + bw]
+            if min(crop.shape[:2]) < MIN_SIDE:
+                continue
+            scale = min(3.0, max(1.0, 400.0 / max(crop.shape[:2])))
+            big = crop if scale == 1.0 else _resize(crop, scale)
+            out += _zx(big, "zxing-cpp/crop", scale, x, y)
+            if not out:
+                out += _zx(big, "zxing-cpp/crop", scale, x, y, binarizer="histogram")
+            if out:
+                break
+        return out
+
+    def _rescale(self, gray: np.ndarray, boxes: list[Box]) -> Found:
+        h, w = gray.shape[:2]
+        if max(h, w) <= SMALL_IMAGE:
+            out = _zx(_resize(gray, 2.0), "zxing-cpp/upscale", 2.0)
+            if out:
+                return out
+        return _zx(_resize(gray, 0.5), "zxing-cpp/downscale", 0.5, binarizer="histogram")
+
+    def _unwarp(self, gray: np.ndarray, boxes: list[Box]) -> Found:
+        h, w = gray.shape[:2]
+        if max(h, w) > SMALL_IMAGE:
+            return []
+        flat = unwarp(gray, size=320, margin=32)
+        if flat is None:
+            return []
+        img, grid = flat
+        for candidate in (img, cv2.GaussianBlur(img, (3, 3), 0)):
+            for binarizer in ("local", "histogram"):
+                reads = [r for r in zxing_read(candidate, binarizer=binarizer) if r.ok and r.text]
+                if reads:
+                    return [
+                        (r.text, map_back(r.corners, grid, 32), "zxing-cpp/unwarp") for r in reads
+                    ]
+        return []
+
+    def _pyzbar(self, gray: np.ndarray, boxes: list[Box]) -> Found:
+        out: Found = []
+        for data, poly in engines.pyzbar_read(gray):
+            text = self._trusted(gray, data, poly)
+            if text is not None:
+                out.append((text, poly, "pyzbar"))
+        return out
+
+    def _opencv_pass(self, gray: np.ndarray, boxes: list[Box]) -> Found:
+        out: Found = []
+        for curved in (False, True):
+            for text, poly in self._opencv.read(gray, curved=curved):
+                trusted = self._trusted(gray, text.encode("utf-8", "replace"), poly)
+                if trusted is not None:
+                    out.append((trusted, poly, "opencv"))
+            if out:
+                break
+        return out
+
+    def _trusted(self, gray: np.ndarray, data: bytes, poly: Quad) -> str | None:
+        """A second library's payload: plain ASCII as is; anything else only if zxing-cpp reads the
+        same spot, rectified (and then zxing-cpp's text is the one returned)."""
+        if data and is_plain_ascii(data):
+            return data.decode("ascii")
+        side = 240
+        margin = 40
+        src = np.array(poly, dtype=np.float32)
+        dst = np.array(
+            [
+                [margin, margin],
+                [margin + side, margin],
+                [margin + side, margin + side],
+                [margin, margin + side],
+            ],
+            dtype=np.float32,
+        )
+        try:
+            matrix = cv2.getPerspectiveTransform(src, dst)
+            flat = cv2.warpPerspective(gray, matrix, (side + 2 * margin,) * 2, borderValue=255)
+        except cv2.error:
+            return None
+        for r in zxing_read(flat):
+            if r.ok and r.text:
+                return r.text
+        return None
+
+
+def _sharpen(gray: np.ndarray) -> np.ndarray:
+    blurred = cv2.GaussianBlur(gray, (0, 0), 2.0)
+    return cv2.addWeighted(gray, 1.8, blurred, -0.8, 0)
+
+
+def _quad_box(corners: Quad) -> Box:
+    xs = [p[0] for p in corners]
+    ys = [p[1] for p in corners]
+    x, y = int(min(xs)), int(min(ys))
+    return x, y, int(max(xs)) - x + 1, int(max(ys)) - y + 1
+
+
+def _merge(boxes: list[Box], h: int, w: int) -> list[Box]:
+    """Crop windows: each box grown enough to hold a whole code around it, overlaps merged."""
+    windows: list[list[int]] = []
+    for x, y, bw, bh in boxes:
+        pad = int(max(bw, bh) * 3.5)
+        win = [max(0, x - pad), max(0, y - pad), min(w, x + bw + pad), min(h, y + bh + pad)]
+        for other in windows:
+            if win[0] < other[2] and other[0] < win[2] and win[1] < other[3] and other[1] < win[3]:
+                other[:] = [
+                    min(win[0], other[0]),
+                    min(win[1], other[1]),
+                    max(win[2], other[2]),
+                    max(win[3], other[3]),
+                ]
+                break
+        else:
+            windows.append(win)
+    return [(a, b, c - a, d - b) for a, b, c, d in windows]
+
+
+def _distinct(found: Iterable[tuple[str, Quad, str]]) -> list[DecodedCode]:
+    seen: dict[str, DecodedCode] = {}
+    for text, corners, engine in found:
+        if text and text not in seen and len(corners) == 4:
+            seen[text] = DecodedCode(text, corners, engine)
+    return list(seen.values())
+
+
+def _shape(image: object) -> str:
+    shape = getattr(image, "shape", None)
+    return "x".join(str(s) for s in shape) if shape is not None else type(image).__name__

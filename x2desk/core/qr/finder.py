@@ -1,0 +1,62 @@
+"""The cheap "is there anything QR-like here?" gate.
+
+A QR finder pattern is a dark square ring around a dark square: three nested contours. On a
+downscaled, locally thresholded copy of the frame, contours with a grandchild whose box is about
+square are candidates. On an empty 1280x720 frame this costs a fraction of one zxing-cpp pass.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+GATE_SIDE = 480  # about the longer side of the copy the gate looks at
+
+
+def finder_candidates(gray: np.ndarray, side: int = GATE_SIDE) -> list[tuple[int, int, int, int]]:
+    """Boxes (x, y, w, h) in ``gray``'s coordinates of finder-pattern-like marks, largest first."""
+    h, w = gray.shape[:2]
+    # A power-of-two step keeps the area resize cheap; averaging step x step pixels (and a light
+    # blur) removes the sensor noise that would otherwise make thousands of tiny contours.
+    step = 1
+    while max(h, w) / step > side:
+        step *= 2
+    scale = 1.0 / step
+    small = (
+        gray
+        if step == 1
+        else cv2.resize(gray, (w // step, h // step), interpolation=cv2.INTER_AREA)
+    )
+    if step < 4:
+        small = cv2.GaussianBlur(small, (3, 3), 0)
+    if min(small.shape[:2]) < 8:
+        return []
+    binary = cv2.adaptiveThreshold(
+        small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 11, 6
+    )
+    boxes = _nested(binary) + _nested(255 - binary)  # dark-on-light and dark mode
+    out = [
+        (round(x / scale), round(y / scale), round(bw / scale), round(bh / scale))
+        for x, y, bw, bh in boxes
+    ]
+    out.sort(key=lambda b: -b[2] * b[3])
+    return out
+
+
+def _nested(binary: np.ndarray) -> list[tuple[int, int, int, int]]:
+    contours, hierarchy = cv2.findContours(binary, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None or len(contours) < 3:
+        return []
+    child = hierarchy[0][:, 2]
+    has_child = child >= 0
+    grandchild = np.where(has_child, child[np.clip(child, 0, None)], -1)
+    boxes = []
+    for i in np.flatnonzero(grandchild >= 0).tolist():
+        x, y, bw, bh = cv2.boundingRect(contours[i])
+        if bw < 5 or bh < 5 or not 0.5 < bw / bh < 2.0:
+            continue
+        _gx, _gy, gw, gh = cv2.boundingRect(contours[int(grandchild[i])])
+        if not 0.12 < (gw * gh) / (bw * bh) < 0.6:  # a 3x3 core in a 7x7 ring is 0.18
+            continue
+        boxes.append((x, y, bw, bh))
+    return boxes

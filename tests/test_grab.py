@@ -68,7 +68,8 @@ def show_qrs(qtbot: Any, qr_media: Any, *texts: str) -> QWidget:
     def painted() -> bool:  # the offscreen screen grab shows what has been flushed so far
         shot = to_array(screen.grabWindow(0).toImage())
         blank_below = shot[400:700, 100:700].min() > 200
-        return len(zxingcpp.read_barcodes(shot)) == len(texts) and blank_below
+        shown = sorted(code.text for code in zxingcpp.read_barcodes(shot))
+        return shown == sorted(texts) and blank_below  # not the previous test's desk
 
     qtbot.wait_until(painted, timeout=3000)
     return desk

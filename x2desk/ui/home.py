@@ -30,6 +30,12 @@ class ConnectionRow:
     title: str
     kind: str
     detail: str
+    raw_kind: str = ""  # the record's kind (telegram, max_personal...)
+    external_id: str = ""  # the provider's connection id, for re-authorisation
+    api_base: str = ""
+
+
+REAUTH_KINDS = ("telegram", "max_personal")  # connections that can be re-authorised
 
 
 _KIND_NAMES = {
@@ -74,6 +80,9 @@ def row_from_record(rec: Any) -> ConnectionRow:
         title=title or _KIND_NAMES.get(kind, kind),
         kind=_KIND_NAMES.get(kind, kind),
         detail=" · ".join(parts),
+        raw_kind=kind,
+        external_id=str(_get(rec, "external_id") or ""),
+        api_base=str(_get(rec, "api_base") or ""),
     )
 
 
@@ -89,6 +98,7 @@ class HomeView(QWidget):
     """Signals: ``connect_requested()``."""
 
     connect_requested = Signal()
+    reauth_requested = Signal(str, str, str)  # kind, provider connection id, provider URL
 
     def __init__(self, demo: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -162,7 +172,18 @@ class HomeView(QWidget):
         self.list.setAccessibleName("Saved connections")
         self.list.setUniformItemSizes(True)
         self.stack.addWidget(self.list)
+        loading = QWidget()  # index 2: shown until the records are read, just after start-up
+        loading.setObjectName("homeLoading")
+        self.stack.addWidget(loading)
         outer.addWidget(self.stack, 1)
+        self.reauth_button = button(self.tr("&Re-authorise…"), "reauthButton")
+        self.reauth_button.setToolTip(
+            self.tr("Log in again to the selected Telegram or MAX account (no new connection)")
+        )
+        self.reauth_button.setEnabled(False)
+        self.reauth_button.clicked.connect(self._reauth)
+        self.list.currentRowChanged.connect(self._selection_changed)
+        outer.addWidget(self.reauth_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         self.connect_button.clicked.connect(self.connect_requested)
         self.rows: list[ConnectionRow] = []
@@ -178,6 +199,23 @@ class HomeView(QWidget):
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{r.title}, {r.kind}")
             self.list.addItem(item)
         self.stack.setCurrentIndex(1 if rows else 0)
+        self.reauth_button.setVisible(bool(rows))
+        self._selection_changed(self.list.currentRow())
+
+    def _selected_row(self) -> ConnectionRow | None:
+        index = self.list.currentRow()
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    def _selection_changed(self, _index: int) -> None:
+        row = self._selected_row()
+        self.reauth_button.setEnabled(
+            row is not None and row.raw_kind in REAUTH_KINDS and bool(row.external_id)
+        )
+
+    def _reauth(self) -> None:
+        row = self._selected_row()
+        if row is not None and row.raw_kind in REAUTH_KINDS and row.external_id:
+            self.reauth_requested.emit(row.raw_kind, row.external_id, row.api_base)
 
     def reload(self) -> None:
         """Read the record store (SQLite, fast and local) and show its rows."""
@@ -194,6 +232,11 @@ class HomeView(QWidget):
         else:
             self.banner.clear_message()
         self.set_rows(rows)
+
+    def show_loading(self) -> None:
+        """A quiet blank list area until :meth:`reload` (no flash of the empty state)."""
+        self.stack.setCurrentIndex(2)
+        self.reauth_button.hide()
 
     def is_empty_state(self) -> bool:
         return self.stack.currentIndex() == 0

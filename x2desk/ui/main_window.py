@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,11 +23,16 @@ class MainWindow(QMainWindow):
 
     first_shown = Signal()
 
-    def __init__(self, ctx: AppContext, settings: QSettings | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, settings: QSettings | None = None, *, load_now: bool = True
+    ) -> None:
+        """``load_now=False``: the saved connections are read just after the window is first
+        shown (start-up: the first paint does not wait for SQLite)."""
         super().__init__()
         self.ctx = ctx
         self.settings = settings
         self._shown_once = False
+        self._load_after_show = False
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("x2desk") + (self.tr(" — demo") if ctx.demo else ""))
         self.setMinimumSize(860, 600)
@@ -42,6 +47,9 @@ class MainWindow(QMainWindow):
         self.views.setObjectName("views")
         self.home = HomeView(demo=ctx.demo)
         self.home.connect_requested.connect(self.open_wizard)
+        self.home.reauth_requested.connect(
+            lambda kind, conn_id, url: self.open_accounts((kind, conn_id, url or None))
+        )
         self.views.addWidget(self.home)
         lay.addWidget(self.views, 1)
         self.setCentralWidget(central)
@@ -54,7 +62,11 @@ class MainWindow(QMainWindow):
         quit_sc.activated.connect(self.close)
 
         self._restore_geometry()
-        self.home.reload()
+        if load_now:
+            self.home.reload()
+        else:
+            self.home.show_loading()
+            self._load_after_show = True
 
     def _demo_strip(self) -> QWidget:
         strip = QWidget()
@@ -92,10 +104,33 @@ class MainWindow(QMainWindow):
         if self.wizard is None:
             wiz = X2ChatWizard(self.ctx)
             wiz.closed.connect(self.close_wizard)
+            from x2desk.ui.accounts_wizard import add_account_choice
+
+            add_account_choice(wiz, self.open_accounts)
             self.wizard = wiz
             self.views.addWidget(wiz)
         self.views.setCurrentWidget(self.wizard)
         self.wizard.start()  # type: ignore[attr-defined]
+
+    def open_accounts(self, reauth: tuple[str, str, str | None] | None = None) -> None:
+        """The accounts wizard; ``reauth`` = (connection type, connection id, provider URL)."""
+        from x2desk.ui.accounts_wizard import AccountsWizard
+
+        if self.ctx.extras.pop("settings_pending", False):
+            self.ctx.load_settings()
+        accounts = getattr(self, "accounts", None)
+        if accounts is None:
+            accounts = AccountsWizard(self.ctx)
+            accounts.closed.connect(self.close_wizard)
+            accounts.back_to_choose.connect(self.open_wizard)
+            self.accounts = accounts
+            self.views.addWidget(accounts)
+        self.views.setCurrentWidget(accounts)
+        if reauth is None:
+            accounts.start()
+        else:
+            kind, conn_id, api_base = reauth
+            accounts.start_reauth(kind, int(conn_id) if conn_id.isdigit() else conn_id, api_base)
 
     def close_wizard(self) -> None:
         self.views.setCurrentWidget(self.home)
@@ -126,11 +161,16 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
+            if self._load_after_show:
+                self._load_after_show = False
+                QTimer.singleShot(0, self.home.reload)
             self.first_shown.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.wizard is not None:
             self.wizard.shutdown()  # type: ignore[attr-defined]
+        if getattr(self, "accounts", None) is not None:
+            self.accounts.shutdown()
         if self.phone_panel is not None:
             self.phone_panel.close()
         self.save_geometry()

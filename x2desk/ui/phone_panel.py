@@ -8,7 +8,14 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPixmap
-from PySide6.QtWidgets import QCheckBox, QLabel, QListWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from x2desk.ui.messages import message_for
 from x2desk.ui.widgets import Banner, button, label
@@ -70,6 +77,8 @@ class PhonePanel(QWidget):
         v.addWidget(self.webhook_box)
         self.banner = Banner("phoneBanner")
         v.addWidget(self.banner)
+        self.accounts = AccountsPhone(self)
+        v.addWidget(self.accounts)
         v.addWidget(label(self.tr("Messages in the chat"), "phoneMessagesTitle", role="heading"))
         self.messages = QListWidget()
         self.messages.setObjectName("phoneMessages")
@@ -135,3 +144,108 @@ class PhonePanel(QWidget):
     def closeEvent(self, event: Any) -> None:  # noqa: N802
         self.timer.stop()
         super().closeEvent(event)
+
+
+# ---- the phone of a Telegram / WhatsApp / MAX account (issue 5) --------------------------------
+
+
+def image_to_gray(image: QImage) -> Any:
+    """A QImage as a 2-D uint8 numpy array (what the QR decoder reads)."""
+    import numpy as np
+
+    gray = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    width, height, stride = gray.width(), gray.height(), gray.bytesPerLine()
+    data = np.frombuffer(gray.constBits(), np.uint8, count=stride * height)
+    return data.reshape(height, stride)[:, :width].copy()
+
+
+def read_qr(image: QImage) -> str | None:
+    """The text of the QR in ``image`` (x2desk's own decoder), or None."""
+    from x2desk.core.decode import QrDecoder
+
+    found = QrDecoder().decode(image_to_gray(image))
+    return found[0].text if found else None
+
+
+class AccountsPhone(QWidget):
+    """The phone of the account being connected: scans the login QR shown on the desktop's page
+    (read from the page's pixels) and shows the login code the provider "sent"."""
+
+    def __init__(self, panel: PhonePanel) -> None:
+        super().__init__()
+        self.panel = panel
+        self.setObjectName("accountsPhone")
+        self.setAccessibleName("Account phone (demo)")
+        self._job: Job | None = None
+        v = QVBoxLayout(self)
+        v.setContentsMargins(0, 6, 0, 6)
+        v.setSpacing(6)
+        v.addWidget(
+            label(self.tr("Telegram / WhatsApp / MAX"), "accountsPhoneTitle", role="heading")
+        )
+        self.twofa = QCheckBox(self.tr("Account has a &2FA password"))
+        self.twofa.setObjectName("phoneTwoFa")
+        self.twofa.setAccessibleName("Account has a 2FA password")
+        v.addWidget(self.twofa)
+        self.password = QLineEdit("demo-2fa")
+        self.password.setObjectName("phoneTwoFaPassword")
+        self.password.setAccessibleName("2FA password")
+        v.addWidget(self.password)
+        self.scan_button = button(self.tr("Scan the &desktop's QR"), "phoneScanDesktop")
+        self.scan_button.clicked.connect(self.scan_desktop)
+        v.addWidget(self.scan_button)
+        self.code_button = button(self.tr("Show the login &code"), "phoneShowCode")
+        self.code_button.clicked.connect(self.show_code)
+        v.addWidget(self.code_button)
+        self.result = label("", "phoneAccountResult", role="muted", selectable=True)
+        v.addWidget(self.result)
+
+    def _password(self) -> str | None:
+        return self.password.text() if self.twofa.isChecked() else None
+
+    def _phone(self) -> Any:
+        return self.panel.session.phone
+
+    def scan_desktop(self) -> None:
+        if self._job is not None:
+            return
+        qr = self.window().findChild(QLabel, "accountQrImage")
+        if qr is None or not qr.isVisible() or qr.pixmap() is None or qr.pixmap().isNull():
+            self.result.setText(self.tr("There is no login QR on the desktop's screen now."))
+            return
+        image = qr.grab().toImage()  # the pixels on the page, as a camera would see them
+        password = self._password()
+
+        def scan() -> str:
+            text = read_qr(image)
+            if text is None:
+                return self.tr("The phone could not read the QR.")
+            self._phone().scan(text, password=password)
+            return self.tr("Scanned: the desktop logs in at its next check.")
+
+        self.result.setText(self.tr("Scanning…"))
+        self._job = run_in_worker(scan, self._done, self._failed, "phone scan")
+
+    def show_code(self) -> None:
+        if self._job is not None:
+            return
+        wizard = self.window().findChild(QWidget, "accountsWizard")
+        session_id = getattr(wizard, "current_session_id", lambda: None)()
+        if not session_id:
+            self.result.setText(self.tr("No login is waiting for a code."))
+            return
+        password = self._password()
+
+        def code() -> str:
+            value = self._phone().code(session_id, password=password)
+            return self.tr("Login code: {c}").format(c=value)
+
+        self._job = run_in_worker(code, self._done, self._failed, "phone code")
+
+    def _done(self, text: str) -> None:
+        self._job = None
+        self.result.setText(text)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._job = None
+        self.result.setText(message_for(exc))

@@ -1,0 +1,156 @@
+"""The autopilot drives the real window of ``x2desk --demo`` (in-process sandbox, virtual camera)
+through every X2Chat flow, and reports honestly when a flow fails."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+
+from x2desk.ui.app import build_context, ensure_app
+from x2desk.ui.autopilot import Autopilot, Flow, Pilot, load_flows
+from x2desk.ui.workers import wait_all
+
+
+@pytest.fixture
+def demo(qtbot: Any) -> Iterator[tuple[Any, Any]]:
+    ensure_app()
+    ns = argparse.Namespace(demo=True, sandbox_url=None, camera=None, autopilot=True, kiosk=False)
+    ctx, session = build_context(ns)
+    from x2desk.ui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    try:
+        session.attach(window)
+        window.show()
+        yield window, session
+    finally:
+        window.close()
+        wait_all(3000)
+        session.stop()
+
+
+def test_autopilot_runs_the_x2chat_flows(demo: tuple[Any, Any], tmp_path: Path) -> None:
+    window, session = demo
+    shots, report = tmp_path / "shots", tmp_path / "out" / "report.json"
+    shots.mkdir()
+    (shots / "07-stale-from-last-run.png").write_bytes(b"old")
+    pilot = Autopilot(
+        window,
+        session,
+        screenshots=shots,
+        report=report,
+        flows=load_flows(("x2chat",)),
+        quit_when_done=False,
+    )
+    pilot.start()
+
+    data = json.loads(report.read_text())
+    flows = data["flows"]
+    assert [f["name"] for f in flows] == [
+        "x2chat_bot_camera",
+        "x2chat_bot_spent_qr",
+        "x2chat_bot_paste",
+    ]
+    for flow in flows:
+        failed = [s for s in flow["steps"] if not s["ok"]]
+        assert flow["ok"], f"{flow['name']} failed: {failed}"
+        assert flow["steps"] and all(s["ok"] for s in flow["steps"])
+        assert 0 < flow["seconds"] < 60
+    assert pilot.exit_code == 0
+    # each flow shows an error and its recovery
+    steps = " / ".join(s["name"] for f in flows for s in f["steps"])
+    for error in ("rate limited", "spent", "answer was lost"):
+        assert error in steps
+
+    names = sorted(p.name for p in shots.glob("*.png"))
+    assert "07-stale-from-last-run.png" not in names
+    assert names[0] == "01-home.png"
+    assert names[1] == "02-x2chat-choose.png"
+    for wanted in ("redeem-rate-limited", "check-delivered", "saved", "redeem-spent"):
+        assert any(wanted in n for n in names), wanted
+    assert [int(n.split("-")[0]) for n in names] == list(range(1, len(names) + 1))
+    for name in names:
+        image = QImage(str(shots / name))
+        assert not image.isNull() and image.width() >= 800, name
+
+
+def test_a_failing_flow_is_reported_with_its_screenshot(qtbot: Any, tmp_path: Path) -> None:
+    ensure_app()
+    window = QWidget()
+    window.setObjectName("home")
+    lay = QVBoxLayout(window)
+    hidden = QPushButton("hidden")
+    hidden.setObjectName("hiddenButton")
+    hidden.hide()
+    lay.addWidget(hidden)
+    disabled = QPushButton("disabled")
+    disabled.setObjectName("disabledButton")
+    disabled.setEnabled(False)
+    lay.addWidget(disabled)
+    qtbot.addWidget(window)
+    window.show()
+    clicked: list[str] = []
+    shown = QPushButton("shown")
+    shown.setObjectName("shownButton")
+    shown.clicked.connect(lambda: clicked.append("shown"))
+    lay.addWidget(shown)
+
+    def script(pilot: Pilot) -> None:
+        with pilot.step("a visible, enabled control is clicked"):
+            pilot.click("shownButton", timeout=1)
+        with pilot.step("a hidden control is never clicked"):
+            pilot.click("hiddenButton", timeout=0.2)
+
+    def disabled_script(pilot: Pilot) -> None:
+        with pilot.step("a disabled control is never clicked"):
+            pilot.click("disabledButton", timeout=0.2)
+
+    class Session:
+        url = "http://127.0.0.1:9"
+
+    report = tmp_path / "report.json"
+    pilot = Autopilot(
+        window,
+        Session(),
+        screenshots=tmp_path,
+        report=report,
+        flows=[Flow("broken", script, "broken"), Flow("disabled", disabled_script)],
+        quit_when_done=False,
+    )
+    pilot.start()
+
+    assert clicked == ["shown"]
+    assert pilot.exit_code == 1
+    flows = json.loads(report.read_text())["flows"]
+    assert [(f["name"], f["ok"]) for f in flows] == [("broken", False), ("disabled", False)]
+    first, second = flows[0]["steps"]
+    assert first["ok"] and not second["ok"]
+    assert "hiddenButton" in second["error"] and "visible and enabled" in second["error"]
+    assert (tmp_path / second["screenshot"]).is_file()
+    assert second["screenshot"] == "01-broken-failed-a-hidden-control-is-never-clicked.png"
+    assert "disabledButton" in flows[1]["steps"][0]["error"]
+
+
+def test_without_the_demo_the_autopilot_fails_clearly(qtbot: Any, tmp_path: Path) -> None:
+    ensure_app()
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.show()
+    pilot = Autopilot(window, None, report=tmp_path / "r.json", quit_when_done=False)
+    pilot.start()
+    assert pilot.exit_code == 1
+    flows = json.loads((tmp_path / "r.json").read_text())["flows"]
+    assert flows[0]["ok"] is False and "--demo" in flows[0]["steps"][0]["error"]
+
+
+def test_missing_flow_modules_are_skipped() -> None:
+    flows = load_flows(("x2chat", "not_written_yet"))
+    assert flows and all(f.prefix == "x2chat" for f in flows)

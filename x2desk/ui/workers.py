@@ -14,6 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from x2desk.ui.gui_thread import Mailbox
+
 log = logging.getLogger(__name__)
 
 _live: set[Job] = set()
@@ -48,17 +50,12 @@ class Job(QObject):
         self.finished.emit()
 
 
-class _Relay(QObject):
-    # Emitted from the pool thread; the receiving Job lives on the GUI thread, so the
-    # connection is queued and the Job's signals fire there.
-    result = Signal(bool, object)
-
-
 class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+    # Holds no QObject: the result goes back through a Mailbox (see x2desk.ui.gui_thread).
+    def __init__(self, fn: Callable[[], Any], mailbox: Mailbox) -> None:
         super().__init__()
         self._fn = fn
-        self._relay = relay
+        self._mailbox = mailbox
         self.setAutoDelete(True)
 
     def run(self) -> None:
@@ -66,9 +63,15 @@ class _Runnable(QRunnable):
             value = self._fn()
         except BaseException as exc:  # delivered to the page, which maps it to a message
             log.debug("worker failed: %s", type(exc).__name__)
-            self._relay.result.emit(False, exc)
+            self._mailbox.post((False, exc))
         else:
-            self._relay.result.emit(True, value)
+            self._mailbox.post((True, value))
+        finally:
+            self._fn = _nothing  # drop the closure (and what it holds) here, not later
+
+
+def _nothing() -> None:
+    return None
 
 
 def run_in_worker(
@@ -79,15 +82,13 @@ def run_in_worker(
 ) -> Job:
     """Run ``fn()`` on the thread pool; callbacks run on the GUI thread."""
     job = Job(name)
-    relay = _Relay()
-    relay.result.connect(job._deliver)
-    job._relay = relay  # type: ignore[attr-defined]  # keep the relay alive with the job
     if on_done is not None:
         job.done.connect(on_done)
     if on_failed is not None:
         job.failed.connect(on_failed)
     _live.add(job)
-    QThreadPool.globalInstance().start(_Runnable(fn, relay))
+    mailbox = Mailbox(lambda outcome: job._deliver(*outcome), once=True)  # type: ignore[misc]
+    QThreadPool.globalInstance().start(_Runnable(fn, mailbox))
     return job
 
 

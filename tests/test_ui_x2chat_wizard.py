@@ -375,3 +375,18 @@ def test_check_refused_token_offers_new_qr(
     qtbot.mouseClick(wiz.check.scan_again_button, Qt.MouseButton.LeftButton)
     assert wiz.frame.current is wiz.token
     paste_and_confirm_fresh(qtbot, wiz, phone)
+
+
+def test_an_action_asked_for_while_a_job_runs_is_run_after_it(
+    qtbot: Any, wiz: X2ChatWizard
+) -> None:
+    import threading
+
+    gate = threading.Event()
+    ran: list[str] = []
+    wiz._effect(lambda: gate.wait(5), "slow job")
+    wiz._effect_when_free(lambda: ran.append("queued"), "queued job")
+    assert ran == []  # not lost, not run beside the slow job
+    gate.set()
+    qtbot.wait_until(lambda: ran == ["queued"], timeout=5000)
+    qtbot.wait_until(lambda: wiz._job is None, timeout=5000)

@@ -56,6 +56,7 @@ class X2ChatWizard(QWidget):
         self.rendered: Any = None  # the last flow state the pages rendered (tests, autopilot)
         self._unsubscribe: Any = None
         self._job: Job | None = None
+        self._queued: tuple[Any, str] | None = None  # an action asked for while a job ran
         self._grace: QTimer | None = None
         self._generation = 0
         self._last_text: str | None = None
@@ -123,6 +124,7 @@ class X2ChatWizard(QWidget):
         if self._job is not None:
             self._job.discard()
             self._job = None
+        self._queued = None
         if self._grace is not None:
             self._grace.stop()
             self._grace = None
@@ -187,6 +189,7 @@ class X2ChatWizard(QWidget):
             if gen == self._generation:
                 self._job = None
                 self._render()
+                self._run_queued()
 
         def failed(exc: BaseException) -> None:
             from x2desk.ui.messages import message_for
@@ -200,8 +203,22 @@ class X2ChatWizard(QWidget):
             if banner is not None:
                 banner.show_message(message_for(exc), "error")
             self._render()
+            self._run_queued()
 
         self._job = run_in_worker(fn, done, failed, name)
+
+    def _effect_when_free(self, fn: Any, name: str) -> None:
+        """Run now, or as soon as the job under way ends (a click is never silently lost)."""
+        if self._job is None:
+            self._effect(fn, name)
+        else:
+            self._queued = (fn, name)
+            self._render()
+
+    def _run_queued(self) -> None:
+        queued, self._queued = self._queued, None
+        if queued is not None and self._job is None:
+            self._effect(*queued)
 
     # ---- actions from pages --------------------------------------------------------------------
 
@@ -249,13 +266,13 @@ class X2ChatWizard(QWidget):
             self.flow.set_test_text(text)
 
     def send_test_message(self, text: str) -> None:
-        if self.flow is not None and self._job is None:
+        if self.flow is not None:
             flow = self.flow
-            self._effect(lambda: flow.send_test_message(text), "test message")
+            self._effect_when_free(lambda: flow.send_test_message(text), "test message")
 
     def retry_store(self) -> None:
-        if self.flow is not None and self._job is None:
-            self._effect(self.flow.retry_store, "retry store")
+        if self.flow is not None:
+            self._effect_when_free(self.flow.retry_store, "retry store")
 
     def retry_store_before_redeem(self) -> None:
         """The keyring failed before anything was sent: start the same token again."""
@@ -270,9 +287,9 @@ class X2ChatWizard(QWidget):
         self._render()
 
     def use_file_store(self, passphrase: Any) -> None:
-        if self.flow is not None and self._job is None:
+        if self.flow is not None:
             flow = self.flow
-            self._effect(lambda: flow.use_file_store(passphrase), "file store")
+            self._effect_when_free(lambda: flow.use_file_store(passphrase), "file store")
 
     def ask_discard(self) -> None:
         self.saved.show_discard_question()

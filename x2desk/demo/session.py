@@ -12,12 +12,30 @@ from x2desk.ui.context import AppContext
 
 log = logging.getLogger(__name__)
 
+# ``--autopilot`` only (never the normal demo): the provider's QR codes rotate every few seconds
+# instead of 30, so the autopilot sees a rotation without waiting half a minute, and the accounts
+# wizard polls at the floor of 1 s (its backoff after an error is short too).
+AUTOPILOT_LIMITS: dict[str, Any] = {
+    "qr_rotation_s": 6.0,
+    "whatsapp_qr_rotation_s": 6.0,
+    "whatsapp_loading_s": 0.5,
+    "greenapi_starting_s": 1.0,  # "starting" after a Green-API logout
+}
+AUTOPILOT_POLL_S = 1.0
+AUTOPILOT_BACKOFF_S = (1.0, 2.0, 4.0)
+
 
 class DemoSession:
     """Owns the demo's sandbox (when it started one), its phone and its virtual camera."""
 
-    def __init__(self, sandbox_url: str | None = None, camera: VirtualCamera | None = None) -> None:
+    def __init__(
+        self,
+        sandbox_url: str | None = None,
+        camera: VirtualCamera | None = None,
+        autopilot: bool = False,
+    ) -> None:
         self._given_url = sandbox_url
+        self.autopilot = autopilot
         self.server: Any = None
         self.url: str = ""
         self.camera = camera or VirtualCamera()
@@ -34,12 +52,19 @@ class DemoSession:
         else:
             from x2desk.sandbox.server import SandboxServer
 
-            self.server = SandboxServer("127.0.0.1", 0).start()
+            limits = AUTOPILOT_LIMITS if self.autopilot else {}
+            self.server = SandboxServer("127.0.0.1", 0, **limits).start()
             self.url = self.server.url.rstrip("/")
         return self
 
     def context(self) -> AppContext:
-        return AppContext.for_sandbox(self.url, demo=True, camera_factory=self.make_camera)
+        ctx = AppContext.for_sandbox(self.url, demo=True, camera_factory=self.make_camera)
+        if self.autopilot:
+            ctx.extras["account_poll_s"] = AUTOPILOT_POLL_S
+            ctx.extras["account_backoff_s"] = AUTOPILOT_BACKOFF_S
+            ctx.extras["greenapi_poll_s"] = AUTOPILOT_POLL_S
+        ctx.extras["greenapi_instance"] = self.greenapi_instance  # the Green-API wizard's prefill
+        return ctx
 
     def make_camera(self) -> VirtualCamera:
         return self.camera
@@ -64,6 +89,15 @@ class DemoSession:
         )
         self.last_issue = info
         self.camera.show(info["deep_link"])
+        return info
+
+    def greenapi_instance(self) -> dict[str, Any]:
+        """The sandbox's Green-API console makes a new, unpaired instance
+        ``{idInstance, apiTokenInstance}`` (the token is a secret: the caller wraps it)."""
+        from x2desk.core.redact import register
+
+        info = self.phone.greenapi_instance()
+        register(str(info["apiTokenInstance"]))
         return info
 
     def messages(self, chat_id: int | None = None) -> list[dict[str, Any]]:

@@ -6,17 +6,21 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
+from x2desk.ui.theme import colors
 from x2desk.ui.widgets import Banner, button, card, label
 
 log = logging.getLogger(__name__)
@@ -36,6 +40,7 @@ class ConnectionRow:
 
 
 REAUTH_KINDS = ("telegram", "max_personal")  # connections that can be re-authorised
+REPAIR_KINDS = ("greenapi",)  # instances that can be paired again by a new QR
 
 
 _KIND_NAMES = {
@@ -68,6 +73,8 @@ def row_from_record(rec: Any) -> ConnectionRow:
     chat_id = _get(rec, "chat_id")
     if chat_id is not None:
         parts.append(f"chat {chat_id}")
+    if kind == "greenapi" and _get(rec, "external_id"):
+        parts.append(f"instance {_get(rec, 'external_id')}")
     when = _get(rec, "updated_at", "saved_at", "created_at", "when")
     if when:
         if isinstance(when, int | float):
@@ -94,11 +101,62 @@ def load_rows() -> list[ConnectionRow]:
         return [row_from_record(r) for r in store.list()]
 
 
+TITLE_ROLE = Qt.ItemDataRole.UserRole + 1
+DETAIL_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class ConnectionDelegate(QStyledItemDelegate):
+    """Paints a saved connection as a bold title over a muted detail line."""
+
+    PAD_X, PAD_Y, GAP = 16, 10, 3
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
+        title = QFont(option.font)
+        title.setWeight(QFont.Weight.DemiBold)
+        title.setPointSizeF(option.font.pointSizeF() * 1.12)
+        return title, QFont(option.font)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:  # noqa: N802
+        title, detail = self._fonts(option)
+        h = QFontMetrics(title).height() + self.GAP + QFontMetrics(detail).height()
+        return QSize(200, h + 2 * self.PAD_Y)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        opt.icon = QIcon()
+        style = opt.widget.style() if opt.widget is not None else None
+        if style is not None:  # background, selection and focus as the style sheet says
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        c = colors()
+        title_font, detail_font = self._fonts(option)
+        r = option.rect.adjusted(self.PAD_X, self.PAD_Y, -self.PAD_X, -self.PAD_Y)
+        painter.save()
+        painter.setFont(title_font)
+        painter.setPen(QColor(c.text))
+        th = QFontMetrics(title_font).height()
+        painter.drawText(
+            QRect(r.x(), r.y(), r.width(), th),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            str(index.data(TITLE_ROLE) or ""),
+        )
+        painter.setFont(detail_font)
+        painter.setPen(QColor(c.muted))
+        painter.drawText(
+            QRect(r.x(), r.y() + th + self.GAP, r.width(), r.height() - th - self.GAP),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
+            str(index.data(DETAIL_ROLE) or ""),
+        )
+        painter.restore()
+
+
 class HomeView(QWidget):
     """Signals: ``connect_requested()``."""
 
     connect_requested = Signal()
     reauth_requested = Signal(str, str, str)  # kind, provider connection id, provider URL
+    repair_requested = Signal(str)  # the record id of a Green-API instance to pair again
 
     def __init__(self, demo: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -153,7 +211,6 @@ class HomeView(QWidget):
         start.clicked.connect(self.connect_requested)
         lay.addSpacing(6)
         lay.addWidget(start, 0, Qt.AlignmentFlag.AlignLeft)
-        lay.addStretch(1)
         if demo:
             lay.addWidget(
                 label(
@@ -165,12 +222,18 @@ class HomeView(QWidget):
                     role="muted",
                 )
             )
-        self.stack.addWidget(empty)
+        empty_page = QWidget()  # the card keeps its natural height at the top
+        empty_lay = QVBoxLayout(empty_page)
+        empty_lay.setContentsMargins(0, 0, 0, 0)
+        empty_lay.addWidget(empty)
+        empty_lay.addStretch(1)
+        self.stack.addWidget(empty_page)
 
         self.list = QListWidget()
         self.list.setObjectName("connectionsList")
         self.list.setAccessibleName("Saved connections")
         self.list.setUniformItemSizes(True)
+        self.list.setItemDelegate(ConnectionDelegate(self.list))
         self.stack.addWidget(self.list)
         loading = QWidget()  # index 2: shown until the records are read, just after start-up
         loading.setObjectName("homeLoading")
@@ -183,7 +246,17 @@ class HomeView(QWidget):
         self.reauth_button.setEnabled(False)
         self.reauth_button.clicked.connect(self._reauth)
         self.list.currentRowChanged.connect(self._selection_changed)
-        outer.addWidget(self.reauth_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.repair_button = button(self.tr("Re-&pair…"), "repairButton")
+        self.repair_button.setToolTip(
+            self.tr("Pair the selected Green-API instance again with a new QR")
+        )
+        self.repair_button.setEnabled(False)
+        self.repair_button.clicked.connect(self._repair)
+        actions = QHBoxLayout()
+        actions.addWidget(self.reauth_button)
+        actions.addWidget(self.repair_button)
+        actions.addStretch(1)
+        outer.addLayout(actions)
 
         self.connect_button.clicked.connect(self.connect_requested)
         self.rows: list[ConnectionRow] = []
@@ -196,10 +269,13 @@ class HomeView(QWidget):
             text = f"{r.title}\n{r.kind}" + (f"  ·  {r.detail}" if r.detail else "")
             item = QListWidgetItem(icon, text)
             item.setData(Qt.ItemDataRole.UserRole, r.id)
+            item.setData(TITLE_ROLE, r.title)
+            item.setData(DETAIL_ROLE, r.kind + (f"  ·  {r.detail}" if r.detail else ""))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{r.title}, {r.kind}")
             self.list.addItem(item)
         self.stack.setCurrentIndex(1 if rows else 0)
         self.reauth_button.setVisible(bool(rows))
+        self.repair_button.setVisible(bool(rows))
         self._selection_changed(self.list.currentRow())
 
     def _selected_row(self) -> ConnectionRow | None:
@@ -211,6 +287,12 @@ class HomeView(QWidget):
         self.reauth_button.setEnabled(
             row is not None and row.raw_kind in REAUTH_KINDS and bool(row.external_id)
         )
+        self.repair_button.setEnabled(row is not None and row.raw_kind in REPAIR_KINDS)
+
+    def _repair(self) -> None:
+        row = self._selected_row()
+        if row is not None and row.raw_kind in REPAIR_KINDS and row.id:
+            self.repair_requested.emit(row.id)
 
     def _reauth(self) -> None:
         row = self._selected_row()
@@ -237,6 +319,7 @@ class HomeView(QWidget):
         """A quiet blank list area until :meth:`reload` (no flash of the empty state)."""
         self.stack.setCurrentIndex(2)
         self.reauth_button.hide()
+        self.repair_button.hide()
 
     def is_empty_state(self) -> bool:
         return self.stack.currentIndex() == 0

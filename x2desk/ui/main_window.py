@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         self.home.reauth_requested.connect(
             lambda kind, conn_id, url: self.open_accounts((kind, conn_id, url or None))
         )
+        self.home.repair_requested.connect(lambda record_id: self.open_greenapi(record_id))
         self.views.addWidget(self.home)
         lay.addWidget(self.views, 1)
         self.setCentralWidget(central)
@@ -107,6 +108,9 @@ class MainWindow(QMainWindow):
             from x2desk.ui.accounts_wizard import add_account_choice
 
             add_account_choice(wiz, self.open_accounts)
+            from x2desk.ui.greenapi_wizard import add_greenapi_choice
+
+            add_greenapi_choice(wiz, self.open_greenapi)  # after the accounts' choice
             self.wizard = wiz
             self.views.addWidget(wiz)
         self.views.setCurrentWidget(self.wizard)
@@ -131,6 +135,25 @@ class MainWindow(QMainWindow):
         else:
             kind, conn_id, api_base = reauth
             accounts.start_reauth(kind, int(conn_id) if conn_id.isdigit() else conn_id, api_base)
+
+    def open_greenapi(self, repair_record_id: str | None = None) -> None:
+        """The Green-API wizard; ``repair_record_id``: re-pair that saved instance."""
+        from x2desk.ui.greenapi_wizard import GreenApiWizard
+
+        if self.ctx.extras.pop("settings_pending", False):
+            self.ctx.load_settings()
+        greenapi = getattr(self, "greenapi", None)
+        if greenapi is None:
+            greenapi = GreenApiWizard(self.ctx)
+            greenapi.closed.connect(self.close_wizard)
+            greenapi.back_to_choose.connect(self.open_wizard)
+            self.greenapi = greenapi
+            self.views.addWidget(greenapi)
+        self.views.setCurrentWidget(greenapi)
+        if repair_record_id is None:
+            greenapi.start()
+        else:
+            greenapi.start_repair(repair_record_id)
 
     def close_wizard(self) -> None:
         self.views.setCurrentWidget(self.home)
@@ -171,6 +194,8 @@ class MainWindow(QMainWindow):
             self.wizard.shutdown()  # type: ignore[attr-defined]
         if getattr(self, "accounts", None) is not None:
             self.accounts.shutdown()
+        if getattr(self, "greenapi", None) is not None:
+            self.greenapi.shutdown()
         if self.phone_panel is not None:
             self.phone_panel.close()
         self.save_geometry()

@@ -167,6 +167,19 @@ def read_qr(image: QImage) -> str | None:
     return found[0].text if found else None
 
 
+# the desktop's QR labels the phone can scan: account logins, and Green-API's PNG (issue 6)
+DESKTOP_QRS = ("accountQrImage", "greenapiQrImage")
+
+
+def desktop_qr(window: QWidget) -> QLabel | None:
+    """The login or pairing QR on the desktop's screen now (the visible one), if any."""
+    for object_name in DESKTOP_QRS:
+        for qr in window.findChildren(QLabel, object_name):
+            if qr.isVisible():
+                return qr
+    return None
+
+
 class AccountsPhone(QWidget):
     """The phone of the account being connected: scans the login QR shown on the desktop's page
     (read from the page's pixels) and shows the login code the provider "sent"."""
@@ -209,7 +222,7 @@ class AccountsPhone(QWidget):
     def scan_desktop(self) -> None:
         if self._job is not None:
             return
-        qr = self.window().findChild(QLabel, "accountQrImage")
+        qr = desktop_qr(self.window())
         if qr is None or not qr.isVisible() or qr.pixmap() is None or qr.pixmap().isNull():
             self.result.setText(self.tr("There is no login QR on the desktop's screen now."))
             return

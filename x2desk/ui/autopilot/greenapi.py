@@ -1,0 +1,219 @@
+"""The Green-API instance flows, as a person runs them in the demo (issue 6 item 5).
+
+1. ``greenapi_2fa``: "Connect…", "Green-API instance"; the demo fills in a new sandbox instance
+   (a mistyped idInstance is explained first and corrected); the QR shows; the demo phone reads
+   the page's PNG with x2desk's own decoder and scans it as an account with a cloud password; a
+   wrong password is refused and the page stays; the right one pairs the instance; Finish.
+2. ``greenapi_repair``: "Re-pair…" on that instance in the home list: Green-API says it is
+   already logged in; "Log out and pair again"; the phone first scans the QR it read earlier,
+   which the sandbox refuses as stale (as a real phone would); then it scans the new QR on the
+   page and the instance is paired again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QCheckBox, QLabel, QListWidget
+
+from x2desk.ui.autopilot.runner import Flow, Pilot, StepFailed
+from x2desk.ui.autopilot.x2chat import until
+
+WRONG_PASSWORD = "not-the-password"
+PAIR_TIMEOUT_S = 25.0
+_seen: dict[str, Any] = {}  # what the phone read in the first flow (the stale QR), by name
+
+
+# ---- small moves ---------------------------------------------------------------------------------
+
+
+def _qr_on_page(pilot: Pilot) -> QLabel | None:
+    qr = pilot.visible("greenapiQrImage")
+    if isinstance(qr, QLabel) and qr.pixmap() is not None and not qr.pixmap().isNull():
+        return qr
+    return None
+
+
+def read_page_qr(pilot: Pilot) -> str:
+    """What a phone camera reads off the page's QR (its pixels, x2desk's own decoder)."""
+    from x2desk.ui.phone_panel import read_qr
+
+    qr = pilot.wait_until(lambda: _qr_on_page(pilot), "the Green-API QR on the page", 20)
+    text = read_qr(qr.grab().toImage())
+    if not text:
+        raise StepFailed("the phone could not read the QR on the page")
+    return text
+
+
+def set_two_fa(pilot: Pilot, on: bool) -> None:
+    box = pilot.visible("phoneTwoFa")
+    if isinstance(box, QCheckBox) and box.isChecked() != on:
+        pilot.click("phoneTwoFa")
+        pilot.wait_until(lambda: box.isChecked() == on, "the 2FA box to change")
+
+
+def phone_scans_the_page(pilot: Pilot) -> None:
+    """Press the demo phone's "Scan the desktop's QR" and wait until it says it scanned."""
+    pilot.wait_until(lambda: _qr_on_page(pilot), "the Green-API QR on the page", 20)
+    pilot.click("phoneScanDesktop")
+    said = pilot.wait_text(
+        "phoneAccountResult", lambda t: t != "Scanning…", "what the phone did", 15
+    )
+    if not said.startswith("Scanned"):
+        raise StepFailed(f"the phone did not scan the QR: {said}")
+
+
+def _finish_enabled(pilot: Pilot) -> bool:
+    finish = pilot.visible("wizardNext")
+    return finish is not None and finish.isEnabled()
+
+
+def wait_paired(pilot: Pilot) -> str:
+    until(
+        pilot,
+        lambda: "paired" in pilot.text("greenapiResultHeadline") and _finish_enabled(pilot),
+        "the instance to be paired and saved",
+        PAIR_TIMEOUT_S,
+    )
+    details = pilot.text("greenapiResultDetails")
+    token_line = next((ln for ln in details.splitlines() if "apiTokenInstance" in ln), "")
+    if "…" not in token_line or len(token_line.split(":", 1)[1].split("(")[0].strip()) > 12:
+        raise StepFailed(f"the token is not masked on the result page: {token_line[:30]}…")
+    return details
+
+
+def select_row(pilot: Pilot, list_name: str, contains: str) -> None:
+    """Click the row of a list whose text contains ``contains``."""
+    lst = pilot.control(list_name)
+    if not isinstance(lst, QListWidget):
+        raise StepFailed(f"{list_name!r} is not a list")
+    for i in range(lst.count()):
+        item = lst.item(i)
+        if contains in item.text():
+            lst.scrollToItem(item)
+            QTest.mouseClick(
+                lst.viewport(),
+                Qt.MouseButton.LeftButton,
+                Qt.KeyboardModifier.NoModifier,
+                lst.visualItemRect(item).center(),
+            )
+            pilot.wait_until(
+                lambda row=i: lst.currentRow() == row,  # type: ignore[misc]
+                f"the row {contains!r} selected",
+            )
+            return
+    raise StepFailed(f"no row of {list_name!r} says {contains!r}")
+
+
+# ---- the flows -----------------------------------------------------------------------------------
+
+
+def pair_with_password(pilot: Pilot) -> None:
+    with pilot.step("open the Green-API wizard"):
+        pilot.wait_visible("home")
+        pilot.click("connectButton")
+        pilot.page("choose")
+        pilot.click("choice_greenapi")
+        pilot.shot("choose")
+        pilot.click("wizardNext")
+        pilot.page("greenapi_instance")
+    with pilot.step("the demo fills in a new instance"):
+        id_instance = pilot.wait_text("greenapiId", lambda t: t.isdigit(), "the demo instance's id")
+        pilot.wait_text("greenapiTokenHint", lambda t: t.startswith("OK"), "the token is OK")
+        _seen["id"] = id_instance
+    with pilot.step("a mistyped idInstance is explained"):
+        pilot.type_text("greenapiId", id_instance[:3] + "O" + id_instance[4:])
+        pilot.wait_text("greenapiIdHint", lambda t: "digits" in t, "that it takes digits")
+        if pilot.wait_visible("wizardNext").isEnabled():
+            raise StepFailed("Next is enabled with a mistyped idInstance")
+        pilot.shot("instance-mistyped")
+        pilot.type_text("greenapiId", id_instance)
+        pilot.wait_text("greenapiIdHint", lambda t: t.startswith("OK"), "the id is OK")
+        pilot.shot("instance")
+    with pilot.step("the QR shows"):
+        pilot.click("wizardNext")
+        pilot.page("greenapi_qr")
+        _seen["stale"] = read_page_qr(pilot)
+        pilot.shot("qr")
+    with pilot.step("the phone scans it (the account has a cloud password)"):
+        set_two_fa(pilot, True)
+        phone_scans_the_page(pilot)
+        pilot.page("greenapi_password", PAIR_TIMEOUT_S)
+        pilot.shot("password")
+    with pilot.step("a wrong password is refused and the page stays"):
+        pilot.type_text("greenapiPassword", WRONG_PASSWORD)
+        pilot.click("wizardNext")
+        pilot.wait_text(
+            "greenapi_passwordBanner", lambda t: "wrong" in t, "that the password is wrong"
+        )
+        pilot.page("greenapi_password")
+        pilot.shot("wrong-password")
+    with pilot.step("the right password pairs the instance"):
+        password = pilot.text("phoneTwoFaPassword") or "demo-2fa"
+        pilot.type_text("greenapiPassword", password)
+        pilot.press("greenapiPassword", Qt.Key.Key_Return)
+        wait_paired(pilot)
+        pilot.shot("paired")
+    with pilot.step("finish"):
+        set_two_fa(pilot, False)
+        pilot.click("wizardNext")
+        pilot.wait_visible("home")
+        pilot.wait_until(
+            lambda: "Green-API" in "\n".join(_rows(pilot)), "the instance in the home list"
+        )
+        pilot.shot("home")
+
+
+def _rows(pilot: Pilot) -> list[str]:
+    lst = pilot.visible("connectionsList")
+    if not isinstance(lst, QListWidget):
+        return []
+    return [lst.item(i).text() for i in range(lst.count())]
+
+
+def already_logged_then_repair(pilot: Pilot) -> None:
+    stale = _seen.get("stale")
+    if not stale:
+        raise StepFailed("the first Green-API flow did not pair an instance to re-pair")
+    with pilot.step("re-pair the instance from the home list"):
+        pilot.wait_visible("home")
+        select_row(pilot, "connectionsList", f"instance {_seen.get('id', '')}")
+        pilot.click("repairButton")
+        pilot.page("greenapi_already", PAIR_TIMEOUT_S)
+        pilot.shot("already-logged")
+    with pilot.step("log out and pair again"):
+        pilot.click("greenapiLogoutPair")
+        pilot.page("greenapi_qr")
+        fresh = read_page_qr(pilot)
+        if fresh == stale:
+            raise StepFailed("the QR after the logout is the old one")
+        pilot.shot("new-qr")
+    with pilot.step("the phone's stale QR is refused"):
+
+        def scan_stale(phone: Any) -> str:
+            from x2desk.sandbox.phone import QrRefused
+
+            try:
+                phone.scan(stale)
+            except QrRefused:
+                return "refused"
+            return "accepted"
+
+        if pilot.phone("scan the QR it read before", scan_stale) != "refused":
+            raise StepFailed("the sandbox accepted a stale Green-API QR")
+        pilot.page("greenapi_qr")  # nothing changed on the desktop
+    with pilot.step("the new QR pairs it again"):
+        set_two_fa(pilot, False)
+        phone_scans_the_page(pilot)
+        wait_paired(pilot)
+        pilot.shot("re-paired")
+        pilot.click("wizardNext")
+        pilot.wait_visible("home")
+
+
+FLOWS = [
+    Flow("greenapi_2fa", pair_with_password, prefix="greenapi"),
+    Flow("greenapi_repair", already_logged_then_repair, prefix="greenapi-repair"),
+]

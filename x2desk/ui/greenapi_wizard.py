@@ -1,0 +1,548 @@
+"""The Green-API wizard: pair an instance by its rotating QR (issue 6), and re-pair a saved one
+from the home list.
+
+The flow logic is :class:`~x2desk.core.greenapi_pairing.GreenApiPairing` (no Qt): this
+controller builds it from what the person typed, starts it and renders its snapshots, which a
+:class:`~x2desk.ui.session_relay.SessionRelay` brings to the GUI thread (the pairing calls its
+observers on its poller's worker thread). The pages only show a snapshot and hand the person's
+input back here. Network and store work runs on the pairing's scheduler or in
+:func:`~x2desk.ui.workers.run_in_worker`; nothing blocks the window. Leaving a pairing page,
+Cancel and closing the window cancel the pairing: no request is sent after that.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from x2desk.core.clock import SYSTEM_CLOCK, Clock
+from x2desk.core.errors import InputError, StoreError, X2DeskError
+from x2desk.core.secret import Secret
+from x2desk.ui.context import AppContext
+from x2desk.ui.pages.greenapi_already import AlreadyPage
+from x2desk.ui.pages.greenapi_common import (
+    STEP_DONE,
+    STEP_INSTANCE,
+    STEP_PAIR,
+    STEP_WHAT,
+    greenapi_message,
+)
+from x2desk.ui.pages.greenapi_instance import InstancePage
+from x2desk.ui.pages.greenapi_password import GreenApiPasswordPage
+from x2desk.ui.pages.greenapi_qr import GreenApiQrPage
+from x2desk.ui.pages.greenapi_result import GreenApiResultPage
+from x2desk.ui.session_relay import SessionRelay
+from x2desk.ui.wizard import WizardFrame
+from x2desk.ui.workers import Job, run_in_worker
+
+log = logging.getLogger(__name__)
+
+GREENAPI_CHOICE = "greenapi"
+PAIRING_PAGES = frozenset({"greenapi_qr", "greenapi_password", "greenapi_already"})
+QR_REFRESH_S = 5.0  # the seed: a new QR every 5 s (core.greenapi.QR_REFRESH_S, without httpx)
+QR_LIFETIME_S = 20.0
+STORE_EXTRA = "greenapi_credentials"  # ctx.extras: the encrypted file store chosen here
+
+
+class GreenApiWizard(QWidget):
+    """Signals: ``closed()`` (done or cancelled), ``back_to_choose()`` (Back on the first page),
+    ``page_shown(page_id)``, ``paired(PairedInstance)``.
+
+    ``scheduler_factory`` and ``clock`` let tests run the pairing on a fake clock;
+    ``interval_s`` is how often a new QR is asked for (5 s), ``qr_lifetime_s`` how long one QR
+    may stay up, ``countdown_ms`` how often the countdown is redrawn."""
+
+    closed = Signal()
+    back_to_choose = Signal()
+    page_shown = Signal(str)
+    paired = Signal(object)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        clock: Clock = SYSTEM_CLOCK,
+        scheduler_factory: Callable[[], Any] | None = None,
+        interval_s: float = QR_REFRESH_S,
+        backoff_s: tuple[float, ...] | None = None,
+        qr_lifetime_s: float = QR_LIFETIME_S,
+        countdown_ms: int = 1000,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("greenapiWizard")
+        self.ctx = ctx
+        self.clock = clock
+        self.scheduler_factory = scheduler_factory
+        # demo --autopilot polls faster (a context setting); tests pass their own interval
+        self.interval_s = float(ctx.extras.get("greenapi_poll_s", interval_s))
+        self.backoff_s = backoff_s
+        self.qr_lifetime_s = qr_lifetime_s
+        self.pairing: Any = None
+        self.snapshot: Any = None  # the last snapshot rendered (tests, autopilot)
+        self.repair_record: Any = None  # the saved record being re-paired, if any
+        self.id_instance = ""
+        self.api_url = ctx.greenapi_url
+        self._token_masked = ""
+        self._credentials: Any = None  # a store chosen on the result page (encrypted file)
+        self._job: Job | None = None
+        self._recorded: object = None
+        self._prefilled = False
+
+        self.frame = WizardFrame(
+            [self.tr(STEP_WHAT), self.tr(STEP_INSTANCE), self.tr(STEP_PAIR), self.tr(STEP_DONE)]
+        )
+        heading = self.frame.findChild(QLabel, "wizardHeading")
+        if heading is not None:
+            heading.setText(self.tr("Connect a Green-API instance"))
+        self.instance = InstancePage(self)
+        self.qr = GreenApiQrPage(self)
+        self.already = AlreadyPage(self)
+        self.password = GreenApiPasswordPage(self)
+        self.result = GreenApiResultPage(self)
+        for page in (self.instance, self.qr, self.already, self.password, self.result):
+            self.frame.add_page(page)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.frame)
+        self.frame.next_requested.connect(self._next)
+        self.frame.back_requested.connect(self._back)
+        self.frame.cancel_requested.connect(self.request_close)
+        self.relay = SessionRelay(self)
+        self.relay.snapshot.connect(self.show_snapshot)
+        self.timer = QTimer(self)
+        self.timer.setInterval(countdown_ms)
+        self.timer.timeout.connect(self.tick)
+
+    # ---- life ----------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """The instance page, empty (in demo mode filled from the sandbox's console)."""
+        self.stop_pairing()
+        self.repair_record = None
+        self._credentials = None
+        self.api_url = self.ctx.greenapi_url
+        self.instance.reset()
+        self.password.reset()
+        self._prefilled = False
+        self._show("greenapi_instance")
+        if self.ctx.demo:
+            self._prefill_demo()
+
+    def start_repair(self, record_id: int | str) -> None:
+        """Re-pair a saved instance (home list): its id, API address and saved token."""
+        self.stop_pairing()
+        self._credentials = None
+        self.password.reset()
+        self.result.show_working(self.tr("Opening the saved instance…"))
+        self._show("greenapi_result")
+        cached = self.ctx.extras.get(STORE_EXTRA)
+
+        def load() -> tuple[Any, Any]:
+            from x2desk.core.store.credentials import open_credential_store
+            from x2desk.core.store.records import RecordStore
+
+            with RecordStore.open() as records:
+                record = records.get(record_id)
+            try:
+                return record, open_credential_store()
+            except StoreError:  # no keyring, a locked file: the store opened earlier, if any
+                if cached is None:
+                    raise
+                return record, cached
+
+        def done(result: tuple[Any, Any]) -> None:
+            self._job = None
+            record, credentials = result
+            self.repair_record = record
+            try:
+                self._begin_repair(record, credentials)
+            except X2DeskError as exc:
+                self._show_error_result(exc)
+
+        def failed(exc: BaseException) -> None:
+            self._job = None
+            self._show_error_result(exc)
+
+        self._job = run_in_worker(load, done, failed, "green-api record")
+
+    def _show_error_result(self, exc: BaseException) -> None:
+        from x2desk.core.login_session import Snapshot, State
+
+        err = exc if isinstance(exc, X2DeskError) else X2DeskError(greenapi_message(exc))
+        snap = Snapshot(flow="greenapi", state=State.FAILED, text=err.message, error=err)
+        self.result.show_failed(snap, store_failed=False)
+        self._show("greenapi_result")
+
+    def shutdown(self) -> None:
+        """The window closes: stop the pairing; forget pending results."""
+        self.frame.leave_current()
+        self.stop_pairing()
+        if self._job is not None:
+            self._job.discard()
+            self._job = None
+
+    def request_close(self) -> None:
+        self.shutdown()
+        self.closed.emit()
+
+    def _show(self, page_id: str) -> None:
+        current = self.frame.current
+        if current is None or current.page_id != page_id or not current.isVisible():
+            self.frame.show_page(page_id)
+            self.page_shown.emit(page_id)
+        else:
+            self.frame.refresh()
+
+    # ---- demo ----------------------------------------------------------------------------------
+
+    def _prefill_demo(self) -> None:
+        """Demo: a new instance from the sandbox's console, its id and token filled in."""
+        self._prefilled = True
+        factory = self.ctx.extras.get("greenapi_instance")
+        url = self.ctx.sandbox_url
+
+        def make() -> tuple[str, Secret]:
+            if callable(factory):
+                info = factory()
+            else:
+                from x2desk.sandbox.phone import SandboxPhone
+
+                with SandboxPhone(url or self.ctx.greenapi_url) as phone:
+                    info = phone.greenapi_instance()
+            return str(info["idInstance"]), Secret(str(info["apiTokenInstance"]))
+
+        def done(result: tuple[str, Secret]) -> None:
+            self._job = None
+            id_instance, token = result
+            self.instance.fill(
+                id_instance,
+                token,
+                self.tr(
+                    "Demo: the sandbox's Green-API console made instance {i}; its id and token "
+                    "are filled in."
+                ).format(i=id_instance),
+            )
+
+        def failed(exc: BaseException) -> None:
+            self._job = None
+            self.instance.show_error(greenapi_message(exc))
+
+        self._job = run_in_worker(make, done, failed, "demo green-api instance")
+
+    # ---- the pairing ---------------------------------------------------------------------------
+
+    def _scheduler(self) -> Any:
+        return self.scheduler_factory() if self.scheduler_factory is not None else None
+
+    def _pairing_kwargs(self) -> dict[str, Any]:
+        from x2desk.core.poller import DEFAULT_BACKOFF_S
+
+        return {
+            "clock": self.clock,
+            "scheduler": self._scheduler(),
+            "interval_s": self.interval_s,
+            "backoff_s": self.backoff_s or DEFAULT_BACKOFF_S,
+            "qr_lifetime_s": self.qr_lifetime_s,
+        }
+
+    def _begin(self) -> None:
+        """Next on the instance page: check the values, then pair."""
+        from x2desk.core.greenapi import GreenApiClient
+        from x2desk.core.greenapi_pairing import GreenApiPairing
+
+        id_instance, token, label = self.instance.values()  # InputError: nothing was sent
+        self.stop_pairing()
+        client = GreenApiClient(self.api_url, id_instance, token)
+        pairing = GreenApiPairing(
+            client,
+            label,
+            credentials=self._credentials or self.ctx.extras.get(STORE_EXTRA),
+            **self._pairing_kwargs(),
+        )
+        self._attach(pairing, client.id_instance, token, repair=False)
+
+    def _begin_repair(self, record: Any, credentials: Any) -> None:
+        from x2desk.core.greenapi_pairing import GreenApiPairing
+
+        pairing = GreenApiPairing.from_record(record, credentials, **self._pairing_kwargs())
+        self.repair_record = record
+        self.api_url = pairing.client.api_url
+        self._attach(pairing, pairing.client.id_instance, pairing.client.api_token, repair=True)
+
+    def _attach(self, pairing: Any, id_instance: str, token: Secret, repair: bool) -> None:
+        self.pairing = pairing
+        self.id_instance = id_instance
+        self._token_masked = token.masked
+        self._recorded = None
+        self.relay.attach(pairing)
+        self.qr.set_instance(id_instance, repair)
+        self.already.set_instance(id_instance)
+        self._show("greenapi_qr")
+        self.qr.set_busy(True, self.tr("Checking the instance with Green-API…"))
+        pairing.start()
+        self.timer.start()
+
+    def _drop_pairing(self) -> None:
+        """Forget the pairing: cancel it (no request after this) and end its thread and HTTP
+        client off the GUI thread (a request in flight may take a while to give up)."""
+        self.timer.stop()
+        self.relay.detach()
+        pairing = self.pairing
+        self.pairing = None
+        if pairing is None:
+            return
+        pairing.cancel()
+        own_thread = self.scheduler_factory is None
+
+        def close() -> None:
+            if own_thread:
+                pairing.close()
+            pairing.client.close()
+
+        run_in_worker(close, name="close green-api pairing")
+
+    def stop_pairing(self) -> None:
+        self._drop_pairing()
+        self.snapshot = None
+
+    def show_snapshot(self, snap: Any) -> None:
+        """Show ``snap`` on the page for its state."""
+        if self.pairing is None:
+            return
+        self.snapshot = snap
+        state = snap.state.value
+        if state == "starting":
+            if self.frame.current is self.qr:
+                self.qr.show_snapshot(snap)
+            elif self.frame.current is self.password or self.frame.current is self.already:
+                pass  # a keep or a logout under way: the page that asked shows it
+        elif state in ("waiting_for_qr", "loading"):
+            self._show("greenapi_qr")
+            self.qr.show_snapshot(snap)
+        elif state == "waiting_for_password":
+            if self.frame.current is not self.password:
+                self.qr.clear_qr("")  # scanned: the QR is of no use any more
+                self.password.reset()
+                self._show("greenapi_password")
+            self.password.show_snapshot(snap)
+        elif "keep" in snap.actions:  # failed: already authorised; the person chooses
+            self.timer.stop()
+            self.qr.clear_qr("")
+            self.already.set_instance(self.id_instance)
+            self._show("greenapi_already")
+        elif state in ("authenticated", "creating_connection"):
+            self.qr.clear_qr("")
+            self.password.set_busy(False)
+            self.result.show_working(self.tr("Green-API confirms the instance; saving it…"))
+            self._show("greenapi_result")
+        elif state == "connected":
+            self.timer.stop()
+            self._finished(snap)
+        else:  # failed, cancelled, expired
+            self.timer.stop()
+            self.qr.clear_qr("")
+            for page in (self.qr, self.password, self.already):
+                page.set_busy(False)
+            self.result.show_failed(snap, self._store_failed(snap))
+            self._show("greenapi_result")
+        self.frame.refresh()
+
+    def _store_failed(self, snap: Any) -> bool:
+        """The instance is paired but its token could not be saved (only the store failed)."""
+        from x2desk.core.login_session import State
+
+        history = getattr(getattr(self.pairing, "session", None), "history", [])
+        return isinstance(snap.error, StoreError) and State.CREATING_CONNECTION in history
+
+    def _finished(self, snap: Any) -> None:
+        paired = snap.result
+        self.qr.clear_qr("")
+        self.result.show_paired(paired, self._token_masked, self.api_url)
+        self._show("greenapi_result")
+        if paired is not None and self._recorded is not paired:
+            self._recorded = paired
+            self.paired.emit(paired)
+
+    def tick(self) -> None:
+        """Every second: fresh countdowns (and an expired QR taken off the screen)."""
+        pairing = self.pairing
+        if pairing is None:
+            self.timer.stop()
+            return
+        snap = pairing.snapshot()
+        if not snap.terminal:
+            self.show_snapshot(snap)
+
+    # ---- actions from pages --------------------------------------------------------------------
+
+    def keep(self) -> None:
+        if self.pairing is not None and self.pairing.keep():
+            self.result.show_working(self.tr("Keeping the pairing; confirming with Green-API…"))
+            self._show("greenapi_result")
+            self.timer.start()
+
+    def log_out_and_pair(self) -> None:
+        if self.pairing is not None and self.pairing.log_out_and_pair():
+            self._show("greenapi_qr")
+            self.qr.clear_qr(self.tr("Logging the instance out…"))
+            self.qr.set_busy(True, self.tr("Logging out; a new QR comes in a moment…"))
+            self.timer.start()
+
+    def submit_password(self) -> None:
+        if self.pairing is None:
+            return
+        try:
+            sent = self.pairing.submit_password(self.password.value())
+        except InputError as exc:
+            self.password.show_error(exc.message)
+            return
+        if sent:
+            self.password.banner.clear_message()
+            self.password.set_busy(True, self.tr("Sending the password to Green-API…"))
+
+    def restart(self) -> None:
+        """Try again after a failure or a cancel (a new attempt with the same instance)."""
+        if self.pairing is None:
+            if self.repair_record is not None:
+                self.start_repair(self.repair_record.id)
+            else:
+                self.fix_details()
+            return
+        self.qr.set_instance(self.id_instance, self.repair_record is not None)
+        self._show("greenapi_qr")
+        self.timer.start()
+        self.pairing.restart()
+
+    def _keep_with(self, credentials: Any) -> None:
+        """The instance is paired; save it again (with ``credentials``, or the default store)."""
+        pairing = self.pairing
+        if pairing is None:
+            return
+        pairing.driver.credentials = credentials
+        pairing.driver.mode = "keep"
+        self.result.show_working(self.tr("Saving the instance…"))
+        self._show("greenapi_result")
+        self.timer.start()
+        pairing.session.restart()
+
+    def use_file_store(self, passphrase: Secret) -> None:
+        """The keyring failed: keep the token in the encrypted file (made with ``passphrase``)."""
+        self.result.show_working(self.tr("Opening the encrypted file store…"))
+
+        def open_store() -> Any:
+            from x2desk.core.store.credentials import open_credential_store, use_encrypted_file
+
+            try:
+                return use_encrypted_file(passphrase)
+            except StoreError:  # the file exists already: open it with this passphrase
+                return open_credential_store(passphrase=passphrase)
+
+        def done(store: Any) -> None:
+            self._job = None
+            self._credentials = store
+            self.ctx.extras[STORE_EXTRA] = store  # for the next pairing in this window
+            self._keep_with(store)
+
+        def failed(exc: BaseException) -> None:
+            self._job = None
+            if self.snapshot is not None:
+                self.result.show_failed(self.snapshot, True)
+            self.result.show_error(greenapi_message(exc))
+
+        self._job = run_in_worker(open_store, done, failed, "encrypted file store")
+
+    def retry_store(self) -> None:
+        self._keep_with(self._credentials)
+
+    def discard(self) -> None:
+        self.stop_pairing()
+        self.result.show_discarded()
+        self._show("greenapi_result")
+
+    def fix_details(self) -> None:
+        """Back to the instance page (the values typed are still there)."""
+        self.stop_pairing()
+        if self.repair_record is not None and not self.instance.id_edit.text():
+            self.instance.id_edit.setText(str(self.repair_record.external_id))
+        self.repair_record = None
+        self.instance.set_busy(False)
+        self._show("greenapi_instance")
+
+    def connect_another(self) -> None:
+        self.start()
+
+    # ---- navigation ----------------------------------------------------------------------------
+
+    def _next(self) -> None:
+        page = self.frame.current
+        if page is None or not page.can_next():
+            return
+        pid = page.page_id
+        try:
+            if pid == "greenapi_instance":
+                self.instance.banner.clear_message()
+                self._begin()
+            elif pid == "greenapi_password":
+                self.submit_password()
+            elif pid == "greenapi_result":
+                self.request_close()
+        except InputError as exc:
+            banner = getattr(page, "banner", None)
+            if banner is not None:
+                banner.show_message(exc.message, "error")
+
+    def _back(self) -> None:
+        page = self.frame.current
+        if page is None or not page.can_back():
+            return
+        pid = page.page_id
+        if pid == "greenapi_instance":
+            self.shutdown()
+            self.back_to_choose.emit()
+        elif pid in PAIRING_PAGES or pid == "greenapi_result":
+            self.fix_details()
+
+
+# ---- the hook into the X2Chat wizard's "What to connect" page ---------------------------------
+
+
+def add_greenapi_choice(x2chat_wizard: Any, open_greenapi: Callable[[], None]) -> None:
+    """Offer "Green-API instance" on ``x2chat_wizard``'s "What to connect" page; choosing it and
+    pressing Next (or Enter on it) calls ``open_greenapi()``.
+
+    Call it after :func:`x2desk.ui.accounts_wizard.add_account_choice` when both are offered:
+    this wraps the wizard's own Next, which the accounts' router calls for choices not its own.
+    """
+    choose = x2chat_wizard.choose
+    if GREENAPI_CHOICE in choose.buttons:
+        return
+    choose.add_choice(
+        GREENAPI_CHOICE,
+        choose.tr("Green-API instance"),
+        choose.tr(
+            "A WhatsApp number on a Green-API instance: type its idInstance and token, then "
+            "scan the QR it shows with the phone. The token goes to the system keyring."
+        ),
+    )
+    original = x2chat_wizard._next
+    hooked = "accounts" in choose.buttons  # the accounts' router calls wizard._next() for us
+
+    def routed_next() -> None:
+        wiz = x2chat_wizard
+        if wiz.frame.current is wiz.choose and wiz.choose.selected() == GREENAPI_CHOICE:
+            wiz.shutdown()
+            open_greenapi()
+        else:
+            original()
+
+    x2chat_wizard._next = routed_next
+    if not hooked:
+        frame = x2chat_wizard.frame
+        try:
+            frame.next_requested.disconnect(original)
+        except (RuntimeError, TypeError):
+            log.debug("the X2Chat wizard's Next was not connected as expected")
+        frame.next_requested.connect(lambda: x2chat_wizard._next())

@@ -68,7 +68,8 @@ def _cv2() -> Any:
     import cv2
 
     with contextlib.suppress(AttributeError):  # backend warnings: our errors say it better
-        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+        cv_logging: Any = getattr(cv2.utils, "logging")  # noqa: B009 (absent from some stubs)
+        cv_logging.setLogLevel(cv_logging.LOG_LEVEL_ERROR)
     return cv2
 
 

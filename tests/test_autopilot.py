@@ -154,3 +154,90 @@ def test_without_the_demo_the_autopilot_fails_clearly(qtbot: Any, tmp_path: Path
 def test_missing_flow_modules_are_skipped() -> None:
     flows = load_flows(("x2chat", "not_written_yet"))
     assert flows and all(f.prefix == "x2chat" for f in flows)
+
+
+# ---- the accounts flows (issue 5) ------------------------------------------------------------
+
+
+ACCOUNT_FLOWS = [
+    "accounts_telegram_qr",
+    "accounts_telegram_code",
+    "accounts_max_code",
+    "accounts_whatsapp",
+    "accounts_telegram_bot",
+    "accounts_odnoklassniki",
+    "accounts_subscription_402",
+    "accounts_reauthorise",
+]
+
+
+def test_autopilot_runs_the_accounts_flows(demo: tuple[Any, Any], tmp_path: Path) -> None:
+    window, session = demo
+    shots, report = tmp_path / "shots", tmp_path / "report.json"
+    pilot = Autopilot(
+        window,
+        session,
+        screenshots=shots,
+        report=report,
+        flows=load_flows(("accounts",)),
+        quit_when_done=False,
+    )
+    pilot.start()
+
+    flows = json.loads(report.read_text())["flows"]
+    assert [f["name"] for f in flows] == ACCOUNT_FLOWS
+    for flow in flows:
+        failed = [s for s in flow["steps"] if not s["ok"]]
+        assert flow["ok"] and not failed, f"{flow['name']} failed: {failed}"
+        assert 0 < flow["seconds"] < 30
+    assert pilot.exit_code == 0
+    assert sum(f["seconds"] for f in flows) < 50
+    # each flow shows an error and its recovery
+    steps = {f["name"]: " / ".join(s["name"] for s in f["steps"]) for f in flows}
+    assert "stale scan is refused" in steps["accounts_telegram_qr"]
+    assert "wrong 2FA password" in steps["accounts_telegram_qr"]
+    assert "wrong login code" in steps["accounts_telegram_code"]
+    assert "too short" in steps["accounts_max_code"]
+    assert "tries again" in steps["accounts_whatsapp"]
+    assert "malformed token" in steps["accounts_telegram_bot"]
+    assert "change the key" in steps["accounts_odnoklassniki"]
+    assert "402" in steps["accounts_subscription_402"]
+    assert "no new connection" in steps["accounts_reauthorise"]
+
+    # what the provider ended with: each kind once (the WhatsApp twice: flow 4 and the 402's
+    # recovery), the re-authorised account active, no connection from the unpaid key
+    from x2desk.sandbox.phone import SandboxPhone
+
+    with SandboxPhone(session.url) as phone:
+        conns = list(phone.state()["connections"].values())
+    kinds = sorted(c["type"] for c in conns)
+    once = ["max_personal", "telegram_bot", "odnoklassniki"]
+    assert kinds == sorted([*once, "telegram", "telegram", "whatsapp", "whatsapp"])
+    assert all(c["status"] == "active" for c in conns if c["type"] in ("telegram", "whatsapp"))
+
+    names = sorted(p.name for p in shots.glob("*.png"))
+    for page in (
+        "choose", "kind", "provider", "telegram-qr", "telegram-qr-rotated", "password-wrong",
+        "code-wrong", "phone-bad", "whatsapp-retrying", "bot-token-bad", "group-change-key",
+        "result-402", "home-reauthorise", "reauthorised",
+    ):  # fmt: skip
+        assert any(n.endswith(f"-accounts-{page}.png") for n in names), page
+    for name in names:
+        image = QImage(str(shots / name))
+        assert not image.isNull() and image.width() >= 800, name
+
+
+def test_only_the_autopilot_gets_the_fast_sandbox() -> None:
+    from x2desk.demo.session import DemoSession
+
+    fast = DemoSession(autopilot=True).start()
+    normal = DemoSession().start()
+    try:
+        assert fast.server.limits.qr_rotation_s < 30
+        assert fast.context().extras["account_poll_s"] == 1.0
+        assert normal.server.limits.qr_rotation_s == 30
+        assert normal.server.limits.whatsapp_qr_rotation_s == 30
+        assert "account_poll_s" not in normal.context().extras
+    finally:
+        fast.stop()
+        normal.stop()

@@ -54,7 +54,8 @@ class AccountsWizard(QWidget):
     ``page_shown(page_id)``, ``connected(Connection)``.
 
     ``scheduler_factory`` and ``clock`` let tests run sessions on a fake clock;
-    ``interval_s`` is the poll interval (5 s; never below 1 s)."""
+    ``interval_s`` is the poll interval (5 s, or ``ctx.extras["account_poll_s"]``; never
+    below 1 s)."""
 
     closed = Signal()
     back_to_choose = Signal()
@@ -66,7 +67,7 @@ class AccountsWizard(QWidget):
         ctx: AppContext,
         clock: Clock = SYSTEM_CLOCK,
         scheduler_factory: Callable[[], Any] | None = None,
-        interval_s: float = 5.0,
+        interval_s: float | None = None,
         backoff_s: tuple[float, ...] | None = None,
         countdown_ms: int = 1000,
     ) -> None:
@@ -75,8 +76,11 @@ class AccountsWizard(QWidget):
         self.ctx = ctx
         self.clock = clock
         self.scheduler_factory = scheduler_factory
-        self.interval_s = interval_s
-        self.backoff_s = backoff_s
+        # 5 s, or what the context says (the demo's autopilot: 1 s, the floor)
+        self.interval_s = float(
+            interval_s if interval_s is not None else ctx.extras.get("account_poll_s", 5.0)
+        )
+        self.backoff_s = backoff_s or ctx.extras.get("account_backoff_s")
         self.kind: str | None = None
         self.reauth_id: int | str | None = None
         self.base_url = ctx.provider_api

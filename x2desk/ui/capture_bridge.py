@@ -23,13 +23,14 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from x2desk.core.capture import CapturePipeline, CaptureStats, Decoder, Polygon
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import X2DeskError
 from x2desk.core.frames import FrameSource, open_source
+from x2desk.ui.gui_thread import Mailbox
 
 if TYPE_CHECKING:
     import numpy as np
@@ -99,14 +100,6 @@ class CaptureBridge(QObject):
     stats = Signal(object)
     stopped = Signal()
 
-    # worker thread -> GUI thread (queued); the pipeline rides along so that the GUI side can
-    # ignore whatever an old pipeline still says after a restart
-    _frame_ready = Signal(object)
-    _result = Signal(object, str)
-    _error = Signal(object, str, str)
-    _stats_ready = Signal(object, object)
-    _ended = Signal(object)
-
     def __init__(
         self,
         decoder_factory: Callable[[], Decoder] | None = None,
@@ -121,17 +114,12 @@ class CaptureBridge(QObject):
         self._stats_interval = stats_interval
         self._pipeline: CapturePipeline | None = None
         self._stopping: CapturePipeline | None = None  # stopped, camera not yet released
-        self._mirror = False
-        self._lock = threading.Lock()
-        self._latest: tuple[QImage, list[Polygon]] | None = None
-        self._frame_posted = False
+        self._slot = _FrameSlot()
         self._last_stats: CaptureStats | None = None
-        queued = Qt.ConnectionType.QueuedConnection
-        self._frame_ready.connect(self._deliver_frame, queued)
-        self._result.connect(self._deliver_result, queued)
-        self._error.connect(self._deliver_error, queued)
-        self._stats_ready.connect(self._deliver_stats, queued)
-        self._ended.connect(self._deliver_ended, queued)
+        # Worker threads -> GUI thread. They hold only the mailbox and the frame slot (plain
+        # objects), never this QObject, so closing the page can never race with them. The
+        # pipeline rides along so that the GUI side ignores an old pipeline after a restart.
+        self._inbox = Mailbox(self._on_inbox)
 
     # ---- GUI-thread API ------------------------------------------------------------------------
 
@@ -148,24 +136,26 @@ class CaptureBridge(QObject):
             return
         holder: list[CapturePipeline] = []
         last_stats = [0.0]
+        inbox, slot, clock, interval = self._inbox, self._slot, self._clock, self._stats_interval
 
         def on_frame(image: np.ndarray, corners: list[Polygon]) -> None:
             pipeline = holder[0]
-            self._post_frame(pipeline, image, corners)
-            now = self._clock.monotonic()
-            if now - last_stats[0] >= self._stats_interval:
+            if slot.put(image, corners):
+                inbox.post(("frame", pipeline))
+            now = clock.monotonic()
+            if now - last_stats[0] >= interval:
                 last_stats[0] = now
-                self._stats_ready.emit(pipeline, pipeline.stats())
+                inbox.post(("stats", pipeline, pipeline.stats()))
 
         def on_result(text: str) -> None:
-            self._result.emit(holder[0], text)
+            inbox.post(("result", holder[0], text))
 
         def on_error(exc: X2DeskError) -> None:
-            self._error.emit(holder[0], exc.key, exc.message)
+            inbox.post(("error", holder[0], exc.key, exc.message))
 
         def on_stopped() -> None:
-            self._stats_ready.emit(holder[0], holder[0].stats())
-            self._ended.emit(holder[0])
+            inbox.post(("stats", holder[0], holder[0].stats()))
+            inbox.post(("ended", holder[0]))
 
         pipeline = CapturePipeline(
             frames,
@@ -188,8 +178,7 @@ class CaptureBridge(QObject):
         if pipeline is not None:
             pipeline.stop(timeout=0)
             self._stopping = pipeline
-        with self._lock:
-            self._latest = None
+        self._slot.clear()
 
     def shutdown(self, timeout: float = 2.0) -> bool:
         """Stop and wait for the threads (application exit and tests only, not on a page)."""
@@ -208,11 +197,11 @@ class CaptureBridge(QObject):
 
     def set_mirror(self, mirror: bool) -> None:
         """Mirror the preview (and its outlines) left to right; decoding is not affected."""
-        self._mirror = bool(mirror)
+        self._slot.mirror = bool(mirror)
 
     @property
     def mirror(self) -> bool:
-        return self._mirror
+        return self._slot.mirror
 
     @property
     def running(self) -> bool:
@@ -227,50 +216,39 @@ class CaptureBridge(QObject):
             return self._pipeline.stats()
         return self._last_stats
 
-    # ---- worker threads ------------------------------------------------------------------------
-
-    def _post_frame(
-        self, pipeline: CapturePipeline, frame: np.ndarray, corners: list[Polygon]
-    ) -> None:
-        if self._mirror:
-            frame = frame[:, ::-1]
-            right = frame.shape[1] - 1
-            corners = [[(right - x, y) for x, y in poly] for poly in corners]
-        image = to_qimage(frame)
-        with self._lock:
-            self._latest = (image, corners)
-            post = not self._frame_posted
-            self._frame_posted = True
-        if post:
-            self._frame_ready.emit(pipeline)
-
     # ---- GUI thread ----------------------------------------------------------------------------
 
-    @Slot(object)
+    def _on_inbox(self, message: object) -> None:
+        assert isinstance(message, tuple)
+        kind: str = message[0]
+        args: tuple[Any, ...] = message[1:]
+        handlers: dict[str, Callable[..., None]] = {
+            "frame": self._deliver_frame,
+            "result": self._deliver_result,
+            "error": self._deliver_error,
+            "stats": self._deliver_stats,
+            "ended": self._deliver_ended,
+        }
+        handlers[kind](*args)
+
     def _deliver_frame(self, pipeline: CapturePipeline) -> None:
-        with self._lock:
-            latest, self._latest = self._latest, None
-            self._frame_posted = False
+        latest = self._slot.take()
         if latest is not None and pipeline is self._pipeline:
             self.frame.emit(*latest)
 
-    @Slot(object, str)
     def _deliver_result(self, pipeline: CapturePipeline, text: str) -> None:
         if pipeline is self._pipeline:
             self.accepted.emit(text)
 
-    @Slot(object, str, str)
     def _deliver_error(self, pipeline: CapturePipeline, key: str, message: str) -> None:
         if pipeline is self._pipeline:
             self.failed.emit(key, message)
 
-    @Slot(object, object)
     def _deliver_stats(self, pipeline: CapturePipeline, stats: CaptureStats) -> None:
         if pipeline is self._pipeline or pipeline is self._stopping:
             self._last_stats = stats
             self.stats.emit(stats)
 
-    @Slot(object)
     def _deliver_ended(self, pipeline: CapturePipeline) -> None:
         if pipeline is self._pipeline:
             self._pipeline = None
@@ -279,3 +257,38 @@ class CaptureBridge(QObject):
             self._stopping = None
             if self._pipeline is None:  # not replaced by a new capture meanwhile
                 self.stopped.emit()
+
+
+class _FrameSlot:
+    """The newest preview frame, handed from the capture thread to the GUI thread: a plain
+    object (no QObject), so the capture thread never holds anything Qt may delete."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._latest: tuple[QImage, list[Polygon]] | None = None
+        self._posted = False
+        self.mirror = False
+
+    def put(self, frame: np.ndarray, corners: list[Polygon]) -> bool:
+        """Store the newest frame (as a QImage, made here off the GUI thread); True when the GUI
+        thread must be told (it is not already due to pick one up)."""
+        if self.mirror:
+            frame = frame[:, ::-1]
+            right = frame.shape[1] - 1
+            corners = [[(right - x, y) for x, y in poly] for poly in corners]
+        image = to_qimage(frame)
+        with self._lock:
+            self._latest = (image, corners)
+            post = not self._posted
+            self._posted = True
+        return post
+
+    def take(self) -> tuple[QImage, list[Polygon]] | None:
+        with self._lock:
+            latest, self._latest = self._latest, None
+            self._posted = False
+        return latest
+
+    def clear(self) -> None:
+        with self._lock:
+            self._latest = None

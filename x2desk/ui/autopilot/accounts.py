@@ -1,0 +1,515 @@
+"""The accounts flows (issue 5), as a person runs them in the demo: the accounts wizard through
+the connections provider, and the demo phone's buttons (scan the desktop's QR, show the login
+code) playing the account's phone.
+
+1. ``accounts_telegram_qr``: the QR rotates before the scan (the phone's stale scan is refused),
+   the current one is scanned by a phone with 2FA; a wrong password first, then the right one.
+2. ``accounts_telegram_code``: a phone number without ``+`` first (the hint says so); a wrong
+   login code first, then the one the phone shows.
+3. ``accounts_max_code``: a number too short first; the code from the phone.
+4. ``accounts_whatsapp``: the provider fails twice while the QR is up (the page says it tries
+   again), recovers; the phone scans; linked.
+5. ``accounts_telegram_bot``: a malformed token first (the hint says what is wrong, Next stays
+   off), then a good one.
+6. ``accounts_odnoklassniki``: a key with a space first; a new group, then its key changed.
+7. ``accounts_subscription_402``: a provider key whose plan does not include WhatsApp: 402 and
+   what it means; "Change the details", a paid key, linked.
+8. ``accounts_reauthorise``: the provider marks the Telegram account unauthorised; "Re-authorise…"
+   on the home list, scan, and no new connection at the provider.
+
+In ``--autopilot`` the demo's sandbox rotates QR codes every few seconds and the wizard polls at
+1 s (:data:`x2desk.demo.session.AUTOPILOT_LIMITS`), so the run stays short.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QCheckBox, QLabel, QListWidget
+
+from x2desk.ui.autopilot.runner import Flow, Pilot, StepFailed
+
+PASSWORD_2FA = "demo-2fa"  # the account's two-step verification password (typed on the phone)
+ROTATION_TIMEOUT_S = 20.0  # one rotation of the login QR (6 s in the autopilot's sandbox)
+CONNECT_TIMEOUT_S = 15.0
+SETTLE_MS = 15
+MIN_QR_LEFT_S = 3  # scan only a QR with at least this long to live (no race with its rotation)
+_COUNTDOWN = re.compile(r"(\d+)\s*s")
+_CODE = re.compile(r"(\d{4,8})")
+
+
+# ---- small moves ---------------------------------------------------------------------------------
+
+
+def snap(pilot: Pilot, name: str) -> None:
+    """A screenshot once Qt has laid out what just changed (a button's new text and width)."""
+    pilot.idle(SETTLE_MS)
+    pilot.shot(name)
+
+
+def open_accounts(pilot: Pilot, kind: str, shots: bool = False) -> None:
+    """From the home view: Connect…, "Messenger account or bot", Next, the kind, Next."""
+    pilot.wait_visible("home")
+    pilot.click("connectButton")
+    pilot.page("choose")
+    pilot.click("choice_accounts")
+    if shots:
+        snap(pilot, "choose")
+    pilot.click("wizardNext")
+    choose_kind(pilot, kind, shots)
+
+
+def choose_kind(pilot: Pilot, kind: str, shot: bool = False) -> None:
+    pilot.page("account_kind")
+    pilot.click(f"kind_{kind}")
+    if shot:
+        snap(pilot, "kind")
+    pilot.click("wizardNext")
+    pilot.page("account_provider")
+
+
+def provider_next(pilot: Pilot, key: str | None = None, shot: str | None = None) -> None:
+    """On the provider page: type ``key`` (or keep the one filled in), Next when it is enabled."""
+    pilot.page("account_provider")
+    if key is not None:
+        pilot.type_text("providerKey", key)
+    else:
+        pilot.wait_until(lambda: pilot.text("providerKey"), "the provider's key to be filled in")
+    remember = pilot.control("providerRemember")
+    if isinstance(remember, QCheckBox) and remember.isChecked():
+        # a throwaway sandbox key has no place in this computer's keyring
+        pilot.click("providerRemember")
+        pilot.wait_until(lambda: not remember.isChecked(), "'Remember the key' to be off")
+    pilot.control("wizardNext")
+    if shot:
+        snap(pilot, shot)
+    pilot.click("wizardNext")
+
+
+def qr_key(pilot: Pilot) -> int:
+    """The QR on the desktop's page (0: none)."""
+    image = pilot.visible("accountQrImage")
+    if not isinstance(image, QLabel):
+        return 0
+    pixmap = image.pixmap()
+    return 0 if pixmap is None or pixmap.isNull() else int(pixmap.cacheKey())
+
+
+def qr_seconds_left(pilot: Pilot) -> int:
+    found = _COUNTDOWN.search(pilot.text("accountQrCountdown"))
+    return int(found.group(1)) if found else 0
+
+
+def wait_for_qr(pilot: Pilot, fresh: bool = False) -> int:
+    """Wait for a QR on the page (``fresh``: one with time to scan it); its key."""
+    pilot.page("account_qr")
+    return pilot.wait_until(
+        lambda: (
+            (k := qr_key(pilot)) and (not fresh or qr_seconds_left(pilot) >= MIN_QR_LEFT_S) and k
+        ),
+        "a login QR on the page" + (" with time left to scan it" if fresh else ""),
+        ROTATION_TIMEOUT_S,
+    )
+
+
+def read_desktop_qr(pilot: Pilot) -> str:
+    """What the phone's camera reads from the QR on the desktop's page (x2desk's decoder)."""
+    from x2desk.ui.phone_panel import read_qr
+
+    image = pilot.control("accountQrImage")
+    picture: QImage = image.grab().toImage()
+    text = pilot.phone("read the QR on the desktop's screen", lambda _p: read_qr(picture))
+    if not text:
+        raise StepFailed("the phone could not read the QR on the desktop's screen")
+    return text
+
+
+def set_phone_2fa(pilot: Pilot, on: bool) -> None:
+    """Tick or untick the demo phone's "Account has a 2FA password" (a click, as a person)."""
+    box = pilot.control("phoneTwoFa")
+    if isinstance(box, QCheckBox) and box.isChecked() != on:
+        pilot.click("phoneTwoFa")
+        pilot.wait_until(lambda: box.isChecked() == on, "the 2FA box to change")
+    if on:
+        pilot.type_text("phoneTwoFaPassword", PASSWORD_2FA)
+
+
+def scan_desktop(pilot: Pilot) -> None:
+    """The phone scans the desktop's QR (its button); a QR that rotated meanwhile: again."""
+    for _attempt in range(3):
+        wait_for_qr(pilot, fresh=True)
+        pilot.click("phoneScanDesktop")
+        said = pilot.wait_text("phoneAccountResult", _scan_done, "what the phone did")
+        if said.startswith("Scanned"):
+            return
+        pilot.idle(300)
+    raise StepFailed(f"the phone could not scan the desktop's QR: {said}")
+
+
+def _scan_done(text: str) -> bool:
+    return text not in ("", "Scanning…")
+
+
+def login_code_on_phone(pilot: Pilot) -> str:
+    """Press "Show the login code" on the phone and read it."""
+    before = pilot.text("phoneAccountResult")  # an earlier login's code is not this one's
+    pilot.click("phoneShowCode")
+    text = pilot.wait_text(
+        "phoneAccountResult",
+        lambda t: "code:" in t and t != before,
+        "the login code",
+        CONNECT_TIMEOUT_S,
+    )
+    found = _CODE.search(text)
+    if found is None:
+        raise StepFailed(f"the phone shows no code: {text}")
+    return found.group(1)
+
+
+def wait_connected(pilot: Pilot, what: str, shot: str | None = None) -> str:
+    """The result page says ``what`` is connected; the details shown."""
+    pilot.page("account_result", CONNECT_TIMEOUT_S)
+    pilot.wait_text(
+        "resultHeadline",
+        lambda t: t.endswith("connected.") and "not connected" not in t,
+        f"{what} connected",
+        CONNECT_TIMEOUT_S,
+    )
+    if not pilot.wait_visible("resultLimits").isVisible():
+        raise StepFailed("the result page does not say what the API cannot do")
+    if shot:
+        snap(pilot, shot)
+    return pilot.text("resultDetails")
+
+
+def finish(pilot: Pilot) -> None:
+    pilot.click("wizardNext")  # Finish
+    pilot.wait_visible("home")
+
+
+def wait_error(pilot: Pilot, banner: str, words: str, timeout: float | None = None) -> str:
+    return pilot.wait_text(banner, lambda t: words in t.lower(), f"“{words}”", timeout)
+
+
+def expect_next_disabled(pilot: Pilot, why: str) -> None:
+    pilot.idle(50)
+    if pilot.wait_visible("wizardNext").isEnabled():
+        raise StepFailed(f"Next is enabled {why}")
+
+
+def provider_connections(pilot: Pilot) -> dict[str, dict[str, Any]]:
+    state = pilot.phone("look at the provider's connections", lambda p: p.state())
+    return dict(state["connections"])
+
+
+def of_type(connections: dict[str, dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return sorted((c for c in connections.values() if c["type"] == kind), key=lambda c: c["id"])
+
+
+# ---- the flows ----------------------------------------------------------------------------------
+
+
+def telegram_qr(pilot: Pilot) -> None:
+    with pilot.step("open the wizard, choose a Telegram account by QR"):
+        open_accounts(pilot, "telegram_qr", shots=True)
+    with pilot.step("the provider's key (the demo dashboard's), checked"):
+        provider_next(pilot, shot="provider")
+    with pilot.step("the QR shows; the phone reads it but waits"):
+        wait_for_qr(pilot)
+        pilot.wait_text("accountQrCountdown", lambda t: "changes in" in t, "the QR's countdown")
+        snap(pilot, "telegram-qr")
+        old = read_desktop_qr(pilot)
+        shown = qr_key(pilot)
+    with pilot.step("the QR rotates before the scan: the phone's stale scan is refused"):
+        pilot.wait_until(
+            lambda: qr_key(pilot) not in (0, shown), "the QR to rotate", ROTATION_TIMEOUT_S
+        )
+        if read_desktop_qr(pilot) == old:
+            raise StepFailed("the QR on screen did not change when it rotated")
+        refused = pilot.phone("scan the old QR", lambda p: _scan_refused(p, old))
+        if not refused:
+            raise StepFailed("the provider accepted a QR that had rotated away")
+        snap(pilot, "telegram-qr-rotated")
+    with pilot.step("the phone (with 2FA) scans the QR on screen now"):
+        set_phone_2fa(pilot, True)
+        scan_desktop(pilot)
+        pilot.page("account_password", CONNECT_TIMEOUT_S)
+        snap(pilot, "password")
+    with pilot.step("a wrong 2FA password: the page stays and says so"):
+        pilot.type_text("accountPassword", "not the password")
+        pilot.click("wizardNext")
+        wait_error(pilot, "account_passwordBanner", "wrong", CONNECT_TIMEOUT_S)
+        pilot.page("account_password")
+        snap(pilot, "password-wrong")
+    with pilot.step("the right password: connected"):
+        pilot.type_text("accountPassword", PASSWORD_2FA)
+        pilot.press("accountPassword", Qt.Key.Key_Return)
+        wait_connected(pilot, "the Telegram account", shot="telegram-connected")
+        set_phone_2fa(pilot, False)
+    with pilot.step("finish: one Telegram connection at the provider"):
+        finish(pilot)
+        if len(of_type(provider_connections(pilot), "telegram")) != 1:
+            raise StepFailed("the provider does not have exactly one Telegram connection")
+
+
+def _scan_refused(phone: Any, payload: str) -> bool:
+    from x2desk.sandbox.phone import QrRefused
+
+    try:
+        phone.scan(payload)
+    except QrRefused:
+        return True
+    return False
+
+
+def telegram_code(pilot: Pilot) -> None:
+    with pilot.step("open the wizard, choose a Telegram account by login code"):
+        open_accounts(pilot, "telegram_code")
+        provider_next(pilot)
+    with pilot.step("a phone number without + and country code: the hint says so"):
+        pilot.page("account_phone")
+        pilot.type_text("accountPhone", "2079460958")
+        pilot.wait_text("accountPhoneHint", lambda t: "+" in t, "what is wrong with the number")
+        expect_next_disabled(pilot, "for a phone number without a country code")
+        snap(pilot, "phone-bad")
+    with pilot.step("the number in full: a code is sent"):
+        pilot.type_text("accountPhone", "+44 20 7946 0958")
+        pilot.wait_text("accountPhoneHint", lambda t: "+442079460958" in t, "the number is OK")
+        pilot.press("accountPhone", Qt.Key.Key_Return)
+        pilot.page("account_code", CONNECT_TIMEOUT_S)
+        pilot.wait_text("account_codePrompt", lambda t: "+442079460958" in t, "where it was sent")
+        snap(pilot, "code")
+    with pilot.step("a wrong login code: the page stays and says so"):
+        set_phone_2fa(pilot, False)
+        code = login_code_on_phone(pilot)
+        wrong = "00000" if code != "00000" else "11111"
+        pilot.type_text("accountCode", wrong)
+        pilot.click("wizardNext")
+        wait_error(pilot, "account_codeBanner", "wrong", CONNECT_TIMEOUT_S)
+        pilot.page("account_code")
+        snap(pilot, "code-wrong")
+    with pilot.step("the code the phone shows: connected"):
+        pilot.type_text("accountCode", code)
+        pilot.click("wizardNext")
+        wait_connected(pilot, "the Telegram account")
+        finish(pilot)
+
+
+def max_code(pilot: Pilot) -> None:
+    with pilot.step("open the wizard, choose a MAX account"):
+        open_accounts(pilot, "max_code")
+        provider_next(pilot)
+    with pilot.step("a number too short: the hint says so"):
+        pilot.page("account_phone")
+        pilot.type_text("accountPhone", "+7 900")
+        pilot.wait_text("accountPhoneHint", lambda t: "digits" in t, "the number is too short")
+        expect_next_disabled(pilot, "for a number too short")
+        snap(pilot, "max-phone-short")
+    with pilot.step("the whole number and a name: the code from the phone"):
+        pilot.type_text("accountPhone", "+7 900 123-45-67")
+        pilot.type_text("accountName", "Sales MAX")
+        pilot.wait_text("accountPhoneHint", lambda t: "+79001234567" in t, "the number is OK")
+        pilot.click("wizardNext")
+        pilot.page("account_code", CONNECT_TIMEOUT_S)
+        pilot.wait_text("account_codePrompt", lambda t: "MAX" in t, "that MAX sent a code")
+        pilot.type_text("accountCode", login_code_on_phone(pilot))
+        pilot.click("wizardNext")
+    with pilot.step("connected: the MAX account at the provider"):
+        details = wait_connected(pilot, "the MAX account", shot="max-connected")
+        if "Sales MAX" not in details:
+            raise StepFailed("the result does not show the connection's name")
+        finish(pilot)
+        names = [c["name"] for c in of_type(provider_connections(pilot), "max_personal")]
+        if names != ["Sales MAX"]:
+            raise StepFailed(f"the provider's MAX connections are {names}")
+
+
+def whatsapp(pilot: Pilot) -> None:
+    with pilot.step("open the wizard, choose WhatsApp"):
+        open_accounts(pilot, "whatsapp")
+        provider_next(pilot)
+    with pilot.step("the WhatsApp QR, with a link for another device"):
+        wait_for_qr(pilot)
+        pilot.wait_text("accountQrLink", lambda t: "href" in t, "the link to the QR page")
+        snap(pilot, "whatsapp-qr")
+        (conn,) = of_type(provider_connections(pilot), "whatsapp")[-1:]
+    with pilot.step("the provider fails twice: the page says it tries again"):
+        path = f"/v2/connections/{conn['id']}/whatsapp/status"
+        pilot.phone("make the provider fail", lambda p: p.fault(path, "status", 503, times=2))
+        wait_error(pilot, "account_qrBanner", "again", CONNECT_TIMEOUT_S)
+        snap(pilot, "whatsapp-retrying")
+    with pilot.step("the provider answers again: the phone scans, linked"):
+        pilot.wait_hidden("account_qrBanner", CONNECT_TIMEOUT_S)
+        set_phone_2fa(pilot, False)
+        scan_desktop(pilot)
+        wait_connected(pilot, "the WhatsApp account", shot="whatsapp-connected")
+        finish(pilot)
+        (linked,) = [c for c in provider_connections(pilot).values() if c["id"] == conn["id"]]
+        if linked["status"] != "active":
+            raise StepFailed(f"the WhatsApp connection is {linked['status']}, not active")
+
+
+def telegram_bot(pilot: Pilot) -> None:
+    with pilot.step("open the wizard, choose a Telegram bot"):
+        open_accounts(pilot, "telegram_bot")
+        provider_next(pilot)
+    with pilot.step("a malformed token: the page says what is wrong, Next stays off"):
+        pilot.page("account_bot")
+        pilot.type_text("botToken", "123456789:AAshort")
+        pilot.wait_text("botTokenHint", lambda t: "35" in t, "what is wrong with the token")
+        expect_next_disabled(pilot, "for a malformed token")
+        snap(pilot, "bot-token-bad")
+    token = f"{secrets.randbelow(10**9) + 10**9}:AA{secrets.token_urlsafe(30)[:35]}"
+    with pilot.step("the whole token: connected"):
+        pilot.type_text("botToken", token)
+        pilot.type_text("botName", "Support bot")
+        pilot.wait_text("botTokenHint", lambda t: "looks like" in t, "the token looks right")
+        pilot.click("wizardNext")
+        details = wait_connected(pilot, "the Telegram bot", shot="bot-connected")
+        if token in details or token.split(":")[1] in details:
+            raise StepFailed("the result page shows the bot's token")
+        finish(pilot)
+
+
+def odnoklassniki(pilot: Pilot) -> None:
+    with pilot.step("open the wizard, choose an Odnoklassniki group"):
+        open_accounts(pilot, "odnoklassniki")
+        provider_next(pilot)
+    with pilot.step("a key with a space in it: Next stays off"):
+        pilot.page("account_group")
+        pilot.type_text("groupKey", "ok key")
+        pilot.wait_text("groupKeyHint", lambda t: bool(t) and "right form" not in t, "the error")
+        expect_next_disabled(pilot, "for a key with a space")
+        snap(pilot, "group-key-bad")
+    with pilot.step("the group's key and a name: connected"):
+        pilot.type_text("groupKey", "okkey-first-0001")
+        pilot.type_text("groupName", "Our shop")
+        pilot.click("wizardNext")
+        wait_connected(pilot, "the Odnoklassniki group")
+    with pilot.step("connect another: change the key of the group"):
+        pilot.click("resultAnother")
+        choose_kind(pilot, "odnoklassniki")
+        provider_next(pilot)
+        pilot.page("account_group")
+        pilot.click("groupChange")
+        pilot.control("groupExisting")
+        pilot.type_text("groupKey", "okkey-second-0002")
+        pilot.wait_text("wizardNext", lambda t: "Change" in t, "the button to say Change key")
+        snap(pilot, "group-change-key")
+        pilot.click("wizardNext")
+    with pilot.step("the key was changed at the provider"):
+        details = wait_connected(pilot, "the Odnoklassniki group", shot="group-key-changed")
+        if "changed" not in details:
+            raise StepFailed("the result does not say the key was changed")
+        finish(pilot)
+        groups = of_type(provider_connections(pilot), "odnoklassniki")
+        if len(groups) != 1 or groups[0]["params"].get("api_key") != "okkey-second-0002":
+            raise StepFailed("the provider does not have one group with the new key")
+
+
+def subscription_402(pilot: Pilot) -> None:
+    with pilot.step("a plan without WhatsApp: the provider answers 402"):
+        unpaid = pilot.phone(
+            "get a key whose plan has no WhatsApp",
+            lambda p: p.provider_key(unpaid_types=["whatsapp"]),
+        )
+        before = len(provider_connections(pilot))
+        open_accounts(pilot, "whatsapp")
+        provider_next(pilot, key=unpaid)
+        pilot.page("account_result", CONNECT_TIMEOUT_S)
+        text = wait_error(pilot, "account_resultBanner", "402", CONNECT_TIMEOUT_S)
+        if "subscription" not in text.lower():
+            raise StepFailed("the 402 message does not mention the subscription")
+        snap(pilot, "result-402")
+        if len(provider_connections(pilot)) != before:
+            raise StepFailed("a connection was made despite the 402")
+    with pilot.step("change the details: a paid key, linked"):
+        paid = pilot.phone("get a key with a paid plan", lambda p: p.provider_key())
+        pilot.click("resultFix")
+        provider_next(pilot, key=paid)
+        set_phone_2fa(pilot, False)
+        scan_desktop(pilot)
+        wait_connected(pilot, "the WhatsApp account")
+        finish(pilot)
+        if len(provider_connections(pilot)) != before + 1:
+            raise StepFailed("the paid key did not make exactly one connection")
+
+
+def reauthorise(pilot: Pilot) -> None:
+    with pilot.step("the provider says the Telegram account must log in again"):
+        connections = provider_connections(pilot)
+        accounts = of_type(connections, "telegram")
+        if not accounts:
+            raise StepFailed("there is no Telegram account to re-authorise (the QR flow failed?)")
+        conn_id = int(accounts[0]["id"])
+        pilot.phone(
+            "mark the account unauthorised",
+            lambda p: p.set_connection_status(conn_id, "unauthorized"),
+        )
+    with pilot.step("select it on the home list, Re-authorise…"):
+        select_home_row(pilot, "telegram", conn_id)
+        pilot.control("reauthButton")
+        snap(pilot, "home-reauthorise")
+        pilot.click("reauthButton")
+        pilot.page("account_provider")
+        pilot.wait_text(
+            "account_providerBanner",
+            lambda t: f"connection {conn_id}" in t,
+            "which connection is re-authorised",
+        )
+        provider_next(pilot, shot="reauthorise-provider")
+    with pilot.step("scan the QR: re-authorised"):
+        set_phone_2fa(pilot, False)
+        scan_desktop(pilot)
+        details = wait_connected(pilot, "the Telegram account", shot="reauthorised")
+        if "Re-authorised" not in details:
+            raise StepFailed("the result does not say the connection was re-authorised")
+        finish(pilot)
+    with pilot.step("no new connection at the provider; the old one is active"):
+        after = provider_connections(pilot)
+        if sorted(after) != sorted(connections):
+            raise StepFailed("re-authorising made a new connection")
+        if after[str(conn_id)]["status"] != "active":
+            raise StepFailed(f"the connection is {after[str(conn_id)]['status']}, not active")
+
+
+def select_home_row(pilot: Pilot, kind: str, conn_id: int) -> None:
+    """Click the home list's row of the provider's connection ``conn_id`` of this sandbox."""
+    pilot.wait_visible("home")
+    lst = pilot.wait_visible("connectionsList")
+    home = pilot.wait_visible("home")
+    base = str(getattr(pilot.session, "url", ""))
+
+    def row() -> int | None:
+        for i, r in enumerate(getattr(home, "rows", [])):
+            if r.raw_kind == kind and r.external_id == str(conn_id) and r.api_base.startswith(base):
+                return i + 1  # truthy
+        return None
+
+    index = pilot.wait_until(row, f"the {kind} connection {conn_id} on the home list") - 1
+    if not isinstance(lst, QListWidget):
+        raise StepFailed("the home list is not a list")
+    item = lst.item(index)
+    lst.scrollToItem(item)
+    rect = lst.visualItemRect(item)
+    QTest.mouseClick(
+        lst.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center()
+    )
+    pilot.wait_until(lambda: lst.currentRow() == index, "the row to be selected")
+
+
+FLOWS = [
+    Flow("accounts_telegram_qr", telegram_qr, prefix="accounts"),
+    Flow("accounts_telegram_code", telegram_code, prefix="accounts"),
+    Flow("accounts_max_code", max_code, prefix="accounts"),
+    Flow("accounts_whatsapp", whatsapp, prefix="accounts"),
+    Flow("accounts_telegram_bot", telegram_bot, prefix="accounts"),
+    Flow("accounts_odnoklassniki", odnoklassniki, prefix="accounts"),
+    Flow("accounts_subscription_402", subscription_402, prefix="accounts"),
+    Flow("accounts_reauthorise", reauthorise, prefix="accounts"),
+]

@@ -15,18 +15,18 @@ Signals of :class:`ScreenGrabber`:
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QScreen
 
 from x2desk.core.capture import Decoder, single_text
 from x2desk.core.errors import ScanError, X2DeskError
 from x2desk.ui.capture_bridge import to_array
+from x2desk.ui.gui_thread import Mailbox
 
 Job = Callable[[Decoder], str]
 
@@ -43,8 +43,27 @@ class _Task(QRunnable):
             outcome = exc
         except Exception as exc:  # never let a worker die silently
             outcome = ScanError(f"Reading the picture failed ({type(exc).__name__}). Try again.")
-        with contextlib.suppress(RuntimeError):  # the grabber was deleted meanwhile
-            self._done(outcome)
+        self._done(outcome)
+
+
+class _LazyDecoder:
+    """Makes the decoder on first use, on the worker (a plain object: workers hold no QObject)."""
+
+    def __init__(self, factory: Callable[[], Decoder] | None) -> None:
+        self._factory = factory
+        self._decoder: Decoder | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Decoder:
+        with self._lock:
+            if self._decoder is None:
+                if self._factory is not None:
+                    self._decoder = self._factory()
+                else:
+                    from x2desk.core.decode import QrDecoder
+
+                    self._decoder = QrDecoder()
+            return self._decoder
 
 
 class ScreenGrabber(QObject):
@@ -52,7 +71,6 @@ class ScreenGrabber(QObject):
 
     found = Signal(str)
     failed = Signal(str, str)
-    _finished = Signal(object)
 
     def __init__(
         self,
@@ -61,12 +79,10 @@ class ScreenGrabber(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._factory = decoder_factory
-        self._decoder: Decoder | None = None
-        self._decoder_lock = threading.Lock()
+        self._decoder = _LazyDecoder(decoder_factory)
         self._pool = pool or QThreadPool.globalInstance()
         self._busy = False
-        self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._inbox = Mailbox(self._deliver)  # workers post here; they never hold this QObject
 
     @property
     def busy(self) -> bool:
@@ -124,24 +140,12 @@ class ScreenGrabber(QObject):
 
     def _run(self, job: Job) -> None:
         self._busy = True
-        self._pool.start(_Task(job, self._get_decoder, self._finished.emit))
-
-    def _get_decoder(self) -> Decoder:
-        with self._decoder_lock:
-            if self._decoder is None:
-                if self._factory is not None:
-                    self._decoder = self._factory()
-                else:
-                    from x2desk.core.decode import QrDecoder
-
-                    self._decoder = QrDecoder()
-            return self._decoder
+        self._pool.start(_Task(job, self._decoder, self._inbox.post))
 
     def _fail_now(self, exc: X2DeskError) -> None:
         self._busy = False
         self.failed.emit(exc.key, exc.message)
 
-    @Slot(object)
     def _deliver(self, outcome: Any) -> None:
         self._busy = False
         if isinstance(outcome, X2DeskError):

@@ -79,6 +79,14 @@ class Mailbox:
         """From any thread: ``handler(payload)`` runs soon on the GUI thread, if still open."""
         self._dispatcher.deliver.emit(self.number, payload)
 
+    def send(self, payload: object = None) -> None:
+        """Like Qt's auto connection: on the GUI thread, ``handler(payload)`` runs now (if still
+        open); on any other thread, the payload is posted."""
+        if threading.current_thread() is threading.main_thread():
+            self._dispatcher._on_deliver(self.number, payload)
+        else:
+            self.post(payload)
+
     def close(self) -> None:
         """Payloads not yet delivered, and any posted later, are dropped."""
         self._dispatcher.handlers.pop(self.number, None)

@@ -7,12 +7,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.tokens import Intake, classify
 from x2desk.ui.context import AppContext
+from x2desk.ui.gui_thread import Mailbox
 from x2desk.ui.pages.check import CheckPage
 from x2desk.ui.pages.choose import ChoosePage
 from x2desk.ui.pages.confirm import ConfirmPage
@@ -26,10 +27,6 @@ log = logging.getLogger(__name__)
 
 # Time between "Connect" and the request leaving: the user can still cancel before sending.
 REDEEM_GRACE_MS = 700
-
-
-class _StateRelay(QObject):
-    changed = Signal()
 
 
 class X2ChatWizard(QWidget):
@@ -60,8 +57,8 @@ class X2ChatWizard(QWidget):
         self._grace: QTimer | None = None
         self._generation = 0
         self._last_text: str | None = None
-        self._relay = _StateRelay()
-        self._relay.changed.connect(self._render)
+        # the flow's listeners run on worker threads: they only post to this mailbox
+        self._state_box = Mailbox(lambda _state: self._render())
 
         self.frame = WizardFrame(
             [self.tr("What to connect"), self.tr("Get the token"), self.tr("Confirm"),
@@ -114,7 +111,7 @@ class X2ChatWizard(QWidget):
             flow = RedeemFlow(X2ChatClient(self.ctx.x2chat_api), clock=self.clock)
         self.flow = flow
         self._generation += 1
-        self._unsubscribe = flow.subscribe(lambda _state: self._relay.changed.emit())
+        self._unsubscribe = flow.subscribe(self._state_box.send)
         return flow
 
     def _drop_flow(self) -> None:

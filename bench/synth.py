@@ -1,8 +1,37 @@
 """Synthetic webcam frames of a phone showing a QR: the hard cases of the scanner, rendered here.
 
-Every frame has the ordinary trouble of a webcam looking at a phone held in a hand (a little
-tilt and rotation, sensor noise, slight defocus, a cluttered background) plus one named
-distortion. Everything comes from one seeded RNG, so a run is repeatable.
+Every frame is a webcam's view of a phone held up to a laptop: a cluttered room behind, the phone
+a little tilted and turned, slight defocus, sensor noise, plus one named distortion. Everything
+comes from one seeded RNG, so a run is repeatable. Ranges (m = one module of the code on the
+sensor, px = frame pixels) and why they are what a phone screen and a webcam produce:
+
+- every frame: defocus sigma 0.15-0.42 m (fixed-focus webcams are soft at arm's length); noise
+  sigma 3-9 levels (webcam sensor noise from bright room to dim room); out-of-plane tilt 0-15
+  deg and in-plane turn +-15 deg (a hand holding the phone roughly square to the camera);
+  code 20-45 % of the frame height (phone held 20-50 cm from the lens).
+- tilt: 25-55 deg out of plane, camera 3-8 code widths away (a phone held low or to the side;
+  past ~60 deg the operator sees the screen is unreadable to the camera and turns it).
+- rotation: any in-plane angle 0-360 deg (the phone upside down or sideways is common).
+- glare: a specular reflection of a lamp or window, peak +120..+320 levels (it can saturate the
+  sensor), radius (sigma) 8-20 % of the phone (glass reflects a compact highlight).
+- moire: two beat gratings of 3-12 px period, 10-25 % modulation each (screen pixel grid against
+  the sensor grid; the beats are a few pixels long and the defocus damps them).
+- blur: hand motion of 0.4-1.2 m during one exposure (1/30 s, phone moving 2-6 cm/s at arm's
+  length) on top of the defocus.
+- low-contrast: 20-50 levels between dark and light modules (screen dimmed, washed out by room
+  light; webcam auto-exposure keeps the mid-grey).
+- inversion: dark-mode code, light modules 90-140 (dark themes are dim).
+- mirror: the frame flipped left-right (many webcams and meeting apps mirror the preview).
+- jpeg: quality 15-50 (MJPG webcam streams at high compression; q < 15 is not what cameras send).
+- small: 1.5-2.2 px per module (a phone at arm's length in a 640x480 or busy 1080p frame).
+
+A frame can come out physically destroyed: the blur, the noise and the glare leave too little of
+the code for any reader. ``Frame.beyond`` says why (empty when the frame is fair): the signal of
+the finest module pattern (alternating modules, 0.5 cycles/m) after all blur (defocus, motion,
+pixel area) must stay 4 noise sigmas above zero, per module (noise averaged over a module's
+pixels), on at least 90 % of modules and on all three finder pattern centres (error correction
+level M restores about 15 % of codewords; a lost finder pattern leaves nothing to locate). The
+benchmark counts such frames apart, as "beyond recovery", and not in the targets.
 """
 
 from __future__ import annotations
@@ -32,6 +61,8 @@ DISTORTIONS = (
     "jpeg",
     "small",
 )
+LOST_MODULES = 0.10  # more than this fraction of modules lost: beyond error correction
+SNR_PER_MODULE = 4.0
 
 
 @dataclass(frozen=True)
@@ -40,6 +71,7 @@ class Frame:
     text: str | None  # the expected payload, None for an empty frame
     distortion: str
     resolution: str
+    beyond: str = ""  # why the code is physically destroyed; empty for a fair frame
 
 
 def payload(rng: np.random.Generator) -> str:
@@ -86,21 +118,54 @@ def background(rng: np.random.Generator, w: int, h: int) -> np.ndarray:
 def render(rng: np.random.Generator, resolution: str, distortion: str, text: str | None) -> Frame:
     w, h = RESOLUTIONS[resolution]
     frame = background(rng, w, h).astype(np.float32)
+    noise = float(rng.uniform(3.0, 9.0))
+    beyond = ""
     if text is not None:
-        frame = _place_phone(rng, frame, text, distortion)
-    frame += rng.normal(0, rng.uniform(3.0, 9.0), frame.shape)  # sensor noise
-    out = frame.clip(0, 255).astype(np.uint8)
+        frame, beyond = _place_phone(rng, frame, text, distortion, noise)
+    frame += rng.normal(0, noise, frame.shape)  # sensor noise
+    out: np.ndarray = frame.clip(0, 255).astype(np.uint8)
     if distortion == "mirror":
         out = cv2.flip(out, 1)
     if distortion == "jpeg":
-        _ok, enc = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(3, 9))])
+        _ok, enc = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(15, 51))])
         out = cv2.imdecode(enc, cv2.IMREAD_COLOR)
-    return Frame(out, text, distortion, resolution)
+    return Frame(out, text, distortion, resolution, beyond)
+
+
+def _phone_corners(rng: np.random.Generator, size: float, tilt_deg: float) -> np.ndarray:
+    """A square of ``size`` turned ``tilt_deg`` out of plane about a random axis, seen by a pinhole
+    camera a few code widths away, scaled back so its mean side is ``size``."""
+    axis = rng.uniform(0, np.pi)
+    t = np.deg2rad(tilt_deg)
+    ux, uy = np.cos(axis), np.sin(axis)  # rotation axis in the screen plane
+    c, s = np.cos(t), np.sin(t)
+    rot = np.array(  # Rodrigues, axis (ux, uy, 0)
+        [
+            [c + ux * ux * (1 - c), ux * uy * (1 - c), uy * s],
+            [ux * uy * (1 - c), c + uy * uy * (1 - c), -ux * s],
+            [-uy * s, ux * s, c],
+        ]
+    )
+    square = np.array([[-0.5, -0.5, 0], [0.5, -0.5, 0], [0.5, 0.5, 0], [-0.5, 0.5, 0]])
+    pts = square @ rot.T
+    dist = rng.uniform(3.0, 8.0)
+    proj = pts[:, :2] / (dist + pts[:, 2:3]) * dist
+    sides = np.linalg.norm(proj - np.roll(proj, -1, axis=0), axis=1)
+    return proj * size / max(float(np.mean(sides)), 1e-6)
+
+
+def _mtf(f: float, defocus_m: float, motion_m: float, pixel_m: float) -> float:
+    """Contrast left at ``f`` cycles per module after Gaussian defocus, a motion box and the pixel
+    box (all widths in modules). A sign flip (past the first zero) counts as nothing left."""
+    gauss = np.exp(-2 * np.pi**2 * defocus_m**2 * f**2)
+    motion = np.sinc(f * motion_m) if motion_m > 0 else 1.0
+    pixel = np.sinc(f * pixel_m)
+    return float(max(0.0, gauss * motion * pixel))
 
 
 def _place_phone(
-    rng: np.random.Generator, frame: np.ndarray, text: str, distortion: str
-) -> np.ndarray:
+    rng: np.random.Generator, frame: np.ndarray, text: str, distortion: str, noise: float
+) -> tuple[np.ndarray, str]:
     h, w = frame.shape[:2]
     modules = qr_modules(text)
     n = modules.shape[0]
@@ -115,31 +180,22 @@ def _place_phone(
         code = 1.0 - code
     code = np.kron(code, np.ones((screen_px, screen_px)))
     pad = n * screen_px // 4
-    bezel = 0.0
     screen = np.pad(code, pad, constant_values=code[0, 0])  # screen around the code
-    screen = np.pad(screen, pad // 2, constant_values=bezel)  # phone bezel
+    screen = np.pad(screen, pad // 2, constant_values=0.0)  # phone bezel
     levels = (15.0, 235.0)
     if dark_mode:
         levels = (20.0, float(rng.uniform(90, 140)))  # dark mode screens are dim
     if distortion == "low-contrast":
         mid = rng.uniform(90, 160)
-        spread = rng.uniform(6, 12)
+        spread = rng.uniform(10, 25)
         levels = (mid - spread, mid + spread)
     screen = levels[0] + screen * (levels[1] - levels[0])
-    if distortion == "moire":
-        yy, xx = np.mgrid[0 : screen.shape[0], 0 : screen.shape[1]].astype(np.float32)
-        period = screen_px * rng.uniform(0.9, 1.6)
-        angle = rng.uniform(0, np.pi)
-        wave = np.sin(2 * np.pi * (xx * np.cos(angle) + yy * np.sin(angle)) / period)
-        screen = screen * (1.0 + rng.uniform(0.35, 0.5) * wave) + rng.uniform(20, 40) * wave
     ss = screen.shape[0]
-    scale = side * (ss / (n * screen_px)) / ss
-    big = ss * scale
-    # where the phone goes: rotation, tilt (perspective), position
-    tilt = 0.36 if distortion == "tilt" else 0.1
+    big = side * ss / (n * screen_px)  # the phone's side in frame pixels
+    # where the phone goes: out-of-plane tilt (perspective), in-plane rotation, position
+    tilt = rng.uniform(25, 55) if distortion == "tilt" else rng.uniform(0, 15)
     angle = rng.uniform(0, 360) if distortion == "rotation" else rng.uniform(-15, 15)
-    corners = np.array([[-0.5, -0.5], [0.5, -0.5], [0.5, 0.5], [-0.5, 0.5]]) * big
-    corners += rng.uniform(-tilt, tilt, (4, 2)) * big
+    corners = _phone_corners(rng, big, tilt)
     t = np.deg2rad(angle)
     rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
     corners = corners @ rot.T
@@ -153,25 +209,67 @@ def _place_phone(
     mask = cv2.warpPerspective(np.ones_like(screen, dtype=np.float32), matrix, (w, h))
     phone = np.repeat(warped[:, :, None], 3, axis=2)
     out = frame * (1 - mask[:, :, None]) + phone * mask[:, :, None]
+    # the module grid on the sensor: centres of every module, in frame pixels
+    off = pad + pad // 2
+    idx = (np.arange(n) + 0.5) * screen_px + off
+    gx, gy = np.meshgrid(idx, idx)
+    centres = cv2.perspectiveTransform(
+        np.stack([gx, gy], axis=-1).reshape(-1, 1, 2).astype(np.float32), matrix
+    ).reshape(n, n, 2)
+    step_x = np.linalg.norm(np.diff(centres, axis=1), axis=2)
+    step_y = np.linalg.norm(np.diff(centres, axis=0), axis=2)
+    m_min = float(min(step_x.min(), step_y.min()))  # the most foreshortened module, in px
+    m_geo = float(np.sqrt(np.median(step_x) * np.median(step_y)))
     defocus = rng.uniform(0.15, 0.42) * side / n  # a webcam is rarely in perfect focus
+    motion = 0.0
     if distortion == "blur":
-        length = max(3, int(rng.uniform(1.2, 2.0) * side / n))
-        kernel = np.zeros((length, length), np.float32)
-        kernel[length // 2, :] = 1.0 / length
-        rot_k = cv2.getRotationMatrix2D(
-            (length / 2 - 0.5, length / 2 - 0.5), rng.uniform(0, 180), 1
-        )
-        kernel = cv2.warpAffine(kernel, rot_k, (length, length))
-        kernel /= max(kernel.sum(), 1e-6)
+        motion = float(rng.uniform(0.4, 1.2) * side / n)
+        length = max(3, int(np.ceil(motion)) | 1)
+        kernel: np.ndarray = np.zeros((length * 4, length * 4), np.float32)  # 4x oversampled
+        c0 = length * 2 - 0.5
+        a = rng.uniform(0, np.pi)
+        for s in np.linspace(-motion * 2, motion * 2, 64):
+            i = min(max(round(c0 + s * np.sin(a)), 0), length * 4 - 1)
+            j = min(max(round(c0 + s * np.cos(a)), 0), length * 4 - 1)
+            kernel[i, j] += 1.0
+        kernel = cv2.resize(kernel, (length, length), interpolation=cv2.INTER_AREA)
+        kernel = (kernel / max(float(kernel.sum()), 1e-6)).astype(np.float32)
         out = cv2.filter2D(out, -1, kernel)
     out = cv2.GaussianBlur(out, (0, 0), defocus)
+    glare = np.zeros((n, n), np.float32)
     if distortion == "glare":
-        gx, gy = corners.mean(axis=0) + rng.uniform(-0.3, 0.3, 2) * big
+        gcx, gcy = corners.mean(axis=0) + rng.uniform(-0.3, 0.3, 2) * big
         yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-        sigma = big * rng.uniform(0.12, 0.2)
-        blob = np.exp(-((xx - gx) ** 2 + (yy - gy) ** 2) / (2 * sigma**2))
-        out = out + rng.uniform(170, 230) * blob[:, :, None]
-    return out
+        sigma = big * rng.uniform(0.08, 0.2)
+        peak = rng.uniform(120, 320)
+        blob = peak * np.exp(-((xx - gcx) ** 2 + (yy - gcy) ** 2) / (2 * sigma**2))
+        out = out + blob[:, :, None]
+        cx_i = centres[..., 0].clip(0, w - 1).astype(int)
+        cy_i = centres[..., 1].clip(0, h - 1).astype(int)
+        glare = blob[cy_i, cx_i]
+    if distortion == "moire":
+        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+        wave = np.ones((h, w), np.float32)
+        for _ in range(2):
+            period = rng.uniform(3.0, 12.0)
+            a = rng.uniform(0, np.pi)
+            depth = rng.uniform(0.1, 0.25)
+            wave *= 1.0 + depth * np.sin(2 * np.pi * (xx * np.cos(a) + yy * np.sin(a)) / period)
+        out = out * (1 - mask[:, :, None]) + out * wave[:, :, None] * mask[:, :, None]
+    # is the code still there? signal of alternating modules vs noise per module
+    mtf = _mtf(0.5, defocus / m_min, motion / m_min, 1.0 / m_min)
+    lo, hi = min(levels), max(levels)
+    contrast = np.minimum(hi + glare, 255.0) - np.minimum(lo + glare, 255.0)
+    lost = contrast * mtf < SNR_PER_MODULE * noise / max(m_geo, 1.0)
+    q = 4  # quiet zone; finder pattern centres at module 3 from the code's corners
+    finders = [(q + 3, q + 3), (q + 3, n - q - 4), (n - q - 4, q + 3)]
+    inner = lost[q : n - q, q : n - q]
+    beyond = ""
+    if any(lost[r, c] for r, c in finders):
+        beyond = "finder pattern lost"
+    elif inner.mean() > LOST_MODULES:
+        beyond = f"{inner.mean():.0%} of modules lost"
+    return out, beyond
 
 
 def frames(seed: int, per_cell: int) -> Iterator[Frame]:

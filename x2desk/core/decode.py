@@ -27,7 +27,7 @@ import numpy as np
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.qr import engines
 from x2desk.core.qr.engines import OpenCvReader, Quad, is_plain_ascii, pyzbar_status, zxing_read
-from x2desk.core.qr.finder import finder_candidates
+from x2desk.core.qr.finder import finder_candidates, texture_candidates
 from x2desk.core.qr.images import load_image, to_gray
 from x2desk.core.qr.unwarp import map_back, unwarp
 
@@ -46,6 +46,7 @@ DEFAULT_BUDGET_MS = 80.0
 MIN_SIDE = 15  # smaller than this cannot hold a 21-module code
 MAX_CROPS = 3
 SMALL_IMAGE = 1000  # whole-image upscale and unwarp only up to this side
+REGION_SIDES = (400, 700)  # crop sizes tried on a busy region
 STILL_PIXELS = 300_000  # images this small get the extra passes even without a candidate
 
 
@@ -126,6 +127,7 @@ class QrDecoder:
         self.last_passes: tuple[str, ...] = ()
         passes: list[tuple[str, Callable[[np.ndarray, list[Box]], Found]]] = [
             ("crop", self._crops),
+            ("region", lambda g, _b: self._regions(g, texture_candidates(g)[:MAX_CROPS], None)),
             ("histogram", lambda g, _b: _zx(g, "zxing-cpp/histogram", binarizer="histogram")),
             ("smooth", lambda g, _b: _zx(cv2.GaussianBlur(g, (5, 5), 0), "zxing-cpp/smooth")),
             ("clahe", lambda g, _b: _zx(self._clahe.apply(g), "zxing-cpp/clahe")),
@@ -166,7 +168,15 @@ class QrDecoder:
         if not boxes:
             ran.append("gate")
             boxes = finder_candidates(gray)
-            if not boxes and gray.size > STILL_PIXELS:
+        if not boxes:
+            ran.append("texture")
+            regions = texture_candidates(gray)[:MAX_CROPS]
+            if regions:
+                ran.append("region")
+                found = _distinct(self._regions(gray, regions, start))
+                if found or gray.size > STILL_PIXELS:
+                    return found
+            if gray.size > STILL_PIXELS:
                 return []
         for name, run in self._passes:
             if (self._clock.monotonic() - start) * 1000.0 >= self.budget_ms:
@@ -176,6 +186,9 @@ class QrDecoder:
             if found:
                 return found
         return []
+
+    def _over(self, start: float) -> bool:
+        return (self._clock.monotonic() - start) * 1000.0 >= self.budget_ms
 
     # ---- passes --------------------------------------------------------------------------------
 
@@ -195,6 +208,28 @@ class QrDecoder:
             if out:
                 break
         return out
+
+    def _regions(self, gray: np.ndarray, regions: list[Box], start: float | None) -> Found:
+        """A busy squarish area that showed no finder pattern: the code is there but its finder
+        patterns are smeared (moire, blur, tilt). Crop it with a margin, bring it to a size where
+        modules span a few pixels, then plain, smoothed (moire) and unsharp-masked (blur)."""
+        h, w = gray.shape[:2]
+        for x, y, bw, bh in regions:
+            m = int(0.15 * max(bw, bh))
+            x0, y0 = max(0, x - m), max(0, y - m)
+            crop = gray[y0 : min(h, y + bh + m), x0 : min(w, x + bw + m)]
+            if min(crop.shape[:2]) < MIN_SIDE:
+                continue
+            for target in REGION_SIDES:
+                if start is not None and self._over(start):
+                    return []
+                scale = target / max(crop.shape[:2])
+                big = _resize(crop, scale)
+                for img in (big, cv2.GaussianBlur(big, (0, 0), 2.0), _unsharp(big)):
+                    out = _zx(img, "zxing-cpp/region", scale, x0, y0)
+                    if out:
+                        return out
+        return []
 
     def _rescale(self, gray: np.ndarray, boxes: list[Box]) -> Found:
         h, w = gray.shape[:2]
@@ -259,7 +294,7 @@ class QrDecoder:
         )
         try:
             matrix = cv2.getPerspectiveTransform(src, dst)
-            flat = cv2.warpPerspective(gray, matrix, (side + 2 * margin,) * 2, borderValue=255)
+            flat = cv2.warpPerspective(gray, matrix, (side + 2 * margin,) * 2, borderValue=(255.0,))
         except cv2.error:
             return None
         for r in zxing_read(flat):
@@ -271,6 +306,12 @@ class QrDecoder:
 def _sharpen(gray: np.ndarray) -> np.ndarray:
     blurred = cv2.GaussianBlur(gray, (0, 0), 2.0)
     return cv2.addWeighted(gray, 1.8, blurred, -0.8, 0)
+
+
+def _unsharp(gray: np.ndarray) -> np.ndarray:
+    """Strong unsharp mask (radius 3): restores module edges smeared by motion or defocus."""
+    blurred = cv2.GaussianBlur(gray, (0, 0), 3.0)
+    return cv2.addWeighted(gray, 2.0, blurred, -1.0, 0)
 
 
 def _quad_box(corners: Quad) -> Box:

@@ -74,8 +74,10 @@ def unwarp(
         + u * right[:, None, :]
         - ((1 - u) * (1 - v) * p00 + u * (1 - v) * p10 + (1 - u) * v * p01 + u * v * p11)
     ).astype(np.float32)
-    flat = cv2.remap(gray, grid[..., 0], grid[..., 1], cv2.INTER_LINEAR, borderValue=255)
-    flat = cv2.copyMakeBorder(flat, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=255)
+    flat = cv2.remap(gray, grid[..., 0], grid[..., 1], cv2.INTER_LINEAR, borderValue=(255.0,))
+    flat = cv2.copyMakeBorder(
+        flat, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=(255.0,)
+    )
     return flat, grid
 
 

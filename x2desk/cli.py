@@ -22,7 +22,10 @@ EXIT_UNEXPECTED = 70
 log = logging.getLogger("x2desk")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser. With ``argv``, only the command named in it gets its module imported (the
+    others are listed by name and help), so starting the window imports no command module."""
+    needed = set(COMMANDS) if argv is None else set(COMMANDS).intersection(argv)
     parser = argparse.ArgumentParser(
         prog="x2desk",
         description="Connect messenger accounts and bots without copying a secret by hand.",
@@ -42,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, help_text in COMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
         sub_parser.set_defaults(command=name)
-        _command_module(name).add_arguments(sub_parser)
+        if name in needed:
+            _command_module(name).add_arguments(sub_parser)
     return parser
 
 
@@ -60,7 +64,8 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
     try:

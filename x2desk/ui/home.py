@@ -6,21 +6,17 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QStackedWidget,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
-from x2desk.ui.theme import colors
 from x2desk.ui.widgets import Banner, button, card, label
 
 log = logging.getLogger(__name__)
@@ -99,56 +95,6 @@ def load_rows() -> list[ConnectionRow]:
 
     with RecordStore.open() as store:
         return [row_from_record(r) for r in store.list()]
-
-
-TITLE_ROLE = Qt.ItemDataRole.UserRole + 1
-DETAIL_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-class ConnectionDelegate(QStyledItemDelegate):
-    """Paints a saved connection as a bold title over a muted detail line."""
-
-    PAD_X, PAD_Y, GAP = 16, 10, 3
-
-    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
-        title = QFont(option.font)
-        title.setWeight(QFont.Weight.DemiBold)
-        title.setPointSizeF(option.font.pointSizeF() * 1.12)
-        return title, QFont(option.font)
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:  # noqa: N802
-        title, detail = self._fonts(option)
-        h = QFontMetrics(title).height() + self.GAP + QFontMetrics(detail).height()
-        return QSize(200, h + 2 * self.PAD_Y)
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        opt.icon = QIcon()
-        style = opt.widget.style() if opt.widget is not None else None
-        if style is not None:  # background, selection and focus as the style sheet says
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        c = colors()
-        title_font, detail_font = self._fonts(option)
-        r = option.rect.adjusted(self.PAD_X, self.PAD_Y, -self.PAD_X, -self.PAD_Y)
-        painter.save()
-        painter.setFont(title_font)
-        painter.setPen(QColor(c.text))
-        th = QFontMetrics(title_font).height()
-        painter.drawText(
-            QRect(r.x(), r.y(), r.width(), th),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            str(index.data(TITLE_ROLE) or ""),
-        )
-        painter.setFont(detail_font)
-        painter.setPen(QColor(c.muted))
-        painter.drawText(
-            QRect(r.x(), r.y() + th + self.GAP, r.width(), r.height() - th - self.GAP),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
-            str(index.data(DETAIL_ROLE) or ""),
-        )
-        painter.restore()
 
 
 class HomeView(QWidget):
@@ -233,7 +179,6 @@ class HomeView(QWidget):
         self.list.setObjectName("connectionsList")
         self.list.setAccessibleName("Saved connections")
         self.list.setUniformItemSizes(True)
-        self.list.setItemDelegate(ConnectionDelegate(self.list))
         self.stack.addWidget(self.list)
         loading = QWidget()  # index 2: shown until the records are read, just after start-up
         loading.setObjectName("homeLoading")
@@ -262,6 +207,11 @@ class HomeView(QWidget):
         self.rows: list[ConnectionRow] = []
 
     def set_rows(self, rows: list[ConnectionRow]) -> None:
+        # the painter of the rows is imported on first use: keeps its Qt classes off start-up
+        from x2desk.ui.connection_delegate import DETAIL_ROLE, TITLE_ROLE, ConnectionDelegate
+
+        if not isinstance(self.list.itemDelegate(), ConnectionDelegate):
+            self.list.setItemDelegate(ConnectionDelegate(self.list))
         self.rows = list(rows)
         self.list.clear()
         icon = QIcon.fromTheme("network-wireless")

@@ -3,6 +3,7 @@ style sheet for headings, cards and the primary button. No widget sets colours o
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -29,6 +30,7 @@ class Colors:
     danger_bg: str
     info_bg: str
     demo: str
+    focus: str
 
 
 LIGHT = Colors(
@@ -49,6 +51,7 @@ LIGHT = Colors(
     danger_bg="#fdecea",
     info_bg="#eaf1fd",
     demo="#7c3aed",
+    focus="#93b4f4",
 )
 
 DARK = Colors(
@@ -69,6 +72,7 @@ DARK = Colors(
     danger_bg="#3d1f1c",
     info_bg="#1c2a44",
     demo="#a78bfa",
+    focus="#c9d8ff",
 )
 
 _current: Colors = LIGHT
@@ -126,13 +130,13 @@ QFrame[role="card"] {{
 }}
 QFrame[role="sidebar"] {{ background: {c.alt_base}; border-right: 1px solid {c.border}; }}
 QLabel[tone="error"] {{
-    background: {c.danger_bg}; color: {c.danger}; border-radius: 8px; padding: 10px 12px;
+    background: {c.danger_bg}; color: {c.danger}; border-radius: 8px;
 }}
 QLabel[tone="warning"] {{
-    background: {c.warning_bg}; color: {c.warning}; border-radius: 8px; padding: 10px 12px;
+    background: {c.warning_bg}; color: {c.warning}; border-radius: 8px;
 }}
 QLabel[tone="info"] {{
-    background: {c.info_bg}; color: {c.text}; border-radius: 8px; padding: 10px 12px;
+    background: {c.info_bg}; color: {c.text}; border-radius: 8px;
 }}
 QLabel[tone="success"] {{ color: {c.success}; font-weight: 600; }}
 QLabel[tone="hint-ok"] {{ color: {c.success}; }}
@@ -150,7 +154,7 @@ QPushButton[primary="true"] {{
     background: {c.accent}; color: {c.accent_text}; border: 1px solid {c.accent}; font-weight: 600;
 }}
 QPushButton[primary="true"]:hover {{ background: {c.accent_hover}; }}
-QPushButton[primary="true"]:focus {{ border: 2px solid {c.text}; }}
+QPushButton[primary="true"]:focus {{ border: 2px solid {c.focus}; }}
 QPushButton[primary="true"]:disabled {{
     background: {c.border}; border-color: {c.border}; color: {c.muted};
 }}
@@ -158,6 +162,9 @@ QPushButton[choice="true"] {{
     text-align: left; padding: 14px 16px; border-radius: 10px; background: {c.card};
 }}
 QPushButton[choice="true"]:checked {{ border: 2px solid {c.accent}; background: {c.info_bg}; }}
+QPushButton[choice="true"]:focus {{ padding: 14px 16px; }}
+QLabel[role="choiceTitle"] {{ font-size: 12pt; font-weight: 600; background: transparent; }}
+QLabel[role="choiceText"] {{ color: {c.muted}; background: transparent; }}
 QLineEdit, QPlainTextEdit, QComboBox {{
     padding: 6px 8px; border: 1px solid {c.border}; border-radius: 6px; background: {c.base};
 }}
@@ -172,22 +179,72 @@ QProgressBar {{
     border: none; background: {c.alt_base}; border-radius: 3px; max-height: 6px;
 }}
 QProgressBar::chunk {{ background: {c.accent}; border-radius: 3px; }}
+QCheckBox {{ spacing: 8px; }}
+QCheckBox::indicator {{
+    width: 14px; height: 14px; border: 1px solid {c.muted}; border-radius: 4px;
+    background: {c.base};
+}}
+QCheckBox::indicator:hover, QCheckBox::indicator:focus {{ border-color: {c.accent}; }}
+QCheckBox::indicator:checked {{
+    background: {c.accent}; border: 1px solid {c.accent};
+    image: url(:/qt-project.org/styles/commonstyle/images/standardbutton-apply-16.png);
+}}
+QCheckBox::indicator:disabled {{ border-color: {c.border}; background: {c.alt_base}; }}
 QLabel#stepLabel {{ color: {c.muted}; padding: 4px 0; }}
 QLabel#stepLabel[current="true"] {{ color: {c.text}; font-weight: 600; }}
 QLabel#stepLabel[done="true"] {{ color: {c.success}; }}
 """
 
 
+THEME_ENV = "X2DESK_THEME"  # "dark" or "light" forces one (screenshots); unset: the system's
+
+
+def forced_dark() -> bool | None:
+    """What ``$X2DESK_THEME`` asks for: True (dark), False (light) or None (follow the system)."""
+    value = os.environ.get(THEME_ENV, "").strip().lower()
+    if value in ("dark", "light"):
+        return value == "dark"
+    return None
+
+
 def apply(app: QApplication, dark: bool | None = None) -> Colors:
-    """Set Fusion, the palette and the style sheet; ``dark=None`` follows the system."""
-    global _current
+    """Set Fusion, the palette and the style sheet. ``dark=None``: ``$X2DESK_THEME`` when set,
+    else the system's colour scheme, followed when it changes."""
+    global _current, _follow_system
+    _follow_system = dark is None and forced_dark() is None
+    if dark is None:
+        dark = forced_dark()
     if dark is None:
         dark = system_prefers_dark()
     _current = DARK if dark else LIGHT
-    app.setStyle("Fusion")
+    if app.property("x2deskFusion") is not True:  # once: setting a style re-polishes everything
+        app.setStyle("Fusion")
+        app.setProperty("x2deskFusion", True)
     app.setPalette(_palette(_current))
     app.setStyleSheet(style_sheet(_current))
+    _watch_system(app)
     return _current
+
+
+_follow_system = True
+_watching = False
+
+
+def _watch_system(app: QApplication) -> None:
+    global _watching
+    if _watching:
+        return
+    hints = QGuiApplication.styleHints()
+    signal = getattr(hints, "colorSchemeChanged", None)  # Qt >= 6.5
+    if signal is None:
+        return
+    _watching = True
+
+    def changed(_scheme: object) -> None:
+        if _follow_system:
+            apply(app)
+
+    signal.connect(changed)
 
 
 def repolish(widget: object) -> None:

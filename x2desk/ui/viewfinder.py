@@ -9,10 +9,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPaintEvent, QPen, QPolygonF
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 Corners = Sequence[Sequence[tuple[float, float]]]
+
+RADIUS = 12
+SCREEN = QColor("#101317")
+OUTLINE = QColor("#22c55e")
 
 
 class Viewfinder(QWidget):
@@ -28,6 +41,7 @@ class Viewfinder(QWidget):
         self.message = ""
         self.accepted = False
         self.frames_painted = 0
+        self._corner_mask: QPainterPath | None = None
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(640, 360)
@@ -52,14 +66,27 @@ class Viewfinder(QWidget):
     def has_outline(self) -> bool:
         return bool(self._corners)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        self._corner_mask = None
+        super().resizeEvent(event)
+
+    def _corners_path(self, r: QRectF) -> QPainterPath:
+        """The four corners outside the rounded frame (painted over in the window's colour:
+        cheaper than clipping every frame to a rounded path)."""
+        if self._corner_mask is None:
+            outer = QPainterPath()
+            outer.addRect(r)
+            inner = QPainterPath()
+            inner.addRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), RADIUS, RADIUS)
+            self._corner_mask = outer.subtracted(inner)
+        return self._corner_mask
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        # Runs on the GUI thread for every frame (30 fps): no clip paths, no smooth scaling, no
+        # format conversion here; the frame arrives as a finished QImage from the capture thread.
         p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
         r = QRectF(self.rect())
-        clip = QPainterPath()
-        clip.addRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 12, 12)
-        p.setClipPath(clip)
-        p.fillRect(r, QColor("#101317"))
+        p.fillRect(r, SCREEN)
         img = self._image
         if img is not None and not img.isNull():
             iw, ih = img.width(), img.height()
@@ -70,40 +97,44 @@ class Viewfinder(QWidget):
             if self.mirror:
                 p.translate(r.width(), 0)
                 p.scale(-1, 1)
-            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
             p.drawImage(target, img)
-            for poly in self._corners:
-                pts = QPolygonF(
-                    [QPointF(target.x() + x * scale, target.y() + y * scale) for x, y in poly]
-                )
-                color = QColor("#22c55e")
-                p.setPen(QPen(color, 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                              Qt.PenJoinStyle.RoundJoin))  # fmt: skip
-                fill = QColor(color)
+            if self._corners:
+                p.setRenderHint(QPainter.RenderHint.Antialiasing)
+                fill = QColor(OUTLINE)
                 fill.setAlpha(50)
+                p.setPen(QPen(OUTLINE, 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                              Qt.PenJoinStyle.RoundJoin))  # fmt: skip
                 p.setBrush(fill)
-                p.drawPolygon(pts)
+                for poly in self._corners:
+                    p.drawPolygon(
+                        QPolygonF(
+                            [QPointF(target.x() + x * scale, target.y() + y * scale)
+                             for x, y in poly]
+                        )
+                    )  # fmt: skip
             p.restore()
             self.frames_painted += 1
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_viewfinder(p, r)
         if self.message:
-            p.setClipping(False)
             p.setPen(QColor("#e6e9ef"))
             f = p.font()
             f.setPointSizeF(f.pointSizeF() * 1.1)
             p.setFont(f)
             band = QRectF(r.x() + 16, r.bottom() - 56, r.width() - 32, 40)
-            p.fillRect(band, QColor(0, 0, 0, 140))
+            p.setBrush(QColor(0, 0, 0, 150))
+            p.setPen(Qt.PenStyle.NoPen)
+            p.drawRoundedRect(band, 8, 8)
+            p.setPen(QColor("#e6e9ef"))
             p.drawText(band, Qt.AlignmentFlag.AlignCenter, self.message)
+        p.fillPath(self._corners_path(r), self.palette().window())
         p.end()
 
     def _paint_viewfinder(self, p: QPainter, r: QRectF) -> None:
         side = min(r.width(), r.height()) * 0.62
         box = QRectF(r.center().x() - side / 2, r.center().y() - side / 2, side, side)
         arm = side * 0.14
-        color = (
-            QColor("#22c55e") if (self.accepted or self._corners) else QColor(255, 255, 255, 210)
-        )
+        color = OUTLINE if (self.accepted or self._corners) else QColor(255, 255, 255, 210)
         p.setPen(QPen(color, 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         p.setBrush(Qt.BrushStyle.NoBrush)
         x0, y0, x1, y1 = box.left(), box.top(), box.right(), box.bottom()

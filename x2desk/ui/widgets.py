@@ -64,7 +64,10 @@ class Banner(QLabel):
         self.setAccessibleName(object_name)
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        # The inner spacing is a contents margin, not style-sheet padding: QLabel's word-wrapped
+        # height ignores style-sheet padding, which clipped long messages.
+        self.setContentsMargins(12, 10, 12, 10)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.hide()
 
     def show_message(self, text: str, tone: str = "info") -> None:

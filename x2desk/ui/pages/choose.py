@@ -2,11 +2,44 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QPushButton, QVBoxLayout
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import QButtonGroup, QPushButton, QVBoxLayout, QWidget
 
 from x2desk.ui.widgets import label
 from x2desk.ui.wizard import WizardPage
+
+
+class ChoiceCard(QPushButton):
+    """A checkable card: a bold title over a secondary description (one button for keyboard
+    and screen readers; the labels inside let clicks through)."""
+
+    def __init__(self, title: str, description: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("choice", True)
+        self.setCheckable(True)
+        self._lay = lay = QVBoxLayout(self)
+        lay.setContentsMargins(18, 14, 18, 14)
+        lay.setSpacing(4)
+        self.title_label = label(title, role="choiceTitle")
+        self.description_label = label(description, role="choiceText")
+        for lab in (self.title_label, self.description_label):
+            lab.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            lay.addWidget(lab)
+
+    def text(self) -> str:  # the visible words, for tests and the autopilot
+        return f"{self.title_label.text()}\n{self.description_label.text()}"
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return self._lay.sizeHint().expandedTo(QSize(200, 72))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self._lay.minimumSize()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return max(72, self._lay.heightForWidth(width))
 
 
 class ChoosePage(WizardPage):
@@ -51,14 +84,11 @@ class ChoosePage(WizardPage):
     def add_choice(
         self, key: str, title: str, description: str, enabled: bool = True
     ) -> QPushButton:
-        b = QPushButton(f"{title}\n{description}")
-        b.setProperty("choice", True)
-        b.setCheckable(True)
+        b = ChoiceCard(title, description)
         b.setEnabled(enabled)
         b.setObjectName(f"choice_{key}")
         b.setAccessibleName(title)
         b.setAccessibleDescription(description)
-        b.setMinimumHeight(72)
         b.setCursor(Qt.CursorShape.PointingHandCursor)
         self.group.addButton(b)
         self.buttons[key] = b

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from x2desk.ui.messages import message_for
@@ -31,7 +31,7 @@ class RedeemPage(WizardPage):
         lay.addWidget(self.busy)
         self.cancel_button = button(self.tr("Cancel &redeem"), "cancelRedeem")
         self.cancel_button.clicked.connect(self.wiz.cancel_redeem)
-        lay.addWidget(self.cancel_button)
+        lay.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.error = Banner("redeemError")
         lay.addWidget(self.error)
         self.countdown = label("", "retryCountdown", role="big")

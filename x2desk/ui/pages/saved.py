@@ -118,6 +118,7 @@ class SavedPage(WizardPage):
             )
         else:
             self.webhook_note.clear_message()
+        self.show_cancel = step != "saved"  # saved: only Done (nothing left to cancel)
         self.changed.emit()
 
     def show_discard_question(self) -> None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from x2desk.core.errors import X2DeskError
 from x2desk.core.tokens import Intake, classify
 from x2desk.ui.theme import repolish
 from x2desk.ui.viewfinder import Viewfinder
@@ -190,6 +191,7 @@ class TokenPage(WizardPage):
 
     def enter(self) -> None:
         self._active = True
+        self.title = self._titles()[self.tabs.currentIndex()]
         self.banner.clear_message()
         self.viewfinder.accepted = False
         if self.tabs.currentIndex() == self.TAB_CAMERA:
@@ -220,6 +222,8 @@ class TokenPage(WizardPage):
     def _tab_changed(self, index: int) -> None:
         if not self._active:
             return
+        self.banner.clear_message()  # it spoke of what another tab read
+        self.title = self._titles()[index]
         if index == self.TAB_CAMERA:
             self._load_cameras()
         else:
@@ -227,6 +231,14 @@ class TokenPage(WizardPage):
         if index == self.TAB_PASTE:
             self.paste_edit.setFocus()
         self.changed.emit()
+
+    def _titles(self) -> list[str]:
+        return [
+            self.tr("Show the X2Chat QR to the camera"),
+            self.tr("Paste the integration token"),
+            self.tr("Open a picture of the QR"),
+            self.tr("Read the QR from this screen"),
+        ]
 
     # ---- camera --------------------------------------------------------------------------------
 
@@ -274,9 +286,15 @@ class TokenPage(WizardPage):
             self.start_camera()
 
     def _make_source(self, spec: str) -> Any:
+        """The frame source, wrapped so that its capture thread yields to the GUI thread.
+        Raises the frames module's error for a bad ``--camera`` value."""
+        from x2desk.ui.background import NiceSource
+
         if spec == "demo" and self.ctx.camera_factory is not None:
-            return self.ctx.camera_factory()
-        return spec
+            return NiceSource(self.ctx.camera_factory())
+        from x2desk.core.frames import open_source
+
+        return NiceSource(open_source(spec))
 
     def start_camera(self) -> None:
         self.stop_camera()
@@ -293,13 +311,20 @@ class TokenPage(WizardPage):
         self.viewfinder.clear(self.tr("Starting the camera…"))
         self.camera_status.setText(self.tr("Hold the QR inside the frame, about 20 cm away."))
         if self.bridge is None:
-            bridge = CaptureBridge(parent=self)
+            from x2desk.ui.background import NiceDecoder
+
+            bridge = CaptureBridge(lambda: NiceDecoder(), parent=self)
             bridge.frame.connect(self._on_frame)
             bridge.accepted.connect(self._on_camera_text)
             bridge.failed.connect(self._camera_failed)
             self.bridge = bridge
         self.bridge.set_mirror(self.mirror_box.isChecked())
-        self.bridge.start(self._make_source(str(spec)))
+        try:
+            source = self._make_source(str(spec))
+        except X2DeskError as exc:
+            self._camera_failed(exc.key, exc.message)
+            return
+        self.bridge.start(source)
         self._camera_on = True
 
     def stop_camera(self) -> None:

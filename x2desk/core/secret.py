@@ -12,10 +12,19 @@ from typing import Any, NoReturn
 
 from x2desk.core import redact
 
+_hide_completely = False
+
+
+def hide_secrets_completely() -> None:
+    """Kiosk mode: from now on :func:`mask` shows no character of any secret, only dots."""
+    global _hide_completely
+    _hide_completely = True
+
 
 def mask(value: str) -> str:
-    """Mask a secret for display: ``5282…a88`` (first 4, last 3); short values are all dots."""
-    if len(value) < 12:
+    """Mask a secret for display: ``5282…a88`` (first 4, last 3); short values are all dots.
+    After :func:`hide_secrets_completely` (kiosk), always dots."""
+    if _hide_completely or len(value) < 12:
         return "•" * 6
     return f"{value[:4]}…{value[-3:]}"
 

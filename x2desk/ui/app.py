@@ -96,6 +96,10 @@ def build_context(args: argparse.Namespace) -> tuple[AppContext, Any]:
         ctx.extras["settings_pending"] = True
     ctx.camera = getattr(args, "camera", None) or ctx.camera
     ctx.kiosk = bool(getattr(args, "kiosk", False))
+    if ctx.kiosk:  # a pairing station shows no character of any secret, not even masked ends
+        from x2desk.core.secret import hide_secrets_completely
+
+        hide_secrets_completely()
     return ctx, session
 
 

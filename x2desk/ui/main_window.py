@@ -208,7 +208,8 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(self.tr("Phone (demo)"), self)
         dock.setObjectName("phoneDock")
         dock.setAccessibleName("Phone (demo)")
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        dock.setTitleBarWidget(QWidget())  # the panel has its own headings
         dock.setWidget(panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.phone_panel = panel

@@ -84,6 +84,8 @@ class PhonePanel(QWidget):
         self.messages.setObjectName("phoneMessages")
         self.messages.setAccessibleName("Messages in the chat")
         self.messages.setWordWrap(True)
+        self.messages.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.messages.setResizeMode(QListWidget.ResizeMode.Adjust)
         v.addWidget(self.messages, 1)
         self.info: dict[str, Any] | None = None
         self.timer = QTimer(self)

@@ -15,6 +15,8 @@ import pytest
 from x2desk.core.clock import FakeClock
 
 if TYPE_CHECKING:
+    from x2desk.core.poller import ManualScheduler
+    from x2desk.sandbox.phone import SandboxPhone
     from x2desk.sandbox.server import SandboxServer
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -37,26 +39,7 @@ def memory_keyring(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     import keyring
-    from keyring.backend import KeyringBackend
-
-    class MemoryKeyring(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.items: dict[tuple[str, str], str] = {}
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return self.items.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            self.items[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            from keyring.errors import PasswordDeleteError
-
-            if self.items.pop((service, username), None) is None:
-                raise PasswordDeleteError(username)
+    from helpers import MemoryKeyring
 
     previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
@@ -136,3 +119,45 @@ def sandbox(fake_clock: FakeClock) -> Iterator[SandboxServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def phone(sandbox: SandboxServer) -> Iterator[SandboxPhone]:
+    """The sandbox's test phone (scans QRs, injects faults, reads the sandbox's state)."""
+    from x2desk.sandbox.phone import SandboxPhone
+
+    with SandboxPhone(sandbox.url) as p:
+        yield p
+
+
+@pytest.fixture
+def manual(fake_clock: FakeClock) -> ManualScheduler:
+    """A scheduler whose time only moves when the test advances it."""
+    from x2desk.core.poller import ManualScheduler
+
+    return ManualScheduler(fake_clock)
+
+
+@pytest.fixture
+def demo(qtbot: Any) -> Iterator[tuple[Any, Any]]:
+    """The real window of ``x2desk --demo --autopilot`` (sandbox in-process, virtual camera) and
+    its demo session; closed and stopped after the test."""
+    import argparse
+
+    from x2desk.ui.app import build_context, ensure_app
+    from x2desk.ui.main_window import MainWindow
+    from x2desk.ui.workers import wait_all
+
+    ensure_app()
+    ns = argparse.Namespace(demo=True, sandbox_url=None, camera=None, autopilot=True, kiosk=False)
+    ctx, session = build_context(ns)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    try:
+        session.attach(window)
+        window.show()
+        yield window, session
+    finally:
+        window.close()
+        wait_all(3000)
+        session.stop()

@@ -3,54 +3,23 @@ through every X2Chat flow, and reports honestly when a flow fails."""
 
 from __future__ import annotations
 
-import argparse
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
+from helpers import run_demo_flows
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
-from x2desk.ui.app import build_context, ensure_app
+from x2desk.ui.app import ensure_app
 from x2desk.ui.autopilot import Autopilot, Flow, Pilot, load_flows
-from x2desk.ui.workers import wait_all
-
-
-@pytest.fixture
-def demo(qtbot: Any) -> Iterator[tuple[Any, Any]]:
-    ensure_app()
-    ns = argparse.Namespace(demo=True, sandbox_url=None, camera=None, autopilot=True, kiosk=False)
-    ctx, session = build_context(ns)
-    from x2desk.ui.main_window import MainWindow
-
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    try:
-        session.attach(window)
-        window.show()
-        yield window, session
-    finally:
-        window.close()
-        wait_all(3000)
-        session.stop()
 
 
 def test_autopilot_runs_the_x2chat_flows(demo: tuple[Any, Any], tmp_path: Path) -> None:
-    window, session = demo
     shots, report = tmp_path / "shots", tmp_path / "out" / "report.json"
     shots.mkdir()
     (shots / "07-stale-from-last-run.png").write_bytes(b"old")
-    pilot = Autopilot(
-        window,
-        session,
-        screenshots=shots,
-        report=report,
-        flows=load_flows(("x2chat",)),
-        quit_when_done=False,
-    )
-    pilot.start()
+    pilot = run_demo_flows(demo, "x2chat", shots, report)
 
     data = json.loads(report.read_text())
     flows = data["flows"]
@@ -172,17 +141,9 @@ ACCOUNT_FLOWS = [
 
 
 def test_autopilot_runs_the_accounts_flows(demo: tuple[Any, Any], tmp_path: Path) -> None:
-    window, session = demo
+    _, session = demo
     shots, report = tmp_path / "shots", tmp_path / "report.json"
-    pilot = Autopilot(
-        window,
-        session,
-        screenshots=shots,
-        report=report,
-        flows=load_flows(("accounts",)),
-        quit_when_done=False,
-    )
-    pilot.start()
+    pilot = run_demo_flows(demo, "accounts", shots, report)
 
     flows = json.loads(report.read_text())["flows"]
     assert [f["name"] for f in flows] == ACCOUNT_FLOWS

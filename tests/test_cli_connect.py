@@ -7,7 +7,7 @@ wait of the command advances it by one second and lets the test's "phone" act.
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +23,6 @@ from x2desk.core.secret import Secret
 from x2desk.sandbox.phone import SandboxPhone
 
 BOT_TOKEN = "123456789:" + "C" * 35
-
-
-@pytest.fixture
-def phone(sandbox: Any) -> Iterator[SandboxPhone]:
-    with SandboxPhone(sandbox.url) as p:
-        yield p
 
 
 class Harness:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,12 +62,6 @@ class PhoneTerminal(connect_greenapi.Terminal):
     def said(self) -> str:
         assert isinstance(self.err, io.StringIO)
         return self.err.getvalue()
-
-
-@pytest.fixture
-def phone(sandbox: SandboxServer) -> Iterator[SandboxPhone]:
-    with SandboxPhone(sandbox.url) as phone:
-        yield phone
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
@@ -17,12 +16,6 @@ from x2desk.sandbox.phone import SandboxPhone
 from x2desk.sandbox.server import SandboxServer
 
 REDEEM = "/api/v1/integrations/redeem"
-
-
-@pytest.fixture
-def phone(sandbox: SandboxServer) -> Iterator[SandboxPhone]:
-    with SandboxPhone(sandbox.url) as p:
-        yield p
 
 
 @pytest.fixture

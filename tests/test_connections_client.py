@@ -46,12 +46,6 @@ BOT_TOKEN = "123456789:" + "B" * 35
 
 
 @pytest.fixture
-def phone(sandbox: Any) -> Iterator[SandboxPhone]:
-    with SandboxPhone(sandbox.url) as p:
-        yield p
-
-
-@pytest.fixture
 def api_key(phone: SandboxPhone) -> Secret:
     return Secret(phone.provider_key())
 

@@ -179,12 +179,6 @@ def test_the_token_never_shows_in_repr() -> None:
 
 
 @pytest.fixture
-def phone(sandbox: SandboxServer) -> Iterator[SandboxPhone]:
-    with SandboxPhone(sandbox.url) as phone:
-        yield phone
-
-
-@pytest.fixture
 def instance(phone: SandboxPhone) -> dict[str, Any]:
     return phone.greenapi_instance()
 

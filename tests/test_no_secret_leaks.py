@@ -20,12 +20,6 @@ from x2desk.sandbox.server import SandboxServer
 
 
 @pytest.fixture
-def phone(sandbox: SandboxServer) -> Iterator[SandboxPhone]:
-    with SandboxPhone(sandbox.url) as p:
-        yield p
-
-
-@pytest.fixture
 def log_file(x2desk_home: Path) -> Iterator[Path]:
     """A DEBUG file handler on the root logger, writing under X2DESK_HOME."""
     x2desk_home.mkdir(parents=True, exist_ok=True)

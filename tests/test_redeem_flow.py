@@ -34,12 +34,6 @@ REDEEM = "/api/v1/integrations/redeem"
 
 
 @pytest.fixture
-def phone(sandbox: SandboxServer) -> Iterator[SandboxPhone]:
-    with SandboxPhone(sandbox.url) as p:
-        yield p
-
-
-@pytest.fixture
 def client(sandbox: SandboxServer) -> Iterator[X2ChatClient]:
     with X2ChatClient(f"{sandbox.url}/api/v1") as c:
         yield c

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -14,12 +13,6 @@ from x2desk.core.clock import FakeClock
 from x2desk.core.errors import InputError
 from x2desk.sandbox.phone import PhoneError, SandboxPhone
 from x2desk.sandbox.server import SandboxServer
-
-
-@pytest.fixture
-def phone(sandbox: SandboxServer) -> Iterator[SandboxPhone]:
-    with SandboxPhone(sandbox.url) as p:
-        yield p
 
 
 def redeem(sandbox: SandboxServer, token: str) -> httpx.Response:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from typing import Any
 
 import cv2
@@ -16,12 +15,6 @@ from x2desk.core.clock import FakeClock
 from x2desk.sandbox.phone import PhoneError, QrRefused, SandboxPhone
 from x2desk.sandbox.qrpng import qr_png
 from x2desk.sandbox.server import SandboxServer
-
-
-@pytest.fixture
-def phone(sandbox: SandboxServer) -> Iterator[SandboxPhone]:
-    with SandboxPhone(sandbox.url) as p:
-        yield p
 
 
 class Green:

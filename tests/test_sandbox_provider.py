@@ -17,12 +17,6 @@ from x2desk.sandbox.server import SandboxServer
 BOT_TOKEN = "123456789:" + "A" * 35
 
 
-@pytest.fixture
-def phone(sandbox: SandboxServer) -> Iterator[SandboxPhone]:
-    with SandboxPhone(sandbox.url) as p:
-        yield p
-
-
 class Provider:
     def __init__(self, url: str, key: str) -> None:
         self.client = httpx.Client(base_url=f"{url}/v2", headers={"X-Api-Key": key})

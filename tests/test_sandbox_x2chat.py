@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -15,12 +14,6 @@ from x2desk.sandbox.server import SandboxServer
 
 BOT_TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{35,}$")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{2,29}bot$", re.IGNORECASE)
-
-
-@pytest.fixture
-def phone(sandbox: SandboxServer) -> Iterator[SandboxPhone]:
-    with SandboxPhone(sandbox.url) as p:
-        yield p
 
 
 def redeem(sandbox: SandboxServer, token: object) -> httpx.Response:

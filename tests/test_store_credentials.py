@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import keyring
 import pytest
+from helpers import MemoryKeyring
 from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
 from keyring.backends.chainer import ChainerBackend
@@ -30,20 +31,10 @@ from x2desk.core.store import (
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq"
 
 
-class PlaintextKeyring(KeyringBackend):
+class PlaintextKeyring(MemoryKeyring):
     """Stands in for keyrings.alt's plain-text file backend."""
 
     priority = 0.5  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
 
     def delete_password(self, service: str, username: str) -> None:
         self.items.pop((service, username), None)

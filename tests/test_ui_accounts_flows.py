@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import WizardDriver
 from PySide6.QtCore import Qt
 
 from x2desk.core.clock import FakeClock
@@ -22,66 +23,14 @@ from x2desk.ui.context import AppContext
 SHOTS = Path("/tmp/x2desk-shots/accounts")
 
 
-@pytest.fixture
-def phone(sandbox: Any) -> Iterator[SandboxPhone]:
-    with SandboxPhone(sandbox.url) as p:
-        yield p
+class Driver(WizardDriver):
+    """Drives the accounts wizard like a person (clicks, keys) and the session's time by hand."""
 
-
-@pytest.fixture
-def manual(fake_clock: FakeClock) -> ManualScheduler:
-    return ManualScheduler(fake_clock)
-
-
-class Driver:
-    """Drives the wizard like a person (clicks, keys) and the session's time by hand."""
-
-    def __init__(self, qtbot: Any, wiz: AccountsWizard, manual: ManualScheduler) -> None:
-        self.qtbot = qtbot
-        self.wiz = wiz
-        self.manual = manual
-
-    @property
-    def page(self) -> str:
-        current = self.wiz.frame.current
-        return current.page_id if current is not None else ""
-
-    def next(self) -> None:
-        assert self.wiz.frame.next_button.isEnabled(), f"Next is disabled on {self.page}"
-        self.qtbot.mouseClick(self.wiz.frame.next_button, Qt.MouseButton.LeftButton)
-
-    def back(self) -> None:
-        self.qtbot.mouseClick(self.wiz.frame.back_button, Qt.MouseButton.LeftButton)
-
-    def wait_page(self, page_id: str) -> None:
-        self.qtbot.waitUntil(lambda: self.page == page_id, timeout=5000)
-
-    def state(self) -> State | None:
-        snap = self.wiz.snapshot
-        return snap.state if snap is not None else None
-
-    def run(self, seconds: float = 0.0) -> None:
-        """Let ``seconds`` of session time pass (polls, QR timers), then let Qt deliver."""
-        if seconds:
-            self.manual.advance(seconds)
-        else:
-            self.manual.run_due()
-        self.qtbot.wait(1)
+    shots = SHOTS
+    wiz: AccountsWizard
 
     def until(self, state: State, step_s: float = 0.0, limit: int = 40) -> None:
-        for _ in range(limit):
-            self.run(step_s)
-            try:
-                self.qtbot.waitUntil(lambda: self.state() is state, timeout=300)
-                return
-            except (AssertionError, self.qtbot.TimeoutError):
-                continue
-        raise AssertionError(f"never reached {state}; at {self.state()} on {self.page}")
-
-    def type(self, widget: Any, text: str) -> None:
-        widget.setFocus()
-        widget.clear()
-        self.qtbot.keyClicks(widget, text)
+        self.wait_for(lambda: self.state() is state, f"reached {state}", step_s, limit, 300)
 
     def choose(self, kind: str, key: str) -> None:
         assert self.page == "account_kind"
@@ -94,10 +43,6 @@ class Driver:
         self.wait_page("account_provider")
         self.type(self.wiz.provider.key_edit, key)
         self.next()
-
-    def shot(self, name: str) -> None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        self.wiz.grab().save(str(SHOTS / f"{name}.png"))
 
 
 @pytest.fixture

@@ -22,12 +22,6 @@ from x2desk.ui.app import ensure_app
 from x2desk.ui.context import AppContext
 
 
-@pytest.fixture
-def phone(sandbox: Any) -> Iterator[SandboxPhone]:
-    with SandboxPhone(sandbox.url) as p:
-        yield p
-
-
 def test_choose_page_routes_to_accounts_and_back(qtbot: Any, sandbox: Any) -> None:
     from x2desk.ui.main_window import MainWindow
 

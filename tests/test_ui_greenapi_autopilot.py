@@ -4,52 +4,19 @@ logged in, then log out and re-pair, with the stale QR refused."""
 
 from __future__ import annotations
 
-import argparse
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from x2desk.ui.app import build_context, ensure_app
-from x2desk.ui.autopilot import Autopilot, load_flows
-from x2desk.ui.workers import wait_all
+from helpers import run_demo_flows
 
 SHOTS = Path("/tmp/x2desk-shots/greenapi/autopilot")
 
 
-@pytest.fixture
-def demo(qtbot: Any) -> Iterator[tuple[Any, Any]]:
-    ensure_app()
-    ns = argparse.Namespace(demo=True, sandbox_url=None, camera=None, autopilot=True, kiosk=False)
-    ctx, session = build_context(ns)
-    from x2desk.ui.main_window import MainWindow
-
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    try:
-        session.attach(window)
-        window.show()
-        yield window, session
-    finally:
-        window.close()
-        wait_all(3000)
-        session.stop()
-
-
 def test_autopilot_runs_the_greenapi_flows(demo: tuple[Any, Any], tmp_path: Path) -> None:
-    window, session = demo
+    _, session = demo
     report = tmp_path / "report.json"
-    pilot = Autopilot(
-        window,
-        session,
-        screenshots=SHOTS,
-        report=report,
-        flows=load_flows(("greenapi",)),
-        quit_when_done=False,
-    )
-    pilot.start()
+    pilot = run_demo_flows(demo, "greenapi", SHOTS, report)
 
     flows = json.loads(report.read_text())["flows"]
     assert [f["name"] for f in flows] == ["greenapi_2fa", "greenapi_repair"]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import WizardDriver
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLineEdit
 
@@ -29,17 +30,6 @@ SHOTS = Path("/tmp/x2desk-shots/greenapi")
 PASSWORD = "cloud-pass-42"
 
 
-@pytest.fixture
-def phone(sandbox: Any) -> Iterator[SandboxPhone]:
-    with SandboxPhone(sandbox.url) as p:
-        yield p
-
-
-@pytest.fixture
-def manual(fake_clock: FakeClock) -> ManualScheduler:
-    return ManualScheduler(fake_clock)
-
-
 class MemoryStore:
     description = "the test store"
 
@@ -56,59 +46,17 @@ class MemoryStore:
         self.saved.pop(ref, None)
 
 
-class Driver:
-    """Drives the wizard like a person (clicks, keys) and the pairing's time by hand."""
+class Driver(WizardDriver):
+    """Drives the Green-API wizard like a person (clicks, keys) and the pairing's time by hand."""
 
-    def __init__(self, qtbot: Any, wiz: GreenApiWizard, manual: ManualScheduler) -> None:
-        self.qtbot = qtbot
-        self.wiz = wiz
-        self.manual = manual
-
-    @property
-    def page(self) -> str:
-        current = self.wiz.frame.current
-        return current.page_id if current is not None else ""
-
-    def next(self) -> None:
-        assert self.wiz.frame.next_button.isEnabled(), f"Next is disabled on {self.page}"
-        self.qtbot.mouseClick(self.wiz.frame.next_button, Qt.MouseButton.LeftButton)
-
-    def click(self, button: QAbstractButton) -> None:
-        assert button.isVisible() and button.isEnabled(), button.objectName()
-        self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-    def wait_page(self, page_id: str) -> None:
-        self.qtbot.waitUntil(lambda: self.page == page_id, timeout=5000)
-
-    def state(self) -> State | None:
-        snap = self.wiz.snapshot
-        return snap.state if snap is not None else None
-
-    def run(self, seconds: float = 0.0) -> None:
-        """Let ``seconds`` of pairing time pass (polls, QR timers), then let Qt deliver."""
-        if seconds:
-            self.manual.advance(seconds)
-        else:
-            self.manual.run_due()
-        self.qtbot.wait(1)
+    shots = SHOTS
+    wiz: GreenApiWizard
 
     def until(self, condition: Any, what: str, step_s: float = 0.0, limit: int = 40) -> None:
-        for _ in range(limit):
-            self.run(step_s)
-            try:
-                self.qtbot.waitUntil(condition, timeout=200)
-                return
-            except (AssertionError, self.qtbot.TimeoutError):
-                continue
-        raise AssertionError(f"never {what}; at {self.state()} on {self.page}")
+        self.wait_for(condition, what, step_s, limit)
 
     def until_state(self, state: State, step_s: float = 0.0) -> None:
         self.until(lambda: self.state() is state, f"reached {state}", step_s)
-
-    def type(self, widget: QLineEdit, text: str) -> None:
-        widget.setFocus()
-        widget.clear()
-        self.qtbot.keyClicks(widget, text)
 
     def enter_instance(self, info: dict[str, Any]) -> None:
         assert self.page == "greenapi_instance"
@@ -125,10 +73,6 @@ class Driver:
         text = read_qr_png(png)
         assert text is not None and text.startswith("2@")
         return text
-
-    def shot(self, name: str) -> None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        self.wiz.grab().save(str(SHOTS / f"{name}.png"))
 
 
 def make_wizard(

@@ -18,12 +18,6 @@ from x2desk.ui.x2chat_wizard import X2ChatWizard
 REDEEM = "/api/v1/integrations/redeem"
 
 
-@pytest.fixture
-def phone(sandbox: Any) -> Iterator[SandboxPhone]:
-    with SandboxPhone(sandbox.url) as p:
-        yield p
-
-
 def make_wizard(qtbot: Any, url: str, clock: FakeClock, **kw: Any) -> X2ChatWizard:
     ensure_app()
     wiz = X2ChatWizard(

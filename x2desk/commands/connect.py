@@ -356,18 +356,9 @@ def _record(snap: Snapshot, base_url: str) -> None:
     if conn is None or not hasattr(conn, "type"):
         return
     try:
-        from x2desk.core.store.records import RecordStore
+        from x2desk.core.store.records import record_provider_connection
 
-        with RecordStore.open() as records:
-            records.upsert(
-                conn.type,
-                conn.id,
-                name=conn.name or None,
-                api_base=base_url,
-                flow=snap.flow,
-                outcome="connected",
-                details={"status": conn.status, "provider_connection_id": conn.id},
-            )
+        record_provider_connection(conn, api_base=base_url, flow=snap.flow, outcome="connected")
     except (X2DeskError, ValueError, TypeError, ImportError) as exc:
         message = exc.message if isinstance(exc, X2DeskError) else type(exc).__name__
         _note(f"The connection exists at the provider, but was not recorded here: {message}")

@@ -8,7 +8,6 @@ so they are easy to change when the real server says otherwise. Errors become th
 
 from __future__ import annotations
 
-import logging
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -19,10 +18,8 @@ from typing import Any
 import httpx
 
 from x2desk.core.errors import (
-    AnswerLost,
     ApiError,
     BadAnswer,
-    CannotConnect,
     CodeInvalid,
     InputError,
     InvalidAuth,
@@ -35,11 +32,9 @@ from x2desk.core.errors import (
     SessionExpired,
     SubscriptionRequired,
 )
-from x2desk.core.net import make_http_client, require_secure
+from x2desk.core.net import json_body, make_http_client, require_secure, retry_after, send
 from x2desk.core.redact import scrub
 from x2desk.core.secret import Secret
-
-log = logging.getLogger(__name__)
 
 # ---- contract (API.md section 3) ---------------------------------------------------------------
 
@@ -371,28 +366,24 @@ class ConnectionsClient:
     def _call(
         self, method: str, path: str, body: dict[str, Any] | None = None, *, session: bool = False
     ) -> Any:
-        url = self.base_url + path
-        headers = {"X-Api-Key": self._key.reveal()}
-        log.debug("provider %s %s", method, path)
-        try:
-            response = self._http.request(method, url, json=body, headers=headers)
-        except (httpx.ConnectError, httpx.ConnectTimeout):
-            raise CannotConnect(
+        response = send(
+            self._http,
+            method,
+            self.base_url + path,
+            json=body,
+            headers={"X-Api-Key": self._key.reveal()},
+            log_as=f"provider {method} {path}",
+            cannot_connect=(
                 f"Could not reach the provider at {scrub(self.base_url)}. Check the internet "
                 "connection and the provider address, then try again."
-            ) from None
-        except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError):
-            raise AnswerLost("The request reached the provider but no answer came back.") from None
-        except httpx.HTTPError as exc:
-            raise CannotConnect(f"Could not talk to the provider ({type(exc).__name__}).") from None
+            ),
+            answer_lost="The request reached the provider but no answer came back.",
+        )
         return self._answer(response, session)
 
     def _answer(self, response: httpx.Response, session: bool) -> Any:
         status = response.status_code
-        try:
-            data = response.json() if response.content else None
-        except ValueError:
-            data = None
+        data = json_body(response)
         if 200 <= status < 300:
             if data is None:
                 raise BadAnswer("The provider's answer was not the JSON x2desk expects.")
@@ -422,7 +413,7 @@ class ConnectionsClient:
         if status == 409:
             raise NotEditable()
         if status == 429:
-            raise RateLimited(_retry_after(response))
+            raise RateLimited(retry_after(response, self._now()))
         if status >= 500:
             raise ServerError(f"The provider had an internal error ({status}). Try again later.")
         raise BadAnswer(f"The provider answered with an unexpected status ({status}).")
@@ -436,11 +427,3 @@ def _error_fields(data: Any) -> tuple[str | None, str | None]:
     if isinstance(detail, list | dict):
         detail = str(detail)
     return (code if isinstance(code, str) else None, detail if isinstance(detail, str) else None)
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None

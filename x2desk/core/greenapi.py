@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import logging
 import re
 import struct
 from dataclasses import dataclass
@@ -24,9 +23,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from x2desk.core.errors import (
-    AnswerLost,
     BadAnswer,
-    CannotConnect,
     InputError,
     InvalidAuth,
     PasswordInvalid,
@@ -34,14 +31,12 @@ from x2desk.core.errors import (
     RequestRejected,
     ServerError,
 )
-from x2desk.core.net import make_http_client, require_secure
+from x2desk.core.net import json_body, make_http_client, require_secure, retry_after, send
 from x2desk.core.redact import scrub
 from x2desk.core.secret import Secret
 
 if TYPE_CHECKING:
     from x2desk.core.decode import QrDecoder
-
-log = logging.getLogger(__name__)
 
 # ---- contract (API.md section 4) ---------------------------------------------------------------
 
@@ -312,28 +307,25 @@ class GreenApiClient:
 
     def _call(self, http_method: str, method: str, body: dict[str, Any] | None = None) -> Any:
         url = f"{self.api_url}/waInstance{self.id_instance}/{method}/{self._token.reveal()}"
-        log.debug("green-api %s %s (instance %s)", http_method, method, self.id_instance)
-        try:
-            response = self._http.request(http_method, url, json=body)
-        except (httpx.ConnectError, httpx.ConnectTimeout):
-            raise CannotConnect(
+        response = send(
+            self._http,
+            http_method,
+            url,
+            json=body,
+            log_as=f"green-api {http_method} {method} (instance {self.id_instance})",
+            cannot_connect=(
                 f"Could not reach Green-API at {scrub(self.api_url)}. Check the internet "
                 "connection and the API address, then try again."
-            ) from None
-        except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError):
-            raise AnswerLost(
+            ),
+            answer_lost=(
                 "The request reached Green-API but no answer came back. x2desk tries again."
-            ) from None
-        except httpx.HTTPError as exc:
-            raise CannotConnect(f"Could not talk to Green-API ({type(exc).__name__}).") from None
+            ),
+        )
         return self._answer(response, method)
 
     def _answer(self, response: httpx.Response, method: str) -> Any:
         status = response.status_code
-        try:
-            data = response.json() if response.content else None
-        except ValueError:
-            data = None
+        data = json_body(response)
         if 200 <= status < 300:
             if data is None:
                 raise BadAnswer(f"Green-API's answer to {method} was not the JSON x2desk expects.")
@@ -346,7 +338,7 @@ class GreenApiClient:
             )
         if status == 429:
             raise RateLimited(
-                _retry_after(response),
+                retry_after(response),
                 "Green-API limits how often an instance may be asked; x2desk waits and asks again.",
             )
         if status == 400:
@@ -376,11 +368,3 @@ def _detail(data: Any) -> str | None:
         if isinstance(value, str) and value:
             return value
     return None
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None

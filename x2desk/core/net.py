@@ -1,16 +1,28 @@
-"""HTTP plumbing shared by every API client: the https-only rule, timeouts, safe URLs for logs."""
+"""HTTP plumbing shared by every API client: the https-only rule, timeouts, safe URLs for logs,
+sending one request with transport failures mapped, and reading a JSON body or Retry-After.
+
+Each client keeps its own status-code mapping (that is its contract); what is the same for all of
+them lives here.
+"""
 
 from __future__ import annotations
 
+import email.utils
 import ipaddress
-from typing import TYPE_CHECKING
+import logging
+import math
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from x2desk.core.errors import InsecureUrl
+from x2desk.core.errors import AnswerLost, CannotConnect, InsecureUrl
 from x2desk.core.redact import scrub
 
 if TYPE_CHECKING:
     import httpx
+
+log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 10.0
@@ -62,3 +74,77 @@ def make_http_client(transport: httpx.BaseTransport | None = None) -> httpx.Clie
         transport=transport,
         headers={"User-Agent": "x2desk", "Accept": "application/json"},
     )
+
+
+def send(
+    http: httpx.Client,
+    method: str,
+    url: str,
+    *,
+    json: Any = None,
+    headers: Mapping[str, str] | None = None,
+    log_as: str,
+    cannot_connect: str | None = None,
+    answer_lost: str | None = None,
+) -> httpx.Response:
+    """Send one request and return the response, whatever its status.
+
+    Transport failures become x2desk errors, never chained (httpx errors hold the URL and the
+    headers, which may carry secrets):
+
+    - connect error, connect timeout, pool timeout: :class:`CannotConnect` (nothing was sent, so
+      a caller may retry), with ``cannot_connect`` as its message when given;
+    - anything else (read/write timeout, dropped connection, protocol error): :class:`AnswerLost`
+      (bytes may have left: never retried as if nothing was sent), with ``answer_lost``.
+
+    Only ``log_as`` (the method and a description, or a :func:`safe_url`) reaches the log: never
+    ``url``, which may carry a token in its path.
+    """
+    import httpx
+
+    log.debug("%s", log_as)
+    try:
+        response = http.request(method, url, json=json, headers=headers)
+    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+        log.debug("%s: could not connect (%s)", log_as, type(exc).__name__)
+        raise CannotConnect(cannot_connect) from None
+    except httpx.HTTPError as exc:  # TransportError and anything else httpx invents
+        log.debug("%s: no answer (%s)", log_as, type(exc).__name__)
+        raise AnswerLost(answer_lost) from None
+    log.debug("%s -> %s", log_as, response.status_code)
+    return response
+
+
+def json_body(response: httpx.Response) -> Any | None:
+    """The response's JSON, or None when it has no body or the body is not JSON."""
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:  # includes UnicodeDecodeError and json.JSONDecodeError
+        return None
+
+
+def retry_after(response: httpx.Response, now: float | None = None) -> float | None:
+    """The ``Retry-After`` header in seconds (a number of seconds or an HTTP date), or None.
+
+    A date is counted from ``now`` (wall-clock epoch seconds; the system clock when None). A
+    negative wait is 0; a header that is neither a finite number nor a date is None.
+    """
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    if not math.isfinite(seconds):
+        return None
+    return max(0.0, seconds)

@@ -19,15 +19,11 @@ Every shape and status of the contract lives in the ``Contract`` section below.
 
 from __future__ import annotations
 
-import logging
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from x2desk.core.errors import (
-    AnswerLost,
     BadAnswer,
-    CannotConnect,
     InputError,
     InvalidAuth,
     RateLimited,
@@ -37,14 +33,19 @@ from x2desk.core.errors import (
     TokenSpent,
     X2DeskError,
 )
-from x2desk.core.net import make_http_client, require_secure, safe_url
+from x2desk.core.net import (
+    json_body,
+    make_http_client,
+    require_secure,
+    retry_after,
+    safe_url,
+    send,
+)
 from x2desk.core.redact import scrub
 from x2desk.core.secret import Secret
 
 if TYPE_CHECKING:
     import httpx
-
-log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE = "https://ix.x2chat.com/api/v1"
 
@@ -159,14 +160,10 @@ class _Fields:
 
 
 def _retry_after(response: httpx.Response, body: object) -> float | None:
-    header = response.headers.get("Retry-After")
-    if header is not None:
-        try:
-            seconds = float(header.strip())
-            if math.isfinite(seconds) and seconds >= 0:
-                return seconds
-        except ValueError:
-            pass
+    """Retry-After (header), else the bot API's ``parameters.retry_after`` (body)."""
+    seconds = retry_after(response)
+    if seconds is not None:
+        return seconds
     if isinstance(body, dict):
         params = body.get("parameters")
         if isinstance(params, dict):
@@ -349,42 +346,26 @@ class X2ChatClient:
         self, method: str, path: str, payload: dict[str, Any] | None, *, what: str
     ) -> tuple[httpx.Response, Any]:
         """Send one request; return (response, parsed JSON or None). Maps transport failures."""
-        import httpx
-
         url = require_secure(self.api_base) + path
-        shown = safe_url(url)
-        log.debug("%s %s", method, shown)
-        try:
-            if payload is None:
-                response = self._http.request(method, url)
-            else:
-                response = self._http.request(method, url, json=payload)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            log.debug("%s %s: could not connect (%s)", method, shown, type(exc).__name__)
-            raise CannotConnect() from None
-        except httpx.TransportError as exc:
-            # Read/write timeouts, dropped connections, protocol errors: bytes may have left.
-            log.debug("%s %s: no answer (%s)", method, shown, type(exc).__name__)
-            raise self._answer_lost(what) from None
-        except httpx.HTTPError as exc:  # pragma: no cover - anything else httpx invents
-            log.debug("%s %s: %s", method, shown, type(exc).__name__)
-            raise self._answer_lost(what) from None
-        log.debug("%s %s -> %s", method, shown, response.status_code)
-        body: Any = None
-        if response.content:
-            try:
-                body = response.json()
-            except (ValueError, UnicodeDecodeError):
-                body = None
+        response = send(
+            self._http,
+            method,
+            url,
+            json=payload,
+            log_as=f"{method} {safe_url(url)}",
+            answer_lost=self._answer_lost(what),
+        )
+        body = json_body(response)
         if body is None and response.status_code < 300:
             raise self._bad_json(what)
         return response, body
 
     @staticmethod
-    def _answer_lost(what: str) -> X2DeskError:
+    def _answer_lost(what: str) -> str | None:
+        """AnswerLost's message: the default (the token may be spent) for the redeem."""
         if what == "the redeem":
-            return AnswerLost()
-        return AnswerLost(
+            return None
+        return (
             f"The request ({what}) was sent but no answer came back. Check the connection and "
             "try again."
         )

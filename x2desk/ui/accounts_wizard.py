@@ -17,8 +17,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, Signal
 
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import InputError, X2DeskError
@@ -31,9 +30,9 @@ from x2desk.ui.pages.account_login import CodePage, PasswordPage, PhonePage
 from x2desk.ui.pages.account_provider import ProviderPage
 from x2desk.ui.pages.account_qr import QrPage
 from x2desk.ui.pages.account_result import ResultPage
-from x2desk.ui.session_relay import SessionRelay
-from x2desk.ui.wizard import WizardFrame
-from x2desk.ui.workers import Job, run_in_worker
+from x2desk.ui.session_wizard import SessionWizard
+from x2desk.ui.wizard import WizardPage
+from x2desk.ui.workers import run_in_worker
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +48,14 @@ LOGIN_PAGES = frozenset({"account_qr", "account_code", "account_password"})
 ACCOUNT_CHOICE = "accounts"
 
 
-class AccountsWizard(QWidget):
+class AccountsWizard(SessionWizard):
     """Signals: ``closed()`` (done or cancelled), ``back_to_choose()`` (Back on the first page),
-    ``page_shown(page_id)``, ``connected(Connection)``.
+    ``page_shown(page_id)`` (all three from :class:`SessionWizard`), ``connected(Connection)``.
 
     ``scheduler_factory`` and ``clock`` let tests run sessions on a fake clock;
     ``interval_s`` is the poll interval (5 s, or ``ctx.extras["account_poll_s"]``; never
     below 1 s)."""
 
-    closed = Signal()
-    back_to_choose = Signal()
-    page_shown = Signal(str)
     connected = Signal(object)
 
     def __init__(
@@ -71,11 +67,16 @@ class AccountsWizard(QWidget):
         backoff_s: tuple[float, ...] | None = None,
         countdown_ms: int = 1000,
     ) -> None:
-        super().__init__()
-        self.setObjectName("accountsWizard")
-        self.ctx = ctx
-        self.clock = clock
-        self.scheduler_factory = scheduler_factory
+        super().__init__(
+            ctx,
+            object_name="accountsWizard",
+            heading=self.tr("Connect an account"),
+            steps=[self.tr("What to connect"), self.tr("Provider"), self.tr("Details"),
+                   self.tr("Log in"), self.tr("Done")],
+            clock=clock,
+            scheduler_factory=scheduler_factory,
+            countdown_ms=countdown_ms,
+        )  # fmt: skip
         # 5 s, or what the context says (the demo's autopilot: 1 s, the floor)
         self.interval_s = float(
             interval_s if interval_s is not None else ctx.extras.get("account_poll_s", 5.0)
@@ -86,20 +87,10 @@ class AccountsWizard(QWidget):
         self.base_url = ctx.provider_api
         self.api_key: Secret | None = None
         self.session: Any = None
-        self.snapshot: Any = None  # the last snapshot rendered (tests, autopilot)
         self._client: Any = None
         self._scheduler: Any = None
-        self._job: Job | None = None
-        self._recorded: object = None
         self._loaded_key = False
 
-        self.frame = WizardFrame(
-            [self.tr("What to connect"), self.tr("Provider"), self.tr("Details"),
-             self.tr("Log in"), self.tr("Done")]
-        )  # fmt: skip
-        heading = self.frame.findChild(QLabel, "wizardHeading")
-        if heading is not None:
-            heading.setText(self.tr("Connect an account"))
         self.kind_page = KindPage(self)
         self.provider = ProviderPage(self)
         self.phone = PhonePage(self)
@@ -109,22 +100,10 @@ class AccountsWizard(QWidget):
         self.code = CodePage(self)
         self.password = PasswordPage(self)
         self.result = ResultPage(self)
-        for page in (
+        self.add_pages(
             self.kind_page, self.provider, self.phone, self.bot, self.group,
             self.qr, self.code, self.password, self.result,
-        ):  # fmt: skip
-            self.frame.add_page(page)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.frame)
-        self.frame.next_requested.connect(self._next)
-        self.frame.back_requested.connect(self._back)
-        self.frame.cancel_requested.connect(self.request_close)
-        self.relay = SessionRelay(self)
-        self.relay.snapshot.connect(self.show_snapshot)
-        self.timer = QTimer(self)
-        self.timer.setInterval(countdown_ms)
-        self.timer.timeout.connect(self.tick)
+        )  # fmt: skip
 
     # ---- life ----------------------------------------------------------------------------------
 
@@ -158,26 +137,6 @@ class AccountsWizard(QWidget):
         if api_base:
             self.base_url = api_base
         self._show_provider()
-
-    def shutdown(self) -> None:
-        """The window closes: stop the session; forget pending results."""
-        self.frame.leave_current()
-        self.stop_session()
-        if self._job is not None:
-            self._job.discard()
-            self._job = None
-
-    def request_close(self) -> None:
-        self.shutdown()
-        self.closed.emit()
-
-    def _show(self, page_id: str) -> None:
-        current = self.frame.current
-        if current is None or current.page_id != page_id or not current.isVisible():
-            self.frame.show_page(page_id)
-            self.page_shown.emit(page_id)
-        else:
-            self.frame.refresh()
 
     # ---- provider ------------------------------------------------------------------------------
 
@@ -331,9 +290,8 @@ class AccountsWizard(QWidget):
 
         self._drop_session()
         driver = self._make_driver(kind)  # InputError here: nothing was sent
-        if self.scheduler_factory is not None:
-            scheduler = self.scheduler_factory()
-        else:
+        scheduler = self._make_scheduler()
+        if scheduler is None:
             scheduler = ThreadScheduler(self.clock, name="x2desk-accounts")
             self._scheduler = scheduler
         self.session = LoginSession(
@@ -343,8 +301,7 @@ class AccountsWizard(QWidget):
             interval_s=self.interval_s,
             backoff_s=self.backoff_s or DEFAULT_BACKOFF_S,
         )
-        self._recorded = None
-        self.relay.attach(self.session)
+        self._attach_session(self.session)
         if driver.flow in QR_FLOWS:
             self.qr.set_flow(driver.flow)
             self._show("account_qr")
@@ -352,33 +309,28 @@ class AccountsWizard(QWidget):
             busy = getattr(self.frame.current, "set_busy", None)
             if busy is not None:
                 busy(True, self.tr("Asking the provider…"))
-        self.session.start()
-        self.timer.start()
+        self._run_session(self.session)
 
-    def _drop_session(self) -> None:
-        """Forget the session: cancel it (no request after this) and end its thread off the
-        GUI thread (a request in flight may take a while to give up)."""
-        self.timer.stop()
-        self.relay.detach()
+    def _running(self) -> Any:
+        return self.session
+
+    def _release(self) -> Callable[[], None] | None:
         session, scheduler, client = self.session, self._scheduler, self._client
         self.session = None
         self._scheduler = None
         self._client = None
         if session is not None:
             session.cancel()
-        if scheduler is not None or client is not None:
+        if scheduler is None and client is None:
+            return None
 
-            def close() -> None:
-                if scheduler is not None:
-                    scheduler.close()
-                if client is not None:
-                    client.close()
+        def close() -> None:
+            if scheduler is not None:
+                scheduler.close()
+            if client is not None:
+                client.close()
 
-            run_in_worker(close, name="close session")
-
-    def stop_session(self) -> None:
-        self._drop_session()
-        self.snapshot = None
+        return close
 
     def current_session_id(self) -> str | None:
         """The provider's session id of the login in progress (the demo phone reads its code)."""
@@ -426,16 +378,6 @@ class AccountsWizard(QWidget):
                 self.timer.stop()
         self.frame.refresh()
 
-    def tick(self) -> None:
-        """Every second: fresh countdowns (and an expired QR taken off the screen)."""
-        session = self.session
-        if session is None:
-            self.timer.stop()
-            return
-        snap = session.snapshot()
-        if not snap.terminal:
-            self.show_snapshot(snap)
-
     def _record(self, snap: Any) -> None:
         conn = snap.result
         if conn is None or not hasattr(conn, "type") or self._recorded is conn:
@@ -446,18 +388,9 @@ class AccountsWizard(QWidget):
         outcome = "reauthorised" if self.reauth_id is not None else "connected"
 
         def save() -> None:
-            from x2desk.core.store.records import RecordStore
+            from x2desk.core.store.records import record_provider_connection
 
-            with RecordStore.open() as records:
-                records.upsert(
-                    conn.type,
-                    conn.id,
-                    name=conn.name or None,
-                    api_base=base_url,
-                    flow=flow,
-                    outcome=outcome,
-                    details={"status": conn.status, "provider_connection_id": conn.id},
-                )
+            record_provider_connection(conn, api_base=base_url, flow=flow, outcome=outcome)
 
         def failed(exc: BaseException) -> None:
             self.result.banner.show_message(
@@ -495,40 +428,26 @@ class AccountsWizard(QWidget):
         page.set_busy(False)  # type: ignore[attr-defined]
         self._show(page_id)
 
-    def connect_another(self) -> None:
-        self.start()
-
     # ---- navigation ----------------------------------------------------------------------------
 
-    def _next(self) -> None:
-        page = self.frame.current
-        if page is None or not page.can_next():
-            return
+    def _next_from(self, page: WizardPage) -> None:
         pid = page.page_id
-        try:
-            if pid == "account_kind":
-                self.kind = self.kind_page.selected()
-                self._show_provider()
-            elif pid == "account_provider":
-                self._verify_provider()
-            elif pid in ("account_phone", "account_bot", "account_group"):
-                page.banner.clear_message()  # type: ignore[attr-defined]
-                self._begin(self.kind or "")
-            elif pid == "account_code" and self.session is not None:
-                self.session.submit_code(self.code.value())
-            elif pid == "account_password" and self.session is not None:
-                self.session.submit_password(self.password.value())
-            elif pid == "account_result":
-                self.request_close()
-        except InputError as exc:
-            banner = getattr(page, "banner", None)
-            if banner is not None:
-                banner.show_message(exc.message, "error")
+        if pid == "account_kind":
+            self.kind = self.kind_page.selected()
+            self._show_provider()
+        elif pid == "account_provider":
+            self._verify_provider()
+        elif pid in ("account_phone", "account_bot", "account_group"):
+            page.banner.clear_message()  # type: ignore[attr-defined]
+            self._begin(self.kind or "")
+        elif pid == "account_code" and self.session is not None:
+            self.session.submit_code(self.code.value())
+        elif pid == "account_password" and self.session is not None:
+            self.session.submit_password(self.password.value())
+        elif pid == "account_result":
+            self.request_close()
 
-    def _back(self) -> None:
-        page = self.frame.current
-        if page is None or not page.can_back():
-            return
+    def _back_from(self, page: WizardPage) -> None:
         if page.is_busy() and page.page_id not in LOGIN_PAGES:
             return
         pid = page.page_id

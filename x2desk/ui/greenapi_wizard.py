@@ -16,8 +16,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
 
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import InputError, StoreError, X2DeskError
@@ -35,9 +34,9 @@ from x2desk.ui.pages.greenapi_instance import InstancePage
 from x2desk.ui.pages.greenapi_password import GreenApiPasswordPage
 from x2desk.ui.pages.greenapi_qr import GreenApiQrPage
 from x2desk.ui.pages.greenapi_result import GreenApiResultPage
-from x2desk.ui.session_relay import SessionRelay
-from x2desk.ui.wizard import WizardFrame
-from x2desk.ui.workers import Job, run_in_worker
+from x2desk.ui.session_wizard import SessionWizard
+from x2desk.ui.wizard import WizardPage
+from x2desk.ui.workers import run_in_worker
 
 log = logging.getLogger(__name__)
 
@@ -48,18 +47,17 @@ QR_LIFETIME_S = 20.0
 STORE_EXTRA = "greenapi_credentials"  # ctx.extras: the encrypted file store chosen here
 
 
-class GreenApiWizard(QWidget):
+class GreenApiWizard(SessionWizard):
     """Signals: ``closed()`` (done or cancelled), ``back_to_choose()`` (Back on the first page),
-    ``page_shown(page_id)``, ``paired(PairedInstance)``.
+    ``page_shown(page_id)`` (all three from :class:`SessionWizard`), ``paired(PairedInstance)``.
 
     ``scheduler_factory`` and ``clock`` let tests run the pairing on a fake clock;
     ``interval_s`` is how often a new QR is asked for (5 s), ``qr_lifetime_s`` how long one QR
     may stay up, ``countdown_ms`` how often the countdown is redrawn."""
 
-    closed = Signal()
-    back_to_choose = Signal()
-    page_shown = Signal(str)
     paired = Signal(object)
+
+    CLOSE_JOB = "close green-api pairing"
 
     def __init__(
         self,
@@ -71,56 +69,44 @@ class GreenApiWizard(QWidget):
         qr_lifetime_s: float = QR_LIFETIME_S,
         countdown_ms: int = 1000,
     ) -> None:
-        super().__init__()
-        self.setObjectName("greenapiWizard")
-        self.ctx = ctx
-        self.clock = clock
-        self.scheduler_factory = scheduler_factory
+        super().__init__(
+            ctx,
+            object_name="greenapiWizard",
+            heading=self.tr("Connect a Green-API instance"),
+            steps=[
+                self.tr(STEP_WHAT),
+                self.tr(STEP_INSTANCE),
+                self.tr(STEP_PAIR),
+                self.tr(STEP_DONE),
+            ],
+            clock=clock,
+            scheduler_factory=scheduler_factory,
+            countdown_ms=countdown_ms,
+        )
         # demo --autopilot polls faster (a context setting); tests pass their own interval
         self.interval_s = float(ctx.extras.get("greenapi_poll_s", interval_s))
         self.backoff_s = backoff_s
         self.qr_lifetime_s = qr_lifetime_s
         self.pairing: Any = None
-        self.snapshot: Any = None  # the last snapshot rendered (tests, autopilot)
         self.repair_record: Any = None  # the saved record being re-paired, if any
         self.id_instance = ""
         self.api_url = ctx.greenapi_url
         self._token_masked = ""
         self._credentials: Any = None  # a store chosen on the result page (encrypted file)
-        self._job: Job | None = None
-        self._recorded: object = None
         self._prefilled = False
 
-        self.frame = WizardFrame(
-            [self.tr(STEP_WHAT), self.tr(STEP_INSTANCE), self.tr(STEP_PAIR), self.tr(STEP_DONE)]
-        )
-        heading = self.frame.findChild(QLabel, "wizardHeading")
-        if heading is not None:
-            heading.setText(self.tr("Connect a Green-API instance"))
         self.instance = InstancePage(self)
         self.qr = GreenApiQrPage(self)
         self.already = AlreadyPage(self)
         self.password = GreenApiPasswordPage(self)
         self.result = GreenApiResultPage(self)
-        for page in (self.instance, self.qr, self.already, self.password, self.result):
-            self.frame.add_page(page)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.frame)
-        self.frame.next_requested.connect(self._next)
-        self.frame.back_requested.connect(self._back)
-        self.frame.cancel_requested.connect(self.request_close)
-        self.relay = SessionRelay(self)
-        self.relay.snapshot.connect(self.show_snapshot)
-        self.timer = QTimer(self)
-        self.timer.setInterval(countdown_ms)
-        self.timer.timeout.connect(self.tick)
+        self.add_pages(self.instance, self.qr, self.already, self.password, self.result)
 
     # ---- life ----------------------------------------------------------------------------------
 
     def start(self) -> None:
         """The instance page, empty (in demo mode filled from the sandbox's console)."""
-        self.stop_pairing()
+        self.stop_session()
         self.repair_record = None
         self._credentials = None
         self.api_url = self.ctx.greenapi_url
@@ -133,7 +119,7 @@ class GreenApiWizard(QWidget):
 
     def start_repair(self, record_id: int | str) -> None:
         """Re-pair a saved instance (home list): its id, API address and saved token."""
-        self.stop_pairing()
+        self.stop_session()
         self._credentials = None
         self.password.reset()
         self.result.show_working(self.tr("Opening the saved instance…"))
@@ -176,26 +162,6 @@ class GreenApiWizard(QWidget):
         self.result.show_failed(snap, store_failed=False)
         self._show("greenapi_result")
 
-    def shutdown(self) -> None:
-        """The window closes: stop the pairing; forget pending results."""
-        self.frame.leave_current()
-        self.stop_pairing()
-        if self._job is not None:
-            self._job.discard()
-            self._job = None
-
-    def request_close(self) -> None:
-        self.shutdown()
-        self.closed.emit()
-
-    def _show(self, page_id: str) -> None:
-        current = self.frame.current
-        if current is None or current.page_id != page_id or not current.isVisible():
-            self.frame.show_page(page_id)
-            self.page_shown.emit(page_id)
-        else:
-            self.frame.refresh()
-
     # ---- demo ----------------------------------------------------------------------------------
 
     def _prefill_demo(self) -> None:
@@ -234,15 +200,12 @@ class GreenApiWizard(QWidget):
 
     # ---- the pairing ---------------------------------------------------------------------------
 
-    def _scheduler(self) -> Any:
-        return self.scheduler_factory() if self.scheduler_factory is not None else None
-
     def _pairing_kwargs(self) -> dict[str, Any]:
         from x2desk.core.poller import DEFAULT_BACKOFF_S
 
         return {
             "clock": self.clock,
-            "scheduler": self._scheduler(),
+            "scheduler": self._make_scheduler(),
             "interval_s": self.interval_s,
             "backoff_s": self.backoff_s or DEFAULT_BACKOFF_S,
             "qr_lifetime_s": self.qr_lifetime_s,
@@ -254,7 +217,7 @@ class GreenApiWizard(QWidget):
         from x2desk.core.greenapi_pairing import GreenApiPairing
 
         id_instance, token, label = self.instance.values()  # InputError: nothing was sent
-        self.stop_pairing()
+        self.stop_session()
         client = GreenApiClient(self.api_url, id_instance, token)
         pairing = GreenApiPairing(
             client,
@@ -276,24 +239,21 @@ class GreenApiWizard(QWidget):
         self.pairing = pairing
         self.id_instance = id_instance
         self._token_masked = token.masked
-        self._recorded = None
-        self.relay.attach(pairing)
+        self._attach_session(pairing)
         self.qr.set_instance(id_instance, repair)
         self.already.set_instance(id_instance)
         self._show("greenapi_qr")
         self.qr.set_busy(True, self.tr("Checking the instance with Green-API…"))
-        pairing.start()
-        self.timer.start()
+        self._run_session(pairing)
 
-    def _drop_pairing(self) -> None:
-        """Forget the pairing: cancel it (no request after this) and end its thread and HTTP
-        client off the GUI thread (a request in flight may take a while to give up)."""
-        self.timer.stop()
-        self.relay.detach()
+    def _running(self) -> Any:
+        return self.pairing
+
+    def _release(self) -> Callable[[], None] | None:
         pairing = self.pairing
         self.pairing = None
         if pairing is None:
-            return
+            return None
         pairing.cancel()
         own_thread = self.scheduler_factory is None
 
@@ -302,11 +262,7 @@ class GreenApiWizard(QWidget):
                 pairing.close()
             pairing.client.close()
 
-        run_in_worker(close, name="close green-api pairing")
-
-    def stop_pairing(self) -> None:
-        self._drop_pairing()
-        self.snapshot = None
+        return close
 
     def show_snapshot(self, snap: Any) -> None:
         """Show ``snap`` on the page for its state."""
@@ -365,16 +321,6 @@ class GreenApiWizard(QWidget):
         if paired is not None and self._recorded is not paired:
             self._recorded = paired
             self.paired.emit(paired)
-
-    def tick(self) -> None:
-        """Every second: fresh countdowns (and an expired QR taken off the screen)."""
-        pairing = self.pairing
-        if pairing is None:
-            self.timer.stop()
-            return
-        snap = pairing.snapshot()
-        if not snap.terminal:
-            self.show_snapshot(snap)
 
     # ---- actions from pages --------------------------------------------------------------------
 
@@ -458,46 +404,32 @@ class GreenApiWizard(QWidget):
         self._keep_with(self._credentials)
 
     def discard(self) -> None:
-        self.stop_pairing()
+        self.stop_session()
         self.result.show_discarded()
         self._show("greenapi_result")
 
     def fix_details(self) -> None:
         """Back to the instance page (the values typed are still there)."""
-        self.stop_pairing()
+        self.stop_session()
         if self.repair_record is not None and not self.instance.id_edit.text():
             self.instance.id_edit.setText(str(self.repair_record.external_id))
         self.repair_record = None
         self.instance.set_busy(False)
         self._show("greenapi_instance")
 
-    def connect_another(self) -> None:
-        self.start()
-
     # ---- navigation ----------------------------------------------------------------------------
 
-    def _next(self) -> None:
-        page = self.frame.current
-        if page is None or not page.can_next():
-            return
+    def _next_from(self, page: WizardPage) -> None:
         pid = page.page_id
-        try:
-            if pid == "greenapi_instance":
-                self.instance.banner.clear_message()
-                self._begin()
-            elif pid == "greenapi_password":
-                self.submit_password()
-            elif pid == "greenapi_result":
-                self.request_close()
-        except InputError as exc:
-            banner = getattr(page, "banner", None)
-            if banner is not None:
-                banner.show_message(exc.message, "error")
+        if pid == "greenapi_instance":
+            self.instance.banner.clear_message()
+            self._begin()
+        elif pid == "greenapi_password":
+            self.submit_password()
+        elif pid == "greenapi_result":
+            self.request_close()
 
-    def _back(self) -> None:
-        page = self.frame.current
-        if page is None or not page.can_back():
-            return
+    def _back_from(self, page: WizardPage) -> None:
         pid = page.page_id
         if pid == "greenapi_instance":
             self.shutdown()

@@ -383,3 +383,18 @@ class RecordStore:
 def open_records(path: Path | None = None, clock: Clock | None = None) -> RecordStore:
     """Shorthand for :meth:`RecordStore.open`."""
     return RecordStore.open(path, clock)
+
+
+def record_provider_connection(conn: Any, *, api_base: str, flow: str, outcome: str) -> Record:
+    """Record a connection the connections provider made or re-authorised (``conn``: a
+    :class:`~x2desk.core.connections.Connection`), for the CLI and the accounts wizard alike."""
+    with RecordStore.open() as records:
+        return records.upsert(
+            conn.type,
+            conn.id,
+            name=conn.name or None,
+            api_base=api_base,
+            flow=flow,
+            outcome=outcome,
+            details={"status": conn.status, "provider_connection_id": conn.id},
+        )

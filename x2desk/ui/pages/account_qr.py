@@ -6,13 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
-from x2desk.ui.pages.account_common import AccountPage, provider_message
-from x2desk.ui.widgets import card, label
-
-QR_PX = 264
+from x2desk.ui.pages.account_common import provider_message
+from x2desk.ui.pages.qr_panel import QR_PX, QrLoginPage
+from x2desk.ui.widgets import label
 
 SCAN_STEPS = {
     "telegram_qr": (
@@ -26,37 +23,18 @@ SCAN_STEPS = {
 }
 
 
-class QrPage(AccountPage):
+class QrPage(QrLoginPage):
     def __init__(self, wizard: Any) -> None:
-        super().__init__(wizard, "account_qr")
+        super().__init__(wizard, "account_qr", "accountQr", "Login QR")
         self.step = self.tr("Log in")
         self.title = self.tr("Scan the QR with your phone")
         self.subtitle = ""
         self.flow = ""
-        self.shown_version: int | None = None  # the QR version on screen (None: no QR)
         self.shown_payload: str | None = None  # for tests and the demo phone (never a secret)
-        body = QHBoxLayout()
-        body.setSpacing(24)
-        frame, inner = card("accountQrCard")
-        inner.setContentsMargins(12, 12, 12, 12)
-        self.image = QLabel()
-        self.image.setObjectName("accountQrImage")
-        self.image.setAccessibleName("Login QR")
-        self.image.setFixedSize(QR_PX + 24, QR_PX + 24)
-        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.image.setStyleSheet("background: #ffffff; color: #555555; border-radius: 6px;")
-        self.image.setWordWrap(True)
-        inner.addWidget(self.image, 0, Qt.AlignmentFlag.AlignCenter)
-        self.countdown = label("", "accountQrCountdown", role="muted")
-        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        inner.addWidget(self.countdown)
-        body.addWidget(frame, 0, Qt.AlignmentFlag.AlignTop)
-        side = QVBoxLayout()
-        side.setSpacing(10)
         self.instructions = label("", "accountQrSteps")
-        side.addWidget(self.instructions)
+        self.side.addWidget(self.instructions)
         self.status = label("", "accountQrStatus", role="heading")
-        side.addWidget(self.status)
+        self.side.addWidget(self.status)
         self.link = label("", "accountQrLink")
         self.link.setTextFormat(Qt.TextFormat.RichText)
         self.link.setOpenExternalLinks(True)
@@ -66,14 +44,10 @@ class QrPage(AccountPage):
         )
         self.link.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.link.hide()
-        side.addWidget(self.link)
+        self.side.addWidget(self.link)
         self.session_left = label("", "accountSessionLeft", role="muted")
-        side.addWidget(self.session_left)
-        side.addStretch(1)
-        body.addLayout(side, 1)
-        self.lay.addLayout(body)
-        self.add_status()
-        self.lay.addStretch(1)
+        self.side.addWidget(self.session_left)
+        self.finish_side()
         self.clear_qr(self.tr("Asking the provider for a QR…"))
 
     def set_flow(self, flow: str) -> None:
@@ -85,15 +59,10 @@ class QrPage(AccountPage):
         )
         self.instructions.setText(self.tr(SCAN_STEPS.get(flow, SCAN_STEPS["telegram_qr"])))
         self.link.hide()
-        self.shown_version = None
-        self.shown_payload = None
         self.clear_qr(self.tr("Asking the provider for a QR…"))
 
     def clear_qr(self, text: str) -> None:
-        self.image.clear()
-        self.image.setText(text)
-        self.countdown.setText("")
-        self.shown_version = None
+        self.panel.clear(text)
         self.shown_payload = None
 
     def show_snapshot(self, snap: Any) -> None:
@@ -103,21 +72,18 @@ class QrPage(AccountPage):
         has_qr = bool(snap.qr or snap.qr_image)
         if has_qr and snap.qr_seconds_left == 0:
             has_qr = False  # expired this very second: never leave it on screen
-        if has_qr and snap.qr_version != self.shown_version:
+        if has_qr and self.panel.is_new(snap.qr_version):
             image = qr_image(snap.qr, QR_PX) if snap.qr else png_image(snap.qr_image, QR_PX)
-            self.image.setPixmap(QPixmap.fromImage(image))
-            self.shown_version = snap.qr_version
+            self.panel.draw(image, snap.qr_version)
             self.shown_payload = snap.qr
         elif not has_qr and self.shown_version is not None:
             self.clear_qr(self.tr("The QR expired. Getting a new one…"))
         elif not has_qr and snap.state.value == "loading":
             self.clear_qr(self.tr("Scanned."))
-        if has_qr and snap.qr_seconds_left is not None:
-            self.countdown.setText(
-                self.tr("This QR changes in {s} s").format(s=snap.qr_seconds_left)
-            )
-        elif has_qr:
-            self.countdown.setText("")
+        left = snap.qr_seconds_left
+        self.panel.show_countdown(
+            has_qr, None if left is None else self.tr("This QR changes in {s} s").format(s=left)
+        )
         if snap.qr_link:
             self.link.setText(
                 self.tr('On another device? <a href="{url}">Open the QR page</a>').format(
@@ -141,9 +107,3 @@ class QrPage(AccountPage):
             self.banner.clear_message()
         self.status.setText(self.tr(snap.text) if not snap.retry_in else "")
         self.set_busy(waiting, self.tr("Waiting for the provider…"))
-
-    def can_next(self) -> bool:
-        return False
-
-    def leave(self) -> None:
-        self.set_busy(False)

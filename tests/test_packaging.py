@@ -325,3 +325,144 @@ def test_shell_scripts_parse_and_are_executable(script: str) -> None:
 def test_install_script_is_posix_sh() -> None:
     path = PACKAGING / "linux" / "install.sh"
     assert subprocess.run(["sh", "-n", str(path)], timeout=30).returncode == 0
+
+
+# --- the slimmed ICU data library (packaging/slim_icu.py) ---
+
+QT_ICU_PROBE = r"""
+from PySide6.QtCore import QCollator, QLocale, QStringDecoder, QTimeZone, QDateTime
+sv = QCollator(QLocale("sv_SE"))
+de = QCollator(QLocale("de_DE"))
+print("sv", sv.compare("ä", "z") > 0)
+print("de", de.compare("ä", "z") < 0)
+print("sjis", QStringDecoder("Shift_JIS").isValid())
+print("codecs", len(QStringDecoder.availableCodecs()) > 100)
+print("upper", QLocale("tr_TR").toUpper("i") == "İ")
+berlin = QTimeZone(b"Europe/Berlin")
+print("zone", berlin.isValid() and bool(berlin.displayName(QDateTime.currentDateTime())))
+print(len(QStringDecoder.availableCodecs()), berlin.displayName(QDateTime.currentDateTime()))
+"""
+
+
+def icu_probe(preload: Path | None) -> list[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    if preload is not None:  # a preloaded libicudata.so.NN satisfies Qt's libicuuc by soname
+        env["LD_PRELOAD"] = str(preload)
+    done = subprocess.run(
+        [sys.executable, "-c", QT_ICU_PROBE], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split("\n")
+
+
+def qt_icu_data() -> Path | None:
+    import PySide6
+
+    found = sorted((Path(PySide6.__file__).parent / "Qt" / "lib").glob("libicudata.so.*"))
+    return found[0] if found else None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux: the wheel's ICU")
+def test_slim_icu_keeps_what_qt_uses(tmp_path: Path) -> None:
+    sys.path.insert(0, str(PACKAGING))
+    import slim_icu
+
+    full = qt_icu_data()
+    if full is None or slim_icu.missing_tools():
+        pytest.skip(f"no Qt ICU data or tools missing: {slim_icu.missing_tools()}")
+    small = tmp_path / full.name
+    before, after = slim_icu.slim(full, small)
+    assert after < before - 10_000_000  # at least 10 MB less
+    expected = icu_probe(None)
+    names = ("sv", "de", "sjis", "codecs", "upper", "zone")
+    assert expected[:6] == [f"{name} True" for name in names]
+    assert icu_probe(small) == expected
+
+
+def test_slim_icu_names_and_items() -> None:
+    sys.path.insert(0, str(PACKAGING))
+    import slim_icu
+
+    assert slim_icu.major_version(Path("libicudata.so.73")) == "73"
+    assert slim_icu.major_version(Path("libicudata.so.73.2")) == "73"
+    with pytest.raises(ValueError):
+        slim_icu.major_version(Path("libicuuc.so.73"))
+    items = ["coll/de.res", "curr/de.res", "brkitr/word.brk", "de.res", "zone/de.res", "lang/x.res"]
+    assert slim_icu.unused_items(items) == ["curr/de.res", "brkitr/word.brk", "lang/x.res"]
+
+
+def test_spec_swaps_in_the_slim_icu_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sys.path.insert(0, str(PACKAGING))
+    import slim_icu
+
+    calls: list[tuple[Path, Path]] = []
+
+    def fake_slim(library: Path, out: Path) -> tuple[int, int]:
+        calls.append((library, out))
+        return 32_000_000, 17_000_000
+
+    monkeypatch.setattr(slim_icu, "slim", fake_slim)
+    namespace = {"binaries": [("PySide6/Qt/lib/libicudata.so.73", "/x/libicudata.so.73", "BINARY")]}
+    spec = run_spec(tmp_path, monkeypatch)
+    swapped = spec["slim_icu_data"](namespace["binaries"])
+    if sys.platform.startswith("linux"):
+        assert calls and calls[0][0] == Path("/x/libicudata.so.73")
+        assert swapped[0][1] == str(calls[0][1]) and swapped[0][0].endswith("libicudata.so.73")
+    else:
+        assert swapped == namespace["binaries"]
+    monkeypatch.setenv("X2DESK_FULL_ICU", "1")
+    assert spec["slim_icu_data"](namespace["binaries"]) == namespace["binaries"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux archive")
+@pytest.mark.parametrize(("kind", "suffix"), [("xz", ".tar.xz"), ("gz", ".tar.gz")])
+def test_linux_archive_holds_app_and_installer(tmp_path: Path, kind: str, suffix: str) -> None:
+    import tarfile
+
+    app = tmp_path / "x2desk"
+    app.mkdir()
+    (app / "x2desk").write_text("#!/bin/sh\necho frozen\n")
+    (app / "x2desk").chmod(0o755)
+    env = {**os.environ, "X2DESK_ARCHIVE": kind}
+    script = PACKAGING / "linux" / "build-tarball.sh"
+    done = subprocess.run(
+        [str(script), str(tmp_path)], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    archive = Path(done.stdout.split()[0])
+    assert archive.name.endswith(suffix) and archive.parent == tmp_path
+    with tarfile.open(archive) as tar:
+        names = set(tar.getnames())
+        top = archive.name.split("-linux-")[0]
+        assert {f"{top}/install.sh", f"{top}/x2desk/x2desk", f"{top}/x2desk.desktop"} <= names
+        assert f"{top}/icons/x2desk-48.png" in names
+        assert tar.getmember(f"{top}/install.sh").mode & 0o111
+    assert list(tmp_path.glob("*.tar.*")) == [archive]  # the other format's leftover is gone
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ({"X2DESK_ARCHIVE": "rar"}, "X2DESK_ARCHIVE must be xz or gz"),
+        ({"X2DESK_XZ_LEVEL": "max"}, "X2DESK_XZ_LEVEL must be 0..9"),
+    ],
+)
+def test_linux_archive_rejects_bad_settings(
+    tmp_path: Path, setting: dict[str, str], message: str
+) -> None:
+    app = tmp_path / "x2desk"
+    app.mkdir()
+    (app / "x2desk").write_text("#!/bin/sh\n")
+    (app / "x2desk").chmod(0o755)
+    env = {**os.environ, **setting}
+    done = subprocess.run(
+        [str(PACKAGING / "linux" / "build-tarball.sh"), str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert message in done.stderr

@@ -69,8 +69,11 @@ def row_from_record(rec: Any) -> ConnectionRow:
     chat_id = _get(rec, "chat_id")
     if chat_id is not None:
         parts.append(f"chat {chat_id}")
-    if kind == "greenapi" and _get(rec, "external_id"):
-        parts.append(f"instance {_get(rec, 'external_id')}")
+    external_id = _get(rec, "external_id")
+    if kind == "greenapi" and external_id:
+        parts.append(f"instance {external_id}")
+    elif not username and external_id and not kind.startswith("x2chat"):
+        parts.append(f"connection {external_id}")  # tells two unnamed accounts apart
     when = _get(rec, "updated_at", "saved_at", "created_at", "when")
     if when:
         if isinstance(when, int | float):
@@ -216,11 +219,13 @@ class HomeView(QWidget):
         self.list.clear()
         icon = QIcon.fromTheme("network-wireless")
         for r in rows:
-            text = f"{r.title}\n{r.kind}" + (f"  ·  {r.detail}" if r.detail else "")
-            item = QListWidgetItem(icon, text)
+            # the kind is said once: not again under a title that already is the kind's name
+            second = [r.detail] if r.title == r.kind else [r.kind, r.detail]
+            detail = "  ·  ".join(part for part in second if part)
+            item = QListWidgetItem(icon, f"{r.title}\n{detail}")
             item.setData(Qt.ItemDataRole.UserRole, r.id)
             item.setData(TITLE_ROLE, r.title)
-            item.setData(DETAIL_ROLE, r.kind + (f"  ·  {r.detail}" if r.detail else ""))
+            item.setData(DETAIL_ROLE, detail)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{r.title}, {r.kind}")
             self.list.addItem(item)
         self.stack.setCurrentIndex(1 if rows else 0)

@@ -86,6 +86,7 @@ class PhonePanel(QWidget):
         self.messages.setWordWrap(True)
         self.messages.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.messages.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.messages.setTextElideMode(Qt.TextElideMode.ElideNone)
         v.addWidget(self.messages, 1)
         self.info: dict[str, Any] | None = None
         self.timer = QTimer(self)
@@ -142,6 +143,24 @@ class PhonePanel(QWidget):
         if texts != [self.messages.item(i).text() for i in range(self.messages.count())]:
             self.messages.clear()
             self.messages.addItems(texts)
+            self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Give each message the height its wrapped text needs (the theme's item padding makes
+        Qt's own estimate one line, which cuts long messages off)."""
+        from PySide6.QtCore import QRect, QSize
+
+        width = max(80, self.messages.viewport().width() - 24)
+        metrics = self.messages.fontMetrics()
+        flags = int(Qt.TextFlag.TextWordWrap)
+        for i in range(self.messages.count()):
+            item = self.messages.item(i)
+            rect = metrics.boundingRect(QRect(0, 0, width, 10_000), flags, item.text())
+            item.setSizeHint(QSize(width, rect.height() + 22))
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_rows()
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802
         self.timer.stop()

@@ -37,7 +37,6 @@ from x2desk.ui.autopilot.runner import Flow, Pilot, StepFailed
 PASSWORD_2FA = "demo-2fa"  # the account's two-step verification password (typed on the phone)
 ROTATION_TIMEOUT_S = 20.0  # one rotation of the login QR (6 s in the autopilot's sandbox)
 CONNECT_TIMEOUT_S = 15.0
-SETTLE_MS = 15
 MIN_QR_LEFT_S = 3  # scan only a QR with at least this long to live (no race with its rotation)
 _COUNTDOWN = re.compile(r"(\d+)\s*s")
 _CODE = re.compile(r"(\d{4,8})")
@@ -47,8 +46,7 @@ _CODE = re.compile(r"(\d{4,8})")
 
 
 def snap(pilot: Pilot, name: str) -> None:
-    """A screenshot once Qt has laid out what just changed (a button's new text and width)."""
-    pilot.idle(SETTLE_MS)
+    """A screenshot (``Pilot.shot`` waits for Qt to lay out what just changed)."""
     pilot.shot(name)
 
 

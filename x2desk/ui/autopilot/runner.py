@@ -47,6 +47,7 @@ DEFAULT_TIMEOUT_S = 15.0  # one wait: a page, a message, a button
 RUN_DEADLINE_S = 110.0  # the whole run (CI kills it at 120 s)
 WINDOW_SIZE = (1180, 820)  # screenshots of the same size from run to run (room for the phone)
 TICK_MS = 20
+SHOT_SETTLE_MS = 30  # relayout of wrapped labels after a text change takes a few event rounds
 _SHOT_RE = re.compile(r"^\d{2,}-[a-z0-9-]+\.png$")
 
 
@@ -357,7 +358,9 @@ class Pilot:
     # ---- records -------------------------------------------------------------------------------
 
     def shot(self, name: str) -> Path | None:
-        """Save a PNG of the whole window (with the demo phone), named in order."""
+        """Save a PNG of the whole window (with the demo phone), named in order, once Qt has
+        finished laying out what just changed (as a person would see it a moment later)."""
+        self.idle(SHOT_SETTLE_MS)
         full = f"{self.prefix}-{name}" if self.prefix else name
         return self.shots.save(self.window, full)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import cv2
 import numpy as np
@@ -17,7 +20,10 @@ from x2desk.core.decode import (
     pyzbar_status,
 )
 from x2desk.core.errors import UnreadableImage
-from x2desk.core.qr.finder import texture_candidates
+from x2desk.core.qr.engines import zxing_read
+from x2desk.core.qr.finder import GATE_SIDE, shrink, texture_candidates
+from x2desk.core.qr.images import to_gray
+from x2desk.core.qr.moire import suppress_moire
 
 TOKEN = "x2chat://bot/integrate?token=fc6e2368-b677-430d-9f2f-295ce705c9d0"
 REAL_PHOTOS_FLOOR = 133  # the engine reads 134 of 137; zxing-cpp alone reads 125
@@ -204,6 +210,8 @@ def test_texture_gate_finds_a_code_with_smeared_finder_patterns() -> None:
     canvas[y : y + code.shape[0], x : x + code.shape[1]] = code.clip(0, 255).astype(np.uint8)
     boxes = texture_candidates(canvas)
     assert boxes, "no busy region found"
+    # the decoder hands over the finder gate's downscaled copy: same answer, less work
+    assert texture_candidates(canvas, shrunk=shrink(canvas, GATE_SIDE)) == boxes
     bx, by, bw, bh = boxes[0]
     assert bx < x + code.shape[1] // 2 < bx + bw and by < y + code.shape[0] // 2 < by + bh
     assert 0.5 * code.shape[1] < bw < 1.6 * code.shape[1]
@@ -261,3 +269,94 @@ def test_load_image_errors_say_what_is_wrong(tmp_path: Path, setup, phrase: str)
     with pytest.raises(UnreadableImage) as info:
         load_image(path)
     assert phrase in info.value.message
+
+
+# ---- frames of the benchmark's synthetic set ---------------------------------------------------
+
+# Fair frames of bench/synth.py (seed 2026) that zxing-cpp alone and an earlier engine missed,
+# re-rendered from the generator state just before each one: (distortion, resolution, PCG64 state,
+# has_uint32, uinteger). The benchmark counts them; these keep them read.
+_INC = 253583831573602660626028118101560951819
+HARD_FRAMES = {
+    "tilt-1280x720": ("tilt", "1280x720", 127492370059418888630601630081492465063, 699517569),
+    "moire-640x480": ("moire", "640x480", 86920350362175911529207835732865187944, 353233580),
+    "moire-1280x720": ("moire", "1280x720", 297621398240234725756613902500302998890, 3719034347),
+    "low-contrast-1280x720": (
+        "low-contrast",
+        "1280x720",
+        18891212499813066473124915455525538763,
+        3677343012,
+    ),
+}
+
+
+def _synth() -> ModuleType:
+    if "x2desk_bench_synth" not in sys.modules:
+        path = Path(__file__).resolve().parents[1] / "bench" / "synth.py"
+        spec = importlib.util.spec_from_file_location("x2desk_bench_synth", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["x2desk_bench_synth"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["x2desk_bench_synth"]
+
+
+def _hard_frame(name: str) -> tuple[np.ndarray, str]:
+    synth = _synth()
+    distortion, resolution, state, uinteger = HARD_FRAMES[name]
+    rng = np.random.default_rng()
+    rng.bit_generator.state = {
+        "bit_generator": "PCG64",
+        "state": {"state": state, "inc": _INC},
+        "has_uint32": 1,
+        "uinteger": uinteger,
+    }
+    text = synth.payload(rng)
+    frame = synth.render(rng, resolution, distortion, text)
+    assert frame.distortion == distortion and not frame.beyond
+    return frame.image, text
+
+
+@pytest.mark.parametrize("name", sorted(HARD_FRAMES))
+def test_hard_benchmark_frames_are_read(name: str) -> None:
+    image, text = _hard_frame(name)
+    gray = to_gray(image)
+    assert gray is not None
+    assert not [r for r in zxing_read(gray) if r.ok], "zxing-cpp alone reads it now"
+    dec = QrDecoder(budget_ms=1e9, clock=SteppingClock(0.0))
+    assert [c.text for c in dec.decode(image)] == [text]
+
+
+def test_moire_frames_need_the_grating_notched_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    import x2desk.core.decode as decode_module
+
+    image, text = _hard_frame("moire-640x480")
+    monkeypatch.setattr(decode_module, "_demoire", lambda crop: None)
+    assert QrDecoder(budget_ms=1e9, clock=SteppingClock(0.0)).decode(image) == []
+    monkeypatch.undo()
+    assert [c.text for c in QrDecoder(budget_ms=1e9, clock=SteppingClock(0.0)).decode(image)] == [
+        text
+    ]
+
+
+def test_suppress_moire_removes_a_grating_and_keeps_the_code() -> None:
+    code = render(TOKEN, module=4).astype(np.float32)
+    flat = np.full((200, 240), 128, np.uint8)
+    assert suppress_moire(flat) is None  # no grating: nothing to do
+    yy, xx = np.mgrid[0 : code.shape[0], 0 : code.shape[1]]
+    period = 6.0
+    wave = 1.0 + 0.5 * np.sin(2 * np.pi * (xx * 0.8 + yy * 0.6) / period)
+    striped = cv2.GaussianBlur(20 + code * 0.85 * wave, (0, 0), 0.8).clip(0, 255).astype(np.uint8)
+    assert not [r for r in zxing_read(striped) if r.ok]  # the stripes break the code
+    clean = suppress_moire(striped)
+    assert clean is not None and clean.shape == striped.shape
+
+    def grating_power(img: np.ndarray) -> float:
+        spectrum = np.abs(np.fft.fft2(np.log1p(img.astype(np.float64))))
+        h, w = img.shape
+        fy, fx = round(0.6 / period * h), round(0.8 / period * w)
+        return float(spectrum[fy - 1 : fy + 2, fx - 1 : fx + 2].max())
+
+    assert grating_power(clean) < 0.2 * grating_power(striped)
+    assert [r.text for r in zxing_read(clean) if r.ok] == [TOKEN]
+    assert suppress_moire(np.zeros((8, 8), np.uint8)) is None  # too small to tell

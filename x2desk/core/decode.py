@@ -1,12 +1,14 @@
 """QR decoding for the scanner: one call per frame or image, no exceptions, no wrong texts.
 
 ``QrDecoder.decode`` runs zxing-cpp first (plain text mode; inverted and mirrored codes
-included). That pass also reports symbols it located but could not decode; if it found nothing
-at all, a cheap finder-pattern gate looks for QR-like marks. Only a frame that shows such
-promise (or a small still image, where they are cheap) gets the further passes (crops around
-the candidates, other binarizer, smoothing, local contrast, sharpening, scale, unwarping a bent
-card, pyzbar, OpenCV), in order, until one reads or the per-frame budget is spent.
-So an empty webcam frame costs about one zxing-cpp call.
+included). That pass also reports symbols it located but could not decode; a cheap
+finder-pattern gate looks for QR-like marks, and failing both, a texture gate for busy squarish
+areas (a code whose finder patterns are smeared). Only a frame that shows such promise (or a
+small still image, where they are cheap) gets the further passes, in order, until one reads or
+the per-frame budget is spent: crops around the candidates, unwarping a bent card, the busy
+regions (plain, moire notched out, smoothed, sharpened), local contrast raised on the candidates
+(glare, a dimmed screen), then whole-image passes (other binarizer, smoothing, CLAHE,
+sharpening, scale), pyzbar and OpenCV. So an empty webcam frame costs about one zxing-cpp call.
 
 pyzbar and OpenCV are trusted only for printable-ASCII payloads (their character-set handling is
 where wrong texts come from); anything else they find must be confirmed by zxing-cpp on a
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import cv2
@@ -27,8 +29,9 @@ import numpy as np
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.qr import engines
 from x2desk.core.qr.engines import OpenCvReader, Quad, is_plain_ascii, pyzbar_status, zxing_read
-from x2desk.core.qr.finder import finder_candidates, texture_candidates
+from x2desk.core.qr.finder import GATE_SIDE, finder_candidates, shrink, texture_candidates
 from x2desk.core.qr.images import load_image, to_gray
+from x2desk.core.qr.moire import suppress_moire
 from x2desk.core.qr.unwarp import map_back, unwarp
 
 __all__ = [
@@ -47,6 +50,10 @@ MIN_SIDE = 15  # smaller than this cannot hold a 21-module code
 MAX_CROPS = 3
 SMALL_IMAGE = 1000  # whole-image upscale and unwarp only up to this side
 REGION_SIDES = (400, 700)  # crop sizes tried on a busy region
+MOIRE_SIDE = 360  # the grating is notched out on a copy at most this large
+CONTRAST_SIDES = (550, 400)  # crop sizes for the local-contrast pass
+SYMBOL_PAD = 0.25  # margin around a symbol zxing-cpp located but could not decode
+FINDER_PAD = 3.5  # a finder pattern is 7 of 21..57 modules: room for the whole code around it
 STILL_PIXELS = 300_000  # images this small get the extra passes even without a candidate
 
 
@@ -72,6 +79,7 @@ def available_decoders() -> dict[str, str | None]:
 
 Found = list[tuple[str, Quad, str]]
 Box = tuple[int, int, int, int]
+Pass = tuple[str, Callable[[np.ndarray, list[Box]], Found]]
 
 
 def _affine(corners: Quad, scale: float, ox: float = 0.0, oy: float = 0.0) -> Quad:
@@ -124,22 +132,33 @@ class QrDecoder:
         self._lock = threading.Lock()
         self._opencv = OpenCvReader()
         self._clahe = cv2.createCLAHE(clipLimit=2.5, tileGridSize=(8, 8))
+        self._clahe_strong = cv2.createCLAHE(clipLimit=6.0, tileGridSize=(8, 8))
         self.last_passes: tuple[str, ...] = ()
-        passes: list[tuple[str, Callable[[np.ndarray, list[Box]], Found]]] = [
-            ("crop", self._crops),
-            ("region", lambda g, _b: self._regions(g, texture_candidates(g)[:MAX_CROPS], None)),
+        self._start = 0.0  # when the current decode began (passes check the budget against it)
+        local: list[Pass] = [  # work on windows: their cost hardly grows with the frame
+            ("region", lambda g, _b: self._regions(g, texture_candidates(g), self._start)),
+            ("contrast", lambda g, b: self._contrast(g, b, self._start)),
+        ]
+        whole: list[Pass] = [  # one zxing-cpp call on the whole image each
             ("histogram", lambda g, _b: _zx(g, "zxing-cpp/histogram", binarizer="histogram")),
             ("smooth", lambda g, _b: _zx(cv2.GaussianBlur(g, (5, 5), 0), "zxing-cpp/smooth")),
             ("clahe", lambda g, _b: _zx(self._clahe.apply(g), "zxing-cpp/clahe")),
             ("sharpen", lambda g, _b: _zx(_sharpen(g), "zxing-cpp/sharpen")),
             ("rescale", self._rescale),
-            ("unwarp", self._unwarp),
         ]
+        first: list[Pass] = [
+            ("crop", self._crops),
+            ("unwarp", self._unwarp),  # a bent card: cheap, and only on small images
+        ]
+        last: list[Pass] = []
         if self.use_pyzbar:
-            passes.append(("pyzbar", self._pyzbar))
+            last.append(("pyzbar", self._pyzbar))
         if use_opencv:
-            passes.append(("opencv", self._opencv_pass))
-        self._passes = passes
+            last.append(("opencv", self._opencv_pass))
+        # Most reads per millisecond first: on a webcam frame the window passes, on a small still
+        # image (where a whole-image pass costs well under a millisecond) the whole-image ones.
+        self._passes = first + local + whole + last
+        self._still_passes = first + whole + local + last
 
     # ---- the frame loop ------------------------------------------------------------------------
 
@@ -158,27 +177,26 @@ class QrDecoder:
         gray = to_gray(image)
         if gray is None or min(gray.shape[:2]) < MIN_SIDE:
             return []
-        start = self._clock.monotonic()
+        start = self._start = self._clock.monotonic()
         ran.append("zxing")
         first = zxing_read(gray, return_errors=True)
         found = _distinct((r.text, r.corners, "zxing-cpp") for r in first if r.ok and r.text)
         if found:
             return found
-        boxes = [_quad_box(r.corners) for r in first if not r.ok]
-        if not boxes:
-            ran.append("gate")
-            boxes = finder_candidates(gray)
-        if not boxes:
+        symbols = [b for b in (_quad_box(r.corners) for r in first if not r.ok) if _usable(b)]
+        ran.append("gate")
+        shrunk = shrink(gray, GATE_SIDE)  # one downscaled copy for both gates
+        finders = finder_candidates(gray, shrunk=shrunk)
+        boxes = _merge(symbols, gray.shape, SYMBOL_PAD) + _merge(finders, gray.shape, FINDER_PAD)
+        still = gray.size <= STILL_PIXELS  # a small image gets every pass, in its order
+        if not boxes and not still:
             ran.append("texture")
-            regions = texture_candidates(gray)[:MAX_CROPS]
-            if regions:
-                ran.append("region")
-                found = _distinct(self._regions(gray, regions, start))
-                if found or gray.size > STILL_PIXELS:
-                    return found
-            if gray.size > STILL_PIXELS:
+            regions = texture_candidates(gray, shrunk=shrunk)[:MAX_CROPS]
+            if not regions:
                 return []
-        for name, run in self._passes:
+            ran.append("region")
+            return _distinct(self._regions(gray, regions, start))
+        for name, run in self._still_passes if still else self._passes:
             if (self._clock.monotonic() - start) * 1000.0 >= self.budget_ms:
                 break
             ran.append(name)
@@ -193,10 +211,10 @@ class QrDecoder:
     # ---- passes --------------------------------------------------------------------------------
 
     def _crops(self, gray: np.ndarray, boxes: list[Box]) -> Found:
-        """Around each candidate, enlarged so that a finder pattern spans at least ~48 px."""
+        """Each candidate window (a located symbol, or room for a code around a finder pattern),
+        brought to about 400 px."""
         out: Found = []
-        h, w = gray.shape[:2]
-        for x, y, bw, bh in _merge(boxes, h, w)[:MAX_CROPS]:
+        for x, y, bw, bh in boxes[:MAX_CROPS]:
             crop = gray[y : y + bh, x : x + bw]
             if min(crop.shape[:2]) < MIN_SIDE:
                 continue
@@ -211,24 +229,56 @@ class QrDecoder:
 
     def _regions(self, gray: np.ndarray, regions: list[Box], start: float | None) -> Found:
         """A busy squarish area that showed no finder pattern: the code is there but its finder
-        patterns are smeared (moire, blur, tilt). Crop it with a margin, bring it to a size where
-        modules span a few pixels, then plain, smoothed (moire) and unsharp-masked (blur)."""
+        patterns are smeared (moire, blur, tilt) or faint (glare, a dim screen). Crop it with a
+        margin, bring it to a size where modules span a few pixels, then the region images and
+        the local-contrast images (see ``_region_images`` and ``_contrast_images``)."""
+
+        def images(crop: np.ndarray) -> Iterator[tuple[float, np.ndarray, str]]:
+            yield from _region_images(crop)
+            yield from self._contrast_images(crop)
+
+        return self._windows(gray, regions, start, images, "zxing-cpp/region")
+
+    def _contrast(self, gray: np.ndarray, boxes: list[Box], start: float | None = None) -> Found:
+        """The local-contrast images on each candidate window (a located symbol, or room for a
+        code around a finder pattern)."""
+        return self._windows(gray, boxes, start, self._contrast_images, "zxing-cpp/contrast")
+
+    def _contrast_images(self, crop: np.ndarray) -> Iterator[tuple[float, np.ndarray, str]]:
+        """Glare and a dimmed screen leave modules a few levels apart, below what the binarizers
+        take for an edge. A high-pass with gain (a lamp's smooth highlight is subtracted, faint
+        modules amplified), thresholded locally and at its mid-level; then strong CLAHE."""
+        for target in CONTRAST_SIDES:
+            scale = target / max(crop.shape[:2])
+            big = _resize(crop, scale)
+            boosted = _boost(big, sigma=target / 55.0)
+            yield scale, boosted, "local"
+            yield scale, boosted, "fixed"
+            yield scale, self._clahe_strong.apply(big), "local"
+
+    def _windows(
+        self,
+        gray: np.ndarray,
+        boxes: list[Box],
+        start: float | None,
+        images: Callable[[np.ndarray], Iterator[tuple[float, np.ndarray, str]]],
+        engine: str,
+    ) -> Found:
+        """Each window, cropped with a margin, through ``images`` until one reads or the budget
+        (when ``start`` is given) is spent."""
         h, w = gray.shape[:2]
-        for x, y, bw, bh in regions:
+        for x, y, bw, bh in boxes[:MAX_CROPS]:
             m = int(0.15 * max(bw, bh))
             x0, y0 = max(0, x - m), max(0, y - m)
             crop = gray[y0 : min(h, y + bh + m), x0 : min(w, x + bw + m)]
             if min(crop.shape[:2]) < MIN_SIDE:
                 continue
-            for target in REGION_SIDES:
+            for scale, img, binarizer in images(crop):
                 if start is not None and self._over(start):
                     return []
-                scale = target / max(crop.shape[:2])
-                big = _resize(crop, scale)
-                for img in (big, cv2.GaussianBlur(big, (0, 0), 2.0), _unsharp(big)):
-                    out = _zx(img, "zxing-cpp/region", scale, x0, y0)
-                    if out:
-                        return out
+                out = _zx(img, engine, scale, x0, y0, binarizer=binarizer)
+                if out:
+                    return out
         return []
 
     def _rescale(self, gray: np.ndarray, boxes: list[Box]) -> Found:
@@ -303,6 +353,37 @@ class QrDecoder:
         return None
 
 
+def _region_images(crop: np.ndarray) -> Iterator[tuple[float, np.ndarray, str]]:
+    """(scale, image, binarizer) to try on a busy region, most productive first, each made only
+    when the ones before it failed: plain, moire notched out, smoothed, unsharp-masked, per size."""
+    clean: np.ndarray | None = None
+    for i, target in enumerate(REGION_SIDES):
+        scale = target / max(crop.shape[:2])
+        big = _resize(crop, scale)
+        yield scale, big, "local"
+        if i == 0:
+            clean = _demoire(crop)
+        if clean is not None:
+            yield scale, _resize(clean, target / max(clean.shape[:2])), "local"
+        yield scale, cv2.GaussianBlur(big, (0, 0), 2.0), "local"
+        yield scale, _unsharp(big), "local"
+
+
+def _demoire(crop: np.ndarray) -> np.ndarray | None:
+    """The crop with a screen's grating notched out (at most ``MOIRE_SIDE`` px, for speed)."""
+    side = max(crop.shape[:2])
+    small = crop if side <= MOIRE_SIDE else _resize(crop, MOIRE_SIDE / side)
+    return suppress_moire(small)
+
+
+def _boost(gray: np.ndarray, sigma: float, gain: float = 3.0) -> np.ndarray:
+    """High-pass with gain around mid-grey: the detail finer than ``sigma`` (about a module),
+    lightly denoised, amplified; smooth shading (glare, a dim screen) removed."""
+    g = cv2.GaussianBlur(gray, (0, 0), 0.15 * sigma)
+    background = cv2.GaussianBlur(g, (0, 0), sigma)
+    return cv2.addWeighted(g, gain, background, -gain, 128.0)
+
+
 def _sharpen(gray: np.ndarray) -> np.ndarray:
     blurred = cv2.GaussianBlur(gray, (0, 0), 2.0)
     return cv2.addWeighted(gray, 1.8, blurred, -0.8, 0)
@@ -321,11 +402,17 @@ def _quad_box(corners: Quad) -> Box:
     return x, y, int(max(xs)) - x + 1, int(max(ys)) - y + 1
 
 
-def _merge(boxes: list[Box], h: int, w: int) -> list[Box]:
-    """Crop windows: each box grown enough to hold a whole code around it, overlaps merged."""
+def _usable(box: Box) -> bool:
+    """zxing-cpp sometimes reports a failed symbol at a degenerate quad (all zeros)."""
+    return min(box[2], box[3]) >= MIN_SIDE
+
+
+def _merge(boxes: list[Box], shape: tuple[int, ...], grow: float) -> list[Box]:
+    """Crop windows: each box grown by ``grow`` times its side, overlaps merged."""
+    h, w = shape[:2]
     windows: list[list[int]] = []
     for x, y, bw, bh in boxes:
-        pad = int(max(bw, bh) * 3.5)
+        pad = int(max(bw, bh) * grow)
         win = [max(0, x - pad), max(0, y - pad), min(w, x + bw + pad), min(h, y + bh + pad)]
         for other in windows:
             if win[0] < other[2] and other[0] < win[2] and win[1] < other[3] and other[1] < win[3]:

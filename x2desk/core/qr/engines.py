@@ -36,6 +36,7 @@ _PLAIN = zxingcpp.TextMode.Plain
 BINARIZERS = {
     "local": zxingcpp.Binarizer.LocalAverage,
     "histogram": zxingcpp.Binarizer.GlobalHistogram,
+    "fixed": zxingcpp.Binarizer.FixedThreshold,  # at mid-grey: for images already normalised
 }
 
 

@@ -13,20 +13,34 @@ import numpy as np
 GATE_SIDE = 480  # about the longer side of the copy the gate looks at
 
 
-def finder_candidates(gray: np.ndarray, side: int = GATE_SIDE) -> list[tuple[int, int, int, int]]:
-    """Boxes (x, y, w, h) in ``gray``'s coordinates of finder-pattern-like marks, largest first."""
+Shrunk = tuple[np.ndarray, int]  # a downscaled copy of a frame and its step
+
+
+def shrink(gray: np.ndarray, side: int, base: Shrunk | None = None) -> Shrunk:
+    """``gray`` averaged down by a power-of-two step until its longer side is at most ``side``,
+    and that step. ``base`` (an earlier, larger shrink of the same frame) is reused: halving it
+    costs far less than averaging the full frame again."""
+    small, step = base if base is not None else (gray, 1)
     h, w = gray.shape[:2]
+    target = step
+    while max(h, w) / target > side:
+        target *= 2
+    if target != step:
+        f = target // step
+        sh, sw = small.shape[:2]
+        small = cv2.resize(small, (sw // f, sh // f), interpolation=cv2.INTER_AREA)
+    return small, target
+
+
+def finder_candidates(
+    gray: np.ndarray, side: int = GATE_SIDE, shrunk: Shrunk | None = None
+) -> list[tuple[int, int, int, int]]:
+    """Boxes (x, y, w, h) in ``gray``'s coordinates of finder-pattern-like marks, largest first.
+    ``shrunk``: ``shrink(gray, side)``, when the caller has it already."""
     # A power-of-two step keeps the area resize cheap; averaging step x step pixels (and a light
     # blur) removes the sensor noise that would otherwise make thousands of tiny contours.
-    step = 1
-    while max(h, w) / step > side:
-        step *= 2
+    small, step = shrunk if shrunk is not None else shrink(gray, side)
     scale = 1.0 / step
-    small = (
-        gray
-        if step == 1
-        else cv2.resize(gray, (w // step, h // step), interpolation=cv2.INTER_AREA)
-    )
     if step < 4:
         small = cv2.GaussianBlur(small, (3, 3), 0)
     if min(small.shape[:2]) < 8:
@@ -34,7 +48,7 @@ def finder_candidates(gray: np.ndarray, side: int = GATE_SIDE) -> list[tuple[int
     binary = cv2.adaptiveThreshold(
         small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 11, 6
     )
-    boxes = _nested(binary) + _nested(255 - binary)  # dark-on-light and dark mode
+    boxes = _nested(binary) + _nested(cv2.bitwise_not(binary))  # dark-on-light and dark mode
     out = [
         (round(x / scale), round(y / scale), round(bw / scale), round(bh / scale))
         for x, y, bw, bh in boxes
@@ -68,23 +82,19 @@ OPEN_PX = 11  # thin edge bands (outlines, text strokes) narrower than this are 
 
 
 def texture_candidates(
-    gray: np.ndarray, side: int = TEXTURE_SIDE
+    gray: np.ndarray, side: int = TEXTURE_SIDE, shrunk: Shrunk | None = None
 ) -> list[tuple[int, int, int, int]]:
     """Boxes (x, y, w, h) of squarish areas dense with edges in two directions: a whole code
     whose finder patterns the finder gate could not resolve (moire, tilt, blur), largest first.
 
     Gradients in x and in y, each averaged over a small window; where both are high, the area
     is busy the way a QR is. An opening removes outlines and text strokes, which are busy only
-    along a thin band. About a third of a millisecond on a 1280x720 frame.
+    along a thin band. About a third of a millisecond on a 1280x720 frame. ``shrunk``: any
+    larger ``shrink`` of ``gray`` the caller has already (the finder gate's).
     """
-    h, w = gray.shape[:2]
-    step = 1
-    while max(h, w) / step > side:
-        step *= 2
+    small, step = shrink(gray, side, shrunk)
     if step == 1:
         small = cv2.GaussianBlur(gray, (3, 3), 0)
-    else:
-        small = cv2.resize(gray, (w // step, h // step), interpolation=cv2.INTER_AREA)
     if min(small.shape[:2]) < 16:
         return []
     gx = cv2.convertScaleAbs(cv2.Sobel(small, cv2.CV_16S, 1, 0))

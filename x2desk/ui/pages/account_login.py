@@ -140,7 +140,6 @@ class CodePage(_SecretEntryPage):
     def __init__(self, wizard: Any) -> None:
         super().__init__(wizard, "account_code")
         name(self.edit, "accountCode", "Login code")
-        self.edit.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
         self.edit.setPlaceholderText(self.tr("e.g. 12345"))
         self.step = self.tr("Log in")
         self.title = self.tr("Type the login code")

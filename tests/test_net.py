@@ -157,3 +157,22 @@ def test_retry_after(header: str | None, expected: float | None) -> None:
     now = datetime(2015, 10, 21, 7, 28, 0, tzinfo=UTC).timestamp()
     headers = {"Retry-After": header} if header is not None else {}
     assert retry_after(httpx.Response(429, headers=headers), now=now) == expected
+
+
+def test_only_plain_localhost_counts_as_loopback_by_name() -> None:
+    assert not is_loopback_host("evil.localhost")
+    with pytest.raises(InsecureUrl):
+        require_secure("http://app.localhost:8765/")
+
+
+def test_an_unusable_header_is_cannot_connect_not_a_crash() -> None:
+    import httpx
+
+    from x2desk.core.errors import CannotConnect
+    from x2desk.core.net import make_http_client, send
+
+    def handler(request: httpx.Request) -> httpx.Response:  # never reached
+        raise AssertionError("nothing may be sent")
+
+    with make_http_client(httpx.MockTransport(handler)) as http, pytest.raises(CannotConnect):
+        send(http, "GET", "https://h/x", headers={"X-Api-Key": "ключ"}, log_as="GET test")

@@ -30,7 +30,7 @@ READ_TIMEOUT_S = 10.0
 
 def is_loopback_host(host: str) -> bool:
     host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":  # not *.localhost: not every resolver keeps those on this machine
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -105,6 +105,9 @@ def send(
     log.debug("%s", log_as)
     try:
         response = http.request(method, url, json=json, headers=headers)
+    except (httpx.InvalidURL, UnicodeError) as exc:  # refused before anything was sent
+        log.debug("%s: unusable address or header (%s)", log_as, type(exc).__name__)
+        raise CannotConnect(cannot_connect) from None
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
         log.debug("%s: could not connect (%s)", log_as, type(exc).__name__)
         raise CannotConnect(cannot_connect) from None

@@ -60,6 +60,7 @@ def test_redeem_then_bot_api(client: X2ChatClient, phone: SandboxPhone) -> None:
     assert redeemed.api_base == client.api_base
     assert isinstance(redeemed.send_message_url, Secret)
     assert redeemed.bot_token.reveal() not in repr(redeemed)
+    assert redeemed.complete and redeemed.chat_id is not None
 
     me = client.get_me(redeemed.bot_token)
     assert me.username == redeemed.bot_username and me.is_bot
@@ -236,6 +237,7 @@ def test_insecure_base_is_refused_before_sending() -> None:
 def test_bot_api_errors(client: X2ChatClient, phone: SandboxPhone) -> None:
     redeemed = client.redeem(phone.issue_token()["token"])
     token = redeemed.bot_token
+    assert redeemed.chat_id is not None
     with pytest.raises(InvalidAuth):
         client.get_me(Secret("123:" + "x" * 40))
     with pytest.raises(RequestRejected) as rejected:
@@ -296,26 +298,58 @@ class _Canned(httpx.BaseTransport):
     [
         [1, 2],
         {"bot_id": "b", "bot_username": "x_bot", "chat_id": 1},
-        {"bot_id": "b", "bot_username": "x_bot", "bot_token": "1:" + "a" * 40, "chat_id": "92"},
         {"bot_id": "b", "bot_username": "x_bot", "bot_token": 5, "chat_id": 9},
-        {"bot_id": True, "bot_username": "x_bot", "bot_token": "1:" + "a" * 40, "chat_id": 9},
-        {
-            "bot_id": "b",
-            "bot_username": "x_bot",
-            "bot_token": "1:" + "a" * 40,
-            "chat_id": 9,
-            "api_base": "http://evil.example.com/api",
-        },
+        {"bot_id": "b", "bot_username": "x_bot", "bot_token": "1:short", "chat_id": 9},
     ],
 )
 def test_wrong_shapes_are_bad_answer(body: object) -> None:
+    """No usable bot token in the answer: BadAnswer (the token is probably spent)."""
     transport = _Canned(200, body)
     c = X2ChatClient("https://ix.x2chat.com/api/v1", http=httpx.Client(transport=transport))
     with pytest.raises(BadAnswer) as info:
         c.redeem("fc6e2368-b677-430d-9f2f-295ce705c9d0")
     assert "spent" in info.value.message
-    assert "a" * 40 not in info.value.message
+    assert "short" not in info.value.message
     assert transport.calls == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "missing"),
+    [
+        (
+            {"bot_id": "b", "bot_username": "x_bot", "bot_token": "1:" + "a" * 40, "chat_id": "92"},
+            ("chat_id", "send_message_url", "getUpdates_url"),
+        ),
+        (
+            {"bot_id": True, "bot_username": "x_bot", "bot_token": "1:" + "a" * 40, "chat_id": 9},
+            ("bot_id", "send_message_url", "getUpdates_url"),
+        ),
+        (
+            {
+                "bot_id": "b",
+                "bot_username": "x_bot",
+                "bot_token": "1:" + "a" * 40,
+                "chat_id": 9,
+                "api_base": "http://evil.example.com/api",
+                "send_message_url": "x",
+                "getUpdates_url": "y",
+            },
+            ("api_base",),
+        ),
+    ],
+)
+def test_a_usable_token_is_kept_from_a_partly_wrong_answer(
+    body: dict[str, object], missing: tuple[str, ...]
+) -> None:
+    transport = _Canned(200, body)
+    c = X2ChatClient("https://ix.x2chat.com/api/v1", http=httpx.Client(transport=transport))
+    redeemed = c.redeem("fc6e2368-b677-430d-9f2f-295ce705c9d0")
+    assert redeemed.missing == missing and not redeemed.complete
+    assert redeemed.bot_token.reveal() == "1:" + "a" * 40
+    assert redeemed.api_base == "https://ix.x2chat.com/api/v1"  # never the insecure one
+    assert redeemed.bot_id == ("1" if "bot_id" in missing else "b")
+    assert redeemed.chat_id == (None if "chat_id" in missing else 9)
+    assert "a" * 40 not in repr(redeemed)
 
 
 def test_retry_after_from_the_body_when_no_header() -> None:

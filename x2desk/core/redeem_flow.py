@@ -59,6 +59,7 @@ from x2desk.core.errors import (
     AnswerLost,
     BadAnswer,
     CannotConnect,
+    InputError,
     InvalidAuth,
     KeyringUnavailable,
     PassphraseRequired,
@@ -81,6 +82,10 @@ RECORD_KIND = "x2chat_bot"
 FLOW_NAME = "x2chat_redeem"
 DEFAULT_TEST_TEXT = "Hello from x2desk: this bot is connected."
 DEFAULT_WAIT_S = 60.0
+NO_CHAT_ID = (
+    "X2Chat did not say which chat this bot talks to, so no test message can be sent. Look up "
+    "the chat id in X2Chat; the bot token is saved."
+)
 
 Recovery = Literal["scan_again", "retry", "wait", "choose_store"]
 
@@ -115,13 +120,46 @@ class Failure:
 
 @dataclass(frozen=True)
 class BotSummary:
-    """What may be shown of the redeemed bot: everything but the token, which is masked."""
+    """What may be shown of the redeemed bot: everything but the token, which is masked.
+
+    ``missing`` names the fields the redeem answer lacked or garbled (the token was kept and
+    saved anyway): ``bot_username`` may then be ``""`` until getMe tells it, ``chat_id`` ``None``.
+    """
 
     bot_id: str
     bot_username: str
-    chat_id: int
+    chat_id: int | None
     api_base: str
     token_masked: str
+    missing: tuple[str, ...] = ()
+
+    @property
+    def incomplete(self) -> bool:
+        return bool(self.missing)
+
+
+_MISSING_CONSEQUENCE = {
+    "bot_id": "it is filed under the number in its token",
+    "bot_username": "its name comes from the check (getMe)",
+    "chat_id": (
+        "no test message can be sent and your system must get the chat id elsewhere "
+        "(X2Chat shows it in the bot's settings)"
+    ),
+    "api_base": "x2desk uses the address the token was redeemed at",
+    "send_message_url": "build the sendMessage address from the API address and the token",
+    "getUpdates_url": "build the getUpdates address from the API address and the token",
+}
+
+
+def describe_missing(missing: tuple[str, ...] | list[str]) -> str:
+    """A plain sentence for an incomplete redeem answer (the token itself was kept)."""
+    if not missing:
+        return ""
+    parts = [f"{name} ({_MISSING_CONSEQUENCE.get(name, 'not needed to work')})" for name in missing]
+    return (
+        "X2Chat's answer was incomplete: it had no valid " + "; ".join(parts) + ". The new bot "
+        "token was kept and saved anyway, because the redeem already replaced the old one."
+    )
 
 
 @dataclass(frozen=True)
@@ -169,6 +207,13 @@ def _check_recovery(error: X2DeskError) -> Recovery:
 def _unexpected(exc: Exception) -> X2DeskError:
     log.debug("unexpected error in the redeem flow", exc_info=True)
     return X2DeskError(f"Unexpected error ({type(exc).__name__}). Try again.")
+
+
+def _record_details(store: str, missing: tuple[str, ...]) -> dict[str, Any]:
+    details: dict[str, Any] = {"store": store}
+    if missing:
+        details["incomplete_answer"] = list(missing)
+    return details
 
 
 def _default_open_store() -> CredentialStore:
@@ -455,6 +500,7 @@ class RedeemFlow:
                     chat_id=redeemed.chat_id,
                     api_base=redeemed.api_base,
                     token_masked=redeemed.bot_token.masked,
+                    missing=redeemed.missing,
                 ),
             )
             return self._save()
@@ -518,8 +564,8 @@ class RedeemFlow:
                     api_base=redeemed.api_base,
                     secret_ref=ref,
                     flow=FLOW_NAME,
-                    outcome="saved",
-                    details={"store": store.description},
+                    outcome="saved" if redeemed.complete else "saved_incomplete",
+                    details=_record_details(store.description, redeemed.missing),
                 )
             finally:
                 records.close()
@@ -563,9 +609,11 @@ class RedeemFlow:
                 webhook = client.get_webhook_info(redeemed.bot_token)
             except X2DeskError as exc:
                 webhook_error = exc
+            bot = self._fill_username(user)
             return self._set(
                 busy=False,
                 step=Step.CHECKED,
+                bot=bot,
                 bot_user=user,
                 webhook=webhook,
                 webhook_error=webhook_error,
@@ -573,6 +621,29 @@ class RedeemFlow:
         finally:
             if client is not self._client:
                 client.close()
+
+    def _fill_username(self, user: BotUser) -> BotSummary | None:
+        """The redeem answer had no username: take getMe's (and put it in the record)."""
+        bot = self._state.bot
+        if bot is None or bot.bot_username or "bot_username" not in bot.missing:
+            return bot
+        missing = tuple(m for m in bot.missing if m != "bot_username")
+        bot = replace(bot, bot_username=user.username, missing=missing)
+        try:
+            records = self._open_records()
+            try:
+                records.upsert(
+                    RECORD_KIND,
+                    bot.bot_id,
+                    name=user.username,
+                    username=user.username,
+                    details={"incomplete_answer": list(missing)},
+                )
+            finally:
+                records.close()
+        except Exception:  # the name is a nicety: the saved credentials are what matters
+            log.debug("could not add the username to the record", exc_info=True)
+        return bot
 
     def send_test_message(self, text: str | None = None) -> SentMessage | None:
         """Send a test message to the chat (``text``, or the state's ``test_text``)."""
@@ -582,6 +653,9 @@ class RedeemFlow:
             self._set(busy=True, test_text=text, test_error=None)
         redeemed = self._pending
         assert redeemed is not None
+        if redeemed.chat_id is None:
+            self._set(busy=False, test_error=InputError(NO_CHAT_ID))
+            return None
         client = self._bot_client(redeemed)
         try:
             sent = client.send_message(redeemed.bot_token, redeemed.chat_id, text)

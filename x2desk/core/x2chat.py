@@ -19,7 +19,11 @@ Every shape and status of the contract lives in the ``Contract`` section below.
 
 from __future__ import annotations
 
+import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from x2desk.core.errors import (
@@ -47,6 +51,8 @@ from x2desk.core.secret import Secret
 if TYPE_CHECKING:
     import httpx
 
+log = logging.getLogger(__name__)
+
 DEFAULT_API_BASE = "https://ix.x2chat.com/api/v1"
 
 # ---- Contract (API.md sections 1 and 2): change here when the real server says otherwise ------
@@ -55,6 +61,10 @@ REDEEM_PATH = "/integrations/redeem"
 REDEEM_STATUS = {400: TokenInvalid, 410: TokenSpent}
 BOT_STATUS = {401: InvalidAuth}
 MAX_TEXT_LEN = 4096
+BOT_TOKEN_FORM = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{35,}$")
+# Fields of a redeem answer that may be missing or malformed without losing the bot token.
+REDEEM_OPTIONAL = ("bot_id", "bot_username", "chat_id", "api_base", "send_message_url",
+                   "getUpdates_url")  # fmt: skip
 
 
 def _bot_path(bot_token: Secret, method: str) -> str:
@@ -66,15 +76,26 @@ def _bot_path(bot_token: Secret, method: str) -> str:
 
 @dataclass(frozen=True)
 class Redeemed:
-    """What a redeem handed over. The token and the URLs that embed it are Secrets."""
+    """What a redeem handed over. The token and the URLs that embed it are Secrets.
+
+    A 200 answer with a usable ``bot_token`` is never thrown away, even when other fields are
+    missing or malformed: those are named in ``missing`` (see ``REDEEM_OPTIONAL``). Then
+    ``bot_username`` may be ``""``, ``chat_id`` ``None``, ``api_base`` the address the redeem was
+    sent to, and ``bot_id`` the numeric id from the token itself.
+    """
 
     bot_id: str
     bot_username: str
     bot_token: Secret
-    chat_id: int
+    chat_id: int | None
     api_base: str
     send_message_url: Secret | None = None
     get_updates_url: Secret | None = None
+    missing: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
 
 
 @dataclass(frozen=True)
@@ -236,31 +257,60 @@ class X2ChatClient:
         return self._parse_redeemed(body)
 
     def _parse_redeemed(self, body: object) -> Redeemed:
+        """Keep a usable bot token whatever else is wrong: the redeem spent the integration token
+        and rotated the bot's token, so dropping it would leave the bot dead everywhere."""
         spent = " The token is probably spent: make a new QR in X2Chat and scan again."
         try:
             f = _Fields(body, "the redeem")
-            bot_token = Secret(f.text("bot_token", nonempty=True).strip())
-            urls = {
-                name: f.text(name, optional=True) for name in ("send_message_url", "getUpdates_url")
-            }
-            api_base = f.text("api_base", optional=True) or self.api_base
-            try:
-                api_base = require_secure(api_base)
-            except InputError:
-                raise BadAnswer("The server handed over an insecure API address.") from None
-            return Redeemed(
-                bot_id=f.id_text("bot_id"),
-                bot_username=f.text("bot_username", nonempty=True),
-                bot_token=bot_token,
-                chat_id=f.integer("chat_id"),
-                api_base=api_base,
-                send_message_url=Secret(urls["send_message_url"])
-                if urls["send_message_url"]
-                else None,
-                get_updates_url=Secret(urls["getUpdates_url"]) if urls["getUpdates_url"] else None,
-            )
+            raw = f.text("bot_token", nonempty=True).strip()
         except BadAnswer as exc:
             raise BadAnswer(exc.message + spent) from None
+        if not BOT_TOKEN_FORM.match(raw):
+            raise BadAnswer(
+                "The server's answer to the redeem has no valid 'bot_token' (a bot token "
+                "expected)." + spent
+            )
+        bot_token = Secret(raw)  # registered: the redaction filter masks it from now on
+        missing: list[str] = []
+
+        def field(name: str, read: Callable[[], Any], fallback: Any) -> Any:
+            try:
+                value = read()
+            except BadAnswer:
+                missing.append(name)
+                return fallback
+            return value
+
+        bot_id = field("bot_id", lambda: f.id_text("bot_id"), raw.split(":", 1)[0])
+        username = field("bot_username", lambda: f.text("bot_username", nonempty=True), "")
+        chat_id = field("chat_id", lambda: f.integer("chat_id"), None)
+
+        def read_api_base() -> str:
+            value = f.text("api_base", optional=True)
+            if value is None:
+                return self.api_base
+            try:
+                return require_secure(value)
+            except InputError:  # never send the new token to an insecure address
+                raise f.bad("api_base", "an https address") from None
+
+        api_base = field("api_base", read_api_base, self.api_base)
+        urls: dict[str, Secret | None] = {}
+        for name in ("send_message_url", "getUpdates_url"):
+            text = field(name, partial(f.text, name, nonempty=True), None)
+            urls[name] = Secret(text) if text else None
+        if missing:
+            log.warning("the redeem answer was incomplete: %s", ", ".join(missing))
+        return Redeemed(
+            bot_id=bot_id,
+            bot_username=username,
+            bot_token=bot_token,
+            chat_id=chat_id,
+            api_base=api_base,
+            send_message_url=urls["send_message_url"],
+            get_updates_url=urls["getUpdates_url"],
+            missing=tuple(missing),
+        )
 
     # ---- section 2: the bot API ----
 

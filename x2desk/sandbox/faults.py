@@ -6,7 +6,16 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
-KINDS = ("latency", "status", "drop", "malformed", "drop_after_commit")
+KINDS = ("latency", "status", "drop", "malformed", "drop_after_commit", "partial")
+# Kinds that the endpoint's own handler applies (it asks with ``take(path, kinds=...)``); the
+# server's generic fault step never takes them.
+HANDLER_KINDS = ("partial",)
+# ``partial`` on the redeem: a 200 whose body has these fields changed (None: left out).
+DEFAULT_PARTIAL: dict[str, Any] = {
+    "send_message_url": None,
+    "getUpdates_url": None,
+    "bot_username": 42,
+}
 
 
 @dataclass
@@ -16,6 +25,7 @@ class Fault:
     value: float | None
     times: int
     retry_after: float | None = None
+    fields: dict[str, Any] | None = None  # ``partial``: field -> replacement (None: remove)
 
 
 class FaultError(ValueError):
@@ -52,16 +62,35 @@ class FaultBook:
             isinstance(retry_after, bool) or not isinstance(retry_after, int | float)
         ):
             raise FaultError("retry_after must be a number of seconds")
-        fault = Fault(prefix, kind, None if value is None else float(value), times, retry_after)
+        fields = spec.get("fields")
+        if kind == "partial":
+            if fields is None:
+                fields = dict(DEFAULT_PARTIAL)
+            if not isinstance(fields, dict) or not fields:
+                raise FaultError("a partial fault needs fields: {name: replacement or null}")
+        elif fields is not None:
+            raise FaultError("fields is only for a partial fault")
+        fault = Fault(
+            prefix,
+            kind,
+            None if value is None else float(value),
+            times,
+            retry_after,
+            fields,
+        )
         with self._lock:
             self._faults.append(fault)
         return fault
 
-    def take(self, path: str) -> Fault | None:
-        """The first fault matching ``path``, counting one of its uses."""
+    def take(self, path: str, kinds: tuple[str, ...] | None = None) -> Fault | None:
+        """The first fault matching ``path`` (of ``kinds``; by default any kind the server
+        applies itself, not HANDLER_KINDS), counting one of its uses."""
         with self._lock:
             for fault in self._faults:
-                if path.startswith(fault.path_prefix):
+                wanted = (
+                    fault.kind in kinds if kinds is not None else fault.kind not in HANDLER_KINDS
+                )
+                if wanted and path.startswith(fault.path_prefix):
                     fault.times -= 1
                     if fault.times <= 0:
                         self._faults.remove(fault)

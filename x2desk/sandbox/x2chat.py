@@ -168,22 +168,27 @@ def redeem(sim: Simulator, req: Request) -> Response:
         bot_token, chat_id = bot.token, token.chat_id
     api_base = f"{req.base_url}{PREFIX}"
     send_url = f"{api_base}/bot{bot_token}/sendMessage"
-    return json_response(
-        200,
-        {
-            "bot_id": bot.bot_id,
-            "bot_username": bot.username,
-            "bot_token": bot_token,
-            "chat_id": chat_id,
-            "api_base": api_base,
-            "send_message_url": send_url,
-            "getUpdates_url": f"{api_base}/bot{bot_token}/getUpdates",
-            "example_curl": (
-                f"curl -X POST '{send_url}' -H 'Content-Type: application/json' "
-                f'-d \'{{"chat_id": {chat_id}, "text": "Hello"}}\''
-            ),
-        },
-    )
+    answer = {
+        "bot_id": bot.bot_id,
+        "bot_username": bot.username,
+        "bot_token": bot_token,
+        "chat_id": chat_id,
+        "api_base": api_base,
+        "send_message_url": send_url,
+        "getUpdates_url": f"{api_base}/bot{bot_token}/getUpdates",
+        "example_curl": (
+            f"curl -X POST '{send_url}' -H 'Content-Type: application/json' "
+            f'-d \'{{"chat_id": {chat_id}, "text": "Hello"}}\''
+        ),
+    }
+    fault = sim.faults.take(req.path, kinds=("partial",))
+    if fault is not None and fault.fields:  # the token is spent all the same
+        for name, replacement in fault.fields.items():
+            if replacement is None:
+                answer.pop(name, None)
+            else:
+                answer[name] = replacement
+    return json_response(200, answer)
 
 
 # ---- the Bot API -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import InputError, X2DeskError
@@ -31,6 +31,7 @@ from x2desk.ui.pages.account_provider import ProviderPage
 from x2desk.ui.pages.account_qr import QrPage
 from x2desk.ui.pages.account_result import ResultPage
 from x2desk.ui.session_wizard import SessionWizard
+from x2desk.ui.widgets import button
 from x2desk.ui.wizard import WizardPage
 from x2desk.ui.workers import run_in_worker
 
@@ -104,6 +105,15 @@ class AccountsWizard(SessionWizard):
             self.kind_page, self.provider, self.phone, self.bot, self.group,
             self.qr, self.code, self.password, self.result,
         )  # fmt: skip
+        # the saved key is in the encrypted file and it is locked: a way to type its passphrase
+        self.unlock_button = button(
+            self.tr("&Unlock the saved key…"), "providerUnlock", accessible="Unlock the saved key"
+        )
+        self.unlock_button.clicked.connect(lambda: self.unlock_key())
+        self.unlock_button.hide()
+        self.provider.lay.insertWidget(
+            self.provider.lay.count() - 1, self.unlock_button, 0, Qt.AlignmentFlag.AlignLeft
+        )
 
     # ---- life ----------------------------------------------------------------------------------
 
@@ -154,39 +164,99 @@ class AccountsWizard(SessionWizard):
             self._load_key()
 
     def _load_key(self) -> None:
-        """Prefill the key: the credential store, or in demo mode the sandbox's dashboard."""
+        """Prefill the key: the credential store, or in demo mode the sandbox's dashboard.
+
+        When the store is the encrypted file and it is locked, offer its passphrase dialog (at
+        once when re-authorising) and prefill the key once it is open."""
         self._loaded_key = True
         url = self.base_url
         demo_url = self.ctx.sandbox_url if self.ctx.demo else None
         cached = self.ctx.extras.get("provider_key")
+        unlocked = self.unlocked_store()
 
-        def load() -> tuple[Secret | None, str]:
+        def load() -> tuple[Secret | None, str, bool]:
             if isinstance(cached, Secret):
-                return cached, ""
+                return cached, "", False
             from x2desk.core.connections import provider_key_ref
             from x2desk.core.store.credentials import open_credential_store
 
+            locked = False
             try:
                 key = open_credential_store().load(provider_key_ref(url))
-            except X2DeskError:
+            except X2DeskError as exc:
                 key = None
+                if self.needs_passphrase(exc):
+                    if unlocked is not None:
+                        key = unlocked.load(provider_key_ref(url))
+                    else:
+                        locked = True
             if key is not None:
-                return key, "The API key saved for this provider was filled in."
+                return key, "The API key saved for this provider was filled in.", False
             if demo_url:
                 from x2desk.sandbox.phone import SandboxPhone
 
                 with SandboxPhone(demo_url) as phone:
-                    return Secret(phone.provider_key()), (
-                        "Demo: the sandbox's dashboard gave an API key; it is filled in."
+                    return (
+                        Secret(phone.provider_key()),
+                        ("Demo: the sandbox's dashboard gave an API key; it is filled in."),
+                        False,
                     )
-            return None, ""
+            return None, "", locked
 
-        def done(result: tuple[Secret | None, str]) -> None:
-            key, note = result
+        def done(result: tuple[Secret | None, str, bool]) -> None:
+            key, note, locked = result
             if key is not None and self.api_key is None:
                 self.provider.fill(self.provider.url_edit.text() or url, key, self.tr(note))
+            elif locked and self.api_key is None:
+                self._show_locked()
+                if self.reauth_id is not None:
+                    self.unlock_key()
 
         self._job = run_in_worker(load, done, lambda _e: None, "provider key")
+
+    def _show_locked(self, text: str = "") -> None:
+        self.provider.banner.show_message(
+            text
+            or self.tr(
+                "The API key saved for this provider is in the encrypted credentials file, which "
+                "is locked. Unlock it with its passphrase, or type the key."
+            ),
+            "warning",
+        )
+        self.unlock_button.show()
+
+    def unlock_key(self, hint: str = "") -> None:
+        """Ask for the encrypted file's passphrase; once it opens, fill in the saved key."""
+        url = self.provider.url_edit.text().strip().rstrip("/") or self.base_url
+
+        def opened(store: Any) -> None:
+            from x2desk.core.connections import provider_key_ref
+
+            self.unlock_button.hide()
+            try:
+                key = store.load(provider_key_ref(url))
+            except X2DeskError as exc:
+                self._show_locked(provider_message(exc))
+                return
+            if key is None:
+                self.provider.show_info(
+                    self.tr("The encrypted file is open, but it has no key for this provider.")
+                )
+                return
+            self.provider.fill(url, key, self.tr("The saved API key was filled in."))
+            if self.reauth_id is not None:
+                self.provider.show_info(
+                    self.tr(
+                        "Re-authorising connection {id}: the saved key was filled in; press Next."
+                    ).format(id=self.reauth_id)
+                )
+
+        def failed(exc: BaseException) -> None:
+            self._show_locked(provider_message(exc))
+            if self.needs_passphrase(exc):  # a wrong passphrase: ask again, saying so
+                self.unlock_key(provider_message(exc))
+
+        self.ask_to_unlock(opened, failed, hint)
 
     def _verify_provider(self) -> None:
         try:
@@ -195,6 +265,8 @@ class AccountsWizard(SessionWizard):
             self.provider.show_error(exc.message)
             return
         remember = self.provider.remember.isChecked()
+        unlocked = self.unlocked_store()
+        self.unlock_button.hide()
         self.provider.banner.clear_message()
         self.provider.set_busy(True, self.tr("Checking the key with the provider…"))
 
@@ -208,7 +280,13 @@ class AccountsWizard(SessionWizard):
                 try:
                     from x2desk.core.store.credentials import open_credential_store
 
-                    open_credential_store().save(provider_key_ref(url), key)
+                    try:
+                        store = open_credential_store()
+                    except X2DeskError as exc:  # locked: the file opened in this window
+                        store = unlocked
+                        if not self.needs_passphrase(exc) or store is None:
+                            raise
+                    store.save(provider_key_ref(url), key)
                 except X2DeskError as exc:
                     note = f"The key works but was not saved: {exc.message}"
             return connections, note

@@ -94,6 +94,7 @@ class GreenApiWizard(SessionWizard):
         self._token_masked = ""
         self._credentials: Any = None  # a store chosen on the result page (encrypted file)
         self._prefilled = False
+        self._locked_record_id: int | str | None = None  # a re-pair waiting for the passphrase
 
         self.instance = InstancePage(self)
         self.qr = GreenApiQrPage(self)
@@ -124,7 +125,8 @@ class GreenApiWizard(SessionWizard):
         self.password.reset()
         self.result.show_working(self.tr("Opening the saved instance…"))
         self._show("greenapi_result")
-        cached = self.ctx.extras.get(STORE_EXTRA)
+        self._locked_record_id = None
+        cached = self.ctx.extras.get(STORE_EXTRA) or self.unlocked_store()
 
         def load() -> tuple[Any, Any]:
             from x2desk.core.store.credentials import open_credential_store
@@ -150,9 +152,38 @@ class GreenApiWizard(SessionWizard):
 
         def failed(exc: BaseException) -> None:
             self._job = None
-            self._show_error_result(exc)
+            if self.needs_passphrase(exc):
+                self._locked_record_id = record_id
+                self._show("greenapi_result")
+                self.unlock_for_repair()
+            else:
+                self._show_error_result(exc)
 
         self._job = run_in_worker(load, done, failed, "green-api record")
+
+    def unlock_for_repair(self, hint: str = "") -> None:
+        """Ask for the encrypted file's passphrase, open it in a worker, then re-pair."""
+        record_id = self._locked_record_id
+        if record_id is None:
+            return
+
+        def opened(store: Any) -> None:
+            self.ctx.extras[STORE_EXTRA] = store  # the pairing saves the token there again
+            self.start_repair(record_id)
+
+        def failed(exc: BaseException) -> None:
+            self.result.show_locked(greenapi_message(exc))
+            if self.needs_passphrase(exc):  # a wrong passphrase: ask again, saying so
+                self.unlock_for_repair(greenapi_message(exc))
+
+        self.result.show_locked(
+            hint
+            or self.tr(
+                "This instance's apiTokenInstance is kept in the encrypted credentials file, "
+                "which is locked. Type its passphrase to open it and re-pair the instance."
+            )
+        )
+        self.ask_to_unlock(opened, failed, hint)
 
     def _show_error_result(self, exc: BaseException) -> None:
         from x2desk.core.login_session import Snapshot, State

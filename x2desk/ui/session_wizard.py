@@ -20,9 +20,10 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from x2desk.core.clock import Clock
-from x2desk.core.errors import InputError
+from x2desk.core.errors import InputError, PassphraseRequired, WrongPassphrase
 from x2desk.ui.context import AppContext
 from x2desk.ui.session_relay import SessionRelay
+from x2desk.ui.store_choice import PassphraseDialog
 from x2desk.ui.wizard import WizardFrame, WizardPage
 from x2desk.ui.workers import Job, run_in_worker
 
@@ -39,6 +40,7 @@ class SessionWizard(QWidget):
     page_shown = Signal(str)
 
     CLOSE_JOB = "close session"  # the worker's name for closing a dropped session
+    UNLOCKED_STORE = "unlocked_credentials"  # ctx.extras: the encrypted file opened by passphrase
 
     def __init__(
         self,
@@ -59,6 +61,7 @@ class SessionWizard(QWidget):
         self.snapshot: Any = None  # the last snapshot rendered (tests, autopilot)
         self._job: Job | None = None
         self._recorded: object = None
+        self.unlock_dialog: PassphraseDialog | None = None  # the last passphrase dialog opened
 
         self.frame = WizardFrame(steps)
         heading_label = self.frame.findChild(QLabel, "wizardHeading")
@@ -124,6 +127,55 @@ class SessionWizard(QWidget):
             self.page_shown.emit(page_id)
         else:
             self.frame.refresh()
+
+    # ---- the encrypted credentials file ----------------------------------------------------------
+
+    @staticmethod
+    def needs_passphrase(exc: BaseException) -> bool:
+        """The credentials are in the encrypted file and it is not open (or the passphrase was
+        wrong): ask for the passphrase."""
+        return isinstance(exc, PassphraseRequired | WrongPassphrase)
+
+    def unlocked_store(self) -> Any:
+        """The encrypted file store opened earlier in this window (None if not)."""
+        return self.ctx.extras.get(self.UNLOCKED_STORE)
+
+    def ask_to_unlock(
+        self,
+        opened: Callable[[Any], None],
+        failed: Callable[[BaseException], None],
+        hint: str = "",
+    ) -> None:
+        """Ask for the encrypted file's passphrase, open the store in a worker, keep it for this
+        window, then ``opened(store)`` (or ``failed(exc)``, e.g. a wrong passphrase) on the GUI
+        thread. Cancelling the dialog calls neither."""
+        from x2desk.ui.store_choice import ask_passphrase
+
+        def open_with(passphrase: Any) -> None:
+            def open_store() -> Any:
+                from x2desk.core.store.credentials import open_credential_store
+
+                return open_credential_store(passphrase=passphrase)
+
+            job: list[Job] = []
+
+            def forget() -> None:
+                if job and self._job is job[0]:
+                    self._job = None
+
+            def done(store: Any) -> None:
+                forget()
+                self.ctx.extras[self.UNLOCKED_STORE] = store
+                opened(store)
+
+            def fail(exc: BaseException) -> None:
+                forget()
+                failed(exc)
+
+            job.append(run_in_worker(open_store, done, fail, "unlock credentials"))
+            self._job = job[0]
+
+        self.unlock_dialog = ask_passphrase(self, open_with, hint)
 
     # ---- the session ---------------------------------------------------------------------------
 

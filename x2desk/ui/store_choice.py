@@ -1,7 +1,10 @@
 """When the keyring cannot take the credentials: the encrypted file store (passphrase dialog),
-a retry, or discarding them. Used by the Redeeming and Saved pages."""
+a retry, or discarding them. Used by the Redeeming and Saved pages. :func:`ask_passphrase` opens
+the same dialog to unlock an existing encrypted file (re-pairing, re-authorising)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -24,21 +27,22 @@ class PassphraseDialog(QDialog):
     """Asks for a new passphrase twice (or once to open an existing file). ``passphrase()``
     returns a :class:`Secret`; the fields are cleared when the dialog closes."""
 
-    def __init__(self, parent: QWidget | None = None, confirm: bool = True) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, confirm: bool = True, intro: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("passphraseDialog")
         self.setWindowTitle(self.tr("Encrypted file store"))
         self.setModal(True)
         v = QVBoxLayout(self)
-        v.addWidget(
-            label(
-                self.tr(
-                    "x2desk will keep the credentials in a file encrypted with a passphrase you "
-                    "choose. You will need it whenever x2desk opens the credentials. It is not "
-                    "stored anywhere."
-                )
+        if intro is None:
+            intro = self.tr(
+                "x2desk will keep the credentials in a file encrypted with a passphrase you "
+                "choose. You will need it whenever x2desk opens the credentials. It is not "
+                "stored anywhere."
             )
-        )
+        self.intro = label(intro, "passphraseIntro")
+        v.addWidget(self.intro)
         form = QFormLayout()
         self.first = QLineEdit()
         self.first.setObjectName("passphrase")
@@ -74,6 +78,8 @@ class PassphraseDialog(QDialog):
 
     def problem(self) -> str:
         a, b = self.first.text(), self.second.text()
+        if not self.confirm:  # opening an existing file: whatever it was made with
+            return "" if a else self.tr("Type the passphrase.")
         if len(a) < MIN_PASSPHRASE:
             return self.tr("Use at least {n} characters.").format(n=MIN_PASSPHRASE)
         if self.confirm and a != b:
@@ -81,6 +87,9 @@ class PassphraseDialog(QDialog):
         return ""
 
     def _validate(self) -> None:
+        if not self.first.text() and self.hint.text():
+            self.ok_button.setEnabled(False)  # keep a hint set from outside (a wrong passphrase)
+            return
         problem = self.problem() if self.first.text() else ""
         self.hint.setText(problem)
         self.ok_button.setEnabled(not self.problem())
@@ -140,3 +149,32 @@ class StoreChoice(QWidget):
         dlg.deleteLater()
         if result == QDialog.DialogCode.Accepted and secret is not None:
             self.use_file.emit(secret)
+
+
+def ask_passphrase(
+    parent: QWidget, on_passphrase: Callable[[Secret], None], hint: str = ""
+) -> PassphraseDialog:
+    """Ask for the passphrase of the existing encrypted credentials file (window-modal, no nested
+    event loop); ``on_passphrase(Secret)`` runs when the person confirms one. Cancel: nothing."""
+    dlg = PassphraseDialog(
+        parent,
+        confirm=False,
+        intro=parent.tr(
+            "The saved credentials are in the encrypted file. Type its passphrase to open it; "
+            "it is used only now and is not stored anywhere."
+        ),
+    )
+    dlg.setObjectName("unlockDialog")
+    if hint:
+        dlg.hint.setText(hint)
+        dlg.ok_button.setEnabled(False)
+
+    def finished(result: int) -> None:
+        secret = dlg.take()
+        dlg.deleteLater()
+        if result == QDialog.DialogCode.Accepted and secret is not None:
+            on_passphrase(secret)
+
+    dlg.finished.connect(finished)
+    dlg.open()
+    return dlg

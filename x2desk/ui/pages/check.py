@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout
 
 from x2desk.ui.messages import message_for
+from x2desk.ui.pages.incomplete import incomplete_text
 from x2desk.ui.theme import repolish
 from x2desk.ui.widgets import Banner, BusyIndicator, button, card, label
 from x2desk.ui.wizard import WizardPage
@@ -49,6 +50,8 @@ class CheckPage(WizardPage):
         bl.addWidget(self.bot_line)
         bl.addWidget(self.bot_detail)
         lay.addWidget(self.bot_card)
+        self.incomplete = Banner("checkIncomplete")
+        lay.addWidget(self.incomplete)
         self.webhook = Banner("webhookNote")
         lay.addWidget(self.webhook)
 
@@ -82,7 +85,8 @@ class CheckPage(WizardPage):
     def _update_send(self) -> None:
         st = self._state
         ok = bool(self.test_text.text().strip()) and st is not None and not st.busy
-        self.send_button.setEnabled(ok and st.step.value == "checked")
+        has_chat = st is not None and st.bot is not None and st.bot.chat_id is not None
+        self.send_button.setEnabled(ok and has_chat and st.step.value == "checked")
 
     def show_state(self, state: Any) -> None:
         self._state = state
@@ -114,15 +118,22 @@ class CheckPage(WizardPage):
             self.bot_line.setProperty("tone", "success")
             self.bot_detail.setText(
                 self.tr("{first} · bot id {id} · chat {chat}").format(
-                    first=user.first_name, id=user.id, chat=bot.chat_id if bot else "?"
+                    first=user.first_name, id=user.id, chat=self._chat(bot)
                 )
             )
         elif bot is not None:
-            self.bot_line.setText("@" + bot.bot_username)
+            self.bot_line.setText(
+                "@" + bot.bot_username if bot.bot_username else self.tr("The new bot")
+            )
             self.bot_line.setProperty("tone", "")
-            self.bot_detail.setText(self.tr("chat {chat}").format(chat=bot.chat_id))
+            self.bot_detail.setText(self.tr("chat {chat}").format(chat=self._chat(bot)))
         repolish(self.bot_line)
         self.bot_card.setVisible(bot is not None)
+        warning = incomplete_text(bot)
+        if warning:
+            self.incomplete.show_message(warning, "warning")
+        else:
+            self.incomplete.clear_message()
 
         if state.webhook is not None and state.webhook.is_set:
             self.webhook.show_message(
@@ -173,6 +184,11 @@ class CheckPage(WizardPage):
         repolish(self.test_result)
         self._update_send()
         self.changed.emit()
+
+    def _chat(self, bot: Any) -> str:
+        if bot is None or bot.chat_id is None:
+            return self.tr("unknown")
+        return str(bot.chat_id)
 
     def can_next(self) -> bool:
         st = self._state

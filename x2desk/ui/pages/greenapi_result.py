@@ -19,7 +19,7 @@ class GreenApiResultPage(AccountPage):
         super().__init__(wizard, "greenapi_result")
         self.step = self.tr(STEP_DONE)
         self.title = self.tr("Pairing…")
-        self.outcome = ""  # working | paired | failed | store_failed | cancelled
+        self.outcome = ""  # working | paired | failed | store_failed | cancelled | locked
         self.headline = label("", "greenapiResultHeadline", role="big")
         self.lay.addWidget(self.headline)
         self.details_card, inner = card("greenapiResultCard")
@@ -39,7 +39,11 @@ class GreenApiResultPage(AccountPage):
         self.fix_button.clicked.connect(self.wiz.fix_details)
         self.another_button = button(self.tr("Connect &another"), "greenapiAnother")
         self.another_button.clicked.connect(self.wiz.connect_another)
-        for b in (self.retry_button, self.fix_button, self.another_button):
+        self.unlock_button = button(
+            self.tr("&Unlock the encrypted file…"), "greenapiUnlock", primary=True
+        )
+        self.unlock_button.clicked.connect(self.wiz.unlock_for_repair)
+        for b in (self.unlock_button, self.retry_button, self.fix_button, self.another_button):
             actions.addWidget(b)
         actions.addStretch(1)
         self.lay.addLayout(actions)
@@ -49,7 +53,7 @@ class GreenApiResultPage(AccountPage):
     def _hide_all(self) -> None:
         for w in (
             self.retry_button, self.fix_button, self.another_button, self.details_card,
-            self.store_choice,
+            self.store_choice, self.unlock_button,
         ):  # fmt: skip
             w.hide()
         self.banner.clear_message()
@@ -118,6 +122,21 @@ class GreenApiResultPage(AccountPage):
                 self.retry_button.setFocus()
         self.changed.emit()
 
+    def show_locked(self, text: str) -> None:
+        """Re-pairing: the saved token is in the encrypted file, which is locked."""
+        self._hide_all()
+        self.set_busy(False)
+        self.outcome = "locked"
+        self.title = self.tr("Unlock the saved token")
+        self.headline.setText(
+            self.tr("The instance's saved token is in the encrypted credentials file.")
+        )
+        self.show_error(text)
+        self.unlock_button.show()
+        self.fix_button.show()
+        self.unlock_button.setFocus()
+        self.changed.emit()
+
     def show_discarded(self) -> None:
         self._hide_all()
         self.outcome = "cancelled"
@@ -135,4 +154,4 @@ class GreenApiResultPage(AccountPage):
         return self.outcome == "paired"
 
     def can_back(self) -> bool:
-        return self.outcome in ("failed", "cancelled")
+        return self.outcome in ("failed", "cancelled", "locked")

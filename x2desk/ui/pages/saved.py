@@ -9,7 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QVBoxLayout
 
 from x2desk.ui.messages import message_for
+from x2desk.ui.pages.incomplete import incomplete_text
 from x2desk.ui.store_choice import StoreChoice
+from x2desk.ui.theme import repolish
 from x2desk.ui.widgets import Banner, BusyIndicator, button, card, label
 from x2desk.ui.wizard import WizardPage
 
@@ -73,6 +75,8 @@ class SavedPage(WizardPage):
             )
         )
         lay.addWidget(self.details_card)
+        self.incomplete = Banner("savedIncomplete")
+        lay.addWidget(self.incomplete)
         self.webhook_note = Banner("savedWebhookNote")
         lay.addWidget(self.webhook_note)
         self.another = button(self.tr("Connect &another…"), "connectAnother")
@@ -106,11 +110,27 @@ class SavedPage(WizardPage):
             self.hide_discard()
         bot = state.bot
         if bot is not None and not failed:
-            self.headline.setText(self.tr("✓  @{name} is ready").format(name=bot.bot_username))
-            self.username.setText("@" + bot.bot_username)
-            self.chat_id.setText(str(bot.chat_id))
+            name = "@" + bot.bot_username if bot.bot_username else self.tr("the bot")
+            if bot.incomplete:
+                self.headline.setText(self.tr("✓  The token of {name} is saved").format(name=name))
+                self.headline.setProperty("tone", "warning")
+            else:
+                self.headline.setText(self.tr("✓  {name} is ready").format(name=name))
+                self.headline.setProperty("tone", "success")
+            repolish(self.headline)
+            self.username.setText(name)
+            self.chat_id.setText(
+                str(bot.chat_id)
+                if bot.chat_id is not None
+                else self.tr("unknown (not in the answer)")
+            )
             self.token.setText(bot.token_masked)
             self.where.setText(state.store_description or self.tr("the system keyring"))
+        warning = incomplete_text(bot) if not failed else ""
+        if warning:
+            self.incomplete.show_message(warning, "warning")
+        else:
+            self.incomplete.clear_message()
         if state.webhook is not None and state.webhook.is_set and not failed:
             self.webhook_note.show_message(
                 self.tr("Remember: a webhook is set, so getUpdates will not work for this bot."),

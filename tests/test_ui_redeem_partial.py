@@ -1,0 +1,70 @@
+"""The X2Chat wizard when the redeem answer is incomplete: the token is saved anyway and the
+Check and Saved pages say what was missing (sandbox over loopback, a ``partial`` fault)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import keyring
+import pytest
+from PySide6.QtCore import Qt
+from test_ui_x2chat_wizard import all_text, make_wizard, paste_and_confirm, step, to_paste
+
+from x2desk.core.clock import FakeClock
+from x2desk.sandbox.phone import SandboxPhone
+from x2desk.ui.x2chat_wizard import X2ChatWizard
+
+REDEEM = "/api/v1/integrations/redeem"
+
+
+@pytest.fixture
+def wiz(qtbot: Any, sandbox: Any, fake_clock: FakeClock) -> Iterator[X2ChatWizard]:
+    w = make_wizard(qtbot, sandbox.url, fake_clock)
+    yield w
+    w.shutdown()
+
+
+def test_incomplete_answer_is_saved_with_a_warning(
+    qtbot: Any, wiz: X2ChatWizard, phone: SandboxPhone
+) -> None:
+    issued = phone.issue_token()
+    phone._call(
+        "POST",
+        "/faults",
+        {"path_prefix": REDEEM, "kind": "partial", "fields": {"chat_id": None}},
+    )
+    to_paste(qtbot, wiz)
+    paste_and_confirm(qtbot, wiz, issued["deep_link"])
+    qtbot.waitUntil(lambda: step(wiz) == "checked", timeout=10000)
+    bot_token = phone.bot_token(issued["bot_id"])
+    assert keyring.get_password("x2desk", f"x2chat_bot:{issued['bot_id']}") == bot_token
+    assert wiz.frame.current is wiz.check
+    assert wiz.check.incomplete.isVisible() and wiz.check.incomplete.tone == "warning"
+    assert "chat_id" in wiz.check.incomplete.text()
+    assert "unknown" in wiz.check.bot_detail.text()
+    assert not wiz.check.send_button.isEnabled()  # no chat to send a test message to
+    qtbot.mouseClick(wiz.frame.next_button, Qt.MouseButton.LeftButton)
+    assert wiz.frame.current is wiz.saved
+    assert wiz.saved.incomplete.isVisible()
+    assert "saved anyway" in wiz.saved.incomplete.text()
+    assert "saved" in wiz.saved.headline.text()
+    assert wiz.saved.chat_id.text().startswith("unknown")
+    assert wiz.saved.token.text() == f"{bot_token[:4]}…{bot_token[-3:]}"
+    assert wiz.saved.where.text()
+    assert bot_token not in all_text(wiz)
+    with qtbot.waitSignal(wiz.closed):
+        qtbot.mouseClick(wiz.frame.next_button, Qt.MouseButton.LeftButton)
+
+
+def test_complete_answer_shows_no_warning(
+    qtbot: Any, wiz: X2ChatWizard, phone: SandboxPhone
+) -> None:
+    issued = phone.issue_token()
+    to_paste(qtbot, wiz)
+    paste_and_confirm(qtbot, wiz, issued["deep_link"])
+    qtbot.waitUntil(lambda: step(wiz) == "checked", timeout=10000)
+    assert not wiz.check.incomplete.isVisible()
+    qtbot.mouseClick(wiz.frame.next_button, Qt.MouseButton.LeftButton)
+    assert not wiz.saved.incomplete.isVisible()
+    assert wiz.saved.headline.text().endswith("is ready")

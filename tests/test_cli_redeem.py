@@ -248,3 +248,24 @@ def test_passphrase_file_sets_up_the_encrypted_store_without_a_terminal(
         str(passfile) + ".missing",
     )
     assert missing[0] == 2 and "Cannot read the passphrase file" in missing[2]
+
+
+def test_an_incomplete_answer_keeps_the_token_and_says_what_was_missing(
+    api: str, phone: SandboxPhone, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import httpx
+
+    fault = {
+        "path_prefix": REDEEM,
+        "kind": "partial",
+        "times": 1,
+        "fields": {"chat_id": "not-a-number"},
+    }
+    httpx.post(f"{api.removesuffix('/api/v1')}/_sandbox/faults", json=fault).raise_for_status()
+    issued = phone.issue_token()
+    code, out, err = run(capsys, "redeem", issued["token"], "--yes", "--test-message", "hi")
+    token = phone.bot_token(issued["bot_id"])
+    assert token not in out + err
+    assert "incomplete" in err and "chat unknown" in out
+    assert keyring.get_password("x2desk", f"x2chat_bot:{issued['bot_id']}") == token
+    assert code != 0  # the test message could not go anywhere: said, and not a success

@@ -154,6 +154,10 @@ def run(args: argparse.Namespace) -> int:
             )
             raise error
         exit_code = 0
+        if bot.incomplete:
+            from x2desk.core.redeem_flow import describe_missing
+
+            _note(f"Note: {describe_missing(bot.missing)}")
         if state.webhook is not None and state.webhook.is_set:
             _note(
                 f"Note: this bot has a webhook set (to {state.webhook.host or 'an address'}), so "
@@ -168,8 +172,9 @@ def run(args: argparse.Namespace) -> int:
             elif state.test_message is not None:
                 print(f"Test message sent to chat {bot.chat_id}.")
         flow.finish()
+        chat = f"chat {bot.chat_id}" if bot.chat_id is not None else "chat unknown"
         print(
-            f"Connected @{bot.bot_username} (chat {bot.chat_id}); bot token {bot.token_masked} "
+            f"Connected @{bot.bot_username or 'unknown'} ({chat}); bot token {bot.token_masked} "
             f"saved in {state.store_description}; record id {state.record_id}."
         )
         return exit_code

@@ -384,3 +384,20 @@ def test_an_action_asked_for_while_a_job_runs_is_run_after_it(
     gate.set()
     qtbot.wait_until(lambda: ran == ["queued"], timeout=5000)
     qtbot.wait_until(lambda: wiz._job is None, timeout=5000)
+
+
+def test_dont_ask_again_is_saved_off_the_gui_thread(
+    qtbot: Any, wiz: X2ChatWizard, phone: SandboxPhone
+) -> None:
+    from x2desk.core.store.settings import load_settings
+
+    assert load_settings().confirm_rotation is True
+    to_paste(qtbot, wiz)
+    wiz.token.paste_edit.setText(phone.issue_token()["token"])
+    qtbot.keyClick(wiz.token.paste_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: wiz.frame.current is wiz.confirm)
+    wiz.confirm.understand.setChecked(True)
+    wiz.confirm.dont_ask.setChecked(True)
+    qtbot.mouseClick(wiz.frame.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: load_settings().confirm_rotation is False, timeout=5000)
+    qtbot.waitUntil(lambda: step(wiz) == "checked", timeout=10000)

@@ -357,11 +357,16 @@ class X2ChatWizard(QWidget):
             self.flow.back()
 
     def _remember_no_confirm(self) -> None:
-        try:
+        """Save "don't ask again" in a worker (an atomic write with fsync: not on this thread)."""
+
+        def save() -> None:
             from x2desk.core.store.settings import load_settings, save_settings
 
             s = load_settings()
             s.confirm_rotation = False
             save_settings(s)
-        except Exception as exc:  # a preference that cannot be saved is not worth a failure
+
+        def failed(exc: BaseException) -> None:  # a preference is not worth a failure
             log.debug("cannot save confirm_rotation: %s", type(exc).__name__)
+
+        run_in_worker(save, None, failed, "settings")

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from x2desk.core.clock import Clock
 from x2desk.core.errors import InputError, PassphraseRequired, WrongPassphrase
@@ -63,10 +63,7 @@ class SessionWizard(QWidget):
         self._recorded: object = None
         self.unlock_dialog: PassphraseDialog | None = None  # the last passphrase dialog opened
 
-        self.frame = WizardFrame(steps)
-        heading_label = self.frame.findChild(QLabel, "wizardHeading")
-        if heading_label is not None:
-            heading_label.setText(heading)
+        self.frame = WizardFrame(steps, heading=heading)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.frame)

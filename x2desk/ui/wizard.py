@@ -62,7 +62,9 @@ class WizardFrame(QWidget):
     back_requested = Signal()
     cancel_requested = Signal()
 
-    def __init__(self, steps: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, steps: list[str], parent: QWidget | None = None, heading: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("wizard")
         self._pages: dict[str, WizardPage] = {}
@@ -79,8 +81,8 @@ class WizardFrame(QWidget):
         side_lay = QVBoxLayout(side)
         side_lay.setContentsMargins(22, 26, 16, 20)
         side_lay.setSpacing(6)
-        heading = label(self.tr("Connect an X2Chat bot"), "wizardHeading", role="heading")
-        side_lay.addWidget(heading)
+        self.heading = label(heading or self.tr("Connect"), "wizardHeading", role="heading")
+        side_lay.addWidget(self.heading)
         side_lay.addSpacing(10)
         self._step_labels: dict[str, QLabel] = {}
         for i, step in enumerate(steps, start=1):

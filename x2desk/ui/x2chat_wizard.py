@@ -95,6 +95,10 @@ class X2ChatWizard(QWidget):
     def _show(self, page_id: str) -> None:
         current = self.frame.current
         if current is None or current.page_id != page_id or not current.isVisible():
+            # the first page chooses among every kind of connection; the rest are the bot's
+            self.frame.heading.setText(
+                self.tr("Connect") if page_id == "choose" else self.tr("Connect an X2Chat bot")
+            )
             self.frame.show_page(page_id)
             self.page_shown.emit(page_id)
 

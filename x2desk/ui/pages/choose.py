@@ -72,8 +72,9 @@ class ChoosePage(WizardPage):
         self._lay.addWidget(
             label(
                 self.tr(
-                    "Telegram, WhatsApp and MAX accounts and Green-API instances are connected "
-                    "the same way; they appear here when this computer is set up for them."
+                    "An X2Chat bot needs only the QR from the X2Chat app; messenger accounts "
+                    "need your connections provider's API key; a Green-API instance needs its "
+                    "idInstance and token. Secrets go to the system keyring, never on screen."
                 ),
                 "chooseNote",
                 role="muted",

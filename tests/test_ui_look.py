@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -141,3 +142,87 @@ def test_window_shows_before_any_heavy_import(tmp_path: Any) -> None:
     line = next(x for x in out.stdout.splitlines() if x.startswith("LOADED"))
     assert line == "LOADED ", line  # OpenCV, numpy, httpx, keyring, SQLite: all after the show
     assert "x2desk-shown probe" in out.stdout
+
+
+QT_ENUM_PROBE = r"""
+import sys
+import PySide6.QtCore as core
+from x2desk.ui import app
+shown = app._exit_after_show
+def spy():
+    print("QT-ENUMS", "Qt" in vars(core), flush=True)
+    shown()
+app._exit_after_show = spy
+from x2desk.cli import main
+sys.exit(main([]))
+"""
+
+
+def test_second_start_builds_no_qt_enums_before_show(tmp_path: Any) -> None:
+    """PySide6 builds all ``Qt`` enums (~14 ms) on the first use of one: not before the window
+    shows, once a first run has saved the system's colour scheme."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", X2DESK_EXIT_AFTER_SHOW="probe")
+    env["X2DESK_HOME"] = str(tmp_path)
+    env.pop(theme.THEME_ENV, None)
+    lines = []
+    for _ in range(2):
+        out = subprocess.run(
+            [sys.executable, "-c", QT_ENUM_PROBE], env=env, capture_output=True, text=True,
+            timeout=60,
+        )  # fmt: skip
+        lines.append(next(x for x in out.stdout.splitlines() if x.startswith("QT-ENUMS")))
+    assert "theme" in (tmp_path / "window.ini").read_text()  # the first run saved the scheme
+    assert lines[1] == "QT-ENUMS False", lines
+
+
+def test_no_argument_defaults_match_the_parser() -> None:
+    from x2desk import cli
+
+    parsed = vars(cli.build_parser([]).parse_args([]))
+    assert parsed == cli.NO_ARGUMENT_DEFAULTS
+    assert vars(cli.parse_args([])) == parsed
+
+
+def test_held_settings_run_after_the_first_paint(qtbot: Any) -> None:
+    from x2desk.ui import widgets
+
+    ensure_app()
+    widgets.defer_until_painted()
+    try:
+        win = MainWindow(AppContext(), load_now=False)
+        qtbot.addWidget(win)
+        button = win.home.connect_button
+        assert button.cursor().shape() != Qt.CursorShape.PointingHandCursor  # held
+        with qtbot.waitSignal(win.first_painted, timeout=3000):
+            win.show()
+        assert button.cursor().shape() == Qt.CursorShape.PointingHandCursor
+        assert win.home.banner.textFormat() == Qt.TextFormat.PlainText
+        assert win.findChildren(type(button), "reauthButton")  # the body is built by now
+    finally:
+        widgets.run_deferred()
+    later_button = widgets.button("Later", "laterButton")  # not holding any more: at once
+    assert later_button.cursor().shape() == Qt.CursorShape.PointingHandCursor
+
+
+def test_a_wrong_scheme_guess_is_corrected_after_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QSettings
+
+    from x2desk.ui import app as app_module
+
+    app = ensure_app()
+    monkeypatch.delenv(theme.THEME_ENV, raising=False)
+    monkeypatch.setattr(theme, "system_prefers_dark", lambda: False)
+    settings = QSettings(
+        str(app_module.Path(os.environ["X2DESK_HOME"]) / "w.ini"), QSettings.Format.IniFormat
+    )
+    try:
+        assert theme.apply(app, guess=True) is theme.DARK  # the last run's answer, not asked
+        app_module.remember_scheme(app, settings)
+        assert theme.colors() is theme.LIGHT  # the system says light: corrected
+        assert app_module.saved_scheme(settings) is False
+    finally:
+        theme.apply(app, dark=False)

@@ -5,16 +5,20 @@ Errors print one clear line to stderr and exit with the error's own code; never 
 
 from __future__ import annotations
 
-import argparse
+import gc
 import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from x2desk import __version__
 from x2desk.commands import COMMANDS
 from x2desk.core import redact
 from x2desk.core.errors import X2DeskError
+
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_INTERRUPTED = 130
 EXIT_UNEXPECTED = 70
@@ -25,6 +29,8 @@ log = logging.getLogger("x2desk")
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser. With ``argv``, only the command named in it gets its module imported (the
     others are listed by name and help), so starting the window imports no command module."""
+    import argparse
+
     needed = set(COMMANDS) if argv is None else set(COMMANDS).intersection(argv)
     parser = argparse.ArgumentParser(
         prog="x2desk",
@@ -50,6 +56,32 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+# What the parser gives for no arguments at all: the plain window. ``main([])`` uses these
+# without building the parser (start-up); a test keeps them equal to the parser's.
+NO_ARGUMENT_DEFAULTS: dict[str, object] = {
+    "verbose": False,
+    "demo": False,
+    "sandbox_url": None,
+    "camera": None,
+    "autopilot": False,
+    "screenshots": None,
+    "report": None,
+    "kiosk": False,
+    "self_test": False,
+    "command": None,
+}
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """The parsed arguments; with none at all, the defaults without building the parser."""
+    if not argv:
+        from argparse import Namespace
+
+        return Namespace(**NO_ARGUMENT_DEFAULTS)
+    argv = list(argv)
+    return build_parser(argv).parse_args(argv)
+
+
 def _command_module(name: str):  # type: ignore[no-untyped-def]
     return importlib.import_module(f"x2desk.commands.{name}")
 
@@ -65,8 +97,9 @@ def _setup_logging(verbose: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    if not argv:  # the plain window: no garbage collection before its first paint (run_gui)
+        gc.disable()
+    args = parse_args(argv)
     _setup_logging(args.verbose)
     try:
         if args.command:
@@ -91,6 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_UNEXPECTED
+    finally:
+        gc.enable()
 
 
 if __name__ == "__main__":

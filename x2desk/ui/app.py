@@ -3,27 +3,35 @@ only when a page needs them, so the window shows fast."""
 
 from __future__ import annotations
 
-import argparse
+import gc
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from x2desk import APP_NAME, __version__
-from x2desk.ui import theme
+from x2desk.ui import theme, widgets
 from x2desk.ui.context import AppContext
+
+if TYPE_CHECKING:
+    import argparse
+
+    from PySide6.QtGui import QIcon
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 # Set by bench/startup.py: print a marker when the window is first on screen, then quit.
 EXIT_AFTER_SHOW_ENV = "X2DESK_EXIT_AFTER_SHOW"
 GIL_SWITCH_INTERVAL_S = 0.001
+SCHEME_KEY = "theme/dark"  # the system's colour scheme last seen: the next start begins with it
 
 
 def app_icon() -> QIcon:
+    from PySide6.QtGui import QIcon  # each PySide6 class costs its first use: not at start-up
+
     for name in ("x2desk.svg", "x2desk.png"):
         path = RESOURCES / name
         if path.is_file():
@@ -40,13 +48,27 @@ def make_settings() -> QSettings:
     return QSettings(APP_NAME, APP_NAME)
 
 
-def ensure_app(argv: list[str] | None = None) -> QApplication:
+def saved_scheme(settings: QSettings) -> bool | None:
+    """The colour scheme the last run saw (True: dark), or None when it never looked."""
+    value = str(settings.value(SCHEME_KEY, "")).lower()
+    return {"true": True, "false": False}.get(value)
+
+
+def remember_scheme(app: QApplication, settings: QSettings) -> None:
+    """Apply the system's real colour scheme if the start guessed wrong, and save it."""
+    dark = theme.check_system(app)
+    if theme.follows_system():
+        settings.setValue(SCHEME_KEY, dark)
+        settings.sync()
+
+
+def ensure_app(argv: list[str] | None = None, *, dark_guess: bool | None = None) -> QApplication:
+    """The application, made once. ``dark_guess``: see :func:`theme.apply` (``guess``)."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
+    # High-DPI: Qt 6 passes fractional scale factors through by default (no rounding), which
+    # keeps 125-175 % crisp; no call needed (and none of PySide6's slow ``Qt`` enums at start).
     # The capture and decode threads run Python between their C calls; with the default 5 ms
     # switch interval the GUI thread can wait 10-20 ms for the GIL on a busy machine (a visible
     # stutter in the preview). 1 ms keeps its waits short at a negligible cost.
@@ -56,9 +78,10 @@ def ensure_app(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     QGuiApplication.setApplicationDisplayName("x2desk")
     QGuiApplication.setDesktopFileName(APP_NAME)
-    app.setWindowIcon(app_icon())
+    # the SVG icon loads Qt's SVG plugin (~1.5 ms): after the first paint at start-up
+    widgets.later(lambda: app.setWindowIcon(app_icon()))
     _install_translations(app)
-    theme.apply(app)
+    theme.apply(app, guess=dark_guess)
     return app
 
 
@@ -103,12 +126,26 @@ def build_context(args: argparse.Namespace) -> tuple[AppContext, Any]:
     return ctx, session
 
 
+def _install_crash_guard() -> None:
+    from x2desk.ui import crash_guard
+
+    crash_guard.install()
+
+
 def run_gui(args: argparse.Namespace) -> int:
-    app = ensure_app()
+    settings = make_settings()
+    if QApplication.instance() is None:  # a fresh start: some settings wait for the first paint
+        widgets.defer_until_painted()
+    app = ensure_app(dark_guess=saved_scheme(settings))
     ctx, session = build_context(args)
     from x2desk.ui.main_window import MainWindow
 
-    window = MainWindow(ctx, make_settings(), load_now=False)
+    window = MainWindow(ctx, settings, load_now=False)
+    window.first_painted.connect(lambda: remember_scheme(app, settings))
+    window.first_painted.connect(gc.enable)  # cli.main turned it off for the start
+    # an exception escaping a slot: a scrubbed log and a plain message (until the first paint,
+    # cli.main's own net catches everything: nothing runs from the event loop before it)
+    window.first_painted.connect(_install_crash_guard)
     if session is not None:
         session.attach(window)
     if os.environ.get(EXIT_AFTER_SHOW_ENV):
@@ -129,6 +166,7 @@ def run_gui(args: argparse.Namespace) -> int:
         from x2desk.ui.workers import wait_all
 
         window.close()
+        remember_scheme(app, settings)  # also when the run ended before the first paint
         wait_all(3000)
         if session is not None:
             session.stop()

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
+import builtins
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QListWidget,
-    QListWidgetItem,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from x2desk.ui.widgets import Banner, button, card, label
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QListWidget
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +96,14 @@ def load_rows() -> list[ConnectionRow]:
         return [row_from_record(r) for r in store.list()]
 
 
+def _top_aligned(widget: QWidget) -> QVBoxLayout:
+    column = QVBoxLayout()
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(widget)
+    column.addStretch(1)
+    return column
+
+
 class HomeView(QWidget):
     """Signals: ``connect_requested()``."""
 
@@ -107,8 +111,14 @@ class HomeView(QWidget):
     reauth_requested = Signal(str, str, str)  # kind, provider connection id, provider URL
     repair_requested = Signal(str)  # the record id of a Green-API instance to pair again
 
-    def __init__(self, demo: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, demo: bool = False, parent: QWidget | None = None, *, build_now: bool = True
+    ) -> None:
+        """``build_now=False`` (start-up): only the heading and a blank area now; the empty
+        state, the list and its buttons are built by the first :meth:`set_rows` (each widget
+        costs style-sheet matching, and none of them is in the first paint)."""
         super().__init__(parent)
+        self._demo = demo
         self.setObjectName("home")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 32, 40, 28)
@@ -132,13 +142,50 @@ class HomeView(QWidget):
         self.connect_button.setToolTip(self.tr("Connect a bot or account (Ctrl+N)"))
         self.connect_button.setMinimumHeight(40)
         self.connect_button.setMinimumWidth(150)
-        head.addWidget(self.connect_button, 0, Qt.AlignmentFlag.AlignTop)
+        # top-aligned by a stretch under it: no ``Qt.AlignmentFlag`` (PySide6's slow enums)
+        # before the first paint
+        head.addLayout(_top_aligned(self.connect_button))
         outer.addLayout(head)
 
         self.banner = Banner("homeBanner")
         outer.addWidget(self.banner)
 
         self.stack = QStackedWidget()
+        self._loading = QWidget()  # shown until the records are read, just after start-up
+        self._loading.setObjectName("homeLoading")
+        self.stack.addWidget(self._loading)
+        outer.addWidget(self.stack, 1)
+        self._actions = QHBoxLayout()
+        outer.addLayout(self._actions)
+        self._empty_page: QWidget | None = None
+        self._list: QListWidget | None = None
+        self._reauth_button: QPushButton | None = None
+        self._repair_button: QPushButton | None = None
+        self.connect_button.clicked.connect(self.connect_requested)
+        self.rows: builtins.list[ConnectionRow] = []
+        if build_now:
+            self._build_body()
+            self.stack.setCurrentIndex(1)  # the empty state, as before any rows
+
+    @property
+    def list(self) -> QListWidget:
+        return self._build_body()[0]
+
+    @property
+    def reauth_button(self) -> QPushButton:
+        return self._build_body()[1]
+
+    @property
+    def repair_button(self) -> QPushButton:
+        return self._build_body()[2]
+
+    def _build_body(self) -> tuple[QListWidget, QPushButton, QPushButton]:
+        """The empty state, the list and the buttons under it (once)."""
+        if self._list is not None:
+            assert self._reauth_button is not None and self._repair_button is not None
+            return self._list, self._reauth_button, self._repair_button
+        demo = self._demo
+
         # empty state
         empty, lay = card("emptyState")
         lay.setContentsMargins(36, 34, 36, 34)
@@ -159,7 +206,10 @@ class HomeView(QWidget):
         start = button(self.tr("Connect your first bot…"), "emptyConnectButton", primary=True)
         start.clicked.connect(self.connect_requested)
         lay.addSpacing(6)
-        lay.addWidget(start, 0, Qt.AlignmentFlag.AlignLeft)
+        start_row = QHBoxLayout()
+        start_row.addWidget(start)
+        start_row.addStretch(1)
+        lay.addLayout(start_row)
         if demo:
             lay.addWidget(
                 label(
@@ -177,40 +227,39 @@ class HomeView(QWidget):
         empty_lay.addWidget(empty)
         empty_lay.addStretch(1)
         self.stack.addWidget(empty_page)
+        self._empty_page = empty_page
 
-        self.list = QListWidget()
-        self.list.setObjectName("connectionsList")
-        self.list.setAccessibleName("Saved connections")
-        self.list.setUniformItemSizes(True)
-        self.stack.addWidget(self.list)
-        loading = QWidget()  # index 2: shown until the records are read, just after start-up
-        loading.setObjectName("homeLoading")
-        self.stack.addWidget(loading)
-        outer.addWidget(self.stack, 1)
-        self.reauth_button = button(self.tr("&Re-authorise…"), "reauthButton")
-        self.reauth_button.setToolTip(
+        from PySide6.QtWidgets import QListWidget  # not at start-up: each class costs its first use
+
+        lst = QListWidget()
+        lst.setObjectName("connectionsList")
+        lst.setAccessibleName("Saved connections")
+        lst.setUniformItemSizes(True)
+        self.stack.addWidget(lst)
+        self._list = lst
+        reauth = button(self.tr("&Re-authorise…"), "reauthButton")
+        reauth.setToolTip(
             self.tr("Log in again to the selected Telegram or MAX account (no new connection)")
         )
-        self.reauth_button.setEnabled(False)
-        self.reauth_button.clicked.connect(self._reauth)
-        self.list.currentRowChanged.connect(self._selection_changed)
-        self.repair_button = button(self.tr("Re-&pair…"), "repairButton")
-        self.repair_button.setToolTip(
-            self.tr("Pair the selected Green-API instance again with a new QR")
-        )
-        self.repair_button.setEnabled(False)
-        self.repair_button.clicked.connect(self._repair)
-        actions = QHBoxLayout()
-        actions.addWidget(self.reauth_button)
-        actions.addWidget(self.repair_button)
-        actions.addStretch(1)
-        outer.addLayout(actions)
+        reauth.setEnabled(False)
+        reauth.clicked.connect(self._reauth)
+        lst.currentRowChanged.connect(self._selection_changed)
+        repair = button(self.tr("Re-&pair…"), "repairButton")
+        repair.setToolTip(self.tr("Pair the selected Green-API instance again with a new QR"))
+        repair.setEnabled(False)
+        repair.clicked.connect(self._repair)
+        self._reauth_button, self._repair_button = reauth, repair
+        self._actions.addWidget(reauth)
+        self._actions.addWidget(repair)
+        self._actions.addStretch(1)
+        return lst, reauth, repair
 
-        self.connect_button.clicked.connect(self.connect_requested)
-        self.rows: list[ConnectionRow] = []
-
-    def set_rows(self, rows: list[ConnectionRow]) -> None:
+    def set_rows(self, rows: builtins.list[ConnectionRow]) -> None:
         # the painter of the rows is imported on first use: keeps its Qt classes off start-up
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QIcon
+        from PySide6.QtWidgets import QListWidgetItem
+
         from x2desk.ui.connection_delegate import DETAIL_ROLE, TITLE_ROLE, ConnectionDelegate
 
         if not isinstance(self.list.itemDelegate(), ConnectionDelegate):
@@ -228,7 +277,8 @@ class HomeView(QWidget):
             item.setData(DETAIL_ROLE, detail)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{r.title}, {r.kind}")
             self.list.addItem(item)
-        self.stack.setCurrentIndex(1 if rows else 0)
+        lst = self.list  # builds the empty state too
+        self.stack.setCurrentWidget(lst if rows else (self._empty_page or lst))
         self.reauth_button.setVisible(bool(rows))
         self.repair_button.setVisible(bool(rows))
         self._selection_changed(self.list.currentRow())
@@ -272,9 +322,10 @@ class HomeView(QWidget):
 
     def show_loading(self) -> None:
         """A quiet blank list area until :meth:`reload` (no flash of the empty state)."""
-        self.stack.setCurrentIndex(2)
-        self.reauth_button.hide()
-        self.repair_button.hide()
+        self.stack.setCurrentWidget(self._loading)
+        for b in (self._reauth_button, self._repair_button):
+            if b is not None:
+                b.hide()
 
     def is_empty_state(self) -> bool:
-        return self.stack.currentIndex() == 0
+        return self._empty_page is not None and self.stack.currentWidget() is self._empty_page

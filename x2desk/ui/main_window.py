@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -16,12 +17,21 @@ from PySide6.QtWidgets import (
 from x2desk.ui.context import AppContext
 from x2desk.ui.home import HomeView
 from x2desk.ui.theme import colors
+from x2desk.ui.widgets import run_deferred
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QPaintEvent
+
+# If no paint comes (a window never exposed), the after-paint work runs after this long anyway.
+AFTER_PAINT_FALLBACK_MS = 250
 
 
 class MainWindow(QMainWindow):
-    """Signals: ``first_shown()`` once, when the window is first on screen."""
+    """Signals: ``first_shown()`` once, when the window is first on screen; ``first_painted()``
+    once, just after its first paint (deferred start-up work has run by then)."""
 
     first_shown = Signal()
+    first_painted = Signal()
 
     def __init__(
         self, ctx: AppContext, settings: QSettings | None = None, *, load_now: bool = True
@@ -32,6 +42,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.settings = settings
         self._shown_once = False
+        self._painted_once = False
         self._load_after_show = False
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("x2desk") + (self.tr(" — demo") if ctx.demo else ""))
@@ -45,7 +56,7 @@ class MainWindow(QMainWindow):
             lay.addWidget(self._demo_strip())
         self.views = QStackedWidget()
         self.views.setObjectName("views")
-        self.home = HomeView(demo=ctx.demo)
+        self.home = HomeView(demo=ctx.demo, build_now=load_now)
         self.home.connect_requested.connect(self.open_wizard)
         self.home.reauth_requested.connect(
             lambda kind, conn_id, url: self.open_accounts((kind, conn_id, url or None))
@@ -57,17 +68,22 @@ class MainWindow(QMainWindow):
         self.wizard: QWidget | None = None
         self.phone_panel: QWidget | None = None
 
-        sc = QShortcut(QKeySequence("Ctrl+N"), self)
-        sc.activated.connect(self.open_wizard)
-        quit_sc = QShortcut(QKeySequence(QKeySequence.StandardKey.Quit), self)
-        quit_sc.activated.connect(self.close)
-
+        if load_now:
+            self._add_shortcuts()
         self._restore_geometry()
         if load_now:
             self.home.reload()
         else:
             self.home.show_loading()
             self._load_after_show = True
+
+    def _add_shortcuts(self) -> None:
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        sc = QShortcut(QKeySequence("Ctrl+N"), self)
+        sc.activated.connect(self.open_wizard)
+        quit_sc = QShortcut(QKeySequence(QKeySequence.StandardKey.Quit), self)
+        quit_sc.activated.connect(self.close)
 
     def _demo_strip(self) -> QWidget:
         strip = QWidget()
@@ -184,10 +200,26 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
-            if self._load_after_show:
-                self._load_after_show = False
-                QTimer.singleShot(0, self.home.reload)
+            QTimer.singleShot(AFTER_PAINT_FALLBACK_MS, self._after_first_paint)
             self.first_shown.emit()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if not self._painted_once:
+            QTimer.singleShot(0, self._after_first_paint)  # once this paint is on screen
+
+    def _after_first_paint(self) -> None:
+        """Start-up work that the first paint does not wait for: the held ``Qt``-enum settings,
+        then the saved connections (SQLite)."""
+        if self._painted_once:
+            return
+        self._painted_once = True
+        run_deferred()
+        if self._load_after_show:
+            self._load_after_show = False
+            self._add_shortcuts()
+            self.home.reload()
+        self.first_painted.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.wizard is not None:
@@ -203,6 +235,7 @@ class MainWindow(QMainWindow):
 
     def set_phone_panel(self, panel: QWidget) -> None:
         """Demo: dock the phone panel on the right."""
+        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QDockWidget
 
         dock = QDockWidget(self.tr("Phone (demo)"), self)

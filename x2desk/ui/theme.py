@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -84,6 +83,10 @@ def colors() -> Colors:
 
 
 def system_prefers_dark() -> bool:
+    """Asks Qt for the system's colour scheme: this builds PySide6's ``Qt`` enums (~14 ms), so
+    the start-up asks only after the first paint and begins with the last answer it saved."""
+    from PySide6.QtCore import Qt
+
     try:
         return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
     except AttributeError:  # Qt < 6.5
@@ -207,18 +210,28 @@ def forced_dark() -> bool | None:
     return None
 
 
-def apply(app: QApplication, dark: bool | None = None) -> Colors:
+def follows_system() -> bool:
+    """Whether the colours follow the system's scheme (no ``dark=`` given, no ``$X2DESK_THEME``)."""
+    return _follow_system
+
+
+def apply(app: QApplication, dark: bool | None = None, *, guess: bool | None = None) -> Colors:
     """Set Fusion, the palette and the style sheet. ``dark=None``: ``$X2DESK_THEME`` when set,
-    else the system's colour scheme, followed when it changes."""
+    else the system's colour scheme, followed when it changes. ``guess``: the scheme to assume
+    instead of asking the system now (start-up: the last one seen; check it after the first
+    paint with :func:`check_system`)."""
     global _current, _follow_system
     _follow_system = dark is None and forced_dark() is None
     if dark is None:
         dark = forced_dark()
     if dark is None:
-        dark = system_prefers_dark()
+        dark = guess if guess is not None else system_prefers_dark()
     _current = DARK if dark else LIGHT
     if app.property("x2deskFusion") is not True:  # once: setting a style re-polishes everything
-        app.setStyle("Fusion")
+        # Making a style loads the style plugins (~5 ms): skip it where Fusion already is the
+        # default (Linux without a desktop theme, offscreen).
+        if app.style().name().lower() != "fusion":
+            app.setStyle("Fusion")
         app.setProperty("x2deskFusion", True)
     app.setPalette(_palette(_current))
     app.setStyleSheet(style_sheet(_current))
@@ -228,6 +241,16 @@ def apply(app: QApplication, dark: bool | None = None) -> Colors:
 
 _follow_system = True
 _watching = False
+
+
+def check_system(app: QApplication) -> bool:
+    """After a start with a guessed scheme: apply the system's real one if the guess was wrong.
+    Returns whether the colours are dark now."""
+    if _follow_system:
+        dark = system_prefers_dark()
+        if (_current is DARK) != dark:
+            apply(app)
+    return _current is DARK
 
 
 def _watch_system(app: QApplication) -> None:

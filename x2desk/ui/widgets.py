@@ -3,19 +3,60 @@ accessibleName (the autopilot and screen readers find controls by them)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QProgressBar,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from x2desk.ui.theme import repolish
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QFrame
+
+# PySide6 makes each class (and its enums) on its first use, a fraction of a millisecond each:
+# the classes only pages use are imported where they are used, not at start-up.
+
+# Start-up: PySide6 builds every enum of the ``Qt`` namespace (~14 ms) on the first use of any of
+# them. Widgets built before the first paint send their ``Qt.*`` settings (a button's pointing
+# cursor...) through :func:`later`, which holds them until :func:`run_deferred` runs them just
+# after the first paint. Outside start-up (tests, pages built later) they run at once.
+_deferred: list[Callable[[], None]] | None = None
+
+
+def defer_until_painted() -> None:
+    """Start holding :func:`later` calls (``run_gui`` does this before building the window)."""
+    global _deferred
+    if _deferred is None:
+        _deferred = []
+
+
+def later(action: Callable[[], None]) -> None:
+    """Run ``action`` now, or after the first paint while the window is starting."""
+    if _deferred is None:
+        action()
+    else:
+        _deferred.append(action)
+
+
+def run_deferred() -> None:
+    """Run the held actions (on widgets that still exist) and stop holding new ones."""
+    global _deferred
+    pending, _deferred = _deferred or [], None
+    for action in pending:
+        action()
+
+
+def _alive(widget: QWidget) -> bool:
+    from shiboken6 import Shiboken
+
+    return bool(Shiboken.isValid(widget))
+
+
+def _pointing_cursor(widget: QWidget) -> None:
+    from PySide6.QtCore import Qt
+
+    if _alive(widget):
+        widget.setCursor(Qt.CursorShape.PointingHandCursor)
 
 
 def name(widget: QWidget, object_name: str, accessible: str | None = None) -> QWidget:
@@ -32,7 +73,7 @@ def button(
     b.setAccessibleName(accessible or text.replace("&", "").rstrip("…."))
     if primary:
         b.setProperty("primary", True)
-    b.setCursor(Qt.CursorShape.PointingHandCursor)
+    later(lambda: _pointing_cursor(b))
     return b
 
 
@@ -51,6 +92,8 @@ def label(
         lab.setProperty("role", role)
     lab.setWordWrap(wrap)
     if selectable:
+        from PySide6.QtCore import Qt
+
         lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return lab
 
@@ -63,14 +106,27 @@ class Banner(QLabel):
         self.setObjectName(object_name)
         self.setAccessibleName(object_name)
         self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.PlainText)
+        later(self._plain_text)  # before any message: messages are never read as HTML
         # The inner spacing is a contents margin, not style-sheet padding: QLabel's word-wrapped
         # height ignores style-sheet padding, which clipped long messages.
         self.setContentsMargins(12, 10, 12, 10)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        later(self._size_policy)  # hidden until its first message: after the first paint
         self.hide()
 
+    def _size_policy(self) -> None:
+        from PySide6.QtWidgets import QSizePolicy
+
+        if _alive(self):
+            self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+
+    def _plain_text(self) -> None:
+        from PySide6.QtCore import Qt
+
+        if _alive(self):
+            self.setTextFormat(Qt.TextFormat.PlainText)
+
     def show_message(self, text: str, tone: str = "info") -> None:
+        self._plain_text()
         self.setText(text)
         self.setProperty("tone", tone)
         repolish(self)
@@ -95,6 +151,8 @@ class BusyIndicator(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.caption = label(caption, object_name + "Caption", role="muted")
+        from PySide6.QtWidgets import QProgressBar
+
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)
         self.bar.setTextVisible(False)
@@ -113,6 +171,8 @@ class BusyIndicator(QWidget):
 
 
 def card(object_name: str = "") -> tuple[QFrame, QVBoxLayout]:
+    from PySide6.QtWidgets import QFrame
+
     frame = QFrame()
     frame.setProperty("role", "card")
     if object_name:

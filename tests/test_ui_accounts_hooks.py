@@ -59,6 +59,7 @@ def test_home_reauthorise_opens_the_wizard_for_that_connection(qtbot: Any, sandb
     qtbot.addWidget(win)
     win.show()
     home = win.home
+    qtbot.waitUntil(lambda: not home.loading and len(home.rows) == 2)  # read in a worker
     kinds = [r.raw_kind for r in home.rows]
     home.list.setCurrentRow(kinds.index("telegram_bot"))
     assert not home.reauth_button.isEnabled()  # a bot cannot be re-authorised

@@ -495,7 +495,8 @@ def test_choose_page_and_home_repair_open_the_green_api_wizard(
 
         with RecordStore.open() as records:
             records.upsert("greenapi", "1101000042", name="Support", secret_ref="greenapi:x")
-        window.home.reload()
+        window.home.reload()  # read in a worker
+        qtbot.waitUntil(lambda: not window.home.loading and window.home.list.count() == 1)
         assert not window.home.repair_button.isEnabled()
         window.home.list.setCurrentRow(0)
         assert "instance 1101000042" in window.home.list.item(0).text()

@@ -201,6 +201,7 @@ def test_held_settings_run_after_the_first_paint(qtbot: Any) -> None:
             win.show()
         assert button.cursor().shape() == Qt.CursorShape.PointingHandCursor
         assert win.home.banner.textFormat() == Qt.TextFormat.PlainText
+        qtbot.waitUntil(lambda: not win.home.loading)  # the records are read in a worker
         assert win.findChildren(type(button), "reauthButton")  # the body is built by now
     finally:
         widgets.run_deferred()

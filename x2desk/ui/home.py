@@ -119,6 +119,7 @@ class HomeView(QWidget):
         costs style-sheet matching, and none of them is in the first paint)."""
         super().__init__(parent)
         self._demo = demo
+        self._load_job: Any = None  # the worker reading the record store, if any
         self.setObjectName("home")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 32, 40, 28)
@@ -305,20 +306,31 @@ class HomeView(QWidget):
             self.reauth_requested.emit(row.raw_kind, row.external_id, row.api_base)
 
     def reload(self) -> None:
-        """Read the record store (SQLite, fast and local) and show its rows."""
-        try:
-            rows = load_rows()
-        except ImportError:
-            rows = []
-        except Exception as exc:
+        """Read the record store (SQLite) in a worker, then show its rows (a later call wins)."""
+        from x2desk.ui.workers import run_in_worker
+
+        if self._load_job is not None:
+            self._load_job.discard()
+        self._load_job = run_in_worker(load_rows, self._rows_loaded, self._rows_failed, "records")
+
+    def _rows_loaded(self, rows: builtins.list[ConnectionRow]) -> None:
+        self._load_job = None
+        self.banner.clear_message()
+        self.set_rows(rows)
+
+    def _rows_failed(self, exc: BaseException) -> None:
+        self._load_job = None
+        if not isinstance(exc, ImportError):
             from x2desk.ui.messages import message_for
 
             log.debug("cannot read records: %s", type(exc).__name__)
             self.banner.show_message(message_for(exc), "error")
-            rows = []
-        else:
-            self.banner.clear_message()
-        self.set_rows(rows)
+        self.set_rows([])
+
+    @property
+    def loading(self) -> bool:
+        """True while the saved connections are being read."""
+        return self._load_job is not None
 
     def show_loading(self) -> None:
         """A quiet blank list area until :meth:`reload` (no flash of the empty state)."""

@@ -45,15 +45,14 @@ class Driver(WizardDriver):
         self.next()
 
 
-@pytest.fixture
-def wiz(
-    qtbot: Any, sandbox: Any, fake_clock: FakeClock, manual: ManualScheduler
-) -> Iterator[AccountsWizard]:
+def make_wizard(
+    qtbot: Any, ctx: AppContext, fake_clock: FakeClock, manual: ManualScheduler
+) -> AccountsWizard:
     from x2desk.ui import theme
 
     theme.apply(ensure_app(), dark=False)
     w = AccountsWizard(
-        AppContext.for_sandbox(sandbox.url),
+        ctx,
         clock=fake_clock,
         scheduler_factory=lambda: manual,
         countdown_ms=3_600_000,  # countdowns are ticked by hand
@@ -61,6 +60,14 @@ def wiz(
     qtbot.addWidget(w)
     w.resize(1000, 680)
     w.show()
+    return w
+
+
+@pytest.fixture
+def wiz(
+    qtbot: Any, sandbox: Any, fake_clock: FakeClock, manual: ManualScheduler
+) -> Iterator[AccountsWizard]:
+    w = make_wizard(qtbot, AppContext.for_sandbox(sandbox.url), fake_clock, manual)
     w.start()
     yield w
     w.shutdown()

@@ -76,14 +76,13 @@ def test_home_reauthorise_opens_the_wizard_for_that_connection(qtbot: Any, sandb
 
 @pytest.fixture
 def rig(
-    qtbot: Any, sandbox: Any, fake_clock: FakeClock, phone: SandboxPhone
+    qtbot: Any, sandbox: Any, fake_clock: FakeClock, manual: ManualScheduler, phone: SandboxPhone
 ) -> Iterator[tuple[Driver, Any]]:
     """The wizard and the demo phone panel side by side in one window."""
     from x2desk.ui import theme
     from x2desk.ui.phone_panel import PhonePanel
 
     theme.apply(ensure_app(), dark=False)
-    manual = ManualScheduler(fake_clock)
     wiz = AccountsWizard(
         AppContext.for_sandbox(sandbox.url, demo=True),
         clock=fake_clock,

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from test_ui_accounts_flows import Driver as AccountsDriver
+from test_ui_accounts_flows import make_wizard as make_accounts
 from test_ui_greenapi_wizard import Driver as GreenDriver
 from test_ui_greenapi_wizard import make_wizard as make_greenapi
 
@@ -18,7 +19,6 @@ from x2desk.core.poller import ManualScheduler
 from x2desk.core.secret import Secret
 from x2desk.sandbox.phone import SandboxPhone
 from x2desk.ui.accounts_wizard import AccountsWizard
-from x2desk.ui.app import ensure_app
 from x2desk.ui.context import AppContext
 from x2desk.ui.greenapi_wizard import GreenApiWizard
 
@@ -109,18 +109,7 @@ def test_greenapi_repair_cancelled_unlock_can_be_reopened(
 def accounts(
     qtbot: Any, sandbox: Any, fake_clock: FakeClock, manual: ManualScheduler
 ) -> Iterator[AccountsWizard]:
-    from x2desk.ui import theme
-
-    theme.apply(ensure_app(), dark=False)
-    w = AccountsWizard(
-        AppContext.for_sandbox(sandbox.url),
-        clock=fake_clock,
-        scheduler_factory=lambda: manual,
-        countdown_ms=3_600_000,
-    )
-    qtbot.addWidget(w)
-    w.resize(1000, 680)
-    w.show()
+    w = make_accounts(qtbot, AppContext.for_sandbox(sandbox.url), fake_clock, manual)
     yield w
     w.shutdown()
 

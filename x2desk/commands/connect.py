@@ -20,7 +20,6 @@ import argparse
 import contextlib
 import getpass
 import io
-import os
 import queue
 import sys
 from collections.abc import Callable
@@ -28,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from x2desk.core.errors import InputError, SessionExpired, StoreError, X2DeskError
+from x2desk.core.errors import InputError, SessionExpired, X2DeskError
 from x2desk.core.secret import Secret
 
 if TYPE_CHECKING:
@@ -117,20 +116,13 @@ def resolve_provider_url(args: argparse.Namespace) -> str:
         PROVIDER_URL_ENV,
         SANDBOX_PROVIDER_PATH,
     )
+    from x2desk.core.store.settings import configured_api_base
 
     if args.provider_url:
         return str(args.provider_url)
     if args.sandbox_url:
         return str(args.sandbox_url).rstrip("/") + SANDBOX_PROVIDER_PATH
-    env = os.environ.get(PROVIDER_URL_ENV, "").strip()
-    if env:
-        return env
-    try:
-        from x2desk.core.store.settings import load_settings
-
-        return load_settings().api_bases.get("provider") or DEFAULT_PROVIDER_URL
-    except StoreError:
-        return DEFAULT_PROVIDER_URL
+    return configured_api_base("provider", PROVIDER_URL_ENV, DEFAULT_PROVIDER_URL)
 
 
 def read_secret_file(path: str, what: str) -> Secret:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 import threading
 from collections.abc import Callable
@@ -22,7 +21,6 @@ from x2desk.core.errors import (
     AlreadyAuthorised,
     InputError,
     PassphraseRequired,
-    StoreError,
     X2DeskError,
 )
 from x2desk.core.secret import Secret
@@ -91,14 +89,10 @@ class Terminal:
                 "waiting for the next one…"
             )
             return
-        import qrcode
+        from x2desk.commands.connect import qr_text
 
         self.clear_qr()
-        code = qrcode.QRCode(border=2)
-        code.add_data(payload)
-        code.make(fit=True)
-        code.print_ascii(out=self.out, invert=True)
-        self.out.flush()
+        print(qr_text(payload), end="", file=self.out, flush=True)
 
     def clear_qr(self) -> None:
         """Take an old QR off the screen (only on a real terminal; a log keeps everything)."""
@@ -128,20 +122,13 @@ class Terminal:
 def resolve_api_url(given: str | None, sandbox_url: str | None = None) -> str:
     """--api-url, --sandbox-url, $X2DESK_GREENAPI_URL, the settings, or the public default."""
     from x2desk.core.greenapi import API_URL_ENV, DEFAULT_API_URL
+    from x2desk.core.store.settings import configured_api_base
 
     if given:
         return given
     if sandbox_url:
         return sandbox_url.rstrip("/")
-    env = os.environ.get(API_URL_ENV, "").strip()
-    if env:
-        return env
-    try:
-        from x2desk.core.store.settings import load_settings
-
-        return load_settings().api_bases.get("greenapi") or DEFAULT_API_URL
-    except StoreError:
-        return DEFAULT_API_URL
+    return configured_api_base("greenapi", API_URL_ENV, DEFAULT_API_URL)
 
 
 def read_token_file(path: str) -> Secret:

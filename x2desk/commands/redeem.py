@@ -59,19 +59,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def resolve_api_base(given: str | None) -> str:
     """--api-base, else $X2DESK_API_BASE, else the settings, else the public default."""
+    from x2desk.core.store.settings import configured_api_base
     from x2desk.core.x2chat import DEFAULT_API_BASE
 
-    if given:
-        return given
-    env = os.environ.get(ENV_API_BASE, "").strip()
-    if env:
-        return env
-    try:
-        from x2desk.core.store.settings import load_settings
-
-        return load_settings().api_bases.get("x2chat") or DEFAULT_API_BASE
-    except StoreError:
-        return DEFAULT_API_BASE
+    return given or configured_api_base("x2chat", ENV_API_BASE, DEFAULT_API_BASE)
 
 
 def interactive() -> bool:

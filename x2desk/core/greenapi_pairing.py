@@ -313,17 +313,16 @@ class GreenApiPairing:
 
     def keep(self) -> bool:
         """Already authorised: keep it as it is (confirmed, then saved). False if not offered."""
-        if ACTION_KEEP not in self.snapshot().actions:
-            return False
-        self.driver.mode = "keep"
-        self.session.restart()
-        return True
+        return self._choose(ACTION_KEEP, "keep")
 
     def log_out_and_pair(self) -> bool:
         """Already authorised: log it out and pair again with a new QR. False if not offered."""
-        if ACTION_LOG_OUT_AND_PAIR not in self.snapshot().actions:
+        return self._choose(ACTION_LOG_OUT_AND_PAIR, "logout")
+
+    def _choose(self, action: str, mode: str) -> bool:
+        if action not in self.snapshot().actions:
             return False
-        self.driver.mode = "logout"
+        self.driver.mode = mode
         self.session.restart()
         return True
 

@@ -675,9 +675,8 @@ class TelegramQrDriver(_AccountDriver):
         return self._step(self.client.telegram_login(self.session_id, password=password))
 
 
-class TelegramCodeDriver(_AccountDriver):
-    flow = "telegram_code"
-    connection_type = "telegram"
+class _PhoneDriver(_AccountDriver):
+    """An account login that starts from a phone number (checked before anything is sent)."""
 
     def __init__(
         self,
@@ -688,6 +687,11 @@ class TelegramCodeDriver(_AccountDriver):
     ) -> None:
         super().__init__(client, name, connection_id)
         self.phone = normalise_phone(phone)  # InputError before anything is sent
+
+
+class TelegramCodeDriver(_PhoneDriver):
+    flow = "telegram_code"
+    connection_type = "telegram"
 
     def begin(self) -> Step:
         return self._step(
@@ -704,19 +708,9 @@ class TelegramCodeDriver(_AccountDriver):
         return self._step(self.client.telegram_login(self.session_id, password=password))
 
 
-class MaxCodeDriver(_AccountDriver):
+class MaxCodeDriver(_PhoneDriver):
     flow = "max_code"
     connection_type = "max_personal"
-
-    def __init__(
-        self,
-        client: ConnectionsClient,
-        phone: str,
-        name: str = "",
-        connection_id: int | str | None = None,
-    ) -> None:
-        super().__init__(client, name, connection_id)
-        self.phone = normalise_phone(phone)
 
     def begin(self) -> Step:
         return self._step(self.client.max_init(self.phone, connection_id=self.connection_id))

@@ -60,7 +60,3 @@ def message_for(exc: BaseException) -> str:
         "Something unexpected went wrong ({name}). Try again; if it keeps happening, run "
         "x2desk -v from a terminal for details."
     ).format(name=type(exc).__name__)
-
-
-def key_for(exc: BaseException) -> str:
-    return exc.key if isinstance(exc, X2DeskError) else "unknown"

@@ -47,9 +47,6 @@ class StallProbe(QObject):
         self.max_gap_ms = 0.0
         self.ticks = 0
 
-    def is_running(self) -> bool:
-        return self._timer.isActive()
-
     def _tick(self) -> None:
         now = time.perf_counter()
         if self._last is not None:

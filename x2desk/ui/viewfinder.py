@@ -62,10 +62,6 @@ class Viewfinder(QWidget):
         self.message = message
         self.update()
 
-    @property
-    def has_outline(self) -> bool:
-        return bool(self._corners)
-
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         self._corner_mask = None
         super().resizeEvent(event)

@@ -38,6 +38,7 @@ class WizardPage(QWidget):
     subtitle = ""
     next_text = ""  # empty: the frame's default ("Next")
     show_cancel = True
+    hide_back_when_disabled = False  # True: no greyed-out Back (a page that ends the flow)
 
     def enter(self) -> None:
         """The page became visible."""
@@ -91,7 +92,6 @@ class WizardFrame(QWidget):
             lab.setAccessibleName(f"step {step}")
             self._step_labels[step] = lab
             side_lay.addWidget(lab)
-        self._steps = steps
         side_lay.addStretch(1)
         self.side_footer = QVBoxLayout()
         side_lay.addLayout(self.side_footer)
@@ -160,12 +160,9 @@ class WizardFrame(QWidget):
             self._current.leave()
         self._current = page
         self.stack.setCurrentWidget(page)
-        self.title_label.setText(page.title)
-        self.subtitle_label.setText(page.subtitle)
-        self.subtitle_label.setVisible(bool(page.subtitle))
         self._mark_steps(page.step)
         page.enter()
-        self._refresh()
+        self._refresh()  # after enter(): the page may retitle itself there
         return page
 
     def leave_current(self) -> None:
@@ -174,8 +171,7 @@ class WizardFrame(QWidget):
 
     def _mark_steps(self, step: str) -> None:
         seen_current = False
-        for name in self._steps:
-            lab = self._step_labels[name]
+        for name, lab in self._step_labels.items():
             is_current = name == step
             lab.setProperty("current", is_current)
             lab.setProperty("done", not seen_current and not is_current)
@@ -192,7 +188,7 @@ class WizardFrame(QWidget):
         self.subtitle_label.setVisible(bool(page.subtitle))
         self.next_button.setEnabled(page.can_next())
         self.back_button.setEnabled(page.can_back())
-        self.back_button.setVisible(page.can_back() or page.page_id not in ("saved",))
+        self.back_button.setVisible(page.can_back() or not page.hide_back_when_disabled)
         self.next_button.setText(page.next_text or self.tr("&Next >"))
         self.next_button.setAccessibleName(page.next_text.replace("&", "") or "Next")
         self.cancel_button.setVisible(page.show_cancel)

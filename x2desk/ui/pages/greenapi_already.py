@@ -59,10 +59,8 @@ class AlreadyPage(AccountPage):
         self.lay.addStretch(1)
         self.keep_button.clicked.connect(self._keep)
         self.repair_button.clicked.connect(self._repair)
-        self._id = ""
 
     def set_instance(self, id_instance: str) -> None:
-        self._id = id_instance
         self.subtitle = self.tr(
             "Green-API says instance {i} is already linked to a phone. Choose what to do."
         ).format(i=id_instance)

@@ -55,8 +55,3 @@ def greenapi_message(exc: BaseException | None) -> str:
             return _tr(_TEXT[exc.key])
         return _tr(exc.message)
     return message_for(exc)
-
-
-def is_store_error(key: str | None) -> bool:
-    """Whether the pairing ended because the token could not be saved (the instance is paired)."""
-    return key in ("keyring_unavailable", "passphrase_required", "wrong_passphrase", "store_error")

@@ -18,6 +18,7 @@ from x2desk.ui.wizard import WizardPage
 
 class SavedPage(WizardPage):
     page_id = "saved"
+    hide_back_when_disabled = True
 
     def __init__(self, wizard: Any) -> None:
         super().__init__()

@@ -60,7 +60,6 @@ class TokenPage(WizardPage):
         self.bridge: Any = None
         self._camera_on = False
         self._job: Job | None = None
-        self._cameras: list[tuple[str, str]] = []  # (label, spec)
         self._active = False
         self.last_intake: Intake | None = None
 
@@ -90,10 +89,18 @@ class TokenPage(WizardPage):
 
     # ---- tabs ----------------------------------------------------------------------------------
 
-    def _camera_tab(self) -> QWidget:
+    @staticmethod
+    def _tab(margin: int, intro: str = "") -> tuple[QWidget, QVBoxLayout]:
+        """A tab's widget and layout, opening with ``intro`` (if any)."""
         w = QWidget()
         v = QVBoxLayout(w)
-        v.setContentsMargins(12, 12, 12, 12)
+        v.setContentsMargins(margin, margin, margin, margin)
+        if intro:
+            v.addWidget(label(intro))
+        return w, v
+
+    def _camera_tab(self) -> QWidget:
+        w, v = self._tab(12)
         top = QHBoxLayout()
         self.camera_combo = QComboBox()
         self.camera_combo.setObjectName("cameraPicker")
@@ -120,16 +127,12 @@ class TokenPage(WizardPage):
         return w
 
     def _paste_tab(self) -> QWidget:
-        w = QWidget()
-        v = QVBoxLayout(w)
-        v.setContentsMargins(16, 16, 16, 16)
-        v.addWidget(
-            label(
-                self.tr(
-                    'Paste the token from X2Chat\'s "Copy token" button, or its link '
-                    "(x2chat://bot/integrate?token=…)."
-                )
-            )
+        w, v = self._tab(
+            16,
+            self.tr(
+                'Paste the token from X2Chat\'s "Copy token" button, or its link '
+                "(x2chat://bot/integrate?token=…)."
+            ),
         )
         self.paste_edit = QLineEdit()
         self.paste_edit.setObjectName("pasteToken")
@@ -145,9 +148,7 @@ class TokenPage(WizardPage):
         return w
 
     def _image_tab(self) -> QWidget:
-        w = QWidget()
-        v = QVBoxLayout(w)
-        v.setContentsMargins(16, 16, 16, 16)
+        w, v = self._tab(16)
         drop = label(
             self.tr("Drop a screenshot or photo of the QR here,\nor choose an image file."),
             "dropArea",
@@ -167,16 +168,12 @@ class TokenPage(WizardPage):
         return w
 
     def _screen_tab(self) -> QWidget:
-        w = QWidget()
-        v = QVBoxLayout(w)
-        v.setContentsMargins(16, 16, 16, 16)
-        v.addWidget(
-            label(
-                self.tr(
-                    "If the X2Chat desktop app shows the QR on this computer's screen, x2desk "
-                    "can read it from there. Make sure only that one QR is visible."
-                )
-            )
+        w, v = self._tab(
+            16,
+            self.tr(
+                "If the X2Chat desktop app shows the QR on this computer's screen, x2desk "
+                "can read it from there. Make sure only that one QR is visible."
+            ),
         )
         self.capture_screen_button = button(self.tr("Capture &screen"), "captureScreen")
         self.capture_screen_button.clicked.connect(self.capture_screen)
@@ -264,7 +261,6 @@ class TokenPage(WizardPage):
     def _set_cameras(self, cameras: list[tuple[str, str]]) -> None:
         self._job = None
         previous = self.camera_combo.currentData()
-        self._cameras = cameras
         self.camera_combo.clear()
         for name, spec in cameras:
             self.camera_combo.addItem(name, spec)

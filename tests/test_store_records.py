@@ -147,3 +147,28 @@ def test_store_usable_from_another_thread(store: RecordStore) -> None:
     thread.start()
     thread.join(5)
     assert results and store.get(results[0]).external_id == "3"
+
+
+def test_many_first_opens_at_once_migrate_once(tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "race.sqlite3"
+    errors: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def open_it() -> None:
+        start.wait()
+        try:
+            with RecordStore.open(path) as store:
+                store.list()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with RecordStore.open(path) as store:
+        assert store.schema_version == SCHEMA_VERSION

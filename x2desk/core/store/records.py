@@ -189,7 +189,13 @@ class RecordStore:
             )
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self._conn:  # one transaction per step; user_version moves with it
-                self._conn.execute("BEGIN")
+                # IMMEDIATE takes the write lock first, so two processes or threads opening a
+                # new database at once migrate one after the other; the step is re-checked
+                # inside the lock, since the other may have done it meanwhile.
+                self._conn.execute("BEGIN IMMEDIATE")
+                (current,) = self._conn.execute("PRAGMA user_version").fetchone()
+                if current >= target:
+                    continue
                 for statement in MIGRATIONS[target - 1].split(";"):
                     if statement.strip():
                         self._conn.execute(statement)

@@ -60,14 +60,6 @@ def resources_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "resources"
 
 
-def _version(module: Any) -> str:
-    for attr in ("__version__", "VERSION", "version"):
-        value = getattr(module, attr, None)
-        if isinstance(value, str):
-            return value
-    return "?"
-
-
 # --- the checks: each returns a detail string, raises Absent, or raises anything for FAIL ---
 
 

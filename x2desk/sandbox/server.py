@@ -28,7 +28,7 @@ from x2desk.sandbox.faults import Fault
 from x2desk.sandbox.limits import Limits
 from x2desk.sandbox.masking import mask_path
 from x2desk.sandbox.sim import Simulator
-from x2desk.sandbox.wire import Request, Response
+from x2desk.sandbox.wire import Request, Response, json_response
 
 log = logging.getLogger("x2desk.sandbox")
 
@@ -170,11 +170,10 @@ def _fault_response(fault: Fault, path: str) -> Response:
         "error": "INJECTED",
         "detail": "fault injected by /_sandbox/faults",
     }
-    headers = {}
+    response = json_response(status, body, retry_after)
     if retry_after is not None:
-        headers["Retry-After"] = str(int(retry_after))
-        body["retry_after"] = int(retry_after)
-    return Response(status, body, headers)
+        body["retry_after"] = int(response.headers["Retry-After"])
+    return response
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -30,7 +30,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QCheckBox, QLabel, QListWidget
+from PySide6.QtWidgets import QCheckBox, QListWidget
 
 from x2desk.ui.autopilot.runner import Flow, Pilot, StepFailed
 
@@ -45,11 +45,6 @@ _CODE = re.compile(r"(\d{4,8})")
 # ---- small moves ---------------------------------------------------------------------------------
 
 
-def snap(pilot: Pilot, name: str) -> None:
-    """A screenshot (``Pilot.shot`` waits for Qt to lay out what just changed)."""
-    pilot.shot(name)
-
-
 def open_accounts(pilot: Pilot, kind: str, shots: bool = False) -> None:
     """From the home view: Connect…, "Messenger account or bot", Next, the kind, Next."""
     pilot.wait_visible("home")
@@ -57,7 +52,7 @@ def open_accounts(pilot: Pilot, kind: str, shots: bool = False) -> None:
     pilot.page("choose")
     pilot.click("choice_accounts")
     if shots:
-        snap(pilot, "choose")
+        pilot.shot("choose")
     pilot.click("wizardNext")
     choose_kind(pilot, kind, shots)
 
@@ -66,7 +61,7 @@ def choose_kind(pilot: Pilot, kind: str, shot: bool = False) -> None:
     pilot.page("account_kind")
     pilot.click(f"kind_{kind}")
     if shot:
-        snap(pilot, "kind")
+        pilot.shot("kind")
     pilot.click("wizardNext")
     pilot.page("account_provider")
 
@@ -85,17 +80,13 @@ def provider_next(pilot: Pilot, key: str | None = None, shot: str | None = None)
         pilot.wait_until(lambda: not remember.isChecked(), "'Remember the key' to be off")
     pilot.control("wizardNext")
     if shot:
-        snap(pilot, shot)
+        pilot.shot(shot)
     pilot.click("wizardNext")
 
 
 def qr_key(pilot: Pilot) -> int:
     """The QR on the desktop's page (0: none)."""
-    image = pilot.visible("accountQrImage")
-    if not isinstance(image, QLabel):
-        return 0
-    pixmap = image.pixmap()
-    return 0 if pixmap is None or pixmap.isNull() else int(pixmap.cacheKey())
+    return pilot.pixmap_key("accountQrImage")
 
 
 def qr_seconds_left(pilot: Pilot) -> int:
@@ -115,11 +106,12 @@ def wait_for_qr(pilot: Pilot, fresh: bool = False) -> int:
     )
 
 
-def read_desktop_qr(pilot: Pilot) -> str:
-    """What the phone's camera reads from the QR on the desktop's page (x2desk's decoder)."""
+def read_desktop_qr(pilot: Pilot, name: str = "accountQrImage") -> str:
+    """What the phone's camera reads from the QR on the desktop's page (x2desk's decoder, on a
+    worker)."""
     from x2desk.ui.phone_panel import read_qr
 
-    image = pilot.control("accountQrImage")
+    image = pilot.control(name)
     picture: QImage = image.grab().toImage()
     text = pilot.phone("read the QR on the desktop's screen", lambda _p: read_qr(picture))
     if not text:
@@ -181,7 +173,7 @@ def wait_connected(pilot: Pilot, what: str, shot: str | None = None) -> str:
     if not pilot.wait_visible("resultLimits").isVisible():
         raise StepFailed("the result page does not say what the API cannot do")
     if shot:
-        snap(pilot, shot)
+        pilot.shot(shot)
     return pilot.text("resultDetails")
 
 
@@ -220,7 +212,7 @@ def telegram_qr(pilot: Pilot) -> None:
     with pilot.step("the QR shows; the phone reads it but waits"):
         wait_for_qr(pilot)
         pilot.wait_text("accountQrCountdown", lambda t: "changes in" in t, "the QR's countdown")
-        snap(pilot, "telegram-qr")
+        pilot.shot("telegram-qr")
         old = read_desktop_qr(pilot)
         shown = qr_key(pilot)
     with pilot.step("the QR rotates before the scan: the phone's stale scan is refused"):
@@ -229,21 +221,21 @@ def telegram_qr(pilot: Pilot) -> None:
         )
         if read_desktop_qr(pilot) == old:
             raise StepFailed("the QR on screen did not change when it rotated")
-        refused = pilot.phone("scan the old QR", lambda p: _scan_refused(p, old))
+        refused = pilot.phone("scan the old QR", lambda p: scan_refused(p, old))
         if not refused:
             raise StepFailed("the provider accepted a QR that had rotated away")
-        snap(pilot, "telegram-qr-rotated")
+        pilot.shot("telegram-qr-rotated")
     with pilot.step("the phone (with 2FA) scans the QR on screen now"):
         set_phone_2fa(pilot, True)
         scan_desktop(pilot)
         pilot.page("account_password", CONNECT_TIMEOUT_S)
-        snap(pilot, "password")
+        pilot.shot("password")
     with pilot.step("a wrong 2FA password: the page stays and says so"):
         pilot.type_text("accountPassword", "not the password")
         pilot.click("wizardNext")
         wait_error(pilot, "account_passwordBanner", "wrong", CONNECT_TIMEOUT_S)
         pilot.page("account_password")
-        snap(pilot, "password-wrong")
+        pilot.shot("password-wrong")
     with pilot.step("the right password: connected"):
         pilot.type_text("accountPassword", PASSWORD_2FA)
         pilot.press("accountPassword", Qt.Key.Key_Return)
@@ -255,7 +247,8 @@ def telegram_qr(pilot: Pilot) -> None:
             raise StepFailed("the provider does not have exactly one Telegram connection")
 
 
-def _scan_refused(phone: Any, payload: str) -> bool:
+def scan_refused(phone: Any, payload: str) -> bool:
+    """The phone scans ``payload`` (a QR it read earlier); True when the sandbox refuses it."""
     from x2desk.sandbox.phone import QrRefused
 
     try:
@@ -274,14 +267,14 @@ def telegram_code(pilot: Pilot) -> None:
         pilot.type_text("accountPhone", "2079460958")
         pilot.wait_text("accountPhoneHint", lambda t: "+" in t, "what is wrong with the number")
         expect_next_disabled(pilot, "for a phone number without a country code")
-        snap(pilot, "phone-bad")
+        pilot.shot("phone-bad")
     with pilot.step("the number in full: a code is sent"):
         pilot.type_text("accountPhone", "+44 20 7946 0958")
         pilot.wait_text("accountPhoneHint", lambda t: "+442079460958" in t, "the number is OK")
         pilot.press("accountPhone", Qt.Key.Key_Return)
         pilot.page("account_code", CONNECT_TIMEOUT_S)
         pilot.wait_text("account_codePrompt", lambda t: "+442079460958" in t, "where it was sent")
-        snap(pilot, "code")
+        pilot.shot("code")
     with pilot.step("a wrong login code: the page stays and says so"):
         set_phone_2fa(pilot, False)
         code = login_code_on_phone(pilot)
@@ -290,7 +283,7 @@ def telegram_code(pilot: Pilot) -> None:
         pilot.click("wizardNext")
         wait_error(pilot, "account_codeBanner", "wrong", CONNECT_TIMEOUT_S)
         pilot.page("account_code")
-        snap(pilot, "code-wrong")
+        pilot.shot("code-wrong")
     with pilot.step("the code the phone shows: connected"):
         pilot.type_text("accountCode", code)
         pilot.click("wizardNext")
@@ -307,7 +300,7 @@ def max_code(pilot: Pilot) -> None:
         pilot.type_text("accountPhone", "+7 900")
         pilot.wait_text("accountPhoneHint", lambda t: "digits" in t, "the number is too short")
         expect_next_disabled(pilot, "for a number too short")
-        snap(pilot, "max-phone-short")
+        pilot.shot("max-phone-short")
     with pilot.step("the whole number and a name: the code from the phone"):
         pilot.type_text("accountPhone", "+7 900 123-45-67")
         pilot.type_text("accountName", "Sales MAX")
@@ -334,13 +327,13 @@ def whatsapp(pilot: Pilot) -> None:
     with pilot.step("the WhatsApp QR, with a link for another device"):
         wait_for_qr(pilot)
         pilot.wait_text("accountQrLink", lambda t: "href" in t, "the link to the QR page")
-        snap(pilot, "whatsapp-qr")
+        pilot.shot("whatsapp-qr")
         (conn,) = of_type(provider_connections(pilot), "whatsapp")[-1:]
     with pilot.step("the provider fails twice: the page says it tries again"):
         path = f"/v2/connections/{conn['id']}/whatsapp/status"
         pilot.phone("make the provider fail", lambda p: p.fault(path, "status", 503, times=2))
         wait_error(pilot, "account_qrBanner", "again", CONNECT_TIMEOUT_S)
-        snap(pilot, "whatsapp-retrying")
+        pilot.shot("whatsapp-retrying")
     with pilot.step("the provider answers again: the phone scans, linked"):
         pilot.wait_hidden("account_qrBanner", CONNECT_TIMEOUT_S)
         set_phone_2fa(pilot, False)
@@ -361,7 +354,7 @@ def telegram_bot(pilot: Pilot) -> None:
         pilot.type_text("botToken", "123456789:AAshort")
         pilot.wait_text("botTokenHint", lambda t: "35" in t, "what is wrong with the token")
         expect_next_disabled(pilot, "for a malformed token")
-        snap(pilot, "bot-token-bad")
+        pilot.shot("bot-token-bad")
     token = f"{secrets.randbelow(10**9) + 10**9}:AA{secrets.token_urlsafe(30)[:35]}"
     with pilot.step("the whole token: connected"):
         pilot.type_text("botToken", token)
@@ -383,7 +376,7 @@ def odnoklassniki(pilot: Pilot) -> None:
         pilot.type_text("groupKey", "ok key")
         pilot.wait_text("groupKeyHint", lambda t: bool(t) and "right form" not in t, "the error")
         expect_next_disabled(pilot, "for a key with a space")
-        snap(pilot, "group-key-bad")
+        pilot.shot("group-key-bad")
     with pilot.step("the group's key and a name: connected"):
         pilot.type_text("groupKey", "okkey-first-0001")
         pilot.type_text("groupName", "Our shop")
@@ -398,7 +391,7 @@ def odnoklassniki(pilot: Pilot) -> None:
         pilot.control("groupExisting")
         pilot.type_text("groupKey", "okkey-second-0002")
         pilot.wait_text("wizardNext", lambda t: "Change" in t, "the button to say Change key")
-        snap(pilot, "group-change-key")
+        pilot.shot("group-change-key")
         pilot.click("wizardNext")
     with pilot.step("the key was changed at the provider"):
         details = wait_connected(pilot, "the Odnoklassniki group", shot="group-key-changed")
@@ -423,7 +416,7 @@ def subscription_402(pilot: Pilot) -> None:
         text = wait_error(pilot, "account_resultBanner", "402", CONNECT_TIMEOUT_S)
         if "subscription" not in text.lower():
             raise StepFailed("the 402 message does not mention the subscription")
-        snap(pilot, "result-402")
+        pilot.shot("result-402")
         if len(provider_connections(pilot)) != before:
             raise StepFailed("a connection was made despite the 402")
     with pilot.step("change the details: a paid key, linked"):
@@ -452,7 +445,7 @@ def reauthorise(pilot: Pilot) -> None:
     with pilot.step("select it on the home list, Re-authorise…"):
         select_home_row(pilot, "telegram", conn_id)
         pilot.control("reauthButton")
-        snap(pilot, "home-reauthorise")
+        pilot.shot("home-reauthorise")
         pilot.click("reauthButton")
         pilot.page("account_provider")
         pilot.wait_text(

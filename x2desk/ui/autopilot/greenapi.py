@@ -16,8 +16,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QCheckBox, QLabel, QListWidget
+from PySide6.QtWidgets import QListWidget
 
+from x2desk.ui.autopilot.accounts import PASSWORD_2FA, read_desktop_qr, scan_refused, set_phone_2fa
 from x2desk.ui.autopilot.runner import Flow, Pilot, StepFailed
 from x2desk.ui.autopilot.x2chat import until
 
@@ -29,29 +30,14 @@ _seen: dict[str, Any] = {}  # what the phone read in the first flow (the stale Q
 # ---- small moves ---------------------------------------------------------------------------------
 
 
-def _qr_on_page(pilot: Pilot) -> QLabel | None:
-    qr = pilot.visible("greenapiQrImage")
-    if isinstance(qr, QLabel) and qr.pixmap() is not None and not qr.pixmap().isNull():
-        return qr
-    return None
+def _qr_on_page(pilot: Pilot) -> int:
+    return pilot.pixmap_key("greenapiQrImage")
 
 
 def read_page_qr(pilot: Pilot) -> str:
     """What a phone camera reads off the page's QR (its pixels, x2desk's own decoder)."""
-    from x2desk.ui.phone_panel import read_qr
-
-    qr = pilot.wait_until(lambda: _qr_on_page(pilot), "the Green-API QR on the page", 20)
-    text = read_qr(qr.grab().toImage())
-    if not text:
-        raise StepFailed("the phone could not read the QR on the page")
-    return text
-
-
-def set_two_fa(pilot: Pilot, on: bool) -> None:
-    box = pilot.visible("phoneTwoFa")
-    if isinstance(box, QCheckBox) and box.isChecked() != on:
-        pilot.click("phoneTwoFa")
-        pilot.wait_until(lambda: box.isChecked() == on, "the 2FA box to change")
+    pilot.wait_until(lambda: _qr_on_page(pilot), "the Green-API QR on the page", 20)
+    return read_desktop_qr(pilot, "greenapiQrImage")
 
 
 def phone_scans_the_page(pilot: Pilot) -> None:
@@ -138,7 +124,7 @@ def pair_with_password(pilot: Pilot) -> None:
         _seen["stale"] = read_page_qr(pilot)
         pilot.shot("qr")
     with pilot.step("the phone scans it (the account has a cloud password)"):
-        set_two_fa(pilot, True)
+        set_phone_2fa(pilot, True)
         phone_scans_the_page(pilot)
         pilot.page("greenapi_password", PAIR_TIMEOUT_S)
         pilot.shot("password")
@@ -151,13 +137,12 @@ def pair_with_password(pilot: Pilot) -> None:
         pilot.page("greenapi_password")
         pilot.shot("wrong-password")
     with pilot.step("the right password pairs the instance"):
-        password = pilot.text("phoneTwoFaPassword") or "demo-2fa"
-        pilot.type_text("greenapiPassword", password)
+        pilot.type_text("greenapiPassword", PASSWORD_2FA)
         pilot.press("greenapiPassword", Qt.Key.Key_Return)
         wait_paired(pilot)
         pilot.shot("paired")
     with pilot.step("finish"):
-        set_two_fa(pilot, False)
+        set_phone_2fa(pilot, False)
         pilot.click("wizardNext")
         pilot.wait_visible("home")
         pilot.wait_until(
@@ -191,21 +176,11 @@ def already_logged_then_repair(pilot: Pilot) -> None:
             raise StepFailed("the QR after the logout is the old one")
         pilot.shot("new-qr")
     with pilot.step("the phone's stale QR is refused"):
-
-        def scan_stale(phone: Any) -> str:
-            from x2desk.sandbox.phone import QrRefused
-
-            try:
-                phone.scan(stale)
-            except QrRefused:
-                return "refused"
-            return "accepted"
-
-        if pilot.phone("scan the QR it read before", scan_stale) != "refused":
+        if not pilot.phone("scan the QR it read before", lambda p: scan_refused(p, stale)):
             raise StepFailed("the sandbox accepted a stale Green-API QR")
         pilot.page("greenapi_qr")  # nothing changed on the desktop
     with pilot.step("the new QR pairs it again"):
-        set_two_fa(pilot, False)
+        set_phone_2fa(pilot, False)
         phone_scans_the_page(pilot)
         wait_paired(pilot)
         pilot.shot("re-paired")

@@ -28,6 +28,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
+    QLabel,
     QRadioButton,
     QStyle,
     QStyleOptionButton,
@@ -169,7 +170,6 @@ class Pilot:
         self.deadline = deadline
         self.prefix = ""
         self.steps: list[StepRecord] = []
-        self.data: dict[str, Any] = {}  # what a flow script remembers between its steps
         self._phone: Any = None
 
     # ---- waiting -------------------------------------------------------------------------------
@@ -269,6 +269,12 @@ class Pilot:
         w = self.visible(name)
         getter = getattr(w, "text", None)
         return str(getter()) if callable(getter) else ""
+
+    def pixmap_key(self, name: str) -> int:
+        """The picture on the visible label ``name`` (its cache key; 0: no picture)."""
+        label = self.visible(name)
+        pixmap = label.pixmap() if isinstance(label, QLabel) else None
+        return 0 if pixmap is None or pixmap.isNull() else int(pixmap.cacheKey())
 
     def wait_text(
         self, name: str, predicate: Callable[[str], bool], what: str, timeout: float | None = None
@@ -485,7 +491,6 @@ class Autopilot(QObject):
         record = FlowRecord(flow.name)
         pilot.steps = record.steps
         pilot.prefix = flow.prefix
-        pilot.data = {}
         started = time.monotonic()
         if pilot.deadline is not None and started >= pilot.deadline:
             record.steps.append(StepRecord("start", False, 0.0, "the run's deadline had passed"))

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QListWidget
+from PySide6.QtWidgets import QListWidget
 
 from x2desk.ui.autopilot.runner import Flow, Pilot, StepFailed
 
@@ -31,11 +31,7 @@ SCAN_TIMEOUT_S = 25.0  # the virtual camera: start, focus, two agreeing reads
 
 
 def phone_qr_key(pilot: Pilot) -> int:
-    qr = pilot.visible("phoneQr")
-    if not isinstance(qr, QLabel):
-        return 0
-    pixmap = qr.pixmap()
-    return 0 if pixmap is None or pixmap.isNull() else int(pixmap.cacheKey())
+    return pilot.pixmap_key("phoneQr")
 
 
 def new_qr_on_phone(pilot: Pilot, button: str = "phoneNewQr") -> None:

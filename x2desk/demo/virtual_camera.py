@@ -16,19 +16,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
+from x2desk.core.qr_matrix import qr_modules
 
 if TYPE_CHECKING:
     import numpy as np
-
-
-def qr_matrix(payload: str) -> list[list[bool]]:
-    """The QR modules of ``payload`` with a 4-module quiet zone (True = dark)."""
-    import qrcode
-
-    qr = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    qr.add_data(payload)
-    qr.make(fit=True)
-    return [list(map(bool, r)) for r in qr.get_matrix()]
 
 
 class VirtualCamera:
@@ -209,7 +200,7 @@ class VirtualCamera:
                 img, "Connect a bot", (sx0 + 18, sy0 + 134), cv2.FONT_HERSHEY_SIMPLEX, 0.62,
                 (40, 40, 40), 1, cv2.LINE_AA,
             )  # fmt: skip
-            matrix = np.array(qr_matrix(payload), dtype=np.uint8)
+            matrix = np.array(qr_modules(payload), dtype=np.uint8)
             n = matrix.shape[0]
             side = sx1 - sx0 - 24
             module = max(1, side // n)

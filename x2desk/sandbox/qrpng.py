@@ -6,7 +6,7 @@ import base64
 import struct
 import zlib
 
-import qrcode
+from x2desk.core.qr_matrix import qr_modules
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -15,10 +15,7 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 def qr_png(payload: str, scale: int = 6, border: int = 4) -> bytes:
     """An 8-bit greyscale PNG of ``payload`` as a QR code, ``scale`` pixels per module."""
-    code = qrcode.QRCode(border=border, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    code.add_data(payload)
-    code.make(fit=True)
-    matrix = code.get_matrix()
+    matrix = qr_modules(payload, border)
     size = len(matrix) * scale
     rows = bytearray()
     for row in matrix:

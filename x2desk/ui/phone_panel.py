@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QLabel,
@@ -23,16 +23,9 @@ from x2desk.ui.workers import Job, run_in_worker
 
 
 def qr_pixmap(payload: str, size: int = 180) -> QPixmap:
-    from x2desk.demo.virtual_camera import qr_matrix
+    from x2desk.ui.qr_image import qr_image
 
-    m = qr_matrix(payload)
-    n = len(m)
-    img = QImage(n, n, QImage.Format.Format_RGB32)
-    dark, light = QColor("#141414").rgb(), QColor("#ffffff").rgb()
-    for y, r in enumerate(m):
-        for x, v in enumerate(r):
-            img.setPixel(x, y, dark if v else light)
-    return QPixmap.fromImage(img.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio))
+    return QPixmap.fromImage(qr_image(payload, size))
 
 
 class PhonePanel(QWidget):

@@ -6,18 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
+from x2desk.core.qr_matrix import qr_modules
+
 DARK = QColor("#111111")
 LIGHT = QColor("#ffffff")
-
-
-def qr_modules(payload: str, border: int = 4) -> list[list[bool]]:
-    """The QR modules of ``payload`` with a ``border``-module quiet zone (True = dark)."""
-    import qrcode
-
-    code = qrcode.QRCode(border=border, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    code.add_data(payload)
-    code.make(fit=True)
-    return [[bool(v) for v in row] for row in code.get_matrix()]
 
 
 def qr_image(payload: str, size_px: int = 264, border: int = 4) -> QImage:

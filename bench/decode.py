@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synth  # noqa: E402
 
-from x2desk.core.decode import QrDecoder, available_decoders, load_image, pyzbar_status  # noqa: E402
+from x2desk.core.scan.decode import QrDecoder, available_decoders, load_image, pyzbar_status  # noqa: E402
 
 SAMPLES = Path(os.environ.get("X2DESK_QR_SAMPLES", ROOT.parent / "shared" / "qr-samples"))
 Decoder = Callable[[np.ndarray], list[str]]

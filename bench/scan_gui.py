@@ -5,7 +5,7 @@
 Renders a 1280x720 MJPG video in a temporary folder (a few seconds of a phone with no code, then
 the phone showing an X2Chat integration QR, looped), runs the real Get-the-token page offscreen
 on it (capture and decoding on their own threads, preview painted on the GUI thread) with a
-:class:`~x2desk.ui.stall_probe.StallProbe`, and prints
+:class:`~x2desk.ui.scan.stall_probe.StallProbe`, and prints
 
     {"max_stall_ms": x, "decoded_fps": y, "first_accept_ms": z, ...}
 
@@ -59,7 +59,7 @@ class MarkedVideo:
     """A looping video file as a camera that notes when the first QR frame was read."""
 
     def __init__(self, path: Path, qr_index: int, fps: float) -> None:
-        from x2desk.core.frames import FileCameraSource
+        from x2desk.core.scan.frames import FileCameraSource
 
         self._inner = FileCameraSource(path, fps=fps, loop=True)
         self.name = "Benchmark video"
@@ -93,10 +93,10 @@ def run(
     """Run the token page on ``video`` for ``seconds``; the numbers (needs a QApplication)."""
     from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, QEventLoop, Qt, QTimer
 
-    from x2desk.core.tokens import classify
+    from x2desk.core.x2chat.tokens import classify
     from x2desk.ui.context import AppContext
-    from x2desk.ui.pages.token import TokenPage
-    from x2desk.ui.stall_probe import StallProbe
+    from x2desk.ui.scan.stall_probe import StallProbe
+    from x2desk.ui.x2chat.token import TokenPage
 
     source = MarkedVideo(video, qr_index, fps)
     accepts: list[float] = []

@@ -15,7 +15,7 @@ import pytest
 from x2desk.core.clock import FakeClock
 
 if TYPE_CHECKING:
-    from x2desk.core.poller import ManualScheduler
+    from x2desk.core.session.poller import ManualScheduler
     from x2desk.sandbox.phone import SandboxPhone
     from x2desk.sandbox.server import SandboxServer
 
@@ -133,7 +133,7 @@ def phone(sandbox: SandboxServer) -> Iterator[SandboxPhone]:
 @pytest.fixture
 def manual(fake_clock: FakeClock) -> ManualScheduler:
     """A scheduler whose time only moves when the test advances it."""
-    from x2desk.core.poller import ManualScheduler
+    from x2desk.core.session.poller import ManualScheduler
 
     return ManualScheduler(fake_clock)
 
@@ -145,8 +145,8 @@ def demo(qtbot: Any) -> Iterator[tuple[Any, Any]]:
     import argparse
 
     from x2desk.ui.app import build_context, ensure_app
+    from x2desk.ui.common.workers import wait_all
     from x2desk.ui.main_window import MainWindow
-    from x2desk.ui.workers import wait_all
 
     ensure_app()
     ns = argparse.Namespace(demo=True, sandbox_url=None, camera=None, autopilot=True, kiosk=False)

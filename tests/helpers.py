@@ -9,8 +9,8 @@ from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton
 
-from x2desk.core.login_session import State
-from x2desk.core.poller import ManualScheduler
+from x2desk.core.session.machine import State
+from x2desk.core.session.poller import ManualScheduler
 
 
 class MemoryKeyring(KeyringBackend):

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLineEdit
 
-from x2desk.ui.accounts_wizard import AccountsWizard
+from x2desk.ui.accounts.wizard import AccountsWizard
 from x2desk.ui.app import ensure_app
 from x2desk.ui.context import AppContext
 

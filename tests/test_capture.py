@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from x2desk.core.capture import CapturePipeline, single_text
 from x2desk.core.clock import FakeClock
 from x2desk.core.errors import CameraBusy, NoCamera, NoCodeFound, TooManyCodes, X2DeskError
-from x2desk.core.frames import CameraSource, FileCameraSource, StillImageSource
+from x2desk.core.scan.capture import CapturePipeline, single_text
+from x2desk.core.scan.frames import CameraSource, FileCameraSource, StillImageSource
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
@@ -389,7 +389,7 @@ def test_pauses_after_a_hit_and_resumes(tmp_path: Path) -> None:
 
 
 def test_real_decoder_reads_a_video_and_outlines_the_code(tmp_path: Path, qr_media: Any) -> None:
-    from x2desk.core.decode import QrDecoder
+    from x2desk.core.scan.decode import QrDecoder
 
     frames = [qr_media.frame(None)] * 3 + [qr_media.frame("x2chat://bot/integrate")] * 30
     avi = qr_media.avi(tmp_path / "phone.avi", frames, fps=60.0)

@@ -14,9 +14,9 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QThread
 from PySide6.QtGui import QImage
 
-from x2desk.core.capture import CaptureStats
-from x2desk.core.frames import CameraSource, FileCameraSource
-from x2desk.ui.capture_bridge import CaptureBridge, to_array, to_qimage
+from x2desk.core.scan.capture import CaptureStats
+from x2desk.core.scan.frames import CameraSource, FileCameraSource
+from x2desk.ui.scan.capture_bridge import CaptureBridge, to_array, to_qimage
 
 TOKEN_LINK = "x2chat://bot/integrate?token=0b8c33d5-3f4e-4a57-9a0e-2f7d8c1b6a55"
 

@@ -15,11 +15,11 @@ import pytest
 
 from x2desk import cli
 from x2desk.commands import connect
+from x2desk.core.accounts.client import provider_key_ref
 from x2desk.core.clock import FakeClock
-from x2desk.core.connections import provider_key_ref
-from x2desk.core.login_session import LoginSession
-from x2desk.core.poller import ManualScheduler
 from x2desk.core.secret import Secret
+from x2desk.core.session.machine import LoginSession
+from x2desk.core.session.poller import ManualScheduler
 from x2desk.sandbox.phone import SandboxPhone
 
 BOT_TOKEN = "123456789:" + "C" * 35

@@ -18,8 +18,8 @@ from x2desk import cli
 from x2desk.commands import connect_greenapi
 from x2desk.core.clock import FakeClock
 from x2desk.core.errors import AlreadyAuthorised, InvalidAuth
-from x2desk.core.poller import ManualScheduler
 from x2desk.core.secret import Secret
+from x2desk.core.session.poller import ManualScheduler
 from x2desk.core.store.credentials import KeyringStore, secret_ref
 from x2desk.core.store.records import open_records
 from x2desk.sandbox.phone import SandboxPhone

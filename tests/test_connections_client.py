@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from x2desk.core.clock import FakeClock
-from x2desk.core.connections import (
+from x2desk.core.accounts.client import (
     ConnectionsClient,
     parse_expires,
     provider_key_ref,
 )
+from x2desk.core.clock import FakeClock
 from x2desk.core.errors import (
     AnswerLost,
     BadAnswer,
@@ -31,15 +31,15 @@ from x2desk.core.errors import (
     SessionExpired,
     SubscriptionRequired,
 )
-from x2desk.core.login_session import (
+from x2desk.core.secret import Secret
+from x2desk.core.session.machine import (
     LoginSession,
     State,
     TelegramCodeDriver,
     TelegramQrDriver,
     WhatsAppDriver,
 )
-from x2desk.core.poller import ManualScheduler
-from x2desk.core.secret import Secret
+from x2desk.core.session.poller import ManualScheduler
 from x2desk.sandbox.phone import QrRefused, SandboxPhone
 
 BOT_TOKEN = "123456789:" + "B" * 35

@@ -13,7 +13,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
 from x2desk.core.secret import Secret
-from x2desk.ui import crash_guard
+from x2desk.ui.common import crash_guard
 
 BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
@@ -37,7 +37,7 @@ def test_an_exception_in_a_slot_shows_a_plain_box_and_logs_no_secret(
     window = QWidget()
     qtbot.addWidget(window)
     window.show()
-    caplog.set_level(logging.DEBUG, logger="x2desk.ui.crash_guard")
+    caplog.set_level(logging.DEBUG, logger="x2desk.ui.common.crash_guard")
     QTimer.singleShot(0, _boom_with_secret)
     qtbot.wait_until(lambda: crash_guard.current_box() is not None, timeout=2000)
     box = crash_guard.current_box()
@@ -57,7 +57,7 @@ def test_a_registered_secret_in_the_message_is_scrubbed(
     guard: None, qtbot: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     key = Secret("a-provider-api-key-0123456789")
-    caplog.set_level(logging.DEBUG, logger="x2desk.ui.crash_guard")
+    caplog.set_level(logging.DEBUG, logger="x2desk.ui.common.crash_guard")
     try:
         raise RuntimeError(f"bad key {key.reveal()}")
     except RuntimeError:
@@ -70,7 +70,7 @@ def test_a_registered_secret_in_the_message_is_scrubbed(
 def test_an_exception_in_a_thread_shows_the_box_on_the_gui_thread(
     guard: None, qtbot: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="x2desk.ui.crash_guard")
+    caplog.set_level(logging.DEBUG, logger="x2desk.ui.common.crash_guard")
     worker = threading.Thread(target=_boom_with_secret)
     worker.start()
     worker.join()

@@ -12,18 +12,18 @@ import numpy as np
 import pytest
 import qrcode
 
-from x2desk.core.decode import (
+from x2desk.core.errors import UnreadableImage
+from x2desk.core.scan.decode import (
     DecodedCode,
     QrDecoder,
     available_decoders,
     load_image,
     pyzbar_status,
 )
-from x2desk.core.errors import UnreadableImage
-from x2desk.core.qr.engines import zxing_read
-from x2desk.core.qr.finder import GATE_SIDE, shrink, texture_candidates
-from x2desk.core.qr.images import to_gray
-from x2desk.core.qr.moire import suppress_moire
+from x2desk.core.scan.qr.engines import zxing_read
+from x2desk.core.scan.qr.finder import GATE_SIDE, shrink, texture_candidates
+from x2desk.core.scan.qr.images import to_gray
+from x2desk.core.scan.qr.moire import suppress_moire
 
 TOKEN = "x2chat://bot/integrate?token=fc6e2368-b677-430d-9f2f-295ce705c9d0"
 REAL_PHOTOS_FLOOR = 133  # the engine reads 134 of 137; zxing-cpp alone reads 125
@@ -328,7 +328,7 @@ def test_hard_benchmark_frames_are_read(name: str) -> None:
 
 
 def test_moire_frames_need_the_grating_notched_out(monkeypatch: pytest.MonkeyPatch) -> None:
-    import x2desk.core.decode as decode_module
+    import x2desk.core.scan.decode as decode_module
 
     image, text = _hard_frame("moire-640x480")
     monkeypatch.setattr(decode_module, "_demoire", lambda crop: None)

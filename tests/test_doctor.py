@@ -96,7 +96,7 @@ def test_chosen_encrypted_file_is_reported(capsys: pytest.CaptureFixture[str]) -
 def test_missing_decode_module_falls_back_to_the_libraries(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "x2desk.core.decode", None)  # import fails
+    monkeypatch.setitem(sys.modules, "x2desk.core.scan.decode", None)  # import fails
     code, report = run_json(capsys)
     decoders = by_name(report)["Decoders"]
     assert code == 0 and decoders["status"] == "ok"
@@ -109,9 +109,9 @@ def test_broken_decode_module_does_not_crash(
     def boom() -> None:
         raise RuntimeError("decoder exploded")
 
-    fake = types.ModuleType("x2desk.core.decode")
+    fake = types.ModuleType("x2desk.core.scan.decode")
     fake.available_decoders = boom  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "x2desk.core.decode", fake)
+    monkeypatch.setitem(sys.modules, "x2desk.core.scan.decode", fake)
     code, report = run_json(capsys)
     decoders = by_name(report)["Decoders"]
     assert code == 0
@@ -122,9 +122,9 @@ def test_broken_decode_module_does_not_crash(
 def test_unusable_decoder_is_not_listed(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake = types.ModuleType("x2desk.core.decode")
+    fake = types.ModuleType("x2desk.core.scan.decode")
     fake.available_decoders = lambda: {"zxing-cpp": "3.0", "pyzbar": None}  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "x2desk.core.decode", fake)
+    monkeypatch.setitem(sys.modules, "x2desk.core.scan.decode", fake)
     _, report = run_json(capsys)
     assert by_name(report)["Decoders"]["data"]["decoders"] == ["zxing-cpp 3.0"]
 
@@ -132,16 +132,16 @@ def test_unusable_decoder_is_not_listed(
 def test_no_decoder_at_all_fails(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake = types.ModuleType("x2desk.core.decode")
+    fake = types.ModuleType("x2desk.core.scan.decode")
     fake.available_decoders = lambda: {}  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "x2desk.core.decode", fake)
+    monkeypatch.setitem(sys.modules, "x2desk.core.scan.decode", fake)
     code, report = run_json(capsys)
     assert code == doctor.EXIT_NOT_READY and report["ok"] is False
     assert by_name(report)["Decoders"]["status"] == "fail"
 
 
 def test_missing_pyzbar_is_said_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
-    from x2desk.core.qr import engines
+    from x2desk.core.scan.qr import engines
 
     monkeypatch.setattr(
         engines, "pyzbar_status", lambda: (False, "Unable to find zbar shared library")
@@ -152,7 +152,7 @@ def test_missing_pyzbar_is_said_plainly(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_cameras_listed_or_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    from x2desk.core import frames
+    from x2desk.core.scan import frames
 
     monkeypatch.setattr(frames, "list_cameras", lambda: [frames.CameraInfo(0, "USB Camera")])
     check = doctor.check_cameras()
@@ -164,7 +164,7 @@ def test_cameras_listed_or_missing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_check_that_raises_is_reported(capsys: pytest.CaptureFixture[str], monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from x2desk.core import frames
+    from x2desk.core.scan import frames
 
     def boom() -> list[object]:
         raise OSError("v4l2 went away")

@@ -11,7 +11,7 @@ import pytest
 
 from x2desk.core.clock import FakeClock
 from x2desk.core.errors import CameraBusy, CameraPermission, NoCamera, UnreadableImage
-from x2desk.core.frames import (
+from x2desk.core.scan.frames import (
     CameraInfo,
     CameraSource,
     FileCameraSource,

@@ -15,15 +15,15 @@ from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
-from x2desk.ui.capture_bridge import to_array, to_qimage
-from x2desk.ui.grab import ScreenGrabber
+from x2desk.ui.scan.capture_bridge import to_array, to_qimage
+from x2desk.ui.scan.grab import ScreenGrabber
 
 
 class ThreadRecorder:
     """The real decoder, noting which thread decodes."""
 
     def __init__(self) -> None:
-        from x2desk.core.decode import QrDecoder
+        from x2desk.core.scan.decode import QrDecoder
 
         self.inner = QrDecoder()
         self.threads: list[threading.Thread] = []

@@ -28,7 +28,7 @@ from x2desk.core.errors import (
     ServerError,
     X2DeskError,
 )
-from x2desk.core.greenapi import (
+from x2desk.core.greenapi.client import (
     MAX_PNG_BYTES,
     QR_ERRORS,
     GreenApiClient,

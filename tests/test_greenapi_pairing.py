@@ -25,8 +25,8 @@ from x2desk.core.errors import (
     StoreError,
     X2DeskError,
 )
-from x2desk.core.greenapi import QR_ERRORS, GreenApiClient, QrAnswer, read_qr_png
-from x2desk.core.greenapi_pairing import (
+from x2desk.core.greenapi.client import QR_ERRORS, GreenApiClient, QrAnswer, read_qr_png
+from x2desk.core.greenapi.pairing import (
     ACTION_KEEP,
     ACTION_LOG_OUT_AND_PAIR,
     TEXT_SLEEP,
@@ -34,9 +34,9 @@ from x2desk.core.greenapi_pairing import (
     GreenApiPairing,
     PairedInstance,
 )
-from x2desk.core.login_session import Snapshot, State
-from x2desk.core.poller import ManualScheduler
 from x2desk.core.secret import Secret
+from x2desk.core.session.machine import Snapshot, State
+from x2desk.core.session.poller import ManualScheduler
 from x2desk.core.store.credentials import KeyringStore, secret_ref
 from x2desk.core.store.records import RecordStore, open_records
 from x2desk.sandbox.phone import QrRefused, SandboxPhone

@@ -11,8 +11,14 @@ from typing import Any, cast
 
 import pytest
 
+from x2desk.core.accounts.client import (
+    Connection,
+    ConnectionsClient,
+    QrLogin,
+    Session,
+    WhatsAppStatus,
+)
 from x2desk.core.clock import FakeClock
-from x2desk.core.connections import Connection, ConnectionsClient, QrLogin, Session, WhatsAppStatus
 from x2desk.core.errors import (
     CannotConnect,
     CodeInvalid,
@@ -22,7 +28,8 @@ from x2desk.core.errors import (
     SubscriptionRequired,
     X2DeskError,
 )
-from x2desk.core.login_session import (
+from x2desk.core.secret import Secret
+from x2desk.core.session.machine import (
     LoginSession,
     MaxCodeDriver,
     OdnoklassnikiDriver,
@@ -34,8 +41,7 @@ from x2desk.core.login_session import (
     TelegramQrDriver,
     WhatsAppDriver,
 )
-from x2desk.core.poller import ManualScheduler
-from x2desk.core.secret import Secret
+from x2desk.core.session.poller import ManualScheduler
 
 BOT_TOKEN = "123456789:" + "A" * 35
 

@@ -13,8 +13,8 @@ import pytest
 from x2desk import cli
 from x2desk.core import redact
 from x2desk.core.errors import X2DeskError
-from x2desk.core.redeem_flow import RedeemFlow, Step
-from x2desk.core.x2chat import X2ChatClient
+from x2desk.core.x2chat.client import X2ChatClient
+from x2desk.core.x2chat.flow import RedeemFlow, Step
 from x2desk.sandbox.phone import SandboxPhone
 from x2desk.sandbox.server import SandboxServer
 

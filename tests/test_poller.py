@@ -7,7 +7,7 @@ import threading
 
 from x2desk.core.clock import FakeClock, SystemClock
 from x2desk.core.errors import CannotConnect, InvalidAuth, RateLimited, X2DeskError
-from x2desk.core.poller import ManualScheduler, Poller, ThreadScheduler
+from x2desk.core.session.poller import ManualScheduler, Poller, ThreadScheduler
 
 
 class Target:

@@ -22,11 +22,11 @@ from x2desk.core.errors import (
     StoreError,
     TokenSpent,
 )
-from x2desk.core.redeem_flow import FlowState, RedeemFlow, Step, WrongStep
 from x2desk.core.secret import Secret
 from x2desk.core.store.credentials import KeyringStore
 from x2desk.core.store.records import RecordStore
-from x2desk.core.x2chat import X2ChatClient
+from x2desk.core.x2chat.client import X2ChatClient
+from x2desk.core.x2chat.flow import FlowState, RedeemFlow, Step, WrongStep
 from x2desk.sandbox.phone import SandboxPhone
 from x2desk.sandbox.server import SandboxServer
 

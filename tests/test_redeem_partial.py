@@ -13,9 +13,9 @@ import pytest
 
 from x2desk.core.clock import FakeClock
 from x2desk.core.errors import BadAnswer, InputError
-from x2desk.core.redeem_flow import RedeemFlow, Step, describe_missing
 from x2desk.core.store.records import RecordStore
-from x2desk.core.x2chat import X2ChatClient
+from x2desk.core.x2chat.client import X2ChatClient
+from x2desk.core.x2chat.flow import RedeemFlow, Step, describe_missing
 from x2desk.sandbox.faults import FaultBook, FaultError
 from x2desk.sandbox.phone import SandboxPhone
 from x2desk.sandbox.server import SandboxServer

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from x2desk.core.errors import NotIntegrationToken
-from x2desk.core.tokens import Kind, classify, parse_integration_token
+from x2desk.core.x2chat.tokens import Kind, classify, parse_integration_token
 
 TOKEN = "fc6e2368-b677-430d-9f2f-295ce705c9d0"  # the seed's example
 

@@ -13,10 +13,10 @@ from helpers import WizardDriver
 from PySide6.QtCore import Qt
 
 from x2desk.core.clock import FakeClock
-from x2desk.core.login_session import State
-from x2desk.core.poller import ManualScheduler
+from x2desk.core.session.machine import State
+from x2desk.core.session.poller import ManualScheduler
 from x2desk.sandbox.phone import QrRefused, SandboxPhone
-from x2desk.ui.accounts_wizard import AccountsWizard
+from x2desk.ui.accounts.wizard import AccountsWizard
 from x2desk.ui.app import ensure_app
 from x2desk.ui.context import AppContext
 
@@ -48,7 +48,7 @@ class Driver(WizardDriver):
 def make_wizard(
     qtbot: Any, ctx: AppContext, fake_clock: FakeClock, manual: ManualScheduler
 ) -> AccountsWizard:
-    from x2desk.ui import theme
+    from x2desk.ui.common import theme
 
     theme.apply(ensure_app(), dark=False)
     w = AccountsWizard(
@@ -243,7 +243,7 @@ def test_provider_key_refused_then_accepted_and_remembered(
     good = phone.provider_key()
     d.provide(good)
     d.wait_page("account_bot")
-    from x2desk.core.connections import provider_key_ref
+    from x2desk.core.accounts.client import provider_key_ref
     from x2desk.core.store.credentials import open_credential_store
 
     saved = open_credential_store().load(provider_key_ref(f"{sandbox.url}/v2"))

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QHBoxLayout, QLineEdit
 from test_ui_accounts_flows import SHOTS, Driver
 
 from x2desk.core.clock import FakeClock
-from x2desk.core.login_session import State
-from x2desk.core.poller import ManualScheduler
+from x2desk.core.session.machine import State
+from x2desk.core.session.poller import ManualScheduler
 from x2desk.sandbox.phone import SandboxPhone
-from x2desk.ui.accounts_wizard import AccountsWizard
+from x2desk.ui.accounts.wizard import AccountsWizard
 from x2desk.ui.app import ensure_app
 from x2desk.ui.context import AppContext
 
@@ -79,8 +79,8 @@ def rig(
     qtbot: Any, sandbox: Any, fake_clock: FakeClock, manual: ManualScheduler, phone: SandboxPhone
 ) -> Iterator[tuple[Driver, Any]]:
     """The wizard and the demo phone panel side by side in one window."""
-    from x2desk.ui import theme
-    from x2desk.ui.phone_panel import PhonePanel
+    from x2desk.demo.phone_panel import PhonePanel
+    from x2desk.ui.common import theme
 
     theme.apply(ensure_app(), dark=False)
     wiz = AccountsWizard(

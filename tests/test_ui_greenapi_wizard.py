@@ -17,14 +17,14 @@ from PySide6.QtWidgets import QAbstractButton, QLineEdit
 
 from x2desk.core.clock import FakeClock
 from x2desk.core.errors import KeyringUnavailable
-from x2desk.core.greenapi import read_qr_png
-from x2desk.core.login_session import State
-from x2desk.core.poller import ManualScheduler
+from x2desk.core.greenapi.client import read_qr_png
 from x2desk.core.secret import Secret
+from x2desk.core.session.machine import State
+from x2desk.core.session.poller import ManualScheduler
 from x2desk.sandbox.phone import QrRefused, SandboxPhone
 from x2desk.ui.app import ensure_app
 from x2desk.ui.context import AppContext
-from x2desk.ui.greenapi_wizard import GreenApiWizard
+from x2desk.ui.greenapi.wizard import GreenApiWizard
 
 SHOTS = Path("/tmp/x2desk-shots/greenapi")
 PASSWORD = "cloud-pass-42"
@@ -82,7 +82,7 @@ def make_wizard(
     manual: ManualScheduler,
     qr_lifetime_s: float = 20.0,
 ) -> GreenApiWizard:
-    from x2desk.ui import theme
+    from x2desk.ui.common import theme
 
     theme.apply(ensure_app(), dark=False)
     w = GreenApiWizard(

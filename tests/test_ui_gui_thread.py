@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from x2desk.ui.gui_thread import Mailbox
+from x2desk.ui.common.gui_thread import Mailbox
 
 
 def test_a_post_from_a_worker_runs_on_the_gui_thread(qtbot: Any) -> None:

@@ -10,14 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel
 
-from x2desk.ui import theme
 from x2desk.ui.app import ensure_app
-from x2desk.ui.connection_delegate import DETAIL_ROLE, TITLE_ROLE
+from x2desk.ui.choose import ChoiceCard
+from x2desk.ui.common import theme
 from x2desk.ui.context import AppContext
-from x2desk.ui.home import ConnectionRow, HomeView
+from x2desk.ui.home.delegate import DETAIL_ROLE, TITLE_ROLE
+from x2desk.ui.home.view import ConnectionRow, HomeView
 from x2desk.ui.main_window import MainWindow
-from x2desk.ui.pages.choose import ChoiceCard
-from x2desk.ui.x2chat_wizard import X2ChatWizard
+from x2desk.ui.x2chat.wizard import X2ChatWizard
 
 
 @pytest.mark.parametrize(("value", "dark"), [("dark", True), ("light", False), ("DARK ", True)])
@@ -188,7 +188,7 @@ def test_no_argument_defaults_match_the_parser() -> None:
 
 
 def test_held_settings_run_after_the_first_paint(qtbot: Any) -> None:
-    from x2desk.ui import widgets
+    from x2desk.ui.common import widgets
 
     ensure_app()
     widgets.defer_until_painted()

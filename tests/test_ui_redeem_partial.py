@@ -13,7 +13,7 @@ from test_ui_x2chat_wizard import all_text, make_wizard, paste_and_confirm, step
 
 from x2desk.core.clock import FakeClock
 from x2desk.sandbox.phone import SandboxPhone
-from x2desk.ui.x2chat_wizard import X2ChatWizard
+from x2desk.ui.x2chat.wizard import X2ChatWizard
 
 REDEEM = "/api/v1/integrations/redeem"
 

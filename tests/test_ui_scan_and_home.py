@@ -13,8 +13,8 @@ from x2desk.demo.virtual_camera import VirtualCamera
 from x2desk.sandbox.phone import SandboxPhone
 from x2desk.ui.app import ensure_app
 from x2desk.ui.context import AppContext
-from x2desk.ui.stall_probe import StallProbe
-from x2desk.ui.x2chat_wizard import X2ChatWizard
+from x2desk.ui.scan.stall_probe import StallProbe
+from x2desk.ui.x2chat.wizard import X2ChatWizard
 
 
 def wizard(qtbot: Any, url: str, clock: FakeClock, camera: VirtualCamera | None) -> X2ChatWizard:
@@ -142,7 +142,7 @@ def test_window_remembers_its_size(qtbot: Any, x2desk_home: Path) -> None:
     "payload", ["x2chat://bot/integrate?token=fc6e2368-b677-430d-9f2f-295ce705c9d0"]
 )
 def test_virtual_camera_frames_decode(payload: str) -> None:
-    from x2desk.core.decode import QrDecoder
+    from x2desk.core.scan.decode import QrDecoder
 
     cam = VirtualCamera(payload, paced=False)
     cam.open()

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from x2desk.ui.app import ensure_app
-from x2desk.ui.stall_probe import StallProbe
+from x2desk.ui.scan.stall_probe import StallProbe
 
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "scan_gui.py"
 TOKEN = "fc6e2368-b677-430d-9f2f-295ce705c9d0"
@@ -74,7 +74,7 @@ def test_camera_and_decoder_threads_yield_to_the_gui_thread() -> None:
     import os
     import threading
 
-    from x2desk.ui.background import NiceDecoder, NiceSource, lower_this_thread
+    from x2desk.ui.scan.background import NiceDecoder, NiceSource, lower_this_thread
 
     assert not lower_this_thread()  # never the GUI (main) thread
     main_nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())

@@ -15,12 +15,12 @@ from test_ui_greenapi_wizard import Driver as GreenDriver
 from test_ui_greenapi_wizard import make_wizard as make_greenapi
 
 from x2desk.core.clock import FakeClock
-from x2desk.core.poller import ManualScheduler
 from x2desk.core.secret import Secret
+from x2desk.core.session.poller import ManualScheduler
 from x2desk.sandbox.phone import SandboxPhone
-from x2desk.ui.accounts_wizard import AccountsWizard
+from x2desk.ui.accounts.wizard import AccountsWizard
 from x2desk.ui.context import AppContext
-from x2desk.ui.greenapi_wizard import GreenApiWizard
+from x2desk.ui.greenapi.wizard import GreenApiWizard
 
 PASSPHRASE = "correct horse battery"
 
@@ -121,8 +121,8 @@ def test_accounts_reauth_unlocks_the_saved_provider_key(
     sandbox: Any,
     manual: ManualScheduler,
 ) -> None:
-    from x2desk.core.connections import provider_key_ref
-    from x2desk.core.login_session import State
+    from x2desk.core.accounts.client import provider_key_ref
+    from x2desk.core.session.machine import State
 
     key = phone.provider_key()
     lock_into_file(provider_key_ref(f"{sandbox.url}/v2"), key)

@@ -13,7 +13,7 @@ from x2desk.core.errors import KeyringUnavailable
 from x2desk.sandbox.phone import SandboxPhone
 from x2desk.ui.app import ensure_app
 from x2desk.ui.context import AppContext
-from x2desk.ui.x2chat_wizard import X2ChatWizard
+from x2desk.ui.x2chat.wizard import X2ChatWizard
 
 REDEEM = "/api/v1/integrations/redeem"
 
@@ -271,8 +271,8 @@ class FlakyStore:
 
 
 def flow_factory(url: str, clock: FakeClock, store: Any, open_store: Any = None) -> Any:
-    from x2desk.core.redeem_flow import RedeemFlow
-    from x2desk.core.x2chat import X2ChatClient
+    from x2desk.core.x2chat.client import X2ChatClient
+    from x2desk.core.x2chat.flow import RedeemFlow
 
     return lambda: RedeemFlow(
         X2ChatClient(url + "/api/v1"),

@@ -26,7 +26,7 @@ from x2desk.core.errors import (
     X2DeskError,
 )
 from x2desk.core.secret import Secret
-from x2desk.core.x2chat import X2ChatClient
+from x2desk.core.x2chat.client import X2ChatClient
 from x2desk.sandbox.phone import SandboxPhone
 from x2desk.sandbox.server import SandboxServer
 

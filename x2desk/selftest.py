@@ -219,7 +219,7 @@ def check_store(folder: Path) -> str:
 
 
 def check_decoder() -> str:
-    from x2desk.core.decode import QrDecoder
+    from x2desk.core.scan.decode import QrDecoder
 
     image = resources_dir() / "selftest-qr.png"
     texts = _decoded_texts(QrDecoder(), image)

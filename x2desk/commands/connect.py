@@ -8,7 +8,7 @@
     x2desk connect odnoklassniki [--change-key ID]
     x2desk connect green-api --instance ID       a Green-API instance (see connect_greenapi.py)
 
-The same :class:`~x2desk.core.login_session.LoginSession` as the wizard runs the flow; this
+The same :class:`~x2desk.core.session.machine.LoginSession` as the wizard runs the flow; this
 module only renders its snapshots and asks for what it asks for. The provider's address comes from
 ``--provider-url``, ``--sandbox-url``, ``$X2DESK_PROVIDER_URL``, the settings, or the public
 default; its API key from ``--api-key-file``, the credential store, or a prompt (no echo).
@@ -31,10 +31,10 @@ from x2desk.core.errors import InputError, SessionExpired, X2DeskError
 from x2desk.core.secret import Secret
 
 if TYPE_CHECKING:
+    from x2desk.core.accounts.client import ConnectionsClient
     from x2desk.core.clock import Clock
-    from x2desk.core.connections import ConnectionsClient
-    from x2desk.core.login_session import LoginDriver, LoginSession, Snapshot
-    from x2desk.core.poller import Scheduler
+    from x2desk.core.session.machine import LoginDriver, LoginSession, Snapshot
+    from x2desk.core.session.poller import Scheduler
 
 HELP = "Connect a Telegram, MAX or WhatsApp account, a Telegram bot or an Odnoklassniki group"
 EXIT_CANCELLED = 130
@@ -111,7 +111,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def resolve_provider_url(args: argparse.Namespace) -> str:
-    from x2desk.core.connections import (
+    from x2desk.core.accounts.client import (
         DEFAULT_PROVIDER_URL,
         PROVIDER_URL_ENV,
         SANDBOX_PROVIDER_PATH,
@@ -153,7 +153,7 @@ def _credential_store() -> Any:
 
 def resolve_api_key(args: argparse.Namespace, base_url: str) -> Secret:
     """--api-key-file, else the credential store, else a prompt without echo."""
-    from x2desk.core.connections import check_api_key, provider_key_ref
+    from x2desk.core.accounts.client import check_api_key, provider_key_ref
 
     ref = provider_key_ref(base_url)
     key: Secret | None = None
@@ -190,7 +190,7 @@ def _connection_id(text: str | None) -> int | str | None:
 
 def make_driver(args: argparse.Namespace, client: ConnectionsClient) -> LoginDriver:
     """The flow the arguments ask for. Input is checked here, before anything is sent."""
-    from x2desk.core import login_session as ls
+    from x2desk.core.session import machine as ls
 
     name = args.name or ""
     if args.kind == "telegram":
@@ -239,7 +239,7 @@ class Runtime:
 
 def realtime() -> Runtime:
     from x2desk.core.clock import SYSTEM_CLOCK
-    from x2desk.core.poller import ThreadScheduler
+    from x2desk.core.session.poller import ThreadScheduler
 
     scheduler = ThreadScheduler(SYSTEM_CLOCK, name="x2desk-connect")
 
@@ -357,9 +357,9 @@ def _record(snap: Snapshot, base_url: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from x2desk.core.connections import ConnectionsClient
-    from x2desk.core.login_session import LoginSession, State
+    from x2desk.core.accounts.client import ConnectionsClient
     from x2desk.core.net import require_secure
+    from x2desk.core.session.machine import LoginSession, State
 
     if args.kind == "green-api":  # not the provider: its own module and flow (issue 6)
         from x2desk.commands import connect_greenapi

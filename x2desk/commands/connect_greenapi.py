@@ -1,7 +1,7 @@
 """``x2desk connect green-api --instance ID``: pair a Green-API instance by its QR, in a terminal.
 
 The ``connect`` command hands its ``green-api`` choice to :func:`add_arguments` and :func:`run`.
-It drives the same :class:`~x2desk.core.greenapi_pairing.GreenApiPairing` as the wizard: the
+It drives the same :class:`~x2desk.core.greenapi.pairing.GreenApiPairing` as the wizard: the
 apiTokenInstance is read from ``--token-file`` (``-`` for stdin), taken from the credential store
 when the instance is already saved (re-pairing), or asked without echo. Each new QR is read back
 from Green-API's PNG with x2desk's own decoder and drawn in the terminal; the cloud password is
@@ -27,8 +27,8 @@ from x2desk.core.secret import Secret
 
 if TYPE_CHECKING:
     from x2desk.core.clock import Clock
-    from x2desk.core.greenapi_pairing import GreenApiPairing, PairedInstance
-    from x2desk.core.poller import Scheduler
+    from x2desk.core.greenapi.pairing import GreenApiPairing, PairedInstance
+    from x2desk.core.session.poller import Scheduler
     from x2desk.core.store.credentials import CredentialStore
 
 HELP = "Pair a Green-API instance by its QR (token asked without echo or read from a file)"
@@ -121,7 +121,7 @@ class Terminal:
 
 def resolve_api_url(given: str | None, sandbox_url: str | None = None) -> str:
     """--api-url, --sandbox-url, $X2DESK_GREENAPI_URL, the settings, or the public default."""
-    from x2desk.core.greenapi import API_URL_ENV, DEFAULT_API_URL
+    from x2desk.core.greenapi.client import API_URL_ENV, DEFAULT_API_URL
     from x2desk.core.store.settings import configured_api_base
 
     if given:
@@ -169,9 +169,9 @@ def pair_in_terminal(
     if_authorised: str = "ask",
 ) -> PairedInstance:
     """Run ``pairing`` to its end, showing each QR and text, asking for what it needs."""
-    from x2desk.core.greenapi import read_qr_png
-    from x2desk.core.greenapi_pairing import ACTION_KEEP
-    from x2desk.core.login_session import State
+    from x2desk.core.greenapi.client import read_qr_png
+    from x2desk.core.greenapi.pairing import ACTION_KEEP
+    from x2desk.core.session.machine import State
 
     changed = threading.Event()
     unsubscribe = pairing.subscribe(lambda _snap: changed.set())
@@ -243,13 +243,13 @@ def run(
 ) -> int:
     """The command. The keyword arguments are for tests (a fake terminal, clock, scheduler)."""
     from x2desk.core.clock import SYSTEM_CLOCK
-    from x2desk.core.greenapi import (
+    from x2desk.core.greenapi.client import (
         QR_REFRESH_S,
         GreenApiClient,
         check_api_token,
         check_instance_id,
     )
-    from x2desk.core.greenapi_pairing import KIND, GreenApiPairing
+    from x2desk.core.greenapi.pairing import KIND, GreenApiPairing
     from x2desk.core.net import require_secure
     from x2desk.core.store.credentials import secret_ref
     from x2desk.core.store.records import open_records

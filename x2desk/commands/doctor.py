@@ -145,9 +145,9 @@ def _describe_decoder(item: Any) -> str:
 
 
 def _decoders_from_module() -> list[str] | None:
-    """What x2desk.core.decode says it can use, or None when that module cannot tell."""
+    """What x2desk.core.scan.decode says it can use, or None when that module cannot tell."""
     try:
-        decode = importlib.import_module("x2desk.core.decode")
+        decode = importlib.import_module("x2desk.core.scan.decode")
         found = decode.available_decoders()
     except (ImportError, AttributeError):
         return None
@@ -180,12 +180,12 @@ def _decoders_from_libraries() -> list[str]:
 def check_decoders() -> Check:
     try:
         names = _decoders_from_module()
-        source = "x2desk.core.decode"
+        source = "x2desk.core.scan.decode"
     except Exception as exc:  # the decode module itself broke: fall back to the libraries
-        names, source = None, f"x2desk.core.decode failed ({type(exc).__name__})"
+        names, source = None, f"x2desk.core.scan.decode failed ({type(exc).__name__})"
     if names is None:
         names = _decoders_from_libraries()
-        source = "libraries" if source == "x2desk.core.decode" else source
+        source = "libraries" if source == "x2desk.core.scan.decode" else source
     if not names:
         return Check(
             "Decoders",
@@ -199,7 +199,7 @@ def check_decoders() -> Check:
 
 def check_pyzbar() -> Check:
     try:
-        from x2desk.core.qr.engines import pyzbar_status
+        from x2desk.core.scan.qr.engines import pyzbar_status
 
         ok, said = pyzbar_status()
     except ImportError:
@@ -221,7 +221,7 @@ def check_pyzbar() -> Check:
 
 def check_cameras() -> Check:
     try:
-        from x2desk.core.frames import list_cameras
+        from x2desk.core.scan.frames import list_cameras
 
         cameras = list_cameras()
     except (ImportError, AttributeError):

@@ -1,6 +1,6 @@
 """`x2desk redeem TOKEN_OR_LINK`: redeem an X2Chat integration token, check the bot, save it.
 
-It drives the same :class:`~x2desk.core.redeem_flow.RedeemFlow` as the wizard. Garbage input is
+It drives the same :class:`~x2desk.core.x2chat.flow.RedeemFlow` as the wizard. Garbage input is
 refused before any request; the rotation warning is shown and confirmed (``--yes`` skips the
 question; with no terminal and no ``--yes`` it refuses). Exit 0 only when the bot is saved and
 checked; errors print one line and exit with the error's code.
@@ -17,7 +17,7 @@ from x2desk.core.errors import InputError, NotIntegrationToken, StoreError, X2De
 from x2desk.core.secret import Secret
 
 if TYPE_CHECKING:
-    from x2desk.core.redeem_flow import FlowState, RedeemFlow
+    from x2desk.core.x2chat.flow import FlowState, RedeemFlow
 
 HELP = "Redeem an X2Chat integration token or link and save the bot"
 ENV_API_BASE = "X2DESK_API_BASE"
@@ -60,7 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def resolve_api_base(given: str | None) -> str:
     """--api-base, else $X2DESK_API_BASE, else the settings, else the public default."""
     from x2desk.core.store.settings import configured_api_base
-    from x2desk.core.x2chat import DEFAULT_API_BASE
+    from x2desk.core.x2chat.client import DEFAULT_API_BASE
 
     return given or configured_api_base("x2chat", ENV_API_BASE, DEFAULT_API_BASE)
 
@@ -109,9 +109,9 @@ def _note(text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from x2desk.core.redeem_flow import RedeemFlow, Step
-    from x2desk.core.tokens import classify
-    from x2desk.core.x2chat import X2ChatClient
+    from x2desk.core.x2chat.client import X2ChatClient
+    from x2desk.core.x2chat.flow import RedeemFlow, Step
+    from x2desk.core.x2chat.tokens import classify
 
     intake = classify(args.token)
     if intake.token is None:
@@ -146,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
             raise error
         exit_code = 0
         if bot.incomplete:
-            from x2desk.core.redeem_flow import describe_missing
+            from x2desk.core.x2chat.flow import describe_missing
 
             _note(f"Note: {describe_missing(bot.missing)}")
         if state.webhook is not None and state.webhook.is_set:
@@ -177,7 +177,7 @@ def _settle_store(
     """Deal with a store that cannot be used: the encrypted file, from --passphrase-file or
     asked for in a terminal."""
     from x2desk.core.errors import PassphraseRequired
-    from x2desk.core.redeem_flow import Step
+    from x2desk.core.x2chat.flow import Step
 
     while True:
         failure = state.failure

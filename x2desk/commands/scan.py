@@ -27,8 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from x2desk.core.decode import QrDecoder, load_image
-    from x2desk.core.tokens import classify
+    from x2desk.core.scan.decode import QrDecoder, load_image
+    from x2desk.core.x2chat.tokens import classify
 
     decoder = QrDecoder()
     failed = 0

@@ -105,7 +105,7 @@ class DemoSession:
 
     def attach(self, window: Any) -> None:
         """Dock the phone panel on the window and put a first QR on the phone."""
-        from x2desk.ui.phone_panel import PhonePanel
+        from x2desk.demo.phone_panel import PhonePanel
 
         self.panel = PhonePanel(self)
         window.set_phone_panel(self.panel)

@@ -2,7 +2,7 @@
 
 It renders 1280x720 BGR frames of a phone (rounded dark body, a light screen with the X2Chat QR)
 that sways a little, with sensor noise and a moving glare, and follows the same interface as the
-sources in :mod:`x2desk.core.frames` (``open``, ``read``, ``close``, ``name``, ``is_live``), so
+sources in :mod:`x2desk.core.scan.frames` (``open``, ``read``, ``close``, ``name``, ``is_live``), so
 the real capture and decode code reads it. :meth:`VirtualCamera.show` changes the QR on the
 phone's screen (thread-safe: the phone panel calls it from the GUI thread).
 """
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
-from x2desk.core.qr_matrix import qr_modules
+from x2desk.core.scan.matrix import qr_modules
 
 if TYPE_CHECKING:
     import numpy as np

@@ -6,7 +6,7 @@ import base64
 import struct
 import zlib
 
-from x2desk.core.qr_matrix import qr_modules
+from x2desk.core.scan.matrix import qr_modules
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:

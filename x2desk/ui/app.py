@@ -14,7 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from x2desk import APP_NAME, __version__
-from x2desk.ui import theme, widgets
+from x2desk.ui.common import theme, widgets
 from x2desk.ui.context import AppContext
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def build_context(args: argparse.Namespace) -> tuple[AppContext, Any]:
 
 
 def _install_crash_guard() -> None:
-    from x2desk.ui import crash_guard
+    from x2desk.ui.common import crash_guard
 
     crash_guard.install()
 
@@ -163,7 +163,7 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         code = app.exec()
     finally:
-        from x2desk.ui.workers import wait_all
+        from x2desk.ui.common.workers import wait_all
 
         window.close()
         remember_scheme(app, settings)  # also when the run ended before the first paint

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from x2desk.ui.common.theme import colors
+from x2desk.ui.common.widgets import run_deferred
 from x2desk.ui.context import AppContext
-from x2desk.ui.home import HomeView
-from x2desk.ui.theme import colors
-from x2desk.ui.widgets import run_deferred
+from x2desk.ui.home.view import HomeView
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QPaintEvent
@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
     # ---- navigation ----------------------------------------------------------------------------
 
     def open_wizard(self) -> None:
-        from x2desk.ui.x2chat_wizard import X2ChatWizard
+        from x2desk.ui.x2chat.wizard import X2ChatWizard
 
         if self.wizard is not None and self.views.currentWidget() is self.wizard:
             return
@@ -121,10 +121,10 @@ class MainWindow(QMainWindow):
         if self.wizard is None:
             wiz = X2ChatWizard(self.ctx)
             wiz.closed.connect(self.close_wizard)
-            from x2desk.ui.accounts_wizard import add_account_choice
+            from x2desk.ui.accounts.wizard import add_account_choice
 
             add_account_choice(wiz, self.open_accounts)
-            from x2desk.ui.greenapi_wizard import add_greenapi_choice
+            from x2desk.ui.greenapi.wizard import add_greenapi_choice
 
             add_greenapi_choice(wiz, self.open_greenapi)  # after the accounts' choice
             self.wizard = wiz
@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
 
     def open_accounts(self, reauth: tuple[str, str, str | None] | None = None) -> None:
         """The accounts wizard; ``reauth`` = (connection type, connection id, provider URL)."""
-        from x2desk.ui.accounts_wizard import AccountsWizard
+        from x2desk.ui.accounts.wizard import AccountsWizard
 
         if self.ctx.extras.pop("settings_pending", False):
             self.ctx.load_settings()
@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
 
     def open_greenapi(self, repair_record_id: str | None = None) -> None:
         """The Green-API wizard; ``repair_record_id``: re-pair that saved instance."""
-        from x2desk.ui.greenapi_wizard import GreenApiWizard
+        from x2desk.ui.greenapi.wizard import GreenApiWizard
 
         if self.ctx.extras.pop("settings_pending", False):
             self.ctx.load_settings()

@@ -393,7 +393,7 @@ def open_records(path: Path | None = None, clock: Clock | None = None) -> Record
 
 def record_provider_connection(conn: Any, *, api_base: str, flow: str, outcome: str) -> Record:
     """Record a connection the connections provider made or re-authorised (``conn``: a
-    :class:`~x2desk.core.connections.Connection`), for the CLI and the accounts wizard alike."""
+    :class:`~x2desk.core.accounts.client.Connection`), for the CLI and the accounts wizard alike."""
     with RecordStore.open() as records:
         return records.upsert(
             conn.type,

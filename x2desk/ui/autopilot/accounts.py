@@ -109,7 +109,7 @@ def wait_for_qr(pilot: Pilot, fresh: bool = False) -> int:
 def read_desktop_qr(pilot: Pilot, name: str = "accountQrImage") -> str:
     """What the phone's camera reads from the QR on the desktop's page (x2desk's decoder, on a
     worker)."""
-    from x2desk.ui.phone_panel import read_qr
+    from x2desk.demo.phone_panel import read_qr
 
     image = pilot.control(name)
     picture: QImage = image.grab().toImage()

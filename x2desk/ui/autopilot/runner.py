@@ -334,7 +334,7 @@ class Pilot:
 
     def phone(self, what: str, call: Callable[[Any], T], timeout: float | None = None) -> T:
         """Run ``call(SandboxPhone)`` on a worker and wait for its answer."""
-        from x2desk.ui.workers import run_in_worker
+        from x2desk.ui.common.workers import run_in_worker
 
         if self._phone is None:
             from x2desk.sandbox.phone import SandboxPhone

@@ -1,0 +1,333 @@
+"""Pairing a Green-API instance by its rotating QR (issue 6 item 2). No Qt here.
+
+The state machine is the login sessions' own (:class:`~x2desk.core.session.machine.LoginSession`,
+with its :class:`~x2desk.core.session.poller.Poller`): this module only adds a *driver*,
+:class:`GreenApiDriver`, that answers each step with what the instance says, and a small front,
+:class:`GreenApiPairing`, for the GUI, the CLI and the autopilot.
+
+The path through the machine:
+- ``starting``: getStateInstance. ``notAuthorized`` asks for a QR at once; ``authorized`` means
+  the instance was already paired: the attempt stops with :class:`AlreadyAuthorised` and offers
+  :meth:`GreenApiPairing.keep` or :meth:`GreenApiPairing.log_out_and_pair`.
+- ``waiting_for_qr``: a new QR every 5 s (``qr_image``: checked PNG bytes; the GUI makes a QImage
+  of them), each withdrawn after :data:`QR_LIFETIME_S` if no newer one came.
+  ``{type: error}`` answers are shown (what they mean, what to do) and polling goes on.
+- After the scan: ``pendingPassword`` -> ``waiting_for_password`` (the cloud password is sent with
+  sendAuthorizationPassword; a wrong one keeps the page); ``starting``/``sleepMode`` -> ``loading``
+  with what to do; ``blocked`` and ``yellowCard`` end the attempt with what to do.
+- ``authenticated`` only once getStateInstance says ``authorized``; then the apiTokenInstance goes
+  to the credential store (``secret_ref("greenapi", idInstance)``) and idInstance to a record of
+  kind ``greenapi``: ``connected``, with a :class:`PairedInstance` as the snapshot's ``result``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from x2desk.core.clock import SYSTEM_CLOCK, Clock
+from x2desk.core.errors import (
+    AlreadyAuthorised,
+    InstanceBlocked,
+    InstanceYellowCard,
+    RequestRejected,
+    StoreError,
+)
+from x2desk.core.greenapi.client import QR_ERRORS, QR_LIFETIME_S, QR_REFRESH_S, GreenApiClient
+from x2desk.core.secret import Secret
+from x2desk.core.session.machine import LoginSession, Observer, Snapshot, State, Step
+from x2desk.core.session.poller import DEFAULT_BACKOFF_S, Scheduler
+
+if TYPE_CHECKING:
+    from x2desk.core.store.credentials import CredentialStore
+    from x2desk.core.store.records import Record, RecordStore
+
+log = logging.getLogger(__name__)
+
+KIND = "greenapi"
+FLOW_PAIR = "greenapi_qr"
+FLOW_REPAIR = "greenapi_repair"
+FLOW_KEEP = "greenapi_keep"
+
+# actions the snapshot offers besides the machine's own
+ACTION_KEEP = "keep"
+ACTION_LOG_OUT_AND_PAIR = "log_out_and_pair"
+
+TEXT_QR = (
+    "Scan this QR with the messenger on the phone that holds the account (Linked devices, "
+    "Link a device). A new QR comes every 5 s."
+)
+TEXT_PASSWORD = (
+    "The account has a cloud (two-step verification) password: type it to finish the pairing."
+)
+TEXT_STARTING = "The instance is starting; x2desk keeps checking (this takes a few seconds)…"
+TEXT_LOGGED_OUT = "The instance was logged out and is restarting; a new QR comes in a moment…"
+TEXT_SLEEP = (
+    "The instance is in sleep mode: the phone with the account is off or offline. Switch it on "
+    "and connect it to the internet; x2desk keeps checking."
+)
+TEXT_CONFIRMING = "Green-API confirms the instance is authorised; saving it…"
+TEXT_KEPT = "The instance was already authorised; kept it as it is and saved it."
+TEXT_PAIRED = "Paired: the instance is authorised and saved."
+
+
+@dataclass(frozen=True)
+class PairedInstance:
+    """The outcome: what was saved (the token itself is only in the credential store)."""
+
+    id_instance: str
+    record_id: int
+    secret_ref: str
+    store: str  # the credential store's description, for people
+    kept: bool = False  # True: it was already authorised and the person chose to keep it
+
+
+class GreenApiDriver:
+    """The :class:`~x2desk.core.session.machine.LoginDriver` for one Green-API instance.
+
+    ``mode`` is ``pair`` (a new QR; an already authorised instance stops with
+    :class:`AlreadyAuthorised`), ``keep`` (already authorised: just save it) or ``logout`` (log out
+    first, then pair). ``records`` and ``credentials`` are opened on first use when not given.
+    """
+
+    flow = KIND
+    session_lifetime_s: float | None = None  # an instance's pairing does not expire
+
+    def __init__(
+        self,
+        client: GreenApiClient,
+        name: str = "",
+        records: RecordStore | None = None,
+        credentials: CredentialStore | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+        qr_lifetime_s: float = QR_LIFETIME_S,
+        repair: bool = False,
+    ) -> None:
+        self.client = client
+        self.name = name
+        self.records = records
+        self.credentials = credentials
+        self.clock = clock
+        self.qr_lifetime_s = qr_lifetime_s
+        self.repair = repair
+        self.mode = "pair"
+        self.states_seen: list[str] = []  # every stateInstance read (tests, reports)
+
+    # -- LoginDriver --
+
+    def begin(self) -> Step:
+        if self.mode == "logout":
+            self.client.logout()
+            self.mode = "pair"
+            return Step(State.LOADING, note=TEXT_LOGGED_OUT)
+        return self._from_state(self._state(), at_start=True)
+
+    def poll(self) -> Step:
+        answer = self.client.qr()
+        if answer.png is not None:
+            return self._qr_step(answer.png)
+        if answer.already:
+            # most often the scan just succeeded: getStateInstance confirms (or says otherwise)
+            return self._from_state(self._state(), ask_qr=False)
+        if answer.error == "not_ready":  # the state says why (starting, asleep, password...)
+            return self._from_state(self._state(), ask_qr=False)
+        return Step(State.WAITING_FOR_QR, note=answer.explanation)
+
+    def submit_code(self, code: Secret) -> Step:
+        raise RequestRejected("A Green-API instance is paired by QR; it has no login code.")
+
+    def submit_password(self, password: Secret) -> Step:
+        try:
+            self.client.send_password(password)
+        except RequestRejected:
+            # e.g. sent twice and the first one did pass: the state tells
+            return self._from_state(self._state(), ask_qr=False)
+        return self._from_state(self._state(), ask_qr=False, after_password=True)
+
+    def finish(self) -> Step:
+        kept = self.mode == "keep"
+        paired = self._save(kept)
+        return Step(State.CONNECTED, note=TEXT_KEPT if kept else TEXT_PAIRED, result=paired)
+
+    # -- helpers --
+
+    def _state(self) -> str:
+        state = self.client.state()
+        self.states_seen.append(state)
+        return state
+
+    def _qr_step(self, png: bytes) -> Step:
+        return Step(
+            State.WAITING_FOR_QR,
+            qr_image=png,
+            qr_expires_at=self.clock.time() + self.qr_lifetime_s,
+            note=TEXT_QR,
+        )
+
+    def _from_state(
+        self, state: str, at_start: bool = False, ask_qr: bool = True, after_password: bool = False
+    ) -> Step:
+        if state == "authorized":
+            if at_start and self.mode != "keep":
+                raise AlreadyAuthorised()
+            return Step(State.AUTHENTICATED, note=TEXT_CONFIRMING)
+        if state == "notAuthorized":
+            if ask_qr:
+                return self.poll()
+            return Step(State.WAITING_FOR_QR, note=QR_ERRORS["not_ready"])
+        if state == "pendingPassword":
+            if after_password:  # sent, accepted, but not through yet: say so and keep the page
+                return Step(
+                    State.WAITING_FOR_PASSWORD,
+                    note="Green-API is still waiting for the password: type it again.",
+                )
+            return Step(State.WAITING_FOR_PASSWORD, note=TEXT_PASSWORD)
+        if state == "starting":
+            return Step(State.LOADING, note=TEXT_STARTING)
+        if state == "sleepMode":
+            return Step(State.LOADING, note=TEXT_SLEEP)
+        if state == "blocked":
+            raise InstanceBlocked()
+        if state == "yellowCard":
+            raise InstanceYellowCard()
+        raise AssertionError(f"unmapped state {state}")  # parse_state refuses unknown ones
+
+    def _save(self, kept: bool) -> PairedInstance:
+        from x2desk.core.store.credentials import open_credential_store, secret_ref
+        from x2desk.core.store.records import open_records
+
+        id_instance = self.client.id_instance
+        ref = secret_ref(KIND, id_instance)
+        if self.credentials is None:
+            self.credentials = open_credential_store()
+        # the secret first: a record never points at a secret that is not there
+        self.credentials.save(ref, self.client.api_token)
+        own = self.records is None
+        records = self.records if self.records is not None else open_records()
+        flow = FLOW_KEEP if kept else (FLOW_REPAIR if self.repair else FLOW_PAIR)
+        try:
+            fields: dict[str, object] = {
+                "api_base": self.client.api_url,
+                "secret_ref": ref,
+                "flow": flow,
+                "outcome": "authorized",
+                "details": {"stateInstance": "authorized"},
+            }
+            if self.name or records.find(KIND, id_instance) is None:
+                fields["name"] = self.name or f"Green-API {id_instance}"
+            record = records.upsert(KIND, id_instance, **fields)
+        finally:
+            if own:
+                records.close()
+        store = getattr(self.credentials, "description", "the credential store")
+        log.info("green-api instance %s paired (%s)", id_instance, flow)
+        return PairedInstance(id_instance, record.id, ref, str(store), kept)
+
+
+class GreenApiPairing:
+    """One pairing attempt, for the GUI, the CLI and the autopilot.
+
+    Commands: :meth:`start`, :meth:`submit_password`, :meth:`keep`, :meth:`log_out_and_pair`,
+    :meth:`cancel` (stops polling within one tick), :meth:`restart`, :meth:`close`. Observe with
+    :meth:`subscribe` or :meth:`snapshot` (a :class:`~x2desk.core.session.machine.Snapshot`; its
+    ``actions`` include ``keep`` and ``log_out_and_pair`` when the instance was already
+    authorised). Everything runs on ``scheduler`` (a thread of its own by default).
+    """
+
+    def __init__(
+        self,
+        client: GreenApiClient,
+        name: str = "",
+        records: RecordStore | None = None,
+        credentials: CredentialStore | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+        scheduler: Scheduler | None = None,
+        interval_s: float = QR_REFRESH_S,
+        backoff_s: tuple[float, ...] = DEFAULT_BACKOFF_S,
+        qr_lifetime_s: float = QR_LIFETIME_S,
+        repair: bool = False,
+    ) -> None:
+        self.client = client
+        self.driver = GreenApiDriver(
+            client, name, records, credentials, clock, qr_lifetime_s, repair=repair
+        )
+        self.session = LoginSession(self.driver, clock, scheduler, interval_s, backoff_s)
+
+    @classmethod
+    def from_record(
+        cls,
+        record: Record,
+        credentials: CredentialStore,
+        api_url: str | None = None,
+        **kwargs: Any,
+    ) -> GreenApiPairing:
+        """Re-pair a saved instance (from the home list): its id, API URL and saved token."""
+        from x2desk.core.greenapi.client import DEFAULT_API_URL
+
+        if record.kind != KIND:
+            raise StoreError(f"Record {record.id} is a {record.kind} connection, not Green-API.")
+        token = credentials.load(record.secret_ref or "")
+        if token is None:
+            raise StoreError(
+                f"The apiTokenInstance of instance {record.external_id} is no longer in "
+                f"{getattr(credentials, 'description', 'the credential store')}: connect it "
+                "again with its id and token."
+            )
+        url = api_url or record.api_base or DEFAULT_API_URL
+        client = GreenApiClient(url, record.external_id, token)
+        return cls(client, record.name or "", credentials=credentials, repair=True, **kwargs)
+
+    # -- observing --
+
+    @property
+    def state(self) -> State:
+        return self.session.state
+
+    def snapshot(self) -> Snapshot:
+        return self._with_choices(self.session.snapshot())
+
+    def subscribe(self, observer: Observer) -> Callable[[], None]:
+        return self.session.subscribe(lambda snap: observer(self._with_choices(snap)))
+
+    @staticmethod
+    def _with_choices(snap: Snapshot) -> Snapshot:
+        if snap.state is State.FAILED and snap.error_key == AlreadyAuthorised.key:
+            actions = (snap.actions - {"restart"}) | {ACTION_KEEP, ACTION_LOG_OUT_AND_PAIR}
+            return replace(snap, actions=frozenset(actions))
+        return snap
+
+    # -- commands --
+
+    def start(self) -> None:
+        self.session.start()
+
+    def restart(self) -> None:
+        self.driver.mode = "pair"
+        self.session.restart()
+
+    def submit_password(self, password: Secret) -> bool:
+        """Send the cloud password (InputError when empty); False when none is asked for now."""
+        return self.session.submit_password(password)
+
+    def keep(self) -> bool:
+        """Already authorised: keep it as it is (confirmed, then saved). False if not offered."""
+        return self._choose(ACTION_KEEP, "keep")
+
+    def log_out_and_pair(self) -> bool:
+        """Already authorised: log it out and pair again with a new QR. False if not offered."""
+        return self._choose(ACTION_LOG_OUT_AND_PAIR, "logout")
+
+    def _choose(self, action: str, mode: str) -> bool:
+        if action not in self.snapshot().actions:
+            return False
+        self.driver.mode = mode
+        self.session.restart()
+        return True
+
+    def cancel(self) -> None:
+        self.session.cancel()
+
+    def close(self) -> None:
+        self.session.close()

@@ -1,3 +1,0 @@
-"""The QR engine behind :mod:`x2desk.core.decode`: library wrappers, image preparation, the cheap
-finder-pattern gate and the curved-card unwarp.
-Import the public API from ``x2desk.core.decode``."""

@@ -1,0 +1,2 @@
+"""The login-session engine every account flow runs on: a state machine (``machine``) driven by
+a service-specific driver, and the poller that asks the server every few seconds (``poller``)."""

@@ -1,0 +1,129 @@
+"""The end of an account flow: connected (and what the API cannot do), or why not and the way
+forward: start again after a session ended, fix the key, or a subscription that is needed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout
+
+from x2desk.ui.accounts.common import FLOW_TITLES, LIMITS_TEXT, AccountPage, provider_message
+from x2desk.ui.common.widgets import button, card, label
+
+TYPE_NAMES = {
+    "telegram": "Telegram account",
+    "max_personal": "MAX account",
+    "whatsapp": "WhatsApp account",
+    "telegram_bot": "Telegram bot",
+    "odnoklassniki": "Odnoklassniki group",
+}
+
+
+class ResultPage(AccountPage):
+    def __init__(self, wizard: Any) -> None:
+        super().__init__(wizard, "account_result")
+        self.step = self.tr("Done")
+        self.title = self.tr("Connecting…")
+        self.outcome = ""  # connected | failed | expired | cancelled | working
+        self.headline = label("", "resultHeadline", role="big")
+        self.lay.addWidget(self.headline)
+        self.details_card, inner = card("resultCard")
+        self.details = label("", "resultDetails", selectable=True)
+        inner.addWidget(self.details)
+        self.lay.addWidget(self.details_card)
+        self.add_status()
+        self.limits = label(self.tr(LIMITS_TEXT), "resultLimits", role="muted")
+        self.lay.addWidget(self.limits)
+        actions = QHBoxLayout()
+        self.restart_button = button(self.tr("&Start again"), "resultRestart", primary=True)
+        self.restart_button.clicked.connect(self.wiz.restart)
+        self.fix_button = button(self.tr("C&hange the details"), "resultFix")
+        self.fix_button.clicked.connect(self.wiz.fix_details)
+        self.another_button = button(self.tr("Connect &another"), "resultAnother")
+        self.another_button.clicked.connect(self.wiz.connect_another)
+        for b in (self.restart_button, self.fix_button, self.another_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        self.lay.addLayout(actions)
+        self.lay.addStretch(1)
+        self.next_text = self.tr("&Finish")
+
+    def show_snapshot(self, snap: Any) -> None:
+        state = snap.state.value
+        what = self.tr(FLOW_TITLES.get(snap.flow, "connection"))
+        for w in (self.restart_button, self.fix_button, self.another_button, self.details_card):
+            w.hide()
+        self.banner.clear_message()
+        self.limits.hide()
+        if state in ("authenticated", "creating_connection", "starting"):
+            self.outcome = "working"
+            self.title = self.tr("Connecting…")
+            self.headline.setText(self.tr("Logged in. Creating the connection…"))
+            self.set_busy(True, self.tr("Waiting for the provider…"))
+            return
+        self.set_busy(False)
+        if state == "connected":
+            self.outcome = "connected"
+            self.title = self.tr("Connected")
+            self.headline.setText(self.tr("{what} connected.").format(what=what))
+            self.details.setText(self._describe(snap))
+            self.details_card.show()
+            self.limits.show()
+            self.another_button.show()
+            self.another_button.setFocus()
+        elif state == "expired":
+            self.outcome = "expired"
+            self.title = self.tr("The login session ended")
+            self.headline.setText(self.tr("The login session has ended."))
+            self.show_error(
+                self.tr(
+                    "Login sessions last 10 minutes, and this one is over (or the provider "
+                    "forgot it). Nothing was connected. Start again to get a new one."
+                )
+            )
+            self.restart_button.show()
+            self.restart_button.setFocus()
+        elif state == "cancelled":
+            self.outcome = "cancelled"
+            self.title = self.tr("Cancelled")
+            self.headline.setText(self.tr("Cancelled. Nothing more was sent."))
+            self.restart_button.show()
+            self.fix_button.show()
+            self.restart_button.setFocus()
+        else:
+            self.outcome = "failed"
+            self.title = self.tr("Not connected")
+            self.headline.setText(self.tr("{what}: not connected.").format(what=what))
+            key = snap.error_key or ""
+            text = provider_message(snap.error) if snap.error is not None else self.tr(snap.text)
+            if key == "subscription_required":
+                text += " " + self.tr("(The provider answered 402: payment required.)")
+                self.limits.show()
+            self.show_error(text)
+            self.fix_button.show()
+            self.restart_button.setText(self.tr("&Try again"))
+            self.restart_button.show()
+            (self.fix_button if key in ("invalid_auth", "scope_missing") else self.restart_button
+             ).setFocus()  # fmt: skip
+        if state != "failed":
+            self.restart_button.setText(self.tr("&Start again"))
+        self.changed.emit()
+
+    def _describe(self, snap: Any) -> str:
+        conn = snap.result
+        lines = []
+        if snap.text and snap.text not in ("Connected.",):
+            lines.append(self.tr(snap.text))
+        if conn is not None and hasattr(conn, "id"):
+            kind = self.tr(TYPE_NAMES.get(conn.type, conn.type))
+            lines.append(self.tr("Name: {n}").format(n=conn.name or "—"))
+            lines.append(self.tr("Kind: {k}").format(k=kind))
+            lines.append(self.tr("Connection id: {i}").format(i=conn.id))
+            lines.append(self.tr("Status at the provider: {s}").format(s=conn.status or "—"))
+        return "\n".join(lines)
+
+    def can_next(self) -> bool:
+        return self.outcome == "connected"
+
+    def can_back(self) -> bool:
+        return self.outcome in ("failed", "cancelled", "expired")

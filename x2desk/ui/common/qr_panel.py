@@ -1,0 +1,99 @@
+"""What every login QR page shows: a card with the QR (or a line of text where there is none)
+and its countdown on the left, the page's own column on the right.
+
+:class:`QrPanel` is the card: it draws a new QR version at once and clears an old one, so no
+expired QR is ever left on screen. :class:`QrLoginPage` is the page body around it (the accounts'
+QR page and the Green-API QR page); each page adds its own lines to ``side`` and renders its
+snapshots. Object names are ``<prefix>Card``, ``<prefix>Image`` and ``<prefix>Countdown``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from x2desk.ui.accounts.common import AccountPage
+from x2desk.ui.common.widgets import card, label
+
+QR_PX = 264
+
+
+class QrPanel(QWidget):
+    """The QR card: ``image`` (the QR, or a line of text) and ``countdown`` under it."""
+
+    def __init__(self, prefix: str, accessible_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.shown_version: int | None = None  # the QR version on screen (None: no QR)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        frame, inner = card(f"{prefix}Card")
+        inner.setContentsMargins(12, 12, 12, 12)
+        self.image = QLabel()
+        self.image.setObjectName(f"{prefix}Image")
+        self.image.setAccessibleName(accessible_name)
+        self.image.setFixedSize(QR_PX + 24, QR_PX + 24)
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image.setStyleSheet("background: #ffffff; color: #555555; border-radius: 6px;")
+        self.image.setWordWrap(True)
+        inner.addWidget(self.image, 0, Qt.AlignmentFlag.AlignCenter)
+        self.countdown = label("", f"{prefix}Countdown", role="muted")
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        inner.addWidget(self.countdown)
+        lay.addWidget(frame)
+
+    def clear(self, text: str) -> None:
+        """No QR: ``text`` in its place, no countdown."""
+        self.image.clear()
+        self.image.setText(text)
+        self.countdown.setText("")
+        self.shown_version = None
+
+    def draw(self, image: QImage, version: int | None) -> None:
+        self.image.setPixmap(QPixmap.fromImage(image))
+        self.shown_version = version
+
+    def is_new(self, version: int | None) -> bool:
+        """``version`` is not the QR on screen (draw it)."""
+        return version != self.shown_version
+
+    def show_countdown(self, has_qr: bool, text: str | None) -> None:
+        """The countdown line while a QR is up (``text`` None: no countdown known)."""
+        if has_qr:
+            self.countdown.setText(text or "")
+
+
+class QrLoginPage(AccountPage):
+    """A page with a :class:`QrPanel` on the left and a column (``side``) on the right."""
+
+    def __init__(self, wizard: Any, page_id: str, prefix: str, accessible_name: str) -> None:
+        super().__init__(wizard, page_id)
+        body = QHBoxLayout()
+        body.setSpacing(24)
+        self.panel = QrPanel(prefix, accessible_name, self)
+        self.image = self.panel.image
+        self.countdown = self.panel.countdown
+        body.addWidget(self.panel, 0, Qt.AlignmentFlag.AlignTop)
+        self.side = QVBoxLayout()
+        self.side.setSpacing(10)
+        body.addLayout(self.side, 1)
+        self.lay.addLayout(body)
+        self.add_status()
+        self.lay.addStretch(1)
+
+    @property
+    def shown_version(self) -> int | None:
+        """The QR version on screen (None: no QR)."""
+        return self.panel.shown_version
+
+    def finish_side(self) -> None:
+        """Call after adding the page's lines to ``side``: the rest of the column is space."""
+        self.side.addStretch(1)
+
+    def can_next(self) -> bool:
+        return False
+
+    def leave(self) -> None:
+        self.set_busy(False)

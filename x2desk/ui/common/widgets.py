@@ -1,0 +1,195 @@
+"""Small building blocks shared by the pages: every control gets an objectName and an
+accessibleName (the autopilot and screen readers find controls by them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from x2desk.ui.common.theme import repolish
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QFrame
+
+# PySide6 makes each class (and its enums) on its first use, a fraction of a millisecond each:
+# the classes only pages use are imported where they are used, not at start-up.
+
+# Start-up: PySide6 builds every enum of the ``Qt`` namespace (~14 ms) on the first use of any of
+# them. Widgets built before the first paint send their ``Qt.*`` settings (a button's pointing
+# cursor...) through :func:`later`, which holds them until :func:`run_deferred` runs them just
+# after the first paint. Outside start-up (tests, pages built later) they run at once.
+_deferred: list[Callable[[], None]] | None = None
+
+
+def defer_until_painted() -> None:
+    """Start holding :func:`later` calls (``run_gui`` does this before building the window)."""
+    global _deferred
+    if _deferred is None:
+        _deferred = []
+
+
+def later(action: Callable[[], None]) -> None:
+    """Run ``action`` now, or after the first paint while the window is starting."""
+    if _deferred is None:
+        action()
+    else:
+        _deferred.append(action)
+
+
+def run_deferred() -> None:
+    """Run the held actions (on widgets that still exist) and stop holding new ones."""
+    global _deferred
+    pending, _deferred = _deferred or [], None
+    for action in pending:
+        action()
+
+
+def _alive(widget: QWidget) -> bool:
+    from shiboken6 import Shiboken
+
+    return bool(Shiboken.isValid(widget))
+
+
+def _pointing_cursor(widget: QWidget) -> None:
+    from PySide6.QtCore import Qt
+
+    if _alive(widget):
+        widget.setCursor(Qt.CursorShape.PointingHandCursor)
+
+
+def name(widget: QWidget, object_name: str, accessible: str | None = None) -> QWidget:
+    widget.setObjectName(object_name)
+    widget.setAccessibleName(accessible or object_name)
+    return widget
+
+
+def button(
+    text: str, object_name: str, primary: bool = False, accessible: str | None = None
+) -> QPushButton:
+    b = QPushButton(text)
+    b.setObjectName(object_name)
+    b.setAccessibleName(accessible or text.replace("&", "").rstrip("…."))
+    if primary:
+        b.setProperty("primary", True)
+    later(lambda: _pointing_cursor(b))
+    return b
+
+
+def label(
+    text: str = "",
+    object_name: str = "",
+    role: str | None = None,
+    wrap: bool = True,
+    selectable: bool = False,
+) -> QLabel:
+    lab = QLabel(text)
+    if object_name:
+        lab.setObjectName(object_name)
+        lab.setAccessibleName(object_name)
+    if role:
+        lab.setProperty("role", role)
+    lab.setWordWrap(wrap)
+    if selectable:
+        from PySide6.QtCore import Qt
+
+        lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return lab
+
+
+class Banner(QLabel):
+    """A coloured message box: tone ``error``, ``warning``, ``info`` or hidden when empty."""
+
+    def __init__(self, object_name: str) -> None:
+        super().__init__()
+        self.setObjectName(object_name)
+        self.setAccessibleName(object_name)
+        self.setWordWrap(True)
+        later(self._plain_text)  # before any message: messages are never read as HTML
+        # The inner spacing is a contents margin, not style-sheet padding: QLabel's word-wrapped
+        # height ignores style-sheet padding, which clipped long messages.
+        self.setContentsMargins(12, 10, 12, 10)
+        later(self._size_policy)  # hidden until its first message: after the first paint
+        self.hide()
+
+    def _size_policy(self) -> None:
+        from PySide6.QtWidgets import QSizePolicy
+
+        if _alive(self):
+            self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+
+    def _plain_text(self) -> None:
+        from PySide6.QtCore import Qt
+
+        if _alive(self):
+            self.setTextFormat(Qt.TextFormat.PlainText)
+
+    def show_message(self, text: str, tone: str = "info") -> None:
+        self._plain_text()
+        self.setText(text)
+        self.setProperty("tone", tone)
+        repolish(self)
+        self.show()
+
+    def clear_message(self) -> None:
+        self.setText("")
+        self.hide()
+
+    @property
+    def tone(self) -> str:
+        return str(self.property("tone") or "")
+
+
+class BusyIndicator(QWidget):
+    """An indeterminate bar with a caption: shown on every wait."""
+
+    def __init__(self, object_name: str, caption: str = "") -> None:
+        super().__init__()
+        self.setObjectName(object_name)
+        self.setAccessibleName(object_name)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.caption = label(caption, object_name + "Caption", role="muted")
+        from PySide6.QtWidgets import QProgressBar
+
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.bar.setTextVisible(False)
+        self.bar.setAccessibleName(object_name + " progress")
+        lay.addWidget(self.caption)
+        lay.addWidget(self.bar)
+
+    def start(self, caption: str | None = None) -> None:
+        if caption is not None:
+            self.caption.setText(caption)
+        self.bar.setRange(0, 0)
+        self.show()
+
+    def stop(self) -> None:
+        self.hide()
+
+
+def card(object_name: str = "") -> tuple[QFrame, QVBoxLayout]:
+    from PySide6.QtWidgets import QFrame
+
+    frame = QFrame()
+    frame.setProperty("role", "card")
+    if object_name:
+        frame.setObjectName(object_name)
+    lay = QVBoxLayout(frame)
+    lay.setContentsMargins(18, 16, 18, 16)
+    lay.setSpacing(10)
+    return frame, lay
+
+
+def row(*widgets: QWidget, stretch_first: bool = False, stretch_end: bool = False) -> QHBoxLayout:
+    lay = QHBoxLayout()
+    lay.setContentsMargins(0, 0, 0, 0)
+    if stretch_first:
+        lay.addStretch(1)
+    for w in widgets:
+        lay.addWidget(w)
+    if stretch_end:
+        lay.addStretch(1)
+    return lay

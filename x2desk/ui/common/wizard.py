@@ -1,0 +1,205 @@
+"""A wizard frame with our own navigation: a step list, the page, and Back / Next / Cancel.
+
+Keyboard: Alt+Left or Alt+B = Back, Alt+Right or Alt+N = Next (Enter in a single-line field
+also presses Next when it is enabled), Escape = Cancel. The frame only moves between pages; what
+"next" means is decided by the controller that owns the pages (for example
+:class:`x2desk.ui.x2chat.wizard.X2ChatWizard`).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from x2desk.ui.common.theme import repolish
+from x2desk.ui.common.widgets import button, label
+
+
+class WizardPage(QWidget):
+    """One page. Signals: ``changed()`` when Next/Back availability or labels change.
+
+    Subclasses set ``page_id``, ``step`` (the step list entry it belongs to), ``title`` and
+    ``subtitle``, and override :meth:`enter`, :meth:`leave`, :meth:`can_next`, :meth:`can_back`.
+    """
+
+    changed = Signal()
+
+    page_id = "page"
+    step = ""
+    title = ""
+    subtitle = ""
+    next_text = ""  # empty: the frame's default ("Next")
+    show_cancel = True
+    hide_back_when_disabled = False  # True: no greyed-out Back (a page that ends the flow)
+
+    def enter(self) -> None:
+        """The page became visible."""
+
+    def leave(self) -> None:
+        """The page is being left (forwards, backwards or by cancel): stop timers, cameras."""
+
+    def can_next(self) -> bool:
+        return True
+
+    def can_back(self) -> bool:
+        return True
+
+    def is_busy(self) -> bool:
+        return False
+
+
+class WizardFrame(QWidget):
+    """Signals: ``next_requested()``, ``back_requested()``, ``cancel_requested()``."""
+
+    next_requested = Signal()
+    back_requested = Signal()
+    cancel_requested = Signal()
+
+    def __init__(
+        self, steps: list[str], parent: QWidget | None = None, heading: str | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("wizard")
+        self._pages: dict[str, WizardPage] = {}
+        self._current: WizardPage | None = None
+
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+
+        side = QFrame()
+        side.setProperty("role", "sidebar")
+        side.setObjectName("wizardSteps")
+        side.setFixedWidth(210)
+        side_lay = QVBoxLayout(side)
+        side_lay.setContentsMargins(22, 26, 16, 20)
+        side_lay.setSpacing(6)
+        self.heading = label(heading or self.tr("Connect"), "wizardHeading", role="heading")
+        side_lay.addWidget(self.heading)
+        side_lay.addSpacing(10)
+        self._step_labels: dict[str, QLabel] = {}
+        for i, step in enumerate(steps, start=1):
+            lab = QLabel(f"{i}   {step}")
+            lab.setObjectName("stepLabel")
+            lab.setAccessibleName(f"step {step}")
+            self._step_labels[step] = lab
+            side_lay.addWidget(lab)
+        side_lay.addStretch(1)
+        self.side_footer = QVBoxLayout()
+        side_lay.addLayout(self.side_footer)
+        outer.addWidget(side)
+
+        main = QVBoxLayout()
+        main.setContentsMargins(32, 26, 32, 20)
+        main.setSpacing(6)
+        self.title_label = label("", "pageTitle")
+        self.subtitle_label = label("", "pageSubtitle")
+        main.addWidget(self.title_label)
+        main.addWidget(self.subtitle_label)
+        main.addSpacing(12)
+        self.stack = QStackedWidget()
+        main.addWidget(self.stack, 1)
+
+        nav = QHBoxLayout()
+        nav.setContentsMargins(0, 14, 0, 0)
+        self.cancel_button = button(self.tr("Cancel"), "wizardCancel")
+        self.cancel_button.setToolTip(self.tr("Close the wizard (Esc)"))
+        self.back_button = button(self.tr("< &Back"), "wizardBack", accessible="Back")
+        self.back_button.setToolTip(self.tr("Previous page (Alt+Left)"))
+        self.next_button = button(self.tr("&Next >"), "wizardNext", primary=True, accessible="Next")
+        self.next_button.setToolTip(self.tr("Next page (Alt+Right)"))
+        self.next_button.setDefault(True)
+        nav.addWidget(self.cancel_button)
+        nav.addStretch(1)
+        nav.addWidget(self.back_button)
+        nav.addWidget(self.next_button)
+        main.addLayout(nav)
+        holder = QWidget()
+        holder.setLayout(main)
+        outer.addWidget(holder, 1)
+
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        self.back_button.clicked.connect(self._back)
+        self.next_button.clicked.connect(self._next)
+        for seq, slot in (
+            (QKeySequence(Qt.Key.Key_Escape), self.cancel_requested.emit),
+            (QKeySequence("Alt+Left"), self._back),
+            (QKeySequence("Alt+Right"), self._next),
+        ):
+            sc = QShortcut(seq, self)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(slot)
+
+    # ---- pages ---------------------------------------------------------------------------------
+
+    def add_page(self, page: WizardPage) -> None:
+        page.setObjectName(f"page_{page.page_id}")
+        page.setAccessibleName(page.title or page.page_id)
+        self._pages[page.page_id] = page
+        self.stack.addWidget(page)
+        page.changed.connect(self._refresh)
+
+    def page(self, page_id: str) -> WizardPage:
+        return self._pages[page_id]
+
+    @property
+    def current(self) -> WizardPage | None:
+        return self._current
+
+    def show_page(self, page_id: str) -> WizardPage:
+        page = self._pages[page_id]
+        if self._current is not None and self._current is not page:
+            self._current.leave()
+        self._current = page
+        self.stack.setCurrentWidget(page)
+        self._mark_steps(page.step)
+        page.enter()
+        self._refresh()  # after enter(): the page may retitle itself there
+        return page
+
+    def leave_current(self) -> None:
+        if self._current is not None:
+            self._current.leave()
+
+    def _mark_steps(self, step: str) -> None:
+        seen_current = False
+        for name, lab in self._step_labels.items():
+            is_current = name == step
+            lab.setProperty("current", is_current)
+            lab.setProperty("done", not seen_current and not is_current)
+            if is_current:
+                seen_current = True
+            repolish(lab)
+
+    def _refresh(self) -> None:
+        page = self._current
+        if page is None:
+            return
+        self.title_label.setText(page.title)
+        self.subtitle_label.setText(page.subtitle)
+        self.subtitle_label.setVisible(bool(page.subtitle))
+        self.next_button.setEnabled(page.can_next())
+        self.back_button.setEnabled(page.can_back())
+        self.back_button.setVisible(page.can_back() or not page.hide_back_when_disabled)
+        self.next_button.setText(page.next_text or self.tr("&Next >"))
+        self.next_button.setAccessibleName(page.next_text.replace("&", "") or "Next")
+        self.cancel_button.setVisible(page.show_cancel)
+
+    def refresh(self) -> None:
+        self._refresh()
+
+    def _next(self) -> None:
+        if self._current is not None and self.next_button.isEnabled():
+            self.next_requested.emit()
+
+    def _back(self) -> None:
+        if self._current is not None and self.back_button.isEnabled():
+            self.back_requested.emit()

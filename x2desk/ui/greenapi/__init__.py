@@ -1,0 +1,2 @@
+"""The Green-API wizard (``wizard``) and its pages: instance, QR, password, already paired,
+result."""

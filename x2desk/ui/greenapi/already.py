@@ -1,0 +1,87 @@
+"""The instance is already authorised (linked to a phone): keep it as it is, or log it out and
+pair it again with a new QR. Nothing happens until the person chooses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from x2desk.ui.accounts.common import AccountPage
+from x2desk.ui.common.widgets import button, card, label
+from x2desk.ui.greenapi.common import STEP_PAIR
+
+
+class AlreadyPage(AccountPage):
+    def __init__(self, wizard: Any) -> None:
+        super().__init__(wizard, "greenapi_already")
+        self.step = self.tr(STEP_PAIR)
+        self.title = self.tr("This instance is already paired")
+        self.subtitle = self.tr(
+            "Green-API says instance {i} is already linked to a phone. Choose what to do."
+        )
+        self.next_text = ""
+        self.headline = label("", "greenapiAlreadyText")
+        self.lay.addWidget(self.headline)
+        keep_card, keep_lay = card("greenapiKeepCard")
+        self.keep_button = button(self.tr("&Keep it as it is"), "greenapiKeep", primary=True)
+        self.keep_button.setAccessibleDescription(
+            self.tr("Save the instance without touching its pairing")
+        )
+        keep_lay.addWidget(self.keep_button)
+        keep_lay.addWidget(
+            label(
+                self.tr(
+                    "The phone stays linked and nothing is interrupted. x2desk confirms the "
+                    "instance is authorised and saves it."
+                ),
+                "greenapiKeepText",
+                role="muted",
+            )
+        )
+        self.lay.addWidget(keep_card)
+        repair_card, repair_lay = card("greenapiRepairCard")
+        self.repair_button = button(self.tr("&Log out and pair again"), "greenapiLogoutPair")
+        self.repair_button.setAccessibleDescription(
+            self.tr("Unlink the current phone and show a new QR")
+        )
+        repair_lay.addWidget(self.repair_button)
+        repair_lay.addWidget(
+            label(
+                self.tr(
+                    "Unlinks the phone now linked (anything using this instance stops until "
+                    "the new pairing), then shows a new QR to scan with the right phone."
+                ),
+                "greenapiRepairText",
+                role="muted",
+            )
+        )
+        self.lay.addWidget(repair_card)
+        self.add_status()
+        self.lay.addStretch(1)
+        self.keep_button.clicked.connect(self._keep)
+        self.repair_button.clicked.connect(self._repair)
+
+    def set_instance(self, id_instance: str) -> None:
+        self.subtitle = self.tr(
+            "Green-API says instance {i} is already linked to a phone. Choose what to do."
+        ).format(i=id_instance)
+        self.banner.clear_message()
+        self.set_buttons_enabled(True)
+        self.changed.emit()
+
+    def set_buttons_enabled(self, enabled: bool) -> None:
+        self.keep_button.setEnabled(enabled)
+        self.repair_button.setEnabled(enabled)
+
+    def _keep(self) -> None:
+        self.set_buttons_enabled(False)
+        self.wiz.keep()
+
+    def _repair(self) -> None:
+        self.set_buttons_enabled(False)
+        self.wiz.log_out_and_pair()
+
+    def enter(self) -> None:
+        self.keep_button.setFocus()
+
+    def can_next(self) -> bool:
+        return False

@@ -1,0 +1,79 @@
+"""The account's cloud (two-step verification) password, asked after the scan when Green-API
+reports ``pendingPassword``. A wrong one keeps the page and says so."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QLineEdit
+
+from x2desk.core.secret import Secret
+from x2desk.ui.accounts.common import AccountPage
+from x2desk.ui.common.widgets import label, name
+from x2desk.ui.greenapi.common import STEP_PAIR, greenapi_message
+
+
+class GreenApiPasswordPage(AccountPage):
+    def __init__(self, wizard: Any) -> None:
+        super().__init__(wizard, "greenapi_password")
+        self.step = self.tr(STEP_PAIR)
+        self.title = self.tr("The account's cloud password")
+        self.next_text = self.tr("&Send password")
+        self.prompt = label(
+            self.tr(
+                "The QR was scanned. This account has two-step verification: type its cloud "
+                "password to finish the pairing."
+            ),
+            "greenapiPasswordPrompt",
+            role="heading",
+        )
+        self.lay.addWidget(self.prompt)
+        self.edit = QLineEdit()
+        name(self.edit, "greenapiPassword", "Cloud password")
+        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.edit.setMaximumWidth(360)
+        self.lay.addWidget(self.edit)
+        self.note = label(
+            self.tr(
+                "It is the password set in the messenger under Settings > Account > Two-step "
+                "verification. x2desk sends it to Green-API once and does not keep it."
+            ),
+            "greenapiPasswordNote",
+            role="muted",
+        )
+        self.lay.addWidget(self.note)
+        self.add_status()
+        self.lay.addStretch(1)
+        self.edit.textChanged.connect(lambda _t: self.changed.emit())
+        self.edit.returnPressed.connect(self.wiz.frame.next_button.click)
+        self.wrong_count = 0  # wrong passwords so far (tests)
+
+    def value(self) -> Secret:
+        return Secret(self.edit.text())
+
+    def reset(self) -> None:
+        self.edit.clear()
+        self.wrong_count = 0
+        self.banner.clear_message()
+        self.set_busy(False)
+
+    def show_snapshot(self, snap: Any) -> None:
+        self.set_busy(bool(snap.busy), self.tr("Sending the password to Green-API…"))
+        if snap.busy:
+            return
+        if snap.error is not None:
+            if snap.error_key == "password_invalid":
+                self.wrong_count += 1
+            self.show_error(greenapi_message(snap.error))
+            self.edit.selectAll()
+            self.edit.setFocus()
+        elif snap.text and "again" in snap.text:
+            self.show_info(self.tr(snap.text))
+        else:
+            self.banner.clear_message()
+
+    def enter(self) -> None:
+        self.edit.setFocus()
+
+    def can_next(self) -> bool:
+        return not self.is_busy() and bool(self.edit.text())

@@ -1,0 +1,157 @@
+"""The end of a Green-API pairing: paired (the idInstance, where the token is kept, the token
+masked), or why not and the way forward: try again, change the id or token, or, when only the
+keyring failed, keep the token in the encrypted file store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout
+
+from x2desk.ui.accounts.common import AccountPage
+from x2desk.ui.common.store_choice import StoreChoice
+from x2desk.ui.common.widgets import button, card, label
+from x2desk.ui.greenapi.common import STEP_DONE, greenapi_message
+
+
+class GreenApiResultPage(AccountPage):
+    def __init__(self, wizard: Any) -> None:
+        super().__init__(wizard, "greenapi_result")
+        self.step = self.tr(STEP_DONE)
+        self.title = self.tr("Pairing…")
+        self.outcome = ""  # working | paired | failed | store_failed | cancelled | locked
+        self.headline = label("", "greenapiResultHeadline", role="big")
+        self.lay.addWidget(self.headline)
+        self.details_card, inner = card("greenapiResultCard")
+        self.details = label("", "greenapiResultDetails", selectable=True)
+        inner.addWidget(self.details)
+        self.lay.addWidget(self.details_card)
+        self.add_status()
+        self.store_choice = StoreChoice(allow_discard=True)
+        self.store_choice.use_file.connect(self.wiz.use_file_store)
+        self.store_choice.retry.connect(self.wiz.retry_store)
+        self.store_choice.discard.connect(self.wiz.discard)
+        self.lay.addWidget(self.store_choice)
+        actions = QHBoxLayout()
+        self.retry_button = button(self.tr("&Try again"), "greenapiRetry", primary=True)
+        self.retry_button.clicked.connect(self.wiz.restart)
+        self.fix_button = button(self.tr("C&hange the id or token"), "greenapiFix")
+        self.fix_button.clicked.connect(self.wiz.fix_details)
+        self.another_button = button(self.tr("Connect &another"), "greenapiAnother")
+        self.another_button.clicked.connect(self.wiz.connect_another)
+        self.unlock_button = button(
+            self.tr("&Unlock the encrypted file…"), "greenapiUnlock", primary=True
+        )
+        self.unlock_button.clicked.connect(self.wiz.unlock_for_repair)
+        for b in (self.unlock_button, self.retry_button, self.fix_button, self.another_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        self.lay.addLayout(actions)
+        self.lay.addStretch(1)
+        self.next_text = self.tr("&Finish")
+
+    def _hide_all(self) -> None:
+        for w in (
+            self.retry_button, self.fix_button, self.another_button, self.details_card,
+            self.store_choice, self.unlock_button,
+        ):  # fmt: skip
+            w.hide()
+        self.banner.clear_message()
+
+    def show_working(self, text: str) -> None:
+        self._hide_all()
+        self.outcome = "working"
+        self.title = self.tr("Pairing…")
+        self.headline.setText(text)
+        self.set_busy(True, self.tr("Waiting for Green-API…"))
+        self.changed.emit()
+
+    def show_paired(self, paired: Any, token_masked: str, api_url: str) -> None:
+        self._hide_all()
+        self.set_busy(False)
+        self.outcome = "paired"
+        self.title = self.tr("Paired")
+        text = (
+            self.tr("Instance {i} was already paired: kept and saved.")
+            if paired.kept
+            else self.tr("Instance {i} is paired and saved.")
+        )
+        self.headline.setText(text.format(i=paired.id_instance))
+        lines = [
+            self.tr("idInstance: {i}").format(i=paired.id_instance),
+            self.tr("API address: {u}").format(u=api_url),
+            self.tr("apiTokenInstance: {t} (kept in {s})").format(t=token_masked, s=paired.store),
+            self.tr("Green-API confirmed the state: authorized."),
+        ]
+        self.details.setText("\n".join(lines))
+        self.details_card.show()
+        self.another_button.show()
+        self.another_button.setFocus()
+        self.changed.emit()
+
+    def show_failed(self, snap: Any, store_failed: bool) -> None:
+        self._hide_all()
+        self.set_busy(False)
+        state = snap.state.value
+        if state == "cancelled":
+            self.outcome = "cancelled"
+            self.title = self.tr("Cancelled")
+            self.headline.setText(self.tr("Cancelled. Nothing more is sent to Green-API."))
+            self.retry_button.setText(self.tr("&Start again"))
+            self.retry_button.show()
+            self.fix_button.show()
+            self.retry_button.setFocus()
+        elif store_failed:
+            self.outcome = "store_failed"
+            self.title = self.tr("Paired, not saved yet")
+            self.headline.setText(self.tr("The instance is paired, but its token is not saved."))
+            self.show_error(greenapi_message(snap.error))
+            self.store_choice.show()
+            self.store_choice.file_button.setFocus()
+        else:
+            self.outcome = "failed"
+            self.title = self.tr("Not paired")
+            self.headline.setText(self.tr("The instance is not paired."))
+            self.show_error(greenapi_message(snap.error) if snap.error else self.tr(snap.text))
+            self.retry_button.setText(self.tr("&Try again"))
+            self.retry_button.show()
+            self.fix_button.show()
+            if snap.error_key == "invalid_auth":
+                self.fix_button.setFocus()
+            else:
+                self.retry_button.setFocus()
+        self.changed.emit()
+
+    def show_locked(self, text: str) -> None:
+        """Re-pairing: the saved token is in the encrypted file, which is locked."""
+        self._hide_all()
+        self.set_busy(False)
+        self.outcome = "locked"
+        self.title = self.tr("Unlock the saved token")
+        self.headline.setText(
+            self.tr("The instance's saved token is in the encrypted credentials file.")
+        )
+        self.show_error(text)
+        self.unlock_button.show()
+        self.fix_button.show()
+        self.unlock_button.setFocus()
+        self.changed.emit()
+
+    def show_discarded(self) -> None:
+        self._hide_all()
+        self.outcome = "cancelled"
+        self.title = self.tr("Not saved")
+        self.headline.setText(
+            self.tr(
+                "The token was discarded; nothing was saved on this computer. The instance stays "
+                "paired at Green-API: connect it again with its id and token to save it."
+            )
+        )
+        self.fix_button.show()
+        self.changed.emit()
+
+    def can_next(self) -> bool:
+        return self.outcome == "paired"
+
+    def can_back(self) -> bool:
+        return self.outcome in ("failed", "cancelled", "locked")

@@ -1,0 +1,1 @@
+"""The home view: the saved connections (``view``) drawn by a delegate (``delegate``)."""

@@ -1,0 +1,2 @@
+"""The X2Chat bot wizard (``wizard``) and its pages: token (camera, paste, image, screen), confirm,
+redeem, check, saved."""

@@ -1,0 +1,198 @@
+"""Check: the bot answers (getMe), no webhook blocks getUpdates, and a test message arrives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout
+
+from x2desk.ui.common.messages import message_for
+from x2desk.ui.common.theme import repolish
+from x2desk.ui.common.widgets import Banner, BusyIndicator, button, card, label
+from x2desk.ui.common.wizard import WizardPage
+from x2desk.ui.x2chat.incomplete import incomplete_text
+
+
+class CheckPage(WizardPage):
+    page_id = "check"
+
+    def __init__(self, wizard: Any) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.step = self.tr("Check")
+        self.title = self.tr("Checking the bot")
+        self.subtitle = self.tr("The credentials are saved. Now make sure the bot really works.")
+        self.next_text = self.tr("&Finish")
+        self._state: Any = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(12)
+        self.busy = BusyIndicator("checkBusy", self.tr("Asking X2Chat about the bot…"))
+        lay.addWidget(self.busy)
+        self.error = Banner("checkError")
+        lay.addWidget(self.error)
+        actions = QHBoxLayout()
+        self.retry_button = button(self.tr("&Try again"), "retryCheck", primary=True)
+        self.retry_button.clicked.connect(self.wiz.retry)
+        self.skip_button = button(self.tr("S&kip the checks"), "skipChecks")
+        self.skip_button.clicked.connect(self.wiz.skip_checks)
+        self.scan_again_button = button(self.tr("&Scan a new QR"), "checkScanAgain")
+        self.scan_again_button.clicked.connect(self.wiz.scan_again)
+        for b in (self.retry_button, self.skip_button, self.scan_again_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        lay.addLayout(actions)
+
+        self.bot_card, bl = card("botCard")
+        self.bot_line = label("", "botUsername", role="big")
+        self.bot_detail = label("", "botDetail", role="muted")
+        bl.addWidget(self.bot_line)
+        bl.addWidget(self.bot_detail)
+        lay.addWidget(self.bot_card)
+        self.incomplete = Banner("checkIncomplete")
+        lay.addWidget(self.incomplete)
+        self.webhook = Banner("webhookNote")
+        lay.addWidget(self.webhook)
+
+        self.test_card, tl = card("testCard")
+        tl.addWidget(label(self.tr("Send a test message to the chat"), "testTitle", role="heading"))
+        row = QHBoxLayout()
+        self.test_text = QLineEdit()
+        self.test_text.setObjectName("testMessageText")
+        self.test_text.setAccessibleName("Test message text")
+        self.test_text.setMaxLength(4096)
+        self.test_text.textEdited.connect(self.wiz.set_test_text)
+        self.test_text.textChanged.connect(lambda _t: self._update_send())
+        self.test_text.returnPressed.connect(self._send)
+        self.send_button = button(self.tr("Send &test message"), "sendTestMessage")
+        self.send_button.clicked.connect(self._send)
+        row.addWidget(self.test_text, 1)
+        row.addWidget(self.send_button)
+        tl.addLayout(row)
+        self.test_busy = BusyIndicator("testBusy", self.tr("Sending…"))
+        self.test_busy.hide()
+        tl.addWidget(self.test_busy)
+        self.test_result = label("", "testResult")
+        tl.addWidget(self.test_result)
+        lay.addWidget(self.test_card)
+        lay.addStretch(1)
+
+    def _send(self) -> None:
+        if self.send_button.isEnabled():
+            self.wiz.send_test_message(self.test_text.text())
+
+    def _update_send(self) -> None:
+        st = self._state
+        ok = bool(self.test_text.text().strip()) and st is not None and not st.busy
+        has_chat = st is not None and st.bot is not None and st.bot.chat_id is not None
+        self.send_button.setEnabled(ok and has_chat and st.step.value == "checked")
+
+    def show_state(self, state: Any) -> None:
+        self._state = state
+        step = state.step.value
+        failure = state.failure
+        for b in (self.retry_button, self.skip_button, self.scan_again_button):
+            b.hide()
+        if step == "checking" or (step == "checked" and state.bot_user is None):
+            self.busy.start(self.tr("Asking X2Chat about the bot…"))
+            self.error.clear_message()
+        else:
+            self.busy.stop()
+        if failure is not None and step == "failed":
+            self.error.show_message(message_for(failure.error), "error")
+            if failure.recovery == "scan_again":
+                self.scan_again_button.show()
+                self.skip_button.show()
+            else:
+                self.retry_button.show()
+                self.skip_button.show()
+                self.retry_button.setEnabled(self.wiz.seconds_until_retry() <= 0)
+        elif step != "checking":
+            self.error.clear_message()
+
+        bot = state.bot
+        user = state.bot_user
+        if user is not None:
+            self.bot_line.setText(self.tr("✓  @{name} answers").format(name=user.username))
+            self.bot_line.setProperty("tone", "success")
+            self.bot_detail.setText(
+                self.tr("{first} · bot id {id} · chat {chat}").format(
+                    first=user.first_name, id=user.id, chat=self._chat(bot)
+                )
+            )
+        elif bot is not None:
+            self.bot_line.setText(
+                "@" + bot.bot_username if bot.bot_username else self.tr("The new bot")
+            )
+            self.bot_line.setProperty("tone", "")
+            self.bot_detail.setText(self.tr("chat {chat}").format(chat=self._chat(bot)))
+        repolish(self.bot_line)
+        self.bot_card.setVisible(bot is not None)
+        warning = incomplete_text(bot)
+        if warning:
+            self.incomplete.show_message(warning, "warning")
+        else:
+            self.incomplete.clear_message()
+
+        if state.webhook is not None and state.webhook.is_set:
+            self.webhook.show_message(
+                self.tr(
+                    "This bot has a webhook set (to {host}). While it is set, getUpdates does "
+                    "not work: your system must receive updates through that webhook, or "
+                    "remove it (deleteWebhook) to poll with getUpdates."
+                ).format(host=state.webhook.host or "a web address"),
+                "warning",
+            )
+        elif state.webhook is not None:
+            self.webhook.show_message(
+                self.tr("No webhook is set: your system can fetch updates with getUpdates."),
+                "info",
+            )
+        elif state.webhook_error is not None:
+            self.webhook.show_message(
+                self.tr("Could not check the webhook: {msg}").format(
+                    msg=message_for(state.webhook_error)
+                ),
+                "warning",
+            )
+        else:
+            self.webhook.clear_message()
+
+        self.test_card.setVisible(step == "checked")
+        if self.test_text.text() != state.test_text and not self.test_text.hasFocus():
+            self.test_text.setText(state.test_text)
+        if state.busy and step == "checked":
+            self.test_busy.start()
+        else:
+            self.test_busy.stop()
+        if state.test_error is not None:
+            self.test_result.setText(message_for(state.test_error))
+            self.test_result.setProperty("tone", "hint-bad")
+        elif state.test_message is not None:
+            m = state.test_message
+            when = dt.datetime.fromtimestamp(m.date).strftime("%H:%M:%S") if m.date else ""
+            self.test_result.setText(
+                self.tr(
+                    "✓ Delivered: message #{id} reached chat {chat} at {when}. Look for it in "
+                    "X2Chat."
+                ).format(id=m.message_id, chat=m.chat_id, when=when)
+            )
+            self.test_result.setProperty("tone", "hint-ok")
+        else:
+            self.test_result.setText("")
+        repolish(self.test_result)
+        self._update_send()
+        self.changed.emit()
+
+    def _chat(self, bot: Any) -> str:
+        if bot is None or bot.chat_id is None:
+            return self.tr("unknown")
+        return str(bot.chat_id)
+
+    def can_next(self) -> bool:
+        st = self._state
+        return st is not None and st.step.value == "checked" and not st.busy
+
+    def can_back(self) -> bool:
+        return False

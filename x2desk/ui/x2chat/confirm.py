@@ -1,0 +1,62 @@
+"""Confirm: redeeming gives the bot a new token, so its other integrations stop working."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QVBoxLayout
+
+from x2desk.ui.common.widgets import card, label
+from x2desk.ui.common.wizard import WizardPage
+
+
+class ConfirmPage(WizardPage):
+    page_id = "confirm"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.step = self.tr("Confirm")
+        self.title = self.tr("Before you connect this bot")
+        self.subtitle = self.tr("One thing to know, once.")
+        self.next_text = self.tr("&Connect bot")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(14)
+        box, blay = card("rotationCard")
+        blay.addWidget(label(self.tr("The bot gets a new token"), "rotationTitle", role="heading"))
+        blay.addWidget(
+            label(
+                self.tr(
+                    "Connecting gives this bot a brand-new secret token and the old one stops "
+                    "working at once. If anything else already uses this bot (n8n, a website, "
+                    "another x2desk), it will stop sending and receiving messages until you "
+                    "connect it again there."
+                ),
+                "rotationText",
+            )
+        )
+        blay.addWidget(
+            label(
+                self.tr("If this bot is new, or used only here, there is nothing to worry about."),
+                "rotationNote",
+                role="muted",
+            )
+        )
+        lay.addWidget(box)
+        self.understand = QCheckBox(
+            self.tr("I understand: other integrations of this bot will stop working")
+        )
+        self.understand.setObjectName("confirmRotation")
+        self.understand.setAccessibleName("I understand other integrations will stop working")
+        self.understand.toggled.connect(lambda _on: self.changed.emit())
+        lay.addWidget(self.understand)
+        self.dont_ask = QCheckBox(self.tr("Don't show this warning again"))
+        self.dont_ask.setObjectName("dontAskRotation")
+        self.dont_ask.setAccessibleName("Don't show this warning again")
+        lay.addWidget(self.dont_ask)
+        lay.addStretch(1)
+
+    def enter(self) -> None:
+        self.understand.setChecked(False)
+        self.understand.setFocus()
+
+    def can_next(self) -> bool:
+        return self.understand.isChecked()

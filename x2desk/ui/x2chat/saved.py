@@ -1,0 +1,165 @@
+"""Saved: the bot's username, chat id, masked token and where it is kept (never a copy button).
+When saving failed: say so, offer the encrypted file store or a retry, or discarding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QVBoxLayout
+
+from x2desk.ui.common.messages import message_for
+from x2desk.ui.common.store_choice import StoreChoice
+from x2desk.ui.common.theme import repolish
+from x2desk.ui.common.widgets import Banner, BusyIndicator, button, card, label
+from x2desk.ui.common.wizard import WizardPage
+from x2desk.ui.x2chat.incomplete import incomplete_text
+
+
+class SavedPage(WizardPage):
+    page_id = "saved"
+    hide_back_when_disabled = True
+
+    def __init__(self, wizard: Any) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.step = self.tr("Saved")
+        self.title = self.tr("The bot is connected")
+        self.next_text = self.tr("&Done")
+        self._state: Any = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(12)
+        self.busy = BusyIndicator("saveBusy", self.tr("Saving the credentials…"))
+        self.busy.hide()
+        lay.addWidget(self.busy)
+        self.error = Banner("saveError")
+        lay.addWidget(self.error)
+        self.store_choice = StoreChoice(allow_discard=True)
+        self.store_choice.use_file.connect(self.wiz.use_file_store)
+        self.store_choice.retry.connect(self.wiz.retry_store)
+        self.store_choice.discard.connect(self.wiz.ask_discard)
+        lay.addWidget(self.store_choice)
+        self.discard_note = Banner("discardNote")
+        lay.addWidget(self.discard_note)
+        self.confirm_discard = button(
+            self.tr("Yes, discard the new token"), "confirmDiscard", accessible="Confirm discard"
+        )
+        self.confirm_discard.clicked.connect(self.wiz.discard)
+        self.confirm_discard.hide()
+        lay.addWidget(self.confirm_discard, 0, Qt.AlignmentFlag.AlignLeft)
+
+        self.details_card, dl = card("savedCard")
+        self.headline = label("", "savedHeadline", role="big")
+        self.headline.setProperty("tone", "success")
+        dl.addWidget(self.headline)
+        form = QFormLayout()
+        form.setHorizontalSpacing(24)
+        form.setVerticalSpacing(8)
+        self.username = label("", "savedUsername", selectable=True)
+        self.chat_id = label("", "savedChatId", selectable=True)
+        self.token = label("", "savedToken")  # masked; deliberately not selectable, no copy
+        self.where = label("", "savedWhere")
+        form.addRow(self.tr("Bot:"), self.username)
+        form.addRow(self.tr("Chat id:"), self.chat_id)
+        form.addRow(self.tr("Token:"), self.token)
+        form.addRow(self.tr("Stored in:"), self.where)
+        dl.addLayout(form)
+        dl.addWidget(
+            label(
+                self.tr(
+                    "The token itself is never shown or copied: programs on this computer get "
+                    "it from the store. To replace it, connect the bot again."
+                ),
+                "savedNote",
+                role="muted",
+            )
+        )
+        lay.addWidget(self.details_card)
+        self.incomplete = Banner("savedIncomplete")
+        lay.addWidget(self.incomplete)
+        self.webhook_note = Banner("savedWebhookNote")
+        lay.addWidget(self.webhook_note)
+        self.another = button(self.tr("Connect &another…"), "connectAnother")
+        self.another.clicked.connect(self.wiz.connect_another)
+        lay.addWidget(self.another, 0, Qt.AlignmentFlag.AlignLeft)
+        lay.addStretch(1)
+
+    def show_state(self, state: Any) -> None:
+        self._state = state
+        step = state.step.value
+        failed = step == "store_failed"
+        self.title = (
+            self.tr("The credentials are not saved yet")
+            if failed
+            else self.tr("The bot is connected")
+        )
+        self.subtitle = (
+            self.tr("They are kept in memory until you save or discard them.") if failed else ""
+        )
+        self.store_choice.setVisible(failed and not state.busy)
+        self.details_card.setVisible(not failed)
+        self.another.setVisible(step == "saved")
+        if state.busy:
+            self.busy.start()
+        else:
+            self.busy.stop()
+        if failed and state.store_error is not None:
+            self.error.show_message(message_for(state.store_error), "error")
+        else:
+            self.error.clear_message()
+            self.hide_discard()
+        bot = state.bot
+        if bot is not None and not failed:
+            name = "@" + bot.bot_username if bot.bot_username else self.tr("the bot")
+            if bot.incomplete:
+                self.headline.setText(self.tr("✓  The token of {name} is saved").format(name=name))
+                self.headline.setProperty("tone", "warning")
+            else:
+                self.headline.setText(self.tr("✓  {name} is ready").format(name=name))
+                self.headline.setProperty("tone", "success")
+            repolish(self.headline)
+            self.username.setText(name)
+            self.chat_id.setText(
+                str(bot.chat_id)
+                if bot.chat_id is not None
+                else self.tr("unknown (not in the answer)")
+            )
+            self.token.setText(bot.token_masked)
+            self.where.setText(state.store_description or self.tr("the system keyring"))
+        warning = incomplete_text(bot) if not failed else ""
+        if warning:
+            self.incomplete.show_message(warning, "warning")
+        else:
+            self.incomplete.clear_message()
+        if state.webhook is not None and state.webhook.is_set and not failed:
+            self.webhook_note.show_message(
+                self.tr("Remember: a webhook is set, so getUpdates will not work for this bot."),
+                "warning",
+            )
+        else:
+            self.webhook_note.clear_message()
+        self.show_cancel = step != "saved"  # saved: only Done (nothing left to cancel)
+        self.changed.emit()
+
+    def show_discard_question(self) -> None:
+        self.discard_note.show_message(
+            self.tr(
+                "Discard the bot's new token? X2Chat already replaced the old one, so this bot "
+                "will work nowhere until you connect it again with a new QR."
+            ),
+            "warning",
+        )
+        self.confirm_discard.show()
+        self.confirm_discard.setFocus()
+
+    def hide_discard(self) -> None:
+        self.discard_note.clear_message()
+        self.confirm_discard.hide()
+
+    def can_next(self) -> bool:
+        st = self._state
+        return st is not None and st.step.value == "saved"
+
+    def can_back(self) -> bool:
+        return False

@@ -18,7 +18,7 @@ import pytest
 from x2desk.ui.app import ensure_app
 from x2desk.ui.scan.stall_probe import StallProbe
 
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "scan_gui.py"
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "scan_gui.py"
 TOKEN = "fc6e2368-b677-430d-9f2f-295ce705c9d0"
 
 

@@ -292,7 +292,7 @@ HARD_FRAMES = {
 
 def _synth() -> ModuleType:
     if "x2desk_bench_synth" not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "bench" / "synth.py"
+        path = Path(__file__).resolve().parents[3] / "bench" / "synth.py"
         spec = importlib.util.spec_from_file_location("x2desk_bench_synth", path)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)

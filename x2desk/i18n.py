@@ -6,6 +6,7 @@ format it *after* translation: ``_("Saved {name}").format(name=...)``. The catal
 ``x2desk/locale/<lang>/LC_MESSAGES/x2desk.po`` (compiled ``.mo`` beside them).
 
 ``set_language`` switches at once; views that must redraw listen through :func:`on_change`.
+Dates, numbers and durations are formatted for the current language by Babel (``format_*``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import gettext
 import os
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 DOMAIN = "x2desk"
@@ -94,3 +96,27 @@ def on_change(listener: Callable[[str], None]) -> Callable[[], None]:
             _listeners.remove(listener)
 
     return remove
+
+
+def format_datetime(when: float | datetime, *, time_only: bool = False) -> str:
+    """A moment (Unix time or datetime) in this computer's time zone, as the language writes it:
+    "2 Dec 2026, 12:42" / "2 дек. 2026 г., 12:42"; ``time_only``: "12:42"."""
+    from babel.dates import format_date, format_time
+
+    moment = datetime.fromtimestamp(when) if isinstance(when, int | float) else when
+    clock = format_time(moment, "short", locale=_language)
+    return clock if time_only else f"{format_date(moment, 'medium', locale=_language)}, {clock}"
+
+
+def format_number(value: float) -> str:
+    """``12,345.6`` / ``12 345,6``."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=_language)
+
+
+def format_duration(seconds: float) -> str:
+    """A length of time in words with the language's plural forms: "2 minutes" / "2 минуты"."""
+    from babel.dates import format_timedelta
+
+    return format_timedelta(timedelta(seconds=seconds), threshold=1.0, locale=_language)

@@ -13,6 +13,8 @@ from x2desk.core.errors import KioskConfigError
 from x2desk.core.kinds import FLOWS
 from x2desk.core.kiosk.config import (
     DEFAULT_TITLE,
+    DEFAULT_WELCOME,
+    Branding,
     Corner,
     default_config_path,
     load_kiosk_config,
@@ -20,7 +22,7 @@ from x2desk.core.kiosk.config import (
 )
 from x2desk.core.kiosk.pin import hash_pin
 from x2desk.core.secret import Secret
-from x2desk.i18n import set_language
+from x2desk.i18n import _, set_language
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "packaging" / "kiosk" / "example.toml"
@@ -163,12 +165,14 @@ def test_default_path_is_in_the_data_folder_override(x2desk_home: Path) -> None:
     assert caught.value.line is None and "does not exist" in caught.value.problem
 
 
-def test_the_language_switch_translates_the_built_in_title() -> None:
+def test_an_unset_text_falls_back_to_the_built_in_one_in_the_current_language() -> None:
+    branding = Branding(None, "#000000", titles={"en": "Shop"}, welcomes={"ru": "Привет"})
     set_language("ru")
     try:
-        from x2desk.core.kiosk.config import Branding
-
-        assert Branding(None, "#000000").title("ru")  # a catalogue may or may not have it
+        assert branding.title("ru") == _(DEFAULT_TITLE)  # not the English "Shop"
+        assert branding.welcome("ru") == "Привет"
+        assert branding.title("en") == "Shop"
+        assert branding.welcome("en") == _(DEFAULT_WELCOME)
     finally:
         set_language("en")
 

@@ -46,6 +46,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     gui.add_argument("--screenshots", metavar="DIR", help="autopilot: save a PNG of each page")
     gui.add_argument("--report", metavar="FILE", help="autopilot: write a JSON report")
     gui.add_argument("--kiosk", action="store_true", help="fullscreen pairing station mode")
+    gui.add_argument("--config", metavar="FILE", help="kiosk: its config (x2desk kiosk check)")
     gui.add_argument("--self-test", action="store_true", help="check the installed app works")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
@@ -67,6 +68,7 @@ NO_ARGUMENT_DEFAULTS: dict[str, object] = {
     "screenshots": None,
     "report": None,
     "kiosk": False,
+    "config": None,
     "self_test": False,
     "command": None,
 }

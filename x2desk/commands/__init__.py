@@ -12,4 +12,5 @@ COMMANDS: dict[str, str] = {
     "scan": "Decode QR codes in image files",
     "sandbox": "Run the local sandbox server that stands in for the real services",
     "connect": "Connect a Telegram, MAX or WhatsApp account, a Telegram bot or an OK group",
+    "kiosk": "Set the kiosk's admin PIN, or check the kiosk's config file",
 }

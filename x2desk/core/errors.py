@@ -333,3 +333,35 @@ class InstanceYellowCard(ApiError):
         "spam): messages wait in a queue and the pairing cannot be confirmed. Stop bulk "
         "sending, wait for the limit to lift (often within a day), then try again."
     )
+
+
+# ---- kiosk -------------------------------------------------------------------------------------
+
+
+class KioskConfigError(InputError):
+    """The kiosk's config file is missing or wrong. ``path``, ``line`` (1-based, or None when
+    the file as a whole is meant) and ``key`` (dotted, or None) say where; the message says all
+    three, then what is wrong and what to write instead. It never quotes a secret-like value."""
+
+    key = "kiosk_config"
+    exit_code = 60
+
+    def __init__(self, path: str, line: int | None, key: str | None, problem: str) -> None:
+        from x2desk.i18n import _
+
+        self.path, self.line, self.config_key, self.problem = path, line, key, problem
+        where = path if line is None else _("{path}, line {line}").format(path=path, line=line)
+        if key:
+            where = _("{where}, key {key}").format(where=where, key=key)
+        super().__init__(_("kiosk config {where}: {problem}").format(where=where, problem=problem))
+
+
+class KioskAlreadyRunning(X2DeskError):
+    """Another kiosk holds the instance lock in this data folder."""
+
+    key = "kiosk_running"
+    exit_code = 61
+    default_message = (
+        "A kiosk is already running on this computer: use its window, or stop it first "
+        "(systemctl --user stop x2desk-kiosk)."
+    )

@@ -34,14 +34,19 @@ if TYPE_CHECKING:
 HELP = "Connect a Telegram, MAX or WhatsApp account, a Telegram bot or an Odnoklassniki group"
 EXIT_CANCELLED = 130
 
-KINDS = {
-    "telegram": "a Telegram account, by QR (default) or by login code",
-    "max": "a MAX account, by login code",
-    "whatsapp": "a WhatsApp account, by QR",
-    "telegram-bot": "a Telegram bot, by its token (asked without echo)",
-    "odnoklassniki": "an Odnoklassniki group, by its API key; or change the key",
-    "green-api": "a Green-API instance, by its QR (the token asked without echo)",
-}
+
+def _kinds() -> dict[str, str]:
+    """``connect`` word -> its help, from the one table of flows (core.kinds)."""
+    from x2desk.core.kinds import FLOWS, KINDS, Service
+
+    words: dict[str, list[str]] = {}
+    for flow in FLOWS.values():
+        if KINDS[flow.kind].service is not Service.X2CHAT:  # X2Chat bots: `x2desk redeem`
+            words.setdefault(flow.cli, []).append(_(flow.title))
+    return {word: "; ".join(titles) for word, titles in words.items()}
+
+
+KINDS = _kinds()
 LIMITS_NOTE = N_(
     "Note: connections cannot be deleted here (only by the provider's support, and that deletes "
     "their chats), and a connection works only inside a paid subscription."

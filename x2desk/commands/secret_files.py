@@ -93,7 +93,9 @@ def _from_stdin(what: str) -> Secret:
         import getpass
 
         try:
-            line = getpass.getpass(_("{what} (not shown): ").format(what=what))
+            line = getpass.getpass(
+                _("{what} (not shown): ").format(what=what[:1].upper() + what[1:])
+            )
         except EOFError:
             line = ""
     else:

@@ -114,7 +114,11 @@ def _open_chosen_file(
     if passphrase is None:
         if not terminal.interactive():
             raise PassphraseRequired(
-                f"{_(PassphraseRequired.default_message)} {no_terminal_hint()}"
+                _(
+                    "Secrets are kept in the encrypted credentials file, and there is no "
+                    "terminal to type its passphrase: give --passphrase-file FILE (or set {env}) "
+                    "with the passphrase alone in FILE."
+                ).format(env=PASSPHRASE_ENV)
             )
         passphrase = ask_passphrase(new=False)
     return open_credential_store(settings, passphrase)

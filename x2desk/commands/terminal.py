@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+import warnings
 
 from x2desk.core.errors import InputEnded
 from x2desk.core.printable import printable
@@ -38,7 +39,9 @@ def ask_secret(prompt: str, ended: str) -> Secret:
     """Ask without echo (a key, a token, a code, a password, a passphrase). ``ended``: what to
     say if the input ends instead (it becomes :class:`InputEnded`)."""
     try:
-        return Secret(getpass.getpass(prompt).strip("\r\n"))
+        with warnings.catch_warnings():  # no terminal: getpass says so itself, in one line
+            warnings.simplefilter("ignore", getpass.GetPassWarning)
+            return Secret(getpass.getpass(prompt).strip("\r\n"))
     except EOFError:
         print(file=sys.stderr)
         raise InputEnded(ended) from None

@@ -77,8 +77,10 @@ def test_standard_input_from_a_terminal_is_asked_without_echo(
 
     prompts: list[str] = []
     monkeypatch.setattr("sys.stdin", Tty("typed-visible"))
-    monkeypatch.setattr("getpass.getpass", lambda prompt="": prompts.append(prompt) or "hidden")
-    assert read_secret_file("-", "integration token").reveal() == "hidden"
+    monkeypatch.setattr(
+        "getpass.getpass", lambda prompt="": prompts.append(prompt) or "typed-unseen-7f3a"
+    )
+    assert read_secret_file("-", "integration token").reveal() == "typed-unseen-7f3a"
     assert prompts == ["Integration token (not shown): "]
 
 

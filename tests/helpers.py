@@ -117,3 +117,11 @@ def run_demo_flows(demo: tuple[Any, Any], prefix: str, screenshots: Path, report
     )
     pilot.start()
     return pilot
+
+
+def secret_file(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` readable by its owner only, as the CLI wants a secret file."""
+    path.touch(mode=0o600)
+    path.chmod(0o600)
+    path.write_text(text, encoding="utf-8")
+    return path

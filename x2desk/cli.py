@@ -1,6 +1,8 @@
 """The ``x2desk`` entry point: the GUI by default, subcommands for the command line.
 
-Errors print one clear line to stderr and exit with the error's own code; never a traceback.
+Errors print one clear line to stderr (the text from :mod:`x2desk.core.texts`, for the service
+the command talks to: each command's parser sets ``texts``; control characters escaped) and exit
+with the error's own code; never a traceback.
 """
 
 from __future__ import annotations
@@ -113,8 +115,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from x2desk.ui.app import run_gui
 
         return run_gui(args)
-    except X2DeskError as exc:
-        print(f"x2desk: {exc.message}", file=sys.stderr)
+    except X2DeskError as exc:  # one line, worded by the table of the service it concerns
+        from x2desk.core.printable import printable
+        from x2desk.core.texts import COMMON, error_text
+
+        text = error_text(exc, getattr(args, "texts", None) or COMMON)
+        print(f"x2desk: {printable(text)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("x2desk: interrupted", file=sys.stderr)

@@ -7,18 +7,20 @@ wait of the command advances it by one second and lets the test's "phone" act.
 from __future__ import annotations
 
 import getpass
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import secret_file
 
 from x2desk import cli
-from x2desk.commands import connect
+from x2desk.commands import provider_key, session_loop
+from x2desk.commands.session_loop import Runtime, Terminal
 from x2desk.core.accounts.client import provider_key_ref
 from x2desk.core.clock import FakeClock
 from x2desk.core.secret import Secret
-from x2desk.core.session.machine import LoginSession
 from x2desk.core.session.poller import ManualScheduler
 from x2desk.sandbox.phone import SandboxPhone
 
@@ -29,23 +31,37 @@ class Harness:
     def __init__(self, sandbox: Any, phone: SandboxPhone, clock: FakeClock, tmp: Path) -> None:
         self.sandbox, self.phone, self.clock = sandbox, phone, clock
         self.key = phone.provider_key()
-        self.key_file = tmp / "key.txt"
-        self.key_file.write_text(self.key + "\n")
-        self.on_tick: Callable[[LoginSession], None] = lambda s: None
+        self.key_file = secret_file(tmp / "key.txt", self.key + "\n")
+        self.on_tick: Callable[[], None] = lambda: None
         self.ticks = 0
         self.answers: list[str | Callable[[], str]] = []
         self.prompts: list[str] = []
+        self.qr: str | None = None  # the QR on the terminal now
 
-    def runtime(self) -> connect.Runtime:
+    def runtime(self) -> Runtime:
         sched = ManualScheduler(self.clock)
 
-        def wait(session: LoginSession, events: Any) -> None:
+        def wait(_changed: threading.Event) -> None:
             self.ticks += 1
             assert self.ticks < 2000, "the command never finished"
-            self.on_tick(session)
+            self.on_tick()
             sched.advance(1.0)
 
-        return connect.Runtime(self.clock, sched, wait)
+        return Runtime(self.clock, sched, wait)
+
+    def terminal(self) -> Terminal:
+        harness = self
+
+        class Screen(Terminal):
+            def show_qr(self, payload: str | None) -> None:
+                super().show_qr(payload)
+                harness.qr = payload
+
+            def clear_qr(self) -> None:
+                super().clear_qr()
+                harness.qr = None
+
+        return Screen()
 
     def getpass(self, prompt: str = "") -> str:
         self.prompts.append(prompt)
@@ -70,7 +86,8 @@ class Harness:
 @pytest.fixture
 def h(sandbox, phone, fake_clock, tmp_path, monkeypatch) -> Harness:
     harness = Harness(sandbox, phone, fake_clock, tmp_path)
-    monkeypatch.setattr(connect, "make_runtime", harness.runtime)
+    monkeypatch.setattr(session_loop, "make_runtime", harness.runtime)
+    monkeypatch.setattr(session_loop, "make_terminal", harness.terminal)
     monkeypatch.setattr(getpass, "getpass", harness.getpass)
     return harness
 
@@ -78,8 +95,8 @@ def h(sandbox, phone, fake_clock, tmp_path, monkeypatch) -> Harness:
 def scan_once(h: Harness, password: str | None = None, after: int = 0) -> None:
     done: list[str] = []
 
-    def tick(session: LoginSession) -> None:
-        qr = session.snapshot().qr
+    def tick() -> None:
+        qr = h.qr
         if qr and not done and h.ticks > after:
             h.phone.scan(qr, password=password)
             done.append(qr)
@@ -146,8 +163,7 @@ def test_whatsapp_until_linked(h, capsys) -> None:
 
 
 def test_telegram_bot_token_checked_then_connected(h, capsys, tmp_path) -> None:
-    bad = tmp_path / "bad.txt"
-    bad.write_text("123:short")
+    bad = secret_file(tmp_path / "bad.txt", "123:short")
     assert h.run("telegram-bot", "--token-file", str(bad)) == 2
     assert "at least 35" in capsys.readouterr().err
     assert h.posts("/v2/connections") == 0
@@ -172,22 +188,48 @@ def test_odnoklassniki_create_and_change_key(h, capsys) -> None:
 
 
 def test_unpaid_type_says_subscription(h, capsys) -> None:
-    h.key_file.write_text(h.phone.provider_key(unpaid_types=["telegram_bot"]))
+    secret_file(h.key_file, h.phone.provider_key(unpaid_types=["telegram_bot"]))
     h.answers = [BOT_TOKEN]
     assert h.run("telegram-bot") == 13
     assert "paid subscription" in capsys.readouterr().err
 
 
-def test_key_prompted_saved_then_taken_from_the_store(h, capsys) -> None:
-    h.answers = [h.key, "group-key"]
+def test_sandbox_key_offered_saved_then_taken_from_the_store(h, capsys, monkeypatch) -> None:
+    """Issue 12: with --sandbox-url and no key, the sandbox gives one (no keyring warning)."""
+    asked: list[str] = []
+    real = provider_key.sandbox_provider_key
+
+    def counted(url: str) -> Secret:
+        asked.append(url)
+        return real(url)
+
+    monkeypatch.setattr(provider_key, "sandbox_provider_key", counted)
+    h.answers = ["group-key"]
     assert h.run("odnoklassniki", "--save-key", key=False) == 0
+    err = capsys.readouterr().err
+    assert "from the sandbox" in err and "keyring" not in err.lower().replace("memorykeyring", "")
     ref = provider_key_ref(h.sandbox.url + "/v2")
     from x2desk.core.store.credentials import open_credential_store
 
-    assert open_credential_store().load(ref) == Secret(h.key)
-    h.answers = ["group-key-b"]  # no key prompt this time
+    saved = open_credential_store().load(ref)
+    assert saved is not None
+    assert asked == [h.sandbox.url]
+    h.answers = ["group-key-b"]  # no key prompt, and no new key from the sandbox this time
     assert h.run("odnoklassniki", key=False) == 0
-    assert not any("Provider API key" in p for p in h.prompts[2:])
+    assert asked == [h.sandbox.url]
+    assert not any("Provider API key" in p for p in h.prompts)
+    assert saved.reveal() not in capsys.readouterr().err
+
+
+def test_key_prompted_and_saved_without_a_sandbox(h, capsys) -> None:
+    h.answers = [h.key, "group-key"]
+    argv = ["connect", "odnoklassniki", "--provider-url", h.sandbox.url + "/v2", "--save-key"]
+    assert cli.main(argv) == 0
+    assert "Provider API key" in h.prompts[0]
+    from x2desk.core.store.credentials import open_credential_store
+
+    assert open_credential_store().load(provider_key_ref(h.sandbox.url + "/v2")) == Secret(h.key)
+    assert h.key not in "".join(capsys.readouterr())
 
 
 def test_session_end_says_start_again(h, capsys) -> None:
@@ -200,3 +242,90 @@ def test_session_end_says_start_again(h, capsys) -> None:
 def test_insecure_provider_url_refused(h, capsys) -> None:
     code = cli.main(["connect", "telegram", "--provider-url", "http://api.example.com/v2"])
     assert code == 2 and "https://" in capsys.readouterr().err
+
+
+def test_an_error_is_printed_once(h, capsys) -> None:
+    """Issue 12: errors printed twice (plain, then with the x2desk: prefix)."""
+    secret_file(h.key_file, h.phone.provider_key(unpaid_types=["telegram_bot"]))
+    h.answers = [BOT_TOKEN]
+    assert h.run("telegram-bot") == 13
+    err = capsys.readouterr().err
+    assert err.count("does not cover this kind of connection") == 1
+    assert err.rstrip("\n").splitlines()[-1].startswith("x2desk: ")
+
+
+def test_connected_is_said_once(h, capsys) -> None:
+    """Issue 12: "Connected." printed twice (the state's text, then the summary)."""
+    h.answers = [BOT_TOKEN]
+    assert h.run("telegram-bot", "--name", "Helper") == 0
+    out, err = capsys.readouterr()
+    assert (out + err).count("Connected") == 1
+    assert "Connected: telegram_bot connection 1 'Helper'" in out
+
+
+def eof(prompt: str = "") -> str:
+    raise EOFError
+
+
+def test_end_of_input_at_the_code_prompt_says_what_happened(h, capsys) -> None:
+    """Issue 17 item 8: exit 70 "unexpected error (EOFError)" after init was sent."""
+    h.answers = [lambda: eof()]
+    code = h.run("telegram", "--code", "--phone", "+44 20 7946 0958")
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "No login code was typed (the input ended)" in err
+    assert "x2desk stopped the login" in err and "nothing was connected" in err
+    assert "unexpected" not in err and "EOFError" not in err
+    from x2desk.core.store.records import RecordStore
+
+    with RecordStore.open() as records:
+        assert records.list() == []
+
+
+def test_end_of_input_at_the_password_prompt(h, capsys) -> None:
+    scan_once(h, password="s3cret-pw")
+    h.answers = [lambda: eof()]
+    assert h.run("telegram") == 2
+    err = capsys.readouterr().err
+    assert "No two-step verification password was typed" in err and "stopped the login" in err
+
+
+def test_end_of_input_at_the_phone_prompt_sends_nothing(h, capsys, monkeypatch) -> None:
+    monkeypatch.setattr("builtins.input", eof)
+    assert h.run("max") == 2
+    err = capsys.readouterr().err
+    assert "No phone number was typed" in err and "--phone" in err
+    assert h.posts("/v2/max_personal") == 0
+
+
+def test_a_key_file_others_can_read_is_refused_before_sending(h, capsys) -> None:
+    h.key_file.chmod(0o644)
+    h.answers = [BOT_TOKEN]
+    assert h.run("telegram-bot") == 2
+    err = capsys.readouterr().err
+    assert "can be read by other users" in err and "chmod 600" in err
+    assert h.posts("/v2/connections") == 0 and h.prompts == []
+
+
+def test_save_key_honours_the_passphrase_file_without_a_keyring(
+    h, capsys, monkeypatch, tmp_path
+) -> None:
+    """Issue 17 item 8: --save-key ignored X2DESK_PASSPHRASE_FILE."""
+    import keyring
+    from keyring.backends import fail
+
+    from x2desk.core.store.credentials import open_credential_store
+
+    monkeypatch.setenv("X2DESK_PASSPHRASE_FILE", str(secret_file(tmp_path / "pp", "pass-phrase-1")))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        h.answers = [h.key, "group-key"]
+        argv = ["connect", "odnoklassniki", "--provider-url", h.sandbox.url + "/v2", "--save-key"]
+        assert cli.main(argv) == 0
+    finally:
+        keyring.set_keyring(previous)
+    err = capsys.readouterr().err
+    assert "saved in encrypted file" in err
+    store = open_credential_store(passphrase=Secret("pass-phrase-1"))
+    assert store.load(provider_key_ref(h.sandbox.url + "/v2")) == Secret(h.key)

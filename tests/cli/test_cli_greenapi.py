@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import secret_file
 
 from x2desk import cli
 from x2desk.commands import connect_greenapi
+from x2desk.commands.session_loop import Runtime
 from x2desk.core.clock import FakeClock
-from x2desk.core.errors import AlreadyAuthorised, InvalidAuth
+from x2desk.core.errors import AlreadyAuthorised, InputEnded, InvalidAuth
 from x2desk.core.secret import Secret
 from x2desk.core.session.poller import ManualScheduler
 from x2desk.core.store.credentials import KeyringStore, secret_ref
@@ -26,7 +28,7 @@ from x2desk.sandbox.phone import SandboxPhone
 from x2desk.sandbox.server import SandboxServer
 
 
-class PhoneTerminal(connect_greenapi.Terminal):
+class PhoneTerminal(connect_greenapi.GreenApiTerminal):
     def __init__(self, phone: SandboxPhone, cloud_password: str | None = None) -> None:
         super().__init__(out=io.StringIO(), err=io.StringIO())
         self.phone = phone
@@ -41,14 +43,14 @@ class PhoneTerminal(connect_greenapi.Terminal):
     def interactive(self) -> bool:
         return True
 
-    def show_qr(self, payload: str | None, png: bytes) -> None:
-        super().show_qr(payload, png)
+    def show_qr(self, payload: str | None) -> None:
+        super().show_qr(payload)
         self.drawn.append(payload)
         if self.scan and payload is not None:
             self.phone.scan(payload, password=self.cloud_password)
             self.scan = False
 
-    def ask_password(self) -> Secret:
+    def ask_password(self, hint: str | None = None) -> Secret:
         return Secret(self.passwords.pop(0))
 
     def ask_token(self) -> Secret:
@@ -67,8 +69,7 @@ class PhoneTerminal(connect_greenapi.Terminal):
 @pytest.fixture
 def instance(phone: SandboxPhone, tmp_path: Path) -> dict[str, Any]:
     made = phone.greenapi_instance()
-    token_file = tmp_path / "token.txt"
-    token_file.write_text(made["apiTokenInstance"] + "\n")
+    token_file = secret_file(tmp_path / "token.txt", made["apiTokenInstance"] + "\n")
     return {**made, "file": str(token_file)}
 
 
@@ -83,7 +84,7 @@ def run(
     def wait(_changed: threading.Event) -> None:
         scheduler.advance(1.0)
 
-    code = connect_greenapi.run(args, term=term, clock=clock, scheduler=scheduler, wait=wait)
+    code = connect_greenapi.run(args, term=term, runtime=Runtime(clock, scheduler, wait))
     return code, scheduler
 
 
@@ -186,8 +187,7 @@ def test_a_wrong_token_is_invalid_auth(
     instance: dict[str, Any],
     tmp_path: Path,
 ) -> None:
-    wrong = tmp_path / "wrong.txt"
-    wrong.write_text("d4" * 25)
+    wrong = secret_file(tmp_path / "wrong.txt", "d4" * 25)
     term = PhoneTerminal(phone)
     with pytest.raises(InvalidAuth, match="idInstance or the apiTokenInstance is wrong") as caught:
         run(
@@ -206,7 +206,7 @@ def test_a_wrong_token_is_invalid_auth(
     ("argv", "words", "code"),
     [
         (["--instance", "12ab"], "digits only", 2),
-        (["--instance", "1101", "--token-file", "{missing}"], "Cannot read the token file", 2),
+        (["--instance", "1101", "--token-file", "{missing}"], "apiTokenInstance file", 2),
         (["--instance", "1101", "--token-file", "{two_lines}"], "alone, on one line", 2),
         (["--instance", "1101", "--token-file", "{short}"], "not an apiTokenInstance", 2),
         (["--instance", "1101"], "No apiTokenInstance", 2),
@@ -226,10 +226,118 @@ def test_bad_input_gets_one_clear_line_and_its_exit_code(
         "two_lines": tmp_path / "two.txt",
         "short": tmp_path / "short.txt",
     }
-    files["two_lines"].write_text("e5" * 25 + "\nmore\n")
-    files["short"].write_text("tiny-token-xyz\n")
+    secret_file(files["two_lines"], "e5" * 25 + "\nmore\n")
+    secret_file(files["short"], "tiny-token-xyz\n")
     argv = [a.format(**{k: str(v) for k, v in files.items()}) for a in argv]
     assert cli.main(["connect", "green-api", *argv]) == code
     err = capsys.readouterr().err
     assert err.startswith("x2desk: ") and words in err and err.count("\n") == 1
     assert "e5e5e5" not in err and "tiny-token-xyz" not in err
+
+
+def test_no_keyring_pairs_into_the_encrypted_file_with_the_passphrase_file(
+    sandbox: SandboxServer,
+    fake_clock: FakeClock,
+    phone: SandboxPhone,
+    instance: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 12: exit 21 without a keyring even with X2DESK_PASSPHRASE_FILE."""
+    import keyring
+    from keyring.backends import fail
+
+    from x2desk.core.store.credentials import open_credential_store
+
+    passfile = secret_file(tmp_path / "pass", "a long passphrase\n")
+    id_instance = str(instance["idInstance"])
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        code, _ = run(
+            sandbox,
+            fake_clock,
+            PhoneTerminal(phone),
+            "--instance",
+            id_instance,
+            "--token-file",
+            instance["file"],
+            "--passphrase-file",
+            str(passfile),
+        )
+        assert code == 0
+        out = capsys.readouterr().out
+        assert "saved in encrypted file" in out
+        monkeypatch.setenv("X2DESK_PASSPHRASE_FILE", str(passfile))  # the variable serves too
+        phone.greenapi_control(instance["idInstance"], state="notAuthorized")
+        term = PhoneTerminal(phone)
+        assert run(sandbox, fake_clock, term, "--instance", id_instance)[0] == 0
+        assert "Re-pairing saved instance" in term.said
+    finally:
+        keyring.set_keyring(previous)
+    store = open_credential_store(passphrase=Secret("a long passphrase"))
+    token = store.load(secret_ref("greenapi", id_instance))
+    assert token is not None and token.reveal() == instance["apiTokenInstance"]
+
+
+def test_without_a_passphrase_file_the_message_says_how_to_give_one(
+    instance: dict[str, Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    monkeypatch.delenv("X2DESK_PASSPHRASE_FILE", raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        argv = ["connect", "green-api", "--instance", "1101", "--token-file", instance["file"]]
+        assert cli.main(argv) == 21
+    finally:
+        keyring.set_keyring(previous)
+    err = capsys.readouterr().err
+    assert "--passphrase-file" in err and "X2DESK_PASSPHRASE_FILE" in err
+
+
+class TypingTerminal(PhoneTerminal):
+    """Asks for the password the way the real terminal does (getpass)."""
+
+    def ask_password(self, hint: str | None = None) -> Secret:
+        return connect_greenapi.GreenApiTerminal.ask_password(self, hint)
+
+
+def test_end_of_input_at_the_password_prompt_says_what_was_left(
+    sandbox: SandboxServer,
+    fake_clock: FakeClock,
+    phone: SandboxPhone,
+    instance: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 17 item 8: end of input at a prompt was "unexpected error (EOFError)"."""
+
+    def eof(prompt: str = "") -> str:
+        raise EOFError
+
+    monkeypatch.setattr("getpass.getpass", eof)
+    term = TypingTerminal(phone, cloud_password="cloud-right")
+    id_instance = str(instance["idInstance"])
+    with pytest.raises(InputEnded) as ended:
+        run(sandbox, fake_clock, term, "--instance", id_instance, "--token-file", instance["file"])
+    assert "No two-step verification password was typed" in ended.value.message
+    assert "stopped the pairing" in ended.value.message and ended.value.exit_code == 2
+    with open_records() as records:
+        assert records.find("greenapi", id_instance) is None
+
+
+def test_the_outcome_is_said_once(
+    sandbox: SandboxServer,
+    fake_clock: FakeClock,
+    phone: SandboxPhone,
+    instance: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    term = PhoneTerminal(phone)
+    args = ("--instance", str(instance["idInstance"]), "--token-file", instance["file"])
+    assert run(sandbox, fake_clock, term, *args)[0] == 0
+    assert "Paired" not in term.said  # the summary line below says it
+    assert capsys.readouterr().out.count("authorised") == 1

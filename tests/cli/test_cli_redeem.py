@@ -8,10 +8,12 @@ from pathlib import Path
 
 import keyring
 import pytest
+from helpers import secret_file
 from keyring.backends import fail
 
 from x2desk import cli
-from x2desk.commands import redeem as redeem_command
+from x2desk.commands import terminal
+from x2desk.core.secret import Secret
 from x2desk.sandbox.phone import SandboxPhone
 from x2desk.sandbox.server import SandboxServer
 
@@ -122,7 +124,7 @@ def test_asks_in_a_terminal(
     answer: str,
     expected: int,
 ) -> None:
-    monkeypatch.setattr(redeem_command, "interactive", lambda: True)
+    monkeypatch.setattr(terminal, "interactive", lambda: True)
     monkeypatch.setattr("sys.stdin", io.StringIO(answer))
     code, _, err = run(capsys, "redeem", phone.issue_token()["token"])
     assert code == expected
@@ -168,7 +170,7 @@ def test_no_keyring_in_a_terminal_offers_the_encrypted_file(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(redeem_command, "interactive", lambda: True)
+    monkeypatch.setattr(terminal, "interactive", lambda: True)
     monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
     monkeypatch.setattr("getpass.getpass", lambda prompt="": "a long passphrase")
     previous = keyring.get_keyring()
@@ -205,7 +207,7 @@ def test_encrypted_file_store_needs_its_passphrase(
     code, _, err = run(capsys, "redeem", phone.issue_token()["token"], "--yes")
     assert code == 24 and "passphrase" in err and "terminal" in err
     assert redeem_count(phone) == 0
-    monkeypatch.setattr(redeem_command, "interactive", lambda: True)
+    monkeypatch.setattr(terminal, "interactive", lambda: True)
     monkeypatch.setattr("getpass.getpass", lambda prompt="": "a long passphrase")
     code, out, err = run(capsys, "redeem", phone.issue_token()["token"], "--yes")
     assert code == 0, err
@@ -221,8 +223,7 @@ def test_passphrase_file_sets_up_the_encrypted_store_without_a_terminal(
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
 ) -> None:
-    passfile = tmp_path / "pass.txt"
-    passfile.write_text("a long passphrase\n", encoding="utf-8")
+    passfile = secret_file(tmp_path / "pass.txt", "a long passphrase\n")
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
@@ -232,7 +233,7 @@ def test_passphrase_file_sets_up_the_encrypted_store_without_a_terminal(
         assert code == 0, err
         assert "encrypted file" in out
         # A wrong passphrase is one clear line, before anything is sent.
-        passfile.write_text("not the passphrase\n", encoding="utf-8")
+        secret_file(passfile, "not the passphrase\n")
         argv[1] = phone.issue_token(bot_id=issued["bot_id"])["token"]
         code, _, err = run(capsys, *argv)
     finally:
@@ -247,7 +248,7 @@ def test_passphrase_file_sets_up_the_encrypted_store_without_a_terminal(
         "--passphrase-file",
         str(passfile) + ".missing",
     )
-    assert missing[0] == 2 and "Cannot read the passphrase file" in missing[2]
+    assert missing[0] == 2 and "passphrase file" in missing[2] and "does not exist" in missing[2]
 
 
 def test_an_incomplete_answer_keeps_the_token_and_says_what_was_missing(
@@ -269,3 +270,98 @@ def test_an_incomplete_answer_keeps_the_token_and_says_what_was_missing(
     assert "incomplete" in err and "chat unknown" in out
     assert keyring.get_password("x2desk", f"x2chat_bot:{issued['bot_id']}") == token
     assert code != 0  # the test message could not go anywhere: said, and not a success
+
+
+def test_token_from_standard_input_is_not_an_argument(
+    api: str, phone: SandboxPhone, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    """Issue 17 item 10: `redeem TOKEN` shows the token in `ps`; `redeem -` reads it."""
+    issued = phone.issue_token()
+    monkeypatch.setattr("sys.stdin", io.StringIO(issued["deep_link"] + "\n"))
+    code, out, err = run(capsys, "redeem", "-", "--yes")
+    assert code == 0, err
+    assert "Connected @" in out and redeem_count(phone) == 1
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code, _, err = run(capsys, "redeem", "-", "--yes")
+    assert code == 2 and "Standard input gave no integration token" in err
+    assert redeem_count(phone) == 1
+
+
+def test_a_failed_webhook_check_is_said(
+    api: str, phone: SandboxPhone, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    """Issue 17 item 10: a getWebhookInfo failure after a redeem was silent."""
+    from x2desk.core.x2chat.flow import RedeemFlow
+
+    check = RedeemFlow.check
+
+    def check_with_a_fault(flow: RedeemFlow):  # type: ignore[no-untyped-def]
+        assert flow.state.bot is not None
+        token = phone.bot_token(flow.state.bot.bot_id)
+        phone.fault(f"/api/v1/bot{token}/getWebhookInfo", "status", 500)
+        return check(flow)
+
+    monkeypatch.setattr(RedeemFlow, "check", check_with_a_fault)
+    code, out, err = run(capsys, "redeem", phone.issue_token()["token"], "--yes")
+    assert code == 0, err
+    assert "could not check whether the bot has a webhook" in err
+    assert "internal error" in err and "Connected @" in out
+
+
+def test_a_passphrase_file_others_can_read_is_refused_before_the_redeem(
+    api: str, phone: SandboxPhone, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Issue 17 item 10: a world-readable passphrase file was accepted silently."""
+    passfile = secret_file(tmp_path / "pass.txt", "a long passphrase\n")
+    passfile.chmod(0o644)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        argv = ["redeem", phone.issue_token()["token"], "--yes", "--passphrase-file", str(passfile)]
+        code, _, err = run(capsys, *argv)
+    finally:
+        keyring.set_keyring(previous)
+    assert code == 2 and "other users" in err and f"chmod 600 {passfile}" in err
+    assert redeem_count(phone) == 0
+
+
+def test_forget_takes_the_passphrase_file_from_the_environment(
+    api: str,
+    phone: SandboxPhone,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 17 item 8: `forget` ignored X2DESK_PASSPHRASE_FILE (exit 24 without a terminal)."""
+    from x2desk.core.store.credentials import open_credential_store
+
+    passfile = secret_file(tmp_path / "pass.txt", "a long passphrase\n")
+    monkeypatch.setenv("X2DESK_PASSPHRASE_FILE", str(passfile))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        issued = phone.issue_token()
+        code, out, err = run(capsys, "redeem", issued["token"], "--yes")
+        assert code == 0 and "encrypted file" in out, err
+        record_id = json.loads(run(capsys, "list", "--json")[1])[0]["id"]
+        code, out, err = run(capsys, "forget", str(record_id))
+    finally:
+        keyring.set_keyring(previous)
+    assert code == 0, err
+    assert "Forgot connection" in out
+    store = open_credential_store(passphrase=Secret("a long passphrase"))
+    assert store.load(f"x2chat_bot:{issued['bot_id']}") is None
+
+
+def test_hosts_and_server_texts_in_errors_are_escaped(
+    api: str, phone: SandboxPhone, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 17 item 9: a redeem error echoed a host with ESC or right-to-left overrides."""
+    hostile = "http://exa\u202emple.com\x1b[2J/api/v1"
+    code, _, err = run(
+        capsys, "redeem", phone.issue_token()["token"], "--yes", "--api-base", hostile
+    )
+    assert code == 2 and err.startswith("x2desk: ")
+    assert "\x1b" not in err and "\u202e" not in err
+    assert "\\u202e" in err and err.count("\n") == 1
+    assert redeem_count(phone) == 0

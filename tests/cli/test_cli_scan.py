@@ -98,3 +98,20 @@ def test_every_sample_photo_scans_without_an_error(qr_samples: Path, capsys: Any
     read = [r for r in records if "/qrcode-" in r["file"] and r["codes"]]
     assert len(read) >= 120
     assert not any(r["codes"] for r in records if "/falsepositives-" in r["file"])
+
+
+def test_a_codes_terminal_sequences_are_escaped(tmp_path: Path, qr_media: Any, capsys: Any) -> None:
+    """Issue 17 item 9: a QR's text was printed as is (clear-screen, title sequences)."""
+    import cv2
+
+    hostile = "\x1b]0;pwned\x07\x1b[2Jhttps://x2chat.com\u202egpj.exe"
+    path = tmp_path / "hostile.png"
+    cv2.imwrite(str(path), qr_media.frame(hostile, size=(480, 480), code_px=400))
+    assert main(["scan", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "\\x1b]0;pwned\\x07\\x1b[2J" in out and "\\u202e" in out
+    assert main(["scan", "--json", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out
+    assert lines(out)[0]["codes"][0]["text"] == hostile  # the JSON still holds the exact text

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import sys
 import types
+from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
 import pytest
+from helpers import secret_file
 from keyring.backends import fail
 
 from x2desk import cli
@@ -73,24 +75,63 @@ def test_text_output(capsys: pytest.CaptureFixture[str]) -> None:
         assert f"  {name}" in out
 
 
-def test_no_keyring_is_a_warning_that_offers_the_file(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
-    try:
-        code, report = run_json(capsys)
-    finally:
-        keyring.set_keyring(previous)
-    assert code == 0
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_no_keyring_and_no_passphrase_file_says_nothing_can_be_saved(
+    capsys: pytest.CaptureFixture[str], no_keyring: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12: doctor said "Everything x2desk needs works" while every command that saves
+    exited 21."""
+    monkeypatch.delenv("X2DESK_PASSPHRASE_FILE", raising=False)
+    code, report = run_json(capsys)
+    assert code == 1 and report["ok"] is False
     creds = by_name(report)["Credentials"]
-    assert creds["status"] == "warn"
-    assert "encrypted file" in creds["detail"]
+    assert creds["status"] == "fail" and creds["essential"] is True
+    assert "encrypted file" in creds["detail"] and "X2DESK_PASSPHRASE_FILE" in creds["detail"]
+    assert cli.main(["doctor"]) == 1
+    out = capsys.readouterr().out
+    assert "Everything x2desk needs works" not in out
+    assert "fix Credentials" in out
+
+
+def test_no_keyring_with_a_passphrase_file_can_save(
+    capsys: pytest.CaptureFixture[str],
+    no_keyring: None,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    passfile = secret_file(tmp_path / "pass", "a long passphrase\n")
+    monkeypatch.setenv("X2DESK_PASSPHRASE_FILE", str(passfile))
+    code, report = run_json(capsys)
+    creds = by_name(report)["Credentials"]
+    assert code == 0 and creds["status"] == "warn" and str(passfile) in creds["detail"]
+    passfile.chmod(0o644)  # readable by others: the commands refuse it, so doctor does too
+    code, report = run_json(capsys)
+    creds = by_name(report)["Credentials"]
+    assert code == 1 and creds["status"] == "fail" and "chmod 600" in creds["detail"]
+
+
+def test_chosen_encrypted_file_missing_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    save_settings(Settings(credential_store="encrypted_file"))
+    code, report = run_json(capsys)
+    creds = by_name(report)["Credentials"]
+    assert code == 1 and creds["status"] == "fail" and "missing" in creds["detail"]
 
 
 def test_chosen_encrypted_file_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
-    save_settings(Settings(credential_store="encrypted_file"))
-    _, report = run_json(capsys)
+    from x2desk.core.secret import Secret
+    from x2desk.core.store.credentials import use_encrypted_file
+
+    use_encrypted_file(Secret("a long passphrase"))
+    code, report = run_json(capsys)
     creds = by_name(report)["Credentials"]
-    assert creds["status"] == "warn" and "missing" in creds["detail"]
+    assert code == 0 and creds["status"] == "ok" and "chosen" in creds["detail"]
 
 
 def test_missing_decode_module_falls_back_to_the_libraries(

@@ -1,7 +1,11 @@
 """Subcommands of the ``x2desk`` command line, one module each.
 
-Each module defines ``HELP`` (one line), ``add_arguments(parser)`` and ``run(args) -> int``.
-They are imported only when their command runs, so ``x2desk --version`` stays instant.
+Each module named in :data:`COMMANDS` defines ``HELP`` (one line), ``add_arguments(parser)``
+and ``run(args) -> int``. They are imported only when their command runs, so ``x2desk
+--version`` stays instant. What they share: ``terminal`` (printing escaped, asking, the end of
+input), ``secret_files`` (the one reader of secret files), ``stores`` (the passphrase options and
+the credential store's rule), ``session_loop`` (the loop ``connect`` and ``connect green-api``
+run a session in), ``terminal_qr`` (the QR drawn in a terminal), ``provider_key``.
 """
 
 COMMANDS: dict[str, str] = {

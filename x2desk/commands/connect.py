@@ -8,50 +8,46 @@
     x2desk connect odnoklassniki [--change-key ID]
     x2desk connect green-api --instance ID       a Green-API instance (see connect_greenapi.py)
 
-The same :class:`~x2desk.core.session.machine.LoginSession` as the wizard runs the flow; this
-module only renders its snapshots and asks for what it asks for. The provider's address comes from
-``--provider-url``, ``--sandbox-url``, ``$X2DESK_PROVIDER_URL``, the settings, or the public
-default; its API key from ``--api-key-file``, the credential store, or a prompt (no echo).
+The same :class:`~x2desk.core.session.machine.LoginSession` as the wizard runs the flow, driven
+by the terminal loop that ``connect green-api`` shares (:mod:`x2desk.commands.session_loop`).
+The provider's address comes from ``--provider-url``, ``--sandbox-url``, ``$X2DESK_PROVIDER_URL``,
+the settings, or the public default (:func:`x2desk.core.addresses.resolve_address`); its API key
+from :mod:`x2desk.commands.provider_key`.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import getpass
-import io
-import queue
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from x2desk.commands import session_loop
+from x2desk.commands.stores import add_passphrase_option
+from x2desk.commands.terminal import ask_line, ask_secret, say, show
 from x2desk.core.errors import InputError, SessionExpired, X2DeskError
 from x2desk.core.secret import Secret
+from x2desk.i18n import N_, _
 
 if TYPE_CHECKING:
     from x2desk.core.accounts.client import ConnectionsClient
-    from x2desk.core.clock import Clock
-    from x2desk.core.session.machine import LoginDriver, LoginSession, Snapshot
-    from x2desk.core.session.poller import Scheduler
+    from x2desk.core.session.machine import LoginDriver, Snapshot
 
 HELP = "Connect a Telegram, MAX or WhatsApp account, a Telegram bot or an Odnoklassniki group"
 EXIT_CANCELLED = 130
 
-KINDS = {
-    "telegram": "a Telegram account, by QR (default) or by login code",
-    "max": "a MAX account, by login code",
-    "whatsapp": "a WhatsApp account, by QR",
-    "telegram-bot": "a Telegram bot, by its token (asked without echo)",
-    "odnoklassniki": "an Odnoklassniki group, by its API key; or change the key",
-    "green-api": "a Green-API instance, by its QR (the token asked without echo)",
-}
-SCAN_HINTS = {
-    "telegram_qr": "Scan it with Telegram on your phone: Settings > Devices > Link Desktop Device.",
-    "whatsapp": "Scan it with WhatsApp on your phone: Settings > Linked devices > Link a device.",
-}
-LIMITS_NOTE = (
+
+def _kinds() -> dict[str, str]:
+    """``connect`` word -> its help, from the one table of flows (core.kinds)."""
+    from x2desk.core.kinds import FLOWS, KINDS, Service
+
+    words: dict[str, list[str]] = {}
+    for flow in FLOWS.values():
+        if KINDS[flow.kind].service is not Service.X2CHAT:  # X2Chat bots: `x2desk redeem`
+            words.setdefault(flow.cli, []).append(_(flow.title))
+    return {word: "; ".join(titles) for word, titles in words.items()}
+
+
+KINDS = _kinds()
+LIMITS_NOTE = N_(
     "Note: connections cannot be deleted here (only by the provider's support, and that deletes "
     "their chats), and a connection works only inside a paid subscription."
 )
@@ -75,10 +71,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     where.add_argument(
         "--save-key", action="store_true", help="save the API key in the credential store"
     )
+    add_passphrase_option(where)
     where.add_argument(
         "--interval", type=float, default=5.0, metavar="S", help="poll every S s (min 1, def. 5)"
     )
     common.add_argument("--name", help="the connection's name at the provider")
+    common.set_defaults(texts="provider")  # cli.main words errors with the provider's table
 
     kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
     tg = kinds.add_parser("telegram", parents=[common], help=KINDS["telegram"])
@@ -107,76 +105,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     connect_greenapi.add_arguments(kinds.add_parser("green-api", help=KINDS["green-api"]))
 
 
-# ---- where and who -----------------------------------------------------------------------------
+# ---- what to connect ---------------------------------------------------------------------------
+
+STOPPED = N_(
+    "x2desk stopped the login: nothing was connected or changed, and the unfinished login "
+    "session at the provider ends by itself within 10 minutes. Run the command again in a "
+    "terminal."
+)
 
 
-def resolve_provider_url(args: argparse.Namespace) -> str:
-    from x2desk.core.accounts.client import (
-        DEFAULT_PROVIDER_URL,
-        PROVIDER_URL_ENV,
-        SANDBOX_PROVIDER_PATH,
+def _ask_phone() -> str:
+    return ask_line(
+        _("Phone number (+country code): "),
+        _("No phone number was typed (the input ended). Nothing was sent: give it with --phone."),
     )
-    from x2desk.core.store.settings import configured_api_base
-
-    if args.provider_url:
-        return str(args.provider_url)
-    if args.sandbox_url:
-        return str(args.sandbox_url).rstrip("/") + SANDBOX_PROVIDER_PATH
-    return configured_api_base("provider", PROVIDER_URL_ENV, DEFAULT_PROVIDER_URL)
-
-
-def read_secret_file(path: str, what: str) -> Secret:
-    try:
-        text = Path(path).expanduser().read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"The {what} file '{path}' does not exist.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"Could not read the {what} file '{path}' ({type(exc).__name__}).") from (
-            None
-        )
-    value = text.strip()
-    if not value:
-        raise InputError(f"The {what} file '{path}' is empty.")
-    return Secret(value)
-
-
-def ask_secret(prompt: str) -> Secret:
-    """Ask without echo (getpass): a key, a token, a code or a password."""
-    return Secret(getpass.getpass(prompt).strip("\r\n"))
-
-
-def _credential_store() -> Any:
-    from x2desk.core.store.credentials import open_credential_store
-
-    return open_credential_store()
-
-
-def resolve_api_key(args: argparse.Namespace, base_url: str) -> Secret:
-    """--api-key-file, else the credential store, else a prompt without echo."""
-    from x2desk.core.accounts.client import check_api_key, provider_key_ref
-
-    ref = provider_key_ref(base_url)
-    key: Secret | None = None
-    source = "file"
-    if args.api_key_file:
-        key = read_secret_file(args.api_key_file, "API key")
-    else:
-        try:
-            key = _credential_store().load(ref)
-            source = "store"
-        except X2DeskError as exc:
-            _note(f"(The credential store could not be read: {exc.message})")
-        if key is None:
-            source = "prompt"
-            key = ask_secret("Provider API key (scope 'connections'; not shown): ")
-    key = check_api_key(key, "provider's API key")
-    if args.save_key and source != "store":
-        try:
-            _credential_store().save(ref, key)
-            _note("The API key was saved in the credential store.")
-        except X2DeskError as exc:
-            _note(f"The API key was not saved: {exc.message}")
-    return key
 
 
 def _connection_id(text: str | None) -> int | str | None:
@@ -196,151 +138,59 @@ def make_driver(args: argparse.Namespace, client: ConnectionsClient) -> LoginDri
     if args.kind == "telegram":
         reauth = _connection_id(args.reauth)
         if args.code:
-            phone = args.phone or input("Phone number (+country code): ")
+            phone = args.phone or _ask_phone()
             return ls.TelegramCodeDriver(client, phone, name, reauth)
         if args.phone:
             raise InputError("--phone is for --code; a QR login needs no phone number.")
         return ls.TelegramQrDriver(client, name, reauth)
     if args.kind == "max":
-        phone = args.phone or input("Phone number (+country code): ")
+        phone = args.phone or _ask_phone()
         return ls.MaxCodeDriver(client, phone, name, _connection_id(args.reauth))
     if args.kind == "whatsapp":
         return ls.WhatsAppDriver(client, name, _connection_id(args.reconnect))
     if args.kind == "telegram-bot":
-        if args.token_file:
-            token = read_secret_file(args.token_file, "bot token")
-        else:
-            token = ask_secret("Bot token from @BotFather (not shown): ")
+        token = _secret(
+            args.token_file,
+            _("bot token"),
+            _("Bot token from @BotFather (not shown): "),
+            _("No bot token was typed (the input ended). Nothing was sent."),
+        )
         return ls.TelegramBotDriver(client, token, name)
     if args.kind == "odnoklassniki":
-        if args.key_file:
-            key = read_secret_file(args.key_file, "group API key")
-        else:
-            key = ask_secret("The group's API key (not shown): ")
+        key = _secret(
+            args.key_file,
+            _("group API key"),
+            _("The group's API key (not shown): "),
+            _("No group API key was typed (the input ended). Nothing was sent."),
+        )
         return ls.OdnoklassnikiDriver(client, key, name, _connection_id(args.change_key))
     raise InputError(f"Unknown kind '{args.kind}': use one of {', '.join(KINDS)}.")
+
+
+def _secret(path: str | None, what: str, prompt: str, ended: str) -> Secret:
+    from x2desk.commands.secret_files import read_secret_file
+
+    return read_secret_file(path, what) if path else ask_secret(prompt, ended)
 
 
 # ---- running the session -----------------------------------------------------------------------
 
 
-@dataclass
-class Runtime:
-    """Where the session's work runs and how the command waits for news.
-
-    The default is real time (a worker thread); tests substitute a fake clock and scheduler.
-    """
-
-    clock: Clock
-    scheduler: Scheduler
-    wait: Callable[[LoginSession, queue.Queue[Snapshot]], None]
-    close: Callable[[], None] = field(default=lambda: None)
-
-
-def realtime() -> Runtime:
-    from x2desk.core.clock import SYSTEM_CLOCK
-    from x2desk.core.session.poller import ThreadScheduler
-
-    scheduler = ThreadScheduler(SYSTEM_CLOCK, name="x2desk-connect")
-
-    def wait(session: LoginSession, events: queue.Queue[Snapshot]) -> None:
-        with contextlib.suppress(queue.Empty):
-            events.get(timeout=1.0)
-
-    return Runtime(SYSTEM_CLOCK, scheduler, wait, scheduler.close)
-
-
-make_runtime: Callable[[], Runtime] = realtime
-
-
-def _note(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-def qr_text(data: str) -> str:
-    """The QR as text blocks for a terminal (qrcode's ASCII output)."""
-    import qrcode
-
-    code = qrcode.QRCode(border=2)
-    code.add_data(data)
-    code.make(fit=True)
-    out = io.StringIO()
-    code.print_ascii(out=out, invert=True)
-    return out.getvalue()
-
-
-class Renderer:
-    """Prints what changed between snapshots: state lines, the QR (redrawn when it changes)."""
-
-    def __init__(self, clear_screen: bool) -> None:
-        self.clear_screen = clear_screen
-        self.last_text: str | None = None
-        self.qr_version: int | None = None
-        self.qr_shown = False
-        self.link_shown = False
-
-    def render(self, snap: Snapshot) -> None:
-        if snap.qr and snap.qr_version != self.qr_version:
-            self.qr_version = snap.qr_version
-            if self.clear_screen:
-                print("\033[2J\033[H", end="")
-            print(qr_text(snap.qr), flush=True)
-            left = f" This QR expires in {snap.qr_seconds_left} s." if snap.qr_seconds_left else ""
-            _note(SCAN_HINTS.get(snap.flow, "Scan it with your phone.") + left)
-            self.qr_shown = True
-        elif not snap.qr and self.qr_shown:
-            if self.clear_screen:  # an expired QR is not left on screen
-                print("\033[2J\033[H", end="", flush=True)
-            self.qr_shown = False
-            self.qr_version = None
-        if snap.qr_link and not self.link_shown:
-            _note(f"Or open this page on another device to see the QR: {snap.qr_link}")
-            self.link_shown = True
-        if snap.text != self.last_text and not (snap.state.value == "waiting_for_qr" and snap.qr):
-            _note(snap.text)
-        self.last_text = snap.text
-
-
-def drive(session: LoginSession, runtime: Runtime, renderer: Renderer) -> Snapshot:
-    """Run the session to its end, answering its questions. Returns the last snapshot."""
-    events: queue.Queue[Snapshot] = queue.Queue()
-    session.subscribe(events.put)
-    session.start()
-    while True:
-        snap = session.snapshot()
-        renderer.render(snap)
-        if snap.terminal:
-            return snap
-        action = next(iter(snap.actions & {"submit_code", "submit_password"}), None)
-        if action and not snap.busy:
-            _ask(session, action, snap)
-            continue
-        runtime.wait(session, events)
-        while not events.empty():
-            events.get_nowait()
-
-
-def _ask(session: LoginSession, action: str, snap: Snapshot) -> None:
-    while True:
-        try:
-            if action == "submit_code":
-                session.submit_code(ask_secret("Login code (not shown): "))
-            else:
-                hint = f" (hint: {snap.password_hint})" if snap.password_hint else ""
-                session.submit_password(
-                    ask_secret(f"Two-step verification password{hint} (not shown): ")
-                )
-            return
-        except InputError as exc:
-            _note(exc.message)
-
-
 def describe(snap: Snapshot) -> str:
     conn = snap.result
     if conn is None:
-        return "Connected."
-    name = f" '{conn.name}'" if getattr(conn, "name", "") else ""
-    return f"Connected: {conn.type} connection {conn.id}{name} (status {conn.status})."
+        return _("Connected.")
+    name = getattr(conn, "name", "")
+    if name:
+        return _("Connected: {type} connection {id} '{name}' (status {status}).").format(
+            type=conn.type, id=conn.id, name=name, status=conn.status
+        )
+    return _("Connected: {type} connection {id} (status {status}).").format(
+        type=conn.type, id=conn.id, status=conn.status
+    )
+
+
+_note = say  # (what _record says with)
 
 
 def _record(snap: Snapshot, base_url: str) -> None:
@@ -357,40 +207,52 @@ def _record(snap: Snapshot, base_url: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from x2desk.commands.provider_key import resolve_api_key
     from x2desk.core.accounts.client import ConnectionsClient
+    from x2desk.core.addresses import resolve_address
     from x2desk.core.net import require_secure
-    from x2desk.core.session.machine import LoginSession, State
+    from x2desk.core.session.machine import LoginSession
 
     if args.kind == "green-api":  # not the provider: its own module and flow (issue 6)
         from x2desk.commands import connect_greenapi
 
         return connect_greenapi.run(args)
-    base_url = require_secure(resolve_provider_url(args))
+    base_url = require_secure(
+        resolve_address("provider", args.provider_url, sandbox_url=args.sandbox_url)
+    )
     if args.interval < 1:
-        raise InputError("--interval must be at least 1 second.")
+        raise InputError(_("--interval must be at least 1 second."))
     api_key = resolve_api_key(args, base_url)
-    runtime = make_runtime()
+    runtime = session_loop.make_runtime()
     with ConnectionsClient(base_url, api_key, wall_time=runtime.clock.time) as client:
         driver = make_driver(args, client)
         session = LoginSession(
             driver, clock=runtime.clock, scheduler=runtime.scheduler, interval_s=args.interval
         )
         try:
-            snap = drive(session, runtime, Renderer(clear_screen=sys.stdout.isatty()))
-        except KeyboardInterrupt:
-            session.cancel()
-            raise
+            snap = session_loop.drive(
+                session, session_loop.make_terminal(), runtime.wait, stopped=_(STOPPED)
+            )
         finally:
             session.cancel()
             runtime.close()
+    return _outcome(args, snap, base_url)
+
+
+def _outcome(args: argparse.Namespace, snap: Snapshot, base_url: str) -> int:
+    """Say how the session ended, once: success on stdout, an error raised for cli.main."""
+    from x2desk.core.session.machine import STATE_TEXT, State
+
     if snap.state is State.CONNECTED:
         _record(snap, base_url)
-        print(describe(snap))
+        if snap.text and snap.text != STATE_TEXT[State.CONNECTED]:
+            say(snap.text)  # what was done besides connecting ("The group's key was changed.")
+        show(describe(snap))
         if args.kind in ("telegram", "max", "whatsapp") and not getattr(args, "reauth", None):
-            _note(LIMITS_NOTE)
+            say(_(LIMITS_NOTE))
         return 0
     if snap.state is State.CANCELLED:
-        _note("Cancelled.")
+        say(_("Cancelled."))
         return EXIT_CANCELLED
     if snap.error is not None:
         raise snap.error

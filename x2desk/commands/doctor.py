@@ -2,10 +2,11 @@
 
 Checks: Python, Qt (PySide6 and the platform plugin, probed in a child process because Qt aborts
 the process when a platform plugin cannot load), QR decoders and their versions, pyzbar/libzbar
-(optional), cameras, the credential store (OS keyring or the chosen encrypted file) and the data
-folder (writable, records database, settings). Every check is fenced: a missing or broken piece
-is reported, never a crash. Exit 0 when the essentials (Python, Qt, a decoder, the data folder)
-work; 1 otherwise.
+(optional), cameras, the credential store (whether secrets can be saved: the OS keyring, the
+chosen encrypted file, or the file a passphrase file in ``$X2DESK_PASSPHRASE_FILE`` unlocks) and
+the data folder (writable, records database, settings). Every check is fenced: a missing or
+broken piece is reported, never a crash. Exit 0 when the essentials (Python, Qt, a decoder, a
+place to save secrets, the data folder) work; 1 otherwise.
 """
 
 from __future__ import annotations
@@ -242,6 +243,8 @@ def check_cameras() -> Check:
 
 
 def check_credentials() -> Check:
+    """Whether secrets can be saved here, as the commands would save them (the same rule:
+    :mod:`x2desk.commands.stores`). Nothing is written."""
     from x2desk.core.errors import X2DeskError
     from x2desk.core.store.credentials import default_credentials_file, keyring_status
     from x2desk.core.store.settings import load_settings
@@ -256,17 +259,58 @@ def check_credentials() -> Check:
         path = Path(settings.credentials_file or default_credentials_file())
         data.update(chosen="encrypted_file", file=str(path))
         if path.is_file():
-            return Check("Credentials", "ok", f"encrypted file {path} (chosen)", data=data)
+            return Check("Credentials", "ok", f"encrypted file {path} (chosen)", True, data)
         return Check(
             "Credentials",
-            "warn",
-            f"the chosen encrypted file {path} is missing: connect again to create it",
-            data=data,
+            "fail",
+            f"the chosen encrypted file {path} is missing (the secrets it held are gone): the "
+            "next command given a passphrase (--passphrase-file, $X2DESK_PASSPHRASE_FILE, or "
+            "typed in a terminal) makes a new one",
+            True,
+            data,
         )
     data["chosen"] = "keyring"
     if ok:
-        return Check("Credentials", "ok", f"system keyring: {said}", data=data)
-    return Check("Credentials", "warn", said, data=data)
+        return Check("Credentials", "ok", f"system keyring: {said}", True, data)
+    return _without_keyring(said, data)
+
+
+def _without_keyring(said: str, data: dict[str, Any]) -> Check:
+    """No system keyring: storing works only through a usable passphrase file."""
+    from x2desk.commands.secret_files import read_secret_file
+    from x2desk.commands.stores import PASSPHRASE_ENV
+    from x2desk.core.errors import InputError
+
+    path = os.environ.get(PASSPHRASE_ENV, "").strip()
+    data["passphrase_file"] = path or None
+    if not path:
+        return Check(
+            "Credentials",
+            "fail",
+            f"{said} Until then nothing x2desk connects can be saved here: set "
+            f"${PASSPHRASE_ENV} (or give --passphrase-file FILE) to use the encrypted file "
+            "store, or run the command in a terminal and choose it.",
+            True,
+            data,
+        )
+    try:
+        read_secret_file(path, "passphrase")
+    except InputError as exc:
+        return Check(
+            "Credentials",
+            "fail",
+            f"no system keyring, and ${PASSPHRASE_ENV} cannot be used: {exc.message}",
+            True,
+            data,
+        )
+    return Check(
+        "Credentials",
+        "warn",
+        f"no system keyring; secrets go to the encrypted file store, with the passphrase in "
+        f"${PASSPHRASE_ENV} ({path})",
+        True,
+        data,
+    )
 
 
 def check_data_folder() -> Check:
@@ -306,6 +350,7 @@ def check_data_folder() -> Check:
     return Check("Data folder", "ok", detail, True, data)
 
 
+ESSENTIAL_CHECKS = (check_python, check_qt, check_decoders, check_credentials, check_data_folder)
 CHECKS: list[Callable[[], Check]] = [
     check_python,
     check_qt,
@@ -325,7 +370,7 @@ def run_checks(checks: Iterable[Callable[[], Check]] | None = None) -> list[Chec
             results.append(check())
         except Exception as exc:
             name = check.__name__.removeprefix("check_").replace("_", " ").capitalize()
-            essential = check in (check_python, check_qt, check_decoders, check_data_folder)
+            essential = check in ESSENTIAL_CHECKS
             results.append(
                 Check(
                     name,
@@ -364,5 +409,5 @@ def run(args: argparse.Namespace) -> int:
             print(f"Everything x2desk needs works{tail}.")
         else:
             failed = [c.name for c in results if c.essential and c.status == "fail"]
-            print(f"x2desk cannot run here yet: fix {', '.join(failed)} (see above).")
+            print(f"x2desk cannot do its work here yet: fix {', '.join(failed)} (see above).")
     return 0 if ready else EXIT_NOT_READY

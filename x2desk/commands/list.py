@@ -18,22 +18,24 @@ def _when(seconds: float) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from x2desk.core.printable import json_safe, printable
     from x2desk.core.store.records import RecordStore
 
     with RecordStore.open() as records:
         rows = records.list()
     if args.json:
-        print(json.dumps([r.to_json() for r in rows], indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps([r.to_json() for r in rows], indent=2, ensure_ascii=False)))
         return 0
     if not rows:
         print("No saved connections yet. Connect one with 'x2desk redeem' or the window.")
         return 0
-    table = [("ID", "KIND", "NAME", "CHAT", "OUTCOME", "UPDATED")]
+    table: list[tuple[str, ...]] = [("ID", "KIND", "NAME", "CHAT", "OUTCOME", "UPDATED")]
     for r in rows:
         name = f"@{r.username}" if r.username else (r.name or r.external_id)
         chat = "" if r.chat_id is None else str(r.chat_id)
-        table.append((str(r.id), r.kind, name, chat, r.outcome or "", _when(r.updated_at)))
-    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
-    for row in table:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        cells = (str(r.id), r.kind, name, chat, r.outcome or "", _when(r.updated_at))
+        table.append(tuple(printable(cell) for cell in cells))  # names came from servers
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
+    for line in table:
+        print("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
     return 0

@@ -2,29 +2,32 @@
 
 It drives the same :class:`~x2desk.core.x2chat.flow.RedeemFlow` as the wizard. Garbage input is
 refused before any request; the rotation warning is shown and confirmed (``--yes`` skips the
-question; with no terminal and no ``--yes`` it refuses). Exit 0 only when the bot is saved and
-checked; errors print one line and exit with the error's code.
+question; with no terminal and no ``--yes`` it refuses). ``redeem -`` reads the token from
+standard input, so it never shows in the process list (``ps``) as an argument does. The
+credential store is opened before the redeem goes out, by the rule every command shares
+(``--passphrase-file``, ``$X2DESK_PASSPHRASE_FILE``; :mod:`x2desk.commands.stores`). Exit 0 only
+when the bot is saved and checked; a webhook check that failed is a warning line; errors print
+one line and exit with the error's code.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from typing import TYPE_CHECKING
 
-from x2desk.core.errors import InputError, NotIntegrationToken, StoreError, X2DeskError
-from x2desk.core.secret import Secret
+from x2desk.commands import terminal
+from x2desk.commands.stores import add_passphrase_option, ask_passphrase, given_passphrase
+from x2desk.commands.terminal import ask_yes, say, show
+from x2desk.core.errors import InputError, NotIntegrationToken, StoreError
+from x2desk.i18n import N_, _
 
 if TYPE_CHECKING:
     from x2desk.core.x2chat.flow import FlowState, RedeemFlow
 
 HELP = "Redeem an X2Chat integration token or link and save the bot"
-ENV_API_BASE = "X2DESK_API_BASE"
-ENV_PASSPHRASE_FILE = "X2DESK_PASSPHRASE_FILE"
 EXIT_DECLINED = 1
 
-ROTATION_WARNING = (
+ROTATION_WARNING = N_(
     "Redeeming gives this computer a NEW token for the bot: the bot's current token stops "
     "working at once, so any other integration of this bot (n8n, a website...) will break "
     "until it is connected again."
@@ -32,15 +35,17 @@ ROTATION_WARNING = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults(texts="x2chat")  # cli.main words errors with X2Chat's table
     parser.add_argument(
         "token",
         metavar="TOKEN_OR_LINK",
-        help="the integration token, or the x2chat://bot/integrate?token=... link from the QR",
+        help="the integration token, or the x2chat://bot/integrate?token=... link from the QR; "
+        "'-' reads it from standard input (then it is not visible in the process list)",
     )
     parser.add_argument(
         "--api-base",
         metavar="URL",
-        help=f"X2Chat API address (default: ${ENV_API_BASE}, the settings, or the public one)",
+        help="X2Chat API address (default: $X2DESK_API_BASE, the settings, or the public one)",
     )
     parser.add_argument(
         "-y", "--yes", action="store_true", help="do not ask before rotating the bot's token"
@@ -48,179 +53,145 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--test-message", metavar="TEXT", help="send TEXT to the chat to show the bot works"
     )
-    parser.add_argument(
-        "--passphrase-file",
-        metavar="FILE",
-        default=os.environ.get(ENV_PASSPHRASE_FILE) or None,
-        help="where no keyring exists: use the encrypted file store, unlocked (or created) with "
-        f"the passphrase in FILE's first line, without asking (also ${ENV_PASSPHRASE_FILE})",
-    )
+    add_passphrase_option(parser)
 
 
-def resolve_api_base(given: str | None) -> str:
-    """--api-base, else $X2DESK_API_BASE, else the settings, else the public default."""
-    from x2desk.core.store.settings import configured_api_base
-    from x2desk.core.x2chat.client import DEFAULT_API_BASE
+def _token_text(given: str) -> str:
+    if given != "-":
+        return given
+    from x2desk.commands.secret_files import read_secret_file
 
-    return given or configured_api_base("x2chat", ENV_API_BASE, DEFAULT_API_BASE)
-
-
-def interactive() -> bool:
-    return sys.stdin.isatty() and sys.stderr.isatty()
-
-
-def ask_yes(question: str) -> bool:
-    print(question + " [y/N] ", end="", file=sys.stderr, flush=True)
-    answer = sys.stdin.readline()
-    return answer.strip().lower() in ("y", "yes")
-
-
-def ask_passphrase(prompt: str, twice: bool = False) -> Secret:
-    import getpass
-
-    try:
-        first = Secret(getpass.getpass(prompt))
-        again = Secret(getpass.getpass("Type it again: ")) if twice else first
-    except EOFError:
-        raise InputError("No passphrase was typed. Nothing was changed.") from None
-    if again != first:
-        raise InputError("The two passphrases differ. Nothing was changed; run the command again.")
-    return first
-
-
-def read_passphrase_file(path: str) -> Secret:
-    """The first line of ``path`` as a passphrase; a clear error if it cannot be used."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            line = handle.readline().rstrip("\r\n")
-    except OSError as exc:
-        raise InputError(
-            f"Cannot read the passphrase file {path}: {exc.strerror or 'unreadable'}."
-        ) from None
-    except UnicodeDecodeError:
-        raise InputError(f"The passphrase file {path} is not UTF-8 text.") from None
-    if not line:
-        raise InputError(f"The passphrase file {path} is empty: put the passphrase on line 1.")
-    return Secret(line)
-
-
-def _note(text: str) -> None:
-    print(text, file=sys.stderr)
+    return read_secret_file("-", _("integration token")).reveal()
 
 
 def run(args: argparse.Namespace) -> int:
+    from x2desk.commands.stores import open_store
+    from x2desk.core.addresses import resolve_address
     from x2desk.core.x2chat.client import X2ChatClient
-    from x2desk.core.x2chat.flow import RedeemFlow, Step
-    from x2desk.core.x2chat.tokens import classify
+    from x2desk.core.x2chat.flow import RedeemFlow
 
-    intake = classify(args.token)
-    if intake.token is None:
-        raise NotIntegrationToken(intake.explanation)
-    with X2ChatClient(resolve_api_base(args.api_base)) as client:
-        flow = RedeemFlow(client, confirm_rotation=True)
-        flow.submit(intake.token)
-        _note(f"Warning: {ROTATION_WARNING}")
-        if not args.yes:
-            if not interactive():
-                raise InputError(
-                    "Not redeeming: the rotation warning above needs a yes, and there is no "
-                    "terminal to ask. Run it in a terminal, or add --yes to confirm."
-                )
-            if not ask_yes("Redeem the token and rotate the bot's token now?"):
-                _note("Nothing was sent; the token is still unused.")
-                return EXIT_DECLINED
+    text = _token_text(args.token)
+    with X2ChatClient(resolve_address("x2chat", args.api_base)) as client:
+        flow = RedeemFlow(client, confirm_rotation=True, open_store=lambda: open_store(args))
+        intake = flow.submit(text)
+        if intake.token is None:
+            raise NotIntegrationToken(intake.explanation)
+        if not _confirmed(args):
+            say(_("Nothing was sent; the token is still unused."))
+            return EXIT_DECLINED
         flow.confirm()
-        state = flow.redeem()
-        state = _settle_store(flow, state, args.passphrase_file)
-        if state.step is Step.FAILED and state.failure is not None:
+        state = _settle_store(flow, flow.redeem(), args)
+        if state.failure is not None:
             raise state.failure.error
-        state = flow.check()
-        bot = state.bot
-        assert bot is not None
-        if state.step is Step.FAILED and state.failure is not None:
-            error = state.failure.error
-            _note(
-                f"The bot @{bot.bot_username} was saved in {state.store_description}, but the "
-                "check failed:"
-            )
-            raise error
-        exit_code = 0
-        if bot.incomplete:
-            from x2desk.core.x2chat.flow import describe_missing
+        return _check_and_report(flow, args)
 
-            _note(f"Note: {describe_missing(bot.missing)}")
-        if state.webhook is not None and state.webhook.is_set:
-            _note(
-                f"Note: this bot has a webhook set (to {state.webhook.host or 'an address'}), so "
-                "getUpdates will not work until it is removed."
+
+def _confirmed(args: argparse.Namespace) -> bool:
+    """The rotation warning, always shown; a yes from --yes or the person."""
+    say(_("Warning: {what}").format(what=_(ROTATION_WARNING)))
+    if args.yes:
+        return True
+    if not terminal.interactive():
+        raise InputError(
+            _(
+                "Not redeeming: the rotation warning above needs a yes, and there is no "
+                "terminal to ask. Run it in a terminal, or add --yes to confirm."
             )
-        if args.test_message is not None:
-            flow.send_test_message(args.test_message)
-            state = flow.state
-            if state.test_error is not None:
-                _note(f"The test message was not sent: {state.test_error.message}")
-                exit_code = state.test_error.exit_code
-            elif state.test_message is not None:
-                print(f"Test message sent to chat {bot.chat_id}.")
-        flow.finish()
-        chat = f"chat {bot.chat_id}" if bot.chat_id is not None else "chat unknown"
-        print(
-            f"Connected @{bot.bot_username or 'unknown'} ({chat}); bot token {bot.token_masked} "
-            f"saved in {state.store_description}; record id {state.record_id}."
         )
-        return exit_code
+    return ask_yes(_("Redeem the token and rotate the bot's token now?"))
 
 
-def _settle_store(
-    flow: RedeemFlow, state: FlowState, passphrase_file: str | None = None
-) -> FlowState:
-    """Deal with a store that cannot be used: the encrypted file, from --passphrase-file or
-    asked for in a terminal."""
+def _check_and_report(flow: RedeemFlow, args: argparse.Namespace) -> int:
+    """getMe and getWebhookInfo, the test message; the result line. The bot is saved here."""
+    from x2desk.core.x2chat.flow import Step, describe_missing
+
+    state = flow.check()
+    bot = state.bot
+    assert bot is not None
+    if state.step is Step.FAILED and state.failure is not None:
+        say(
+            _("The bot @{bot} was saved in {store}, but the check failed:").format(
+                bot=bot.bot_username, store=state.store_description
+            )
+        )
+        raise state.failure.error
+    if bot.incomplete:
+        say(_("Note: {what}").format(what=describe_missing(bot.missing)))
+    _say_webhook(state)
+    exit_code = 0
+    if args.test_message is not None:
+        flow.send_test_message(args.test_message)
+        state = flow.state
+        if state.test_error is not None:
+            say(_("The test message was not sent: {why}").format(why=state.test_error.message))
+            exit_code = state.test_error.exit_code
+        elif state.test_message is not None:
+            show(_("Test message sent to chat {chat}.").format(chat=bot.chat_id))
+    flow.finish()
+    chat = _("chat {id}").format(id=bot.chat_id) if bot.chat_id is not None else _("chat unknown")
+    show(
+        _(
+            "Connected @{bot} ({chat}); bot token {masked} saved in {store}; record id {record}."
+        ).format(
+            bot=bot.bot_username or _("unknown"),
+            chat=chat,
+            masked=bot.token_masked,
+            store=state.store_description,
+            record=state.record_id,
+        )
+    )
+    return exit_code
+
+
+def _say_webhook(state: FlowState) -> None:
+    """A webhook stops getUpdates; not knowing whether one is set is said too, never silent."""
+    if state.webhook is not None and state.webhook.is_set:
+        say(
+            _(
+                "Note: this bot has a webhook set (to {host}), so getUpdates will not work until "
+                "it is removed."
+            ).format(host=state.webhook.host or _("an address"))
+        )
+    elif state.webhook_error is not None:
+        say(
+            _(
+                "Warning: x2desk could not check whether the bot has a webhook ({why}). If it "
+                "has one, getUpdates will not work until it is removed; the bot itself is "
+                "connected and saved."
+            ).format(why=state.webhook_error.message)
+        )
+
+
+def _settle_store(flow: RedeemFlow, state: FlowState, args: argparse.Namespace) -> FlowState:
+    """The redeem went out but the credentials could not be saved (the store failed after it
+    was opened): save them in the encrypted file, with the passphrase file or one typed in a
+    terminal. Without either they are lost, and the message says so and what to do."""
     from x2desk.core.errors import PassphraseRequired
     from x2desk.core.x2chat.flow import Step
 
-    while True:
-        failure = state.failure
-        needs_store = state.step is Step.STORE_FAILED or (
-            state.step is Step.FAILED and failure is not None and failure.recovery == "choose_store"
-        )
-        if not needs_store:
-            return state
-        error: X2DeskError = state.store_error or StoreError()
-        pending = state.step is Step.STORE_FAILED
-        if passphrase_file:
-            state = flow.use_file_store(read_passphrase_file(passphrase_file))
-            if state.step is Step.REDEEMING:
-                state = flow.redeem()
-            if state.step is Step.STORE_FAILED or (
-                state.step is Step.FAILED
-                and state.failure is not None
-                and state.failure.recovery == "choose_store"
-            ):
-                raise state.store_error or error  # one try: a wrong passphrase is reported
-            return state
-        if not interactive():
-            if pending:
+    while state.step is Step.STORE_FAILED:
+        error = state.store_error or StoreError()
+        passphrase = given_passphrase(args)
+        from_file = passphrase is not None
+        if passphrase is None:
+            if not terminal.interactive():
                 raise StoreError(
-                    f"The bot's new token could not be saved: {error.message} It was not saved "
-                    "anywhere and the old token no longer works: make a new QR and redeem again "
-                    "once the store works."
+                    _(
+                        "The bot's new token could not be saved: {why} It was not saved "
+                        "anywhere and the old token no longer works: make a new QR and redeem "
+                        "again once the store works."
+                    ).format(why=error.message)
                 )
-            hint = (
-                "Run this command in a terminal to type it."
-                if isinstance(error, PassphraseRequired)
-                else "To set up the encrypted file store, run this command in a terminal: it "
-                "asks for a passphrase."
-            )
-            raise type(error)(f"{error.message} {hint}")
-        _note(error.message)
-        unlock = isinstance(error, PassphraseRequired)
-        if not unlock and not ask_yes("Use the encrypted file store (a passphrase you choose)?"):
-            if pending:
+            say(error.message)
+            unlock = isinstance(error, PassphraseRequired)
+            if not unlock and not ask_yes(
+                _("Use the encrypted file store (a passphrase you choose)?")
+            ):
                 flow.discard()
-                _note("The new bot token was discarded; redeem a new QR to connect the bot.")
-            raise error
-        passphrase = ask_passphrase("Passphrase for the credentials file: ", twice=not unlock)
+                say(_("The new bot token was discarded; redeem a new QR to connect the bot."))
+                raise error
+            passphrase = ask_passphrase(new=not unlock)
         state = flow.use_file_store(passphrase)
-        if state.step is Step.REDEEMING:
-            state = flow.redeem()
+        if state.step is Step.STORE_FAILED and from_file:
+            raise state.store_error or error  # one try with the file: a wrong one is reported
+    return state

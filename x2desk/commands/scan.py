@@ -3,19 +3,20 @@
 One line per file. With ``--json`` each line is an object
 ``{"file": ..., "codes": [{"text": ..., "kind": ..., "token": ...}], "ms": ...}``: ``kind`` comes
 from the token classifier, ``token`` is set only for X2Chat integration tokens, ``ms`` is the
-decode time. A file that cannot be read as an image gets one clear line on stderr (and, with
-``--json``, an object with ``"error"``); the exit code is then non-zero. Finding no code is not
-an error.
+decode time. Control and bidi characters in a code's text are escaped (``\\x1b``,
+``\\u202e``; in JSON as JSON escapes), so a QR cannot drive the terminal. A file that cannot be
+read as an image gets one clear line on stderr (and, with ``--json``, an object with
+``"error"``); the exit code is then non-zero. Finding no code is not an error.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from typing import Any
 
+from x2desk.commands.terminal import say, show
 from x2desk.core.errors import UnreadableImage
 
 HELP = "Decode QR codes in image files"
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
             image = load_image(name)
         except UnreadableImage as exc:
             failed += 1
-            print(f"x2desk: {exc.message}", file=sys.stderr)
+            say(f"x2desk: {exc.message}")
             if args.json:
                 _emit({"file": name, "codes": [], "ms": 0.0, "error": exc.message})
             continue
@@ -51,12 +52,14 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             _emit({"file": name, "codes": found, "ms": ms})
         else:
-            print(_human_line(name, found, ms))
+            show(_human_line(name, found, ms))  # a QR's text escaped: it may hold ESC sequences
     return UnreadableImage.exit_code if failed else 0
 
 
 def _emit(record: dict[str, Any]) -> None:
-    print(json.dumps(record, ensure_ascii=False), flush=True)
+    from x2desk.core.printable import json_safe
+
+    print(json_safe(json.dumps(record, ensure_ascii=False)), flush=True)
 
 
 def _human_line(name: str, codes: list[dict[str, Any]], ms: float) -> str:

@@ -2,11 +2,15 @@
 
 Every error has a stable ``key`` (as Home Assistant's config flows do: ``cannot_connect``,
 ``invalid_auth``...) and a plain-English ``message`` that says what went wrong and what to do.
-The GUI translates by key (see ``x2desk/core/messages.py``); the CLI prints ``message`` and exits
-with ``exit_code``. No message ever contains a secret: callers pass masked values only.
+Each ``default_message`` is marked for the catalogue (``N_``); :mod:`x2desk.core.texts` holds
+each service's own wording by key and gives the window and the command line the text to show,
+in the current language (the CLI then exits with ``exit_code``). No message ever contains a
+secret: callers pass masked values only.
 """
 
 from __future__ import annotations
+
+from x2desk.i18n import N_
 
 
 class X2DeskError(Exception):
@@ -14,7 +18,7 @@ class X2DeskError(Exception):
 
     key = "unknown"
     exit_code = 1
-    default_message = "Something went wrong."
+    default_message = N_("Something went wrong.")
 
     def __init__(self, message: str | None = None) -> None:
         self.message = message or self.default_message
@@ -32,7 +36,7 @@ class InputError(X2DeskError):
 
     key = "bad_input"
     exit_code = 2
-    default_message = "That input cannot be used."
+    default_message = N_("That input cannot be used.")
 
 
 class NotIntegrationToken(InputError):
@@ -41,11 +45,21 @@ class NotIntegrationToken(InputError):
     key = "not_integration_token"
 
 
+class InputEnded(InputError):
+    """The input ended (end of file, Ctrl-D, a closed pipe) where x2desk asked for something."""
+
+    key = "input_ended"
+    default_message = N_(
+        "The input ended before x2desk got what it asked for. Run the command in a terminal, "
+        "or give the value with an option."
+    )
+
+
 class InsecureUrl(InputError):
     """A URL that is not https:// (loopback http is allowed): refused before anything is sent."""
 
     key = "insecure_url"
-    default_message = "Only https:// addresses are allowed (http:// only on this computer)."
+    default_message = N_("Only https:// addresses are allowed (http:// only on this computer).")
 
 
 # ---- remote APIs -------------------------------------------------------------------------------
@@ -63,7 +77,7 @@ class CannotConnect(ApiError):
 
     key = "cannot_connect"
     exit_code = 4
-    default_message = (
+    default_message = N_(
         "Could not reach the server. Check the internet connection and the server address, "
         "then try again."
     )
@@ -74,7 +88,7 @@ class AnswerLost(ApiError):
 
     key = "answer_lost"
     exit_code = 5
-    default_message = (
+    default_message = N_(
         "The request was sent but no answer came back. If it was a one-time token, it may "
         "already be spent: make a new QR in X2Chat and scan again."
     )
@@ -85,7 +99,7 @@ class BadAnswer(ApiError):
 
     key = "bad_answer"
     exit_code = 6
-    default_message = "The server gave an answer x2desk does not understand. Try again later."
+    default_message = N_("The server gave an answer x2desk does not understand. Try again later.")
 
 
 class ServerError(ApiError):
@@ -93,7 +107,7 @@ class ServerError(ApiError):
 
     key = "server_error"
     exit_code = 7
-    default_message = "The server had an internal error. Try again in a few minutes."
+    default_message = N_("The server had an internal error. Try again in a few minutes.")
 
 
 class TokenInvalid(ApiError):
@@ -101,7 +115,7 @@ class TokenInvalid(ApiError):
 
     key = "token_invalid"
     exit_code = 8
-    default_message = "The server says this token is not valid. Make a new QR in X2Chat."
+    default_message = N_("The server says this token is not valid. Make a new QR in X2Chat.")
 
 
 class TokenSpent(ApiError):
@@ -109,7 +123,7 @@ class TokenSpent(ApiError):
 
     key = "token_spent"
     exit_code = 9
-    default_message = (
+    default_message = N_(
         "This token was already used, has expired (tokens live 5 minutes) or was revoked. "
         "Make a new QR in X2Chat and scan again."
     )
@@ -134,7 +148,7 @@ class InvalidAuth(ApiError):
 
     key = "invalid_auth"
     exit_code = 11
-    default_message = (
+    default_message = N_(
         "The server refused the credentials: they are wrong, or were replaced by a newer "
         "connection. Connect again to get fresh ones."
     )
@@ -145,7 +159,7 @@ class RequestRejected(ApiError):
 
     key = "request_rejected"
     exit_code = 12
-    default_message = "The server refused the request."
+    default_message = N_("The server refused the request.")
 
 
 class SubscriptionRequired(ApiError):
@@ -153,7 +167,7 @@ class SubscriptionRequired(ApiError):
 
     key = "subscription_required"
     exit_code = 13
-    default_message = (
+    default_message = N_(
         "Your subscription does not cover this kind of connection. Connections work only "
         "inside a paid subscription: extend it in the provider's dashboard, then try again."
     )
@@ -164,7 +178,7 @@ class ScopeMissing(ApiError):
 
     key = "scope_missing"
     exit_code = 14
-    default_message = (
+    default_message = N_(
         "This API key is not allowed to manage connections (scope 'connections' is missing). "
         "Make a key with that scope in the provider's dashboard."
     )
@@ -175,19 +189,19 @@ class SessionExpired(ApiError):
 
     key = "session_expired"
     exit_code = 15
-    default_message = "The login session has ended (sessions last 10 minutes). Start again."
+    default_message = N_("The login session has ended (sessions last 10 minutes). Start again.")
 
 
 class CodeInvalid(ApiError):
     key = "code_invalid"
     exit_code = 16
-    default_message = "That login code is wrong. Check the code and type it again."
+    default_message = N_("That login code is wrong. Check the code and type it again.")
 
 
 class PasswordInvalid(ApiError):
     key = "password_invalid"
     exit_code = 17
-    default_message = "That password is wrong. Type the two-step verification password again."
+    default_message = N_("That password is wrong. Type the two-step verification password again.")
 
 
 class NotEditable(ApiError):
@@ -195,7 +209,7 @@ class NotEditable(ApiError):
 
     key = "not_editable"
     exit_code = 18
-    default_message = "This connection cannot be changed; only Odnoklassniki keys can be."
+    default_message = N_("This connection cannot be changed; only Odnoklassniki keys can be.")
 
 
 # ---- local stores ------------------------------------------------------------------------------
@@ -206,7 +220,7 @@ class StoreError(X2DeskError):
 
     key = "store_error"
     exit_code = 20
-    default_message = "Could not save the credentials."
+    default_message = N_("Could not save the credentials.")
 
 
 class KeyringUnavailable(StoreError):
@@ -214,7 +228,7 @@ class KeyringUnavailable(StoreError):
 
     key = "keyring_unavailable"
     exit_code = 21
-    default_message = (
+    default_message = N_(
         "No system keyring is available on this computer, so x2desk cannot save secrets "
         "there. Use the encrypted file store (protected by a passphrase you choose) instead."
     )
@@ -223,13 +237,13 @@ class KeyringUnavailable(StoreError):
 class NotFound(StoreError):
     key = "not_found"
     exit_code = 22
-    default_message = "No saved connection has that id. Run 'x2desk list' to see them."
+    default_message = N_("No saved connection has that id. Run 'x2desk list' to see them.")
 
 
 class WrongPassphrase(StoreError):
     key = "wrong_passphrase"
     exit_code = 23
-    default_message = "That passphrase does not open the encrypted credentials file."
+    default_message = N_("That passphrase does not open the encrypted credentials file.")
 
 
 class PassphraseRequired(StoreError):
@@ -237,7 +251,7 @@ class PassphraseRequired(StoreError):
 
     key = "passphrase_required"
     exit_code = 24
-    default_message = (
+    default_message = N_(
         "Secrets are kept in the encrypted credentials file: type its passphrase to open it."
     )
 
@@ -253,13 +267,13 @@ class ScanError(X2DeskError):
 class NoCamera(ScanError):
     key = "no_camera"
     exit_code = 31
-    default_message = "No camera was found. Connect a webcam, or paste the token instead."
+    default_message = N_("No camera was found. Connect a webcam, or paste the token instead.")
 
 
 class CameraBusy(ScanError):
     key = "camera_busy"
     exit_code = 32
-    default_message = (
+    default_message = N_(
         "The camera is in use by another program (or was unplugged). Close the other program "
         "or plug the camera back in, then press Retry."
     )
@@ -268,7 +282,7 @@ class CameraBusy(ScanError):
 class CameraPermission(ScanError):
     key = "camera_permission"
     exit_code = 33
-    default_message = (
+    default_message = N_(
         "x2desk is not allowed to use the camera. Allow it in the system's privacy settings, "
         "then press Retry."
     )
@@ -277,13 +291,13 @@ class CameraPermission(ScanError):
 class UnreadableImage(ScanError):
     key = "unreadable_image"
     exit_code = 34
-    default_message = "That file is not an image x2desk can read (PNG, JPEG, BMP, WebP...)."
+    default_message = N_("That file is not an image x2desk can read (PNG, JPEG, BMP, WebP...).")
 
 
 class TooManyCodes(ScanError):
     key = "too_many_codes"
     exit_code = 35
-    default_message = (
+    default_message = N_(
         "More than one different QR code is visible. Close all but the X2Chat QR and try again."
     )
 
@@ -293,7 +307,7 @@ class NoCodeFound(ScanError):
 
     key = "no_code"
     exit_code = 36
-    default_message = (
+    default_message = N_(
         "No QR code was found. Show the whole code, sharp and well lit, or paste the token."
     )
 
@@ -306,7 +320,7 @@ class AlreadyAuthorised(ApiError):
 
     key = "already_authorised"
     exit_code = 50
-    default_message = (
+    default_message = N_(
         "This Green-API instance is already authorised (linked to a phone). Keep it as it is, "
         "or log it out and pair it again with a new QR."
     )
@@ -317,7 +331,7 @@ class InstanceBlocked(ApiError):
 
     key = "instance_blocked"
     exit_code = 51
-    default_message = (
+    default_message = N_(
         "The messenger has blocked the account on this instance, so it cannot be paired. "
         "Appeal the block in the messenger app on the phone, or pair another number."
     )
@@ -328,7 +342,7 @@ class InstanceYellowCard(ApiError):
 
     key = "instance_yellow_card"
     exit_code = 52
-    default_message = (
+    default_message = N_(
         "The messenger has temporarily limited this account (a 'yellow card' for suspected "
         "spam): messages wait in a queue and the pairing cannot be confirmed. Stop bulk "
         "sending, wait for the limit to lift (often within a day), then try again."

@@ -43,15 +43,19 @@ class AppContext:
         )
 
     def load_settings(self) -> None:
-        """Take the user's saved preferences (confirm rotation, API bases) where not overridden."""
-        try:
-            from x2desk.core.store.settings import load_settings
+        """Take the user's saved preferences (confirm rotation) and the API addresses by the
+        command line's rule (:func:`x2desk.core.addresses.resolve_address`): the ``X2DESK_*``
+        variables, then the saved settings, then what this context had. A sandbox wins."""
+        from x2desk.core.addresses import resolve_address
+        from x2desk.core.store.settings import Settings, load_settings
 
+        try:
             s = load_settings()
         except Exception:  # a damaged settings file must not stop the window from opening
-            return
-        self.confirm_rotation = s.confirm_rotation
+            s = Settings()  # the X2DESK_* variables still count
+        else:
+            self.confirm_rotation = s.confirm_rotation
         if self.sandbox_url is None:
-            self.x2chat_api = s.api_bases.get("x2chat", self.x2chat_api)
-            self.provider_api = s.api_bases.get("provider", self.provider_api)
-            self.greenapi_url = s.api_bases.get("greenapi", self.greenapi_url)
+            self.x2chat_api = resolve_address("x2chat", settings=s, default=self.x2chat_api)
+            self.provider_api = resolve_address("provider", settings=s, default=self.provider_api)
+            self.greenapi_url = resolve_address("greenapi", settings=s, default=self.greenapi_url)

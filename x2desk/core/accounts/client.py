@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from x2desk.core.accounts.endpoints import WHATSAPP_QR_LIFETIME_S
 from x2desk.core.errors import (
     ApiError,
     BadAnswer,
@@ -36,13 +37,8 @@ from x2desk.core.net import json_body, make_http_client, require_secure, retry_a
 from x2desk.core.redact import scrub
 from x2desk.core.secret import Secret
 
-# ---- contract (API.md section 3) ---------------------------------------------------------------
+# ---- contract (API.md section 3; the address and timings: endpoints.py) ------------------------
 
-DEFAULT_PROVIDER_URL = "https://api.radist.online/v2"
-PROVIDER_URL_ENV = "X2DESK_PROVIDER_URL"
-SANDBOX_PROVIDER_PATH = "/v2"
-SESSION_LIFETIME_S = 600.0  # sessions live 10 minutes
-WHATSAPP_QR_LIFETIME_S = 30.0  # used when the status call gives no `expires`
 
 SESSION_STATUSES = frozenset(
     {"waiting_for_qr", "waiting_for_code", "waiting_for_password", "authenticated"}

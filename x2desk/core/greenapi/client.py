@@ -31,6 +31,7 @@ from x2desk.core.errors import (
     RequestRejected,
     ServerError,
 )
+from x2desk.core.greenapi.endpoints import DEFAULT_API_URL
 from x2desk.core.net import json_body, make_http_client, require_secure, retry_after, send
 from x2desk.core.redact import scrub
 from x2desk.core.secret import Secret
@@ -38,12 +39,8 @@ from x2desk.core.secret import Secret
 if TYPE_CHECKING:
     from x2desk.core.scan.decode import QrDecoder
 
-# ---- contract (API.md section 4) ---------------------------------------------------------------
+# ---- contract (API.md section 4; the address and QR timings: endpoints.py) ---------------------
 
-DEFAULT_API_URL = "https://api.green-api.com"
-API_URL_ENV = "X2DESK_GREENAPI_URL"
-QR_REFRESH_S = 5.0  # the seed: ask for a new QR every 5 s
-QR_LIFETIME_S = 20.0  # never show one QR longer than this (polling may be backing off)
 
 METHOD_QR = "qr"
 METHOD_STATE = "getStateInstance"

@@ -35,7 +35,8 @@ from x2desk.core.errors import (
     RequestRejected,
     StoreError,
 )
-from x2desk.core.greenapi.client import QR_ERRORS, QR_LIFETIME_S, QR_REFRESH_S, GreenApiClient
+from x2desk.core.greenapi.client import QR_ERRORS, GreenApiClient
+from x2desk.core.greenapi.endpoints import QR_LIFETIME_S, QR_REFRESH_S
 from x2desk.core.secret import Secret
 from x2desk.core.session.machine import LoginSession, Observer, Snapshot, State, Step
 from x2desk.core.session.poller import DEFAULT_BACKOFF_S, Scheduler
@@ -264,7 +265,7 @@ class GreenApiPairing:
         **kwargs: Any,
     ) -> GreenApiPairing:
         """Re-pair a saved instance (from the home list): its id, API URL and saved token."""
-        from x2desk.core.greenapi.client import DEFAULT_API_URL
+        from x2desk.core.greenapi.endpoints import DEFAULT_API_URL
 
         if record.kind != KIND:
             raise StoreError(f"Record {record.id} is a {record.kind} connection, not Green-API.")

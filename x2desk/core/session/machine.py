@@ -35,7 +35,6 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from x2desk.core.accounts.client import (
-    SESSION_LIFETIME_S,
     Connection,
     ConnectionsClient,
     Session,
@@ -44,6 +43,7 @@ from x2desk.core.accounts.client import (
     check_bot_token,
     normalise_phone,
 )
+from x2desk.core.accounts.endpoints import SESSION_LIFETIME_S
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import (
     AnswerLost,

@@ -10,7 +10,6 @@ a newer one's preferences.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
@@ -113,20 +112,6 @@ def load_settings(path: Path | None = None) -> Settings:
     if not isinstance(data, dict):
         raise StoreError(f"The settings file {path} is damaged (not a JSON object).")
     return Settings.from_json(data, source=f"The settings file {path}")
-
-
-def configured_api_base(api: str, env_var: str, default: str) -> str:
-    """``$env_var``, else the settings' ``api_bases[api]``, else ``default``.
-
-    A damaged settings file counts as none here (the default is used).
-    """
-    env = os.environ.get(env_var, "").strip()
-    if env:
-        return env
-    try:
-        return load_settings().api_bases.get(api) or default
-    except StoreError:
-        return default
 
 
 def _refuse_secrets(value: object) -> None:

@@ -53,8 +53,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_API_BASE = "https://ix.x2chat.com/api/v1"
-
 # ---- Contract (API.md sections 1 and 2): change here when the real server says otherwise ------
 
 REDEEM_PATH = "/integrations/redeem"

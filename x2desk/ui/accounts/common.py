@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QVBoxLayout
 
-from x2desk.core.errors import RateLimited
-from x2desk.ui.common.messages import message_for
+from x2desk.core.texts import PROVIDER, error_text
 from x2desk.ui.common.widgets import Banner, BusyIndicator
 from x2desk.ui.common.wizard import WizardPage
 
@@ -28,21 +26,9 @@ LIMITS_TEXT = (
 )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("accounts", text)
-
-
 def provider_message(exc: BaseException | None) -> str:
-    """The text for a provider error: the core's specific message, reworded where the shared
-    table speaks of X2Chat."""
-    if exc is None:
-        return ""
-    if isinstance(exc, RateLimited):
-        wait = f" Wait {int(exc.retry_after)} s and" if exc.retry_after else " Wait a minute and"
-        return _tr("The provider is receiving too many requests from this computer.") + _tr(
-            wait + " try again."
-        )
-    return message_for(exc)
+    """The text for a provider error, from the provider's table in :mod:`x2desk.core.texts`."""
+    return error_text(exc, PROVIDER)
 
 
 class AccountPage(WizardPage):

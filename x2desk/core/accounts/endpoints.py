@@ -1,0 +1,10 @@
+"""Where the connections provider is, and its timings (no HTTP here, so the window and the
+resolver in :mod:`x2desk.core.addresses` can read these without importing httpx)."""
+
+from __future__ import annotations
+
+DEFAULT_PROVIDER_URL = "https://api.radist.online/v2"
+PROVIDER_URL_ENV = "X2DESK_PROVIDER_URL"  # overrides the saved settings' address
+SANDBOX_PROVIDER_PATH = "/v2"  # where a sandbox serves the provider (API.md section 5)
+SESSION_LIFETIME_S = 600.0  # login sessions live 10 minutes
+WHATSAPP_QR_LIFETIME_S = 30.0  # used when the status call gives no `expires`

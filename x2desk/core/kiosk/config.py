@@ -182,9 +182,11 @@ def _flows(read: ConfigReader, top: dict[str, Any]) -> tuple[str, ...]:
 
 
 def _profile(read: ConfigReader, top: dict[str, Any], flows: tuple[str, ...]) -> Profile:
-    from x2desk.core.accounts.client import DEFAULT_PROVIDER_URL, provider_key_ref
-    from x2desk.core.greenapi.client import DEFAULT_API_URL, check_instance_id
-    from x2desk.core.x2chat.client import DEFAULT_API_BASE
+    from x2desk.core.accounts.client import provider_key_ref
+    from x2desk.core.accounts.endpoints import DEFAULT_PROVIDER_URL
+    from x2desk.core.greenapi.client import check_instance_id
+    from x2desk.core.greenapi.endpoints import DEFAULT_API_URL
+    from x2desk.core.x2chat.endpoints import DEFAULT_API_BASE
 
     table = read.table(top, ("profile",), PROFILE_KEYS)
     provider_base = read.url(table, ("profile", "provider_base"), DEFAULT_PROVIDER_URL)

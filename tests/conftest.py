@@ -47,6 +47,17 @@ def memory_keyring(request: pytest.FixtureRequest) -> Iterator[None]:
     keyring.set_keyring(previous)
 
 
+@pytest.fixture(autouse=True)
+def quick_scrypt(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The encrypted file store's scrypt cost at its least (2^14), unless the test is marked
+    ``real_scrypt``: the production cost takes about a second a key, and many tests make keys."""
+    if request.node.get_closest_marker("real_scrypt"):
+        return
+    from x2desk.core.store import encrypted_file
+
+    monkeypatch.setattr(encrypted_file, "DEFAULT_SCRYPT_N", 2**14)
+
+
 @pytest.fixture
 def fake_clock() -> FakeClock:
     return FakeClock()

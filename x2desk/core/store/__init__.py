@@ -18,7 +18,7 @@ from x2desk.core.store.credentials import (
 )
 from x2desk.core.store.encrypted_file import EncryptedFileStore
 from x2desk.core.store.records import HistoryEvent, Record, RecordStore, open_records
-from x2desk.core.store.settings import Settings, load_settings, save_settings
+from x2desk.core.store.settings import Settings, load_settings, save_settings, update_settings
 
 __all__ = [
     "SERVICE",
@@ -35,6 +35,7 @@ __all__ = [
     "open_records",
     "save_settings",
     "secret_ref",
+    "update_settings",
     "use_encrypted_file",
     "use_keyring",
 ]

@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import NotFound, StoreError
 from x2desk.core.secret import Secret
 from x2desk.core.store.folder import store_folder
+from x2desk.core.store.lock import store_lock
 
 RECORDS_FILE = "records.sqlite3"
 
@@ -217,10 +218,14 @@ class RecordStore:
         self.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
+    def _transaction(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """One transaction. A ``write`` holds the store lock and takes SQLite's write lock at
+        once (BEGIN IMMEDIATE): two processes upserting never fail on a lock upgrade."""
+        with self._lock, store_lock(self.path) if write else nullcontext():
             try:
                 with self._conn:
+                    if write:
+                        self._conn.execute("BEGIN IMMEDIATE")
                     yield self._conn
             except sqlite3.Error as exc:
                 raise _db_error(self.path, exc) from None
@@ -246,7 +251,7 @@ class RecordStore:
             raise TypeError("details must be a dict")
         external = str(external_id)
         now = self._clock.time()
-        with self._transaction() as db:
+        with self._transaction(write=True) as db:
             row = db.execute(
                 "SELECT id, details FROM connections WHERE kind = ? AND external_id = ?",
                 (kind, external),
@@ -286,7 +291,7 @@ class RecordStore:
     ) -> None:
         """Append to a record's history without changing the record (a failed re-pair, say)."""
         _refuse_secrets("note", note)
-        with self._transaction() as db:
+        with self._transaction(write=True) as db:
             found = db.execute("SELECT 1 FROM connections WHERE id = ?", (record_id,)).fetchone()
             if found is None:
                 raise NotFound()
@@ -331,7 +336,7 @@ class RecordStore:
     def delete(self, record_id: int | str) -> Record:
         """Delete the record and its history; return what was deleted (for its secret_ref)."""
         record = self.get(record_id)
-        with self._transaction() as db:
+        with self._transaction(write=True) as db:
             db.execute("DELETE FROM history WHERE connection_id = ?", (record.id,))
             db.execute("DELETE FROM connections WHERE id = ?", (record.id,))
         return record

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
@@ -20,6 +21,7 @@ from x2desk.core.net import require_secure
 from x2desk.core.secret import Secret
 from x2desk.core.store.atomic import atomic_write
 from x2desk.core.store.folder import store_folder
+from x2desk.core.store.lock import store_lock
 
 SETTINGS_FILE = "settings.json"
 
@@ -141,11 +143,28 @@ def _refuse_secrets(value: object) -> None:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
-    """Write the settings atomically (temp file, mode 0600, fsync, rename)."""
+    """Write the settings atomically (temp file, mode 0600, fsync, rename) under the store lock.
+
+    To change one preference, prefer :func:`update_settings`: it reads, changes and writes under
+    one lock, so another x2desk's change made meanwhile is not overwritten.
+    """
     data = settings.to_json()
     _refuse_secrets(data)
     text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    try:
-        atomic_write(path or settings_path(), text.encode("utf-8"))
-    except OSError as exc:
-        raise StoreError(f"Cannot save the settings: {exc.strerror}.") from None
+    path = path or settings_path()
+    with store_lock(path):
+        try:
+            atomic_write(path, text.encode("utf-8"))
+        except OSError as exc:
+            raise StoreError(f"Cannot save the settings: {exc.strerror}.") from None
+
+
+def update_settings(change: Callable[[Settings], None], path: Path | None = None) -> Settings:
+    """Load the settings, apply ``change`` to them and save them, all under the store lock, so
+    two x2desk processes changing different preferences both keep theirs. Returns the result."""
+    path = path or settings_path()
+    with store_lock(path):
+        settings = load_settings(path)
+        change(settings)
+        save_settings(settings, path)
+    return settings

@@ -27,6 +27,7 @@ QR_SAMPLES = Path(os.environ.get("X2DESK_QR_SAMPLES", SHARED / "qr-samples"))
 def x2desk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "x2desk-home"
     monkeypatch.setenv("X2DESK_HOME", str(home))
+    monkeypatch.setenv("X2DESK_PHONE_REGION", "")  # not the machine's locale: international only
     return home
 
 

@@ -306,6 +306,36 @@ def check_data_folder() -> Check:
     return Check("Data folder", "ok", detail, True, data)
 
 
+def check_journal() -> Check:
+    """Requests that went out and never finished, secrets and records that lost each other."""
+    from x2desk.core.store.audit import audit_data_folder
+    from x2desk.i18n import _, ngettext
+
+    result = audit_data_folder()
+    counts = result.counts()
+    data: dict[str, Any] = dict(counts, secrets_checked=result.secrets_checked)
+    data["findings"] = [f.to_json() for f in result.findings]
+    parts = [
+        ngettext("{n} unfinished request", "{n} unfinished requests", counts["unfinished"]),
+        ngettext(
+            "{n} secret without a record",
+            "{n} secrets without a record",
+            counts["secret_without_record"],
+        ),
+        ngettext(
+            "{n} record without its secret",
+            "{n} records without their secret",
+            counts["record_without_secret"],
+        ),
+    ]
+    detail = ", ".join(part.format(n=n) for part, n in zip(parts, counts.values(), strict=True))
+    if not result.secrets_checked:
+        detail += " " + _("(secrets not compared: the credential store is locked)")
+    if result.findings:
+        detail += ". " + " ".join(f"{f.summary} {f.advice}" for f in result.findings)
+    return Check("Journal", "warn" if result.findings else "ok", detail, data=data)
+
+
 CHECKS: list[Callable[[], Check]] = [
     check_python,
     check_qt,
@@ -314,6 +344,7 @@ CHECKS: list[Callable[[], Check]] = [
     check_cameras,
     check_credentials,
     check_data_folder,
+    check_journal,
 ]
 
 

@@ -49,6 +49,20 @@ def memory_keyring(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    """``cli.main`` lowers the root logger's level and adds the log file of the test's data
+    folder: undo both, so one test's logging never reaches into the next."""
+    import logging
+
+    from x2desk.core.logfile import remove_log_file
+
+    level = logging.getLogger().level
+    yield
+    remove_log_file()
+    logging.getLogger().setLevel(level)
+
+
+@pytest.fixture(autouse=True)
 def quick_scrypt(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """The encrypted file store's scrypt cost at its least (2^14), unless the test is marked
     ``real_scrypt``: the production cost takes about a second a key, and many tests make keys."""

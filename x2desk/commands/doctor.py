@@ -1,11 +1,12 @@
-"""`x2desk doctor [--json]`: check what x2desk needs on this computer and say what is missing.
+"""`x2desk doctor [--json] [--bundle FILE]`: check what x2desk needs on this computer and say
+what is missing; ``--bundle`` also writes a support archive (:mod:`x2desk.core.support`).
 
 Checks: Python, Qt (PySide6 and the platform plugin, probed in a child process because Qt aborts
 the process when a platform plugin cannot load), QR decoders and their versions, pyzbar/libzbar
 (optional), cameras, the credential store (OS keyring or the chosen encrypted file) and the data
-folder (writable, records database, settings). Every check is fenced: a missing or broken piece
-is reported, never a crash. Exit 0 when the essentials (Python, Qt, a decoder, the data folder)
-work; 1 otherwise.
+folder (writable, records database, settings), and the journal's unfinished requests. Every
+check is fenced: a missing or broken piece is reported, never a crash. Exit 0 when the
+essentials (Python, Qt, a decoder, the data folder) work; 1 otherwise.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ class Check:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--bundle",
+        metavar="FILE",
+        help="also write a support archive (logs, this report, versions; no secret) to FILE",
+    )
 
 
 # ---- the checks --------------------------------------------------------------------------------
@@ -377,13 +383,9 @@ def run(args: argparse.Namespace) -> int:
 
     results = run_checks()
     ready = essentials_ok(results)
+    report = {"version": __version__, "ok": ready, "checks": [asdict(c) for c in results]}
     if getattr(args, "json", False):
-        print(
-            json.dumps(
-                {"version": __version__, "ok": ready, "checks": [asdict(c) for c in results]},
-                indent=2,
-            )
-        )
+        print(json.dumps(report, indent=2))
     else:
         print(f"x2desk {__version__} doctor")
         width = max(len(c.name) for c in results)
@@ -396,4 +398,13 @@ def run(args: argparse.Namespace) -> int:
         else:
             failed = [c.name for c in results if c.essential and c.status == "fail"]
             print(f"x2desk cannot run here yet: fix {', '.join(failed)} (see above).")
+    if getattr(args, "bundle", None):
+        from x2desk.core.support import write_bundle
+        from x2desk.i18n import _
+
+        written = write_bundle(Path(args.bundle), report)
+        print(
+            _("Support bundle written to {path}; it holds no secret.").format(path=written),
+            file=sys.stderr,
+        )
     return 0 if ready else EXIT_NOT_READY

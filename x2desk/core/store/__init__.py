@@ -4,6 +4,10 @@
 - :mod:`.encrypted_file`: that passphrase-protected file.
 - :mod:`.records`: non-secret connection records and their history (SQLite).
 - :mod:`.settings`: non-secret preferences (JSON).
+- :mod:`.journal`: intents written before a redeem or a create goes out; :mod:`.audit` reads
+  them with the records and the credentials (unfinished requests, orphans).
+- :mod:`.lock`: the one inter-process lock every store write holds; :mod:`.database`: the
+  SQLite plumbing the records and the journal share.
 """
 
 from x2desk.core.store.credentials import (

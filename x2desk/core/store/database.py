@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import ClassVar, Self
 
+from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import StoreError
+from x2desk.core.store.lock import store_lock
 
 
 def database_error(what: str, path: Path, exc: sqlite3.Error) -> StoreError:
@@ -68,3 +74,56 @@ def _migrate(conn: sqlite3.Connection, what: str, path: Path, migrations: list[s
                 if statement.strip():
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {target}")
+
+
+class Database:
+    """A connection to one of these files, for a store class to build on: ``open()`` under the
+    data folder by :attr:`FILE`, ``_transaction()`` for reads and ``_transaction(write=True)``
+    for writes (under the store lock, SQLite's write lock taken at once). Thread-safe; use as a
+    context manager or close()."""
+
+    FILE: ClassVar[str]
+    WHAT: ClassVar[str]  # "records database", for messages
+    MIGRATIONS: ClassVar[list[str]]
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock) -> None:
+        self._conn = conn
+        self._lock = threading.RLock()
+        self.path = path
+        self._clock = clock
+
+    @classmethod
+    def open(cls, path: Path | None = None, clock: Clock | None = None) -> Self:
+        """Open (creating and migrating as needed) :attr:`FILE` under the data folder."""
+        from x2desk.core.store.folder import store_folder
+
+        path = Path(path) if path is not None else store_folder() / cls.FILE
+        return cls(open_database(cls.WHAT, path, cls.MIGRATIONS), path, clock or SYSTEM_CLOCK)
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """One transaction. A ``write`` holds the store lock and takes SQLite's write lock at
+        once (BEGIN IMMEDIATE): two processes writing never fail on a lock upgrade."""
+        with self._lock, store_lock(self.path) if write else nullcontext():
+            try:
+                with self._conn:
+                    if write:
+                        self._conn.execute("BEGIN IMMEDIATE")
+                    yield self._conn
+            except sqlite3.Error as exc:
+                raise database_error(self.WHAT, self.path, exc) from None

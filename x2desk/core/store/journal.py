@@ -29,24 +29,17 @@ A flow's calls, in order::
 from __future__ import annotations
 
 import hashlib
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast, get_args
 
-from x2desk.core.clock import SYSTEM_CLOCK, Clock
+from x2desk.core.clock import Clock
 from x2desk.core.errors import NotFound
 from x2desk.core.redact import scrub
 from x2desk.core.secret import Secret
-from x2desk.core.store.database import database_error, open_database
-from x2desk.core.store.folder import store_folder
-from x2desk.core.store.lock import store_lock
+from x2desk.core.store.database import Database
 
 JOURNAL_FILE = "journal.sqlite3"
-WHAT = "journal"
 RETENTION_S = 30 * 24 * 3600.0
 
 Action = Literal["redeem", "create"]
@@ -102,39 +95,12 @@ def token_hash(token: str | Secret) -> str:
     return hashlib.sha256(b"x2desk-intent\0" + text.strip().lower().encode("utf-8")).hexdigest()
 
 
-class Journal:
+class Journal(Database):
     """The intents. Thread-safe; use as a context manager or close()."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock) -> None:
-        self._conn = conn
-        self._lock = threading.RLock()
-        self.path = path
-        self._clock = clock
-
-    @classmethod
-    def open(cls, path: Path | None = None, clock: Clock | None = None) -> Journal:
-        path = Path(path) if path is not None else store_folder() / JOURNAL_FILE
-        return cls(open_database(WHAT, path, MIGRATIONS), path, clock or SYSTEM_CLOCK)
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    def __enter__(self) -> Journal:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, store_lock(self.path):
-            try:
-                with self._conn:
-                    self._conn.execute("BEGIN IMMEDIATE")
-                    yield self._conn
-            except sqlite3.Error as exc:
-                raise database_error(WHAT, self.path, exc) from None
+    FILE = JOURNAL_FILE
+    WHAT = "journal"
+    MIGRATIONS = MIGRATIONS
 
     # ---- the flow's calls ----
 
@@ -155,7 +121,7 @@ class Journal:
         kind = kind or FLOWS[flow].kind
         now = self._clock.time()
         digest = None if token is None else token_hash(token)
-        with self._write() as db:
+        with self._transaction(write=True) as db:
             db.execute(
                 "DELETE FROM intents WHERE state IN ('done', 'abandoned') AND updated_at < ?",
                 (now - RETENTION_S,),
@@ -187,7 +153,7 @@ class Journal:
     def _move(self, intent_id: int, state: State, **fields: str | None) -> None:
         assignments = ["state = ?", "updated_at = ?"] + [f"{name} = ?" for name in fields]
         values = [state, self._clock.time(), *fields.values(), intent_id]
-        with self._write() as db:
+        with self._transaction(write=True) as db:
             cursor = db.execute(f"UPDATE intents SET {', '.join(assignments)} WHERE id = ?", values)
             if cursor.rowcount == 0:
                 raise NotFound(f"No journal entry has id {intent_id}.")
@@ -210,16 +176,13 @@ class Journal:
         return self._select("WHERE token_sha256 = ?", (token_hash(token),))
 
     def _select(self, where: str, params: tuple[object, ...]) -> list[Intent]:
-        with self._lock:
-            try:
-                rows = self._conn.execute(
-                    "SELECT id, flow, action, kind, origin, token_sha256, state, external_id, "
-                    f"secret_ref, note, started_at, updated_at FROM intents {where} "
-                    "ORDER BY started_at, id",
-                    params,
-                ).fetchall()
-            except sqlite3.Error as exc:
-                raise database_error(WHAT, self.path, exc) from None
+        with self._transaction() as db:
+            rows = db.execute(
+                "SELECT id, flow, action, kind, origin, token_sha256, state, external_id, "
+                f"secret_ref, note, started_at, updated_at FROM intents {where} "
+                "ORDER BY started_at, id",
+                params,
+            ).fetchall()
         return [
             Intent(
                 id=int(r[0]),

@@ -13,23 +13,16 @@ from __future__ import annotations
 
 import builtins
 import json
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from x2desk.core.clock import SYSTEM_CLOCK, Clock
-from x2desk.core.errors import NotFound, StoreError
+from x2desk.core.clock import Clock
+from x2desk.core.errors import NotFound
 from x2desk.core.secret import Secret
-from x2desk.core.store.database import database_error, open_database
-from x2desk.core.store.folder import store_folder
-from x2desk.core.store.lock import store_lock
+from x2desk.core.store.database import Database
 
 RECORDS_FILE = "records.sqlite3"
-WHAT = "records database"
 
 KINDS = (
     "x2chat_bot",
@@ -131,53 +124,12 @@ def _refuse_secrets(name: str, value: object) -> None:
             _refuse_secrets(name, item)
 
 
-def _db_error(path: Path, exc: sqlite3.Error) -> StoreError:
-    return database_error(WHAT, path, exc)
-
-
-class RecordStore:
+class RecordStore(Database):
     """Connection records and their history. Thread-safe; use as a context manager or close()."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock) -> None:
-        self._conn = conn
-        self._lock = threading.RLock()
-        self.path = path
-        self._clock = clock
-
-    @classmethod
-    def open(cls, path: Path | None = None, clock: Clock | None = None) -> RecordStore:
-        """Open (creating and migrating as needed) ``records.sqlite3`` under the data folder."""
-        path = Path(path) if path is not None else store_folder() / RECORDS_FILE
-        conn = open_database(WHAT, path, MIGRATIONS)
-        return cls(conn, path, clock or SYSTEM_CLOCK)
-
-    @property
-    def schema_version(self) -> int:
-        with self._lock:
-            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    def __enter__(self) -> RecordStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _transaction(self, write: bool = False) -> Iterator[sqlite3.Connection]:
-        """One transaction. A ``write`` holds the store lock and takes SQLite's write lock at
-        once (BEGIN IMMEDIATE): two processes upserting never fail on a lock upgrade."""
-        with self._lock, store_lock(self.path) if write else nullcontext():
-            try:
-                with self._conn:
-                    if write:
-                        self._conn.execute("BEGIN IMMEDIATE")
-                    yield self._conn
-            except sqlite3.Error as exc:
-                raise _db_error(self.path, exc) from None
+    FILE = RECORDS_FILE
+    WHAT = "records database"
+    MIGRATIONS = MIGRATIONS
 
     # ---- API ----
 

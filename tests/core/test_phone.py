@@ -3,15 +3,18 @@ digits of other scripts normalised on purpose, everything unsafe refused before 
 
 from __future__ import annotations
 
+import json
 import locale
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from x2desk.core.accounts.client import normalise_phone as client_normalise
-from x2desk.core.errors import InputError
+from x2desk.core.errors import InputError, StoreError
 from x2desk.core.phone import E164, default_region, normalise_phone
+from x2desk.core.store.settings import load_settings, update_settings
 
 
 @pytest.mark.parametrize(
@@ -69,7 +72,7 @@ def test_the_client_delegates_here(monkeypatch: pytest.MonkeyPatch) -> None:
         client_normalise("8 916 123-45-67")
 
 
-def test_default_region_from_the_environment_then_the_locale(
+def test_default_region_from_the_environment_then_the_settings(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("X2DESK_PHONE_REGION", "gb")
@@ -77,12 +80,28 @@ def test_default_region_from_the_environment_then_the_locale(
     monkeypatch.setenv("X2DESK_PHONE_REGION", "nonsense")
     assert default_region() is None
     monkeypatch.delenv("X2DESK_PHONE_REGION")
-    monkeypatch.setattr(locale, "getlocale", lambda category=None: ("ru_RU", "UTF-8"))
+    assert default_region() is None  # no settings file: none
+    update_settings(lambda s: setattr(s, "phone_region", "ru"))
+    assert load_settings().phone_region == "RU"
     assert default_region() == "RU"
-    monkeypatch.setattr(locale, "getlocale", lambda category=None: ("C", "UTF-8"))
+    assert client_normalise("8 916 123-45-67") == "+79161234567"
+    update_settings(lambda s: setattr(s, "phone_region", None))
     assert default_region() is None
-    monkeypatch.setattr(locale, "getlocale", lambda category=None: (None, None))
-    assert default_region() is None
+
+
+def test_the_system_locale_does_not_decide(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("X2DESK_PHONE_REGION")
+    monkeypatch.setattr(locale, "getlocale", lambda category=None: ("ru_RU", "UTF-8"))
+    with pytest.raises(InputError, match="must start with"):
+        client_normalise("8 916 123-45-67")
+
+
+@pytest.mark.parametrize("bad", ["RUS", "R1", 7, "ру"])
+def test_a_bad_phone_region_in_the_settings_is_refused(tmp_path: Path, bad: object) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"phone_region": bad}))
+    with pytest.raises(StoreError, match="phone_region"):
+        load_settings(path)
 
 
 @settings(max_examples=400, deadline=None)

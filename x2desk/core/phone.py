@@ -2,8 +2,9 @@
 
 Parsing and the per-country length rules are Google's libphonenumber (the ``phonenumbers``
 package, its "lite" build without geocoding data): a national form such as a Russian
-``8 916 123-45-67`` becomes ``+79161234567`` when a default country is known
-(:func:`default_region`), and a number too short or too long for its country is refused.
+``8 916 123-45-67`` becomes ``+79161234567`` when a default country is set
+(:func:`default_region`: the settings' ``phone_region``), and a number too short or too long
+for its country is refused.
 ``is_possible_number`` is the test, not ``is_valid_number``: the latter refuses new number ranges
 until the library is updated, and the provider checks the number anyway.
 
@@ -17,7 +18,6 @@ digit, a space or one of ``+ - ( ) . /``.
 
 from __future__ import annotations
 
-import locale
 import os
 import re
 import unicodedata
@@ -34,15 +34,39 @@ _EXAMPLE = "+44 20 7946 0958"
 
 
 def default_region() -> str | None:
-    """The country a number without ``+`` is read in: ``$X2DESK_PHONE_REGION``, else the
-    territory of the system locale (``ru_RU`` gives RU), else None (international form only)."""
+    """The country a number without ``+`` is read in: ``$X2DESK_PHONE_REGION`` when set (empty:
+    none), else the settings' ``phone_region``, else None (international form only). Not the
+    system locale: the same input must mean the same number on every machine of a kiosk fleet,
+    and Python reads a bare "C.UTF-8" locale as en_US."""
     if REGION_ENV in os.environ:
         return _region(os.environ[REGION_ENV])
+    return _settings_region()
+
+
+_cache: tuple[object, str | None] | None = None
+
+
+def _settings_region() -> str | None:
+    """The settings' phone_region, re-read only when the file changed (it is asked on every
+    keystroke of a phone field)."""
+    global _cache
+    from x2desk.core.errors import StoreError
+    from x2desk.core.store.settings import load_settings, settings_path
+
     try:
-        name = locale.getlocale(locale.LC_CTYPE)[0] or ""
-    except ValueError:
-        name = ""
-    return _region(name.partition(".")[0].partition("_")[2])
+        path = settings_path()
+        info = path.stat()  # every save replaces the file: a new inode
+        stamp = info.st_ino, info.st_mtime_ns, info.st_size, str(path)
+    except (OSError, StoreError):
+        return None
+    if _cache is not None and _cache[0] == stamp:
+        return _cache[1]
+    try:
+        region = load_settings(path).phone_region
+    except StoreError:
+        region = None
+    _cache = (stamp, region)
+    return region
 
 
 def _region(text: str) -> str | None:

@@ -37,6 +37,8 @@ class Settings:
     api_bases: dict[str, str] = field(default_factory=dict)
     # The encrypted credentials file when credential_store == "encrypted_file" (None: default).
     credentials_file: str | None = None
+    # The country a phone number without + is read in (ISO code, "RU"); None: + is required.
+    phone_region: str | None = None
     # Keys written by other versions of x2desk: kept as they are.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -51,6 +53,7 @@ class Settings:
             confirm_rotation=self.confirm_rotation,
             api_bases=dict(self.api_bases),
             credentials_file=self.credentials_file,
+            phone_region=self.phone_region,
         )
         return data
 
@@ -79,11 +82,17 @@ class Settings:
         creds = data.pop("credentials_file", None)
         if creds is not None and not isinstance(creds, str):
             raise StoreError(f"{source}: credentials_file must be a path.")
+        region = data.pop("phone_region", None)
+        if region is not None and not (
+            isinstance(region, str) and len(region) == 2 and region.isascii() and region.isalpha()
+        ):
+            raise StoreError(f"{source}: phone_region must be a two-letter country code or null.")
         return cls(
             credential_store=cast(CredentialStoreKind, store),
             confirm_rotation=confirm,
             api_bases=dict(bases),
             credentials_file=creds,
+            phone_region=region.upper() if region else None,
             extra=data,
         )
 

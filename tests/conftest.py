@@ -27,6 +27,7 @@ QR_SAMPLES = Path(os.environ.get("X2DESK_QR_SAMPLES", SHARED / "qr-samples"))
 def x2desk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "x2desk-home"
     monkeypatch.setenv("X2DESK_HOME", str(home))
+    monkeypatch.setenv("X2DESK_PHONE_REGION", "")  # not the machine's locale: international only
     return home
 
 
@@ -45,6 +46,31 @@ def memory_keyring(request: pytest.FixtureRequest) -> Iterator[None]:
     keyring.set_keyring(MemoryKeyring())
     yield
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    """``cli.main`` lowers the root logger's level and adds the log file of the test's data
+    folder: undo both, so one test's logging never reaches into the next."""
+    import logging
+
+    from x2desk.core.logfile import remove_log_file
+
+    level = logging.getLogger().level
+    yield
+    remove_log_file()
+    logging.getLogger().setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def quick_scrypt(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The encrypted file store's scrypt cost at its least (2^14), unless the test is marked
+    ``real_scrypt``: the production cost takes about a second a key, and many tests make keys."""
+    if request.node.get_closest_marker("real_scrypt"):
+        return
+    from x2desk.core.store import encrypted_file
+
+    monkeypatch.setattr(encrypted_file, "DEFAULT_SCRYPT_N", 2**14)
 
 
 @pytest.fixture

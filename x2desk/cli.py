@@ -91,12 +91,19 @@ def _command_module(name: str):  # type: ignore[no-untyped-def]
 
 
 def _setup_logging(verbose: bool) -> None:
+    """Warnings (everything with -v) on stderr; INFO and up (DEBUG with -v) in the data folder's
+    log file (core/logfile.py). Every record is scrubbed of secrets first (redact.install)."""
+    from x2desk.core.logfile import install_log_file
+
     redact.install()
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    root = logging.getLogger()
+    if not root.handlers:
+        console = logging.StreamHandler(sys.stderr)
+        console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        console.setLevel(logging.DEBUG if verbose else logging.WARNING)
+        root.addHandler(console)
+        root.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    install_log_file(logging.DEBUG if verbose else logging.INFO)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -105,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.disable()
     args = parse_args(argv)
     _setup_logging(args.verbose)
+    what = args.command or ("self-test" if args.self_test else "window")
+    log.info("x2desk %s: %s", __version__, what)
     try:
         if args.command:
             return int(_command_module(args.command).run(args))
@@ -119,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from x2desk.core.printable import printable
         from x2desk.core.texts import COMMON, error_text
 
+        log.info("%s ended: error=%s exit=%d", what, exc.key, exc.exit_code)
         text = error_text(exc, getattr(args, "texts", None) or COMMON)
         print(f"x2desk: {printable(text)}", file=sys.stderr)
         return exc.exit_code
@@ -126,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("x2desk: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # the last net: one line, never a traceback on the terminal
+        log.info("%s ended: unexpected %s", what, type(exc).__name__)
         log.debug("unexpected error", exc_info=True)
         print(
             f"x2desk: unexpected error ({type(exc).__name__}). Run again with -v for details.",

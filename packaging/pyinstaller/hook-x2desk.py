@@ -28,6 +28,8 @@ METADATA = (
     "numpy",
     "cryptography",
     "platformdirs",
+    "filelock",
+    "phonenumberslite",
     "PySide6-Essentials",
     "shiboken6",
     "SecretStorage",

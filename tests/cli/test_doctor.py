@@ -56,6 +56,7 @@ def test_everything_reported_and_essentials_ok(
         "Cameras",
         "Credentials",
         "Data folder",
+        "Journal",
     }
     assert checks["Python"]["status"] == "ok"
     assert checks["Qt"]["data"]["pyside6"]
@@ -269,3 +270,29 @@ def test_real_qt_probe(monkeypatch: pytest.MonkeyPatch) -> None:
     ok, said = REAL_QT_PROBE("no-such-plugin")
     assert not ok
     assert 'Could not find the Qt platform plugin "no-such-plugin"' in said
+
+
+def test_doctor_counts_the_journals_leftovers(capsys: pytest.CaptureFixture[str]) -> None:
+    from x2desk.core.secret import Secret
+    from x2desk.core.store import KeyringStore, open_records
+    from x2desk.core.store.journal import open_journal
+
+    code, report = run_json(capsys)
+    assert by_name(report)["Journal"]["status"] == "ok"
+    with open_journal() as journal, open_records() as records:
+        journal.begin("x2chat_bot", "redeem", token="fc6e2368-b677-430d-9f2f-295ce705c9d0")
+        half = journal.begin("whatsapp", "create")
+        journal.answered(half, 12)
+        KeyringStore().save("x2chat_bot:5", Secret("5:" + "s" * 35))
+        records.upsert("x2chat_bot", 6, secret_ref="x2chat_bot:6")  # its secret is gone
+    code, report = run_json(capsys)
+    journal_check = by_name(report)["Journal"]
+    assert code == 0  # not essential: x2desk runs, the warning says what to do
+    assert journal_check["status"] == "warn"
+    data = journal_check["data"]
+    assert (data["unfinished"], data["record_without_secret"]) == (2, 1)
+    assert data["secrets_checked"] is True
+    assert "new integration QR" in journal_check["detail"]
+    assert "connection 12" in journal_check["detail"]
+    cli.main(["doctor"])
+    assert "2 unfinished requests" in capsys.readouterr().out

@@ -1,11 +1,12 @@
-"""`x2desk doctor [--json]`: check what x2desk needs on this computer and say what is missing.
+"""`x2desk doctor [--json] [--bundle FILE]`: check what x2desk needs on this computer and say
+what is missing; ``--bundle`` also writes a support archive (:mod:`x2desk.core.support`).
 
 Checks: Python, Qt (PySide6 and the platform plugin, probed in a child process because Qt aborts
 the process when a platform plugin cannot load), QR decoders and their versions, pyzbar/libzbar
 (optional), cameras, the credential store (whether secrets can be saved: the OS keyring, the
 chosen encrypted file, or the file a passphrase file in ``$X2DESK_PASSPHRASE_FILE`` unlocks) and
-the data folder (writable, records database, settings). Every check is fenced: a missing or
-broken piece is reported, never a crash. Exit 0 when the essentials (Python, Qt, a decoder, a
+the data folder (writable, records database, settings), and the journal's unfinished requests.
+Every check is fenced: a missing or broken piece is reported, never a crash. Exit 0 when the essentials (Python, Qt, a decoder, a
 place to save secrets, the data folder) work; 1 otherwise.
 """
 
@@ -41,6 +42,11 @@ class Check:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--bundle",
+        metavar="FILE",
+        help="also write a support archive (logs, this report, versions; no secret) to FILE",
+    )
 
 
 # ---- the checks --------------------------------------------------------------------------------
@@ -350,6 +356,36 @@ def check_data_folder() -> Check:
     return Check("Data folder", "ok", detail, True, data)
 
 
+def check_journal() -> Check:
+    """Requests that went out and never finished, secrets and records that lost each other."""
+    from x2desk.core.store.audit import audit_data_folder
+    from x2desk.i18n import _, ngettext
+
+    result = audit_data_folder()
+    counts = result.counts()
+    data: dict[str, Any] = dict(counts, secrets_checked=result.secrets_checked)
+    data["findings"] = [f.to_json() for f in result.findings]
+    parts = [
+        ngettext("{n} unfinished request", "{n} unfinished requests", counts["unfinished"]),
+        ngettext(
+            "{n} secret without a record",
+            "{n} secrets without a record",
+            counts["secret_without_record"],
+        ),
+        ngettext(
+            "{n} record without its secret",
+            "{n} records without their secret",
+            counts["record_without_secret"],
+        ),
+    ]
+    detail = ", ".join(part.format(n=n) for part, n in zip(parts, counts.values(), strict=True))
+    if not result.secrets_checked:
+        detail += " " + _("(secrets not compared: the credential store is locked)")
+    if result.findings:
+        detail += ". " + " ".join(f"{f.summary} {f.advice}" for f in result.findings)
+    return Check("Journal", "warn" if result.findings else "ok", detail, data=data)
+
+
 ESSENTIAL_CHECKS = (check_python, check_qt, check_decoders, check_credentials, check_data_folder)
 CHECKS: list[Callable[[], Check]] = [
     check_python,
@@ -359,6 +395,7 @@ CHECKS: list[Callable[[], Check]] = [
     check_cameras,
     check_credentials,
     check_data_folder,
+    check_journal,
 ]
 
 
@@ -391,13 +428,9 @@ def run(args: argparse.Namespace) -> int:
 
     results = run_checks()
     ready = essentials_ok(results)
+    report = {"version": __version__, "ok": ready, "checks": [asdict(c) for c in results]}
     if getattr(args, "json", False):
-        print(
-            json.dumps(
-                {"version": __version__, "ok": ready, "checks": [asdict(c) for c in results]},
-                indent=2,
-            )
-        )
+        print(json.dumps(report, indent=2))
     else:
         print(f"x2desk {__version__} doctor")
         width = max(len(c.name) for c in results)
@@ -410,4 +443,14 @@ def run(args: argparse.Namespace) -> int:
         else:
             failed = [c.name for c in results if c.essential and c.status == "fail"]
             print(f"x2desk cannot do its work here yet: fix {', '.join(failed)} (see above).")
+            print(f"x2desk cannot run here yet: fix {', '.join(failed)} (see above).")
+    if getattr(args, "bundle", None):
+        from x2desk.core.support import write_bundle
+        from x2desk.i18n import _
+
+        written = write_bundle(Path(args.bundle), report)
+        print(
+            _("Support bundle written to {path}; it holds no secret.").format(path=written),
+            file=sys.stderr,
+        )
     return 0 if ready else EXIT_NOT_READY

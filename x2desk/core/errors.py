@@ -10,7 +10,12 @@ secret: callers pass masked values only.
 
 from __future__ import annotations
 
-from x2desk.i18n import N_
+import math
+
+from x2desk.i18n import N_, _
+
+# The longest wait a server's Retry-After can impose on x2desk (a longer one is cut to this).
+MAX_RETRY_AFTER_S = 300.0
 
 
 class X2DeskError(Exception):
@@ -136,11 +141,23 @@ class RateLimited(ApiError):
     exit_code = 10
 
     def __init__(self, retry_after: float | None = None, message: str | None = None) -> None:
-        self.retry_after = retry_after
+        # What the server asked for, and what x2desk will wait: at most MAX_RETRY_AFTER_S (a
+        # server asking for 99999999 s, or for a date in 2099, gets five minutes).
+        self.requested = retry_after
+        self.retry_after = None if retry_after is None else _capped_wait(retry_after)
         if message is None:
-            wait = f"in {int(retry_after)} s" if retry_after else "in a minute"
-            message = f"Too many requests. Try again {wait}."
+            if self.retry_after:
+                wait = _("Try again in {seconds} s.").format(seconds=math.ceil(self.retry_after))
+            else:
+                wait = _("Try again in a minute.")
+            message = _("Too many requests.") + " " + wait
         super().__init__(message)
+
+
+def _capped_wait(seconds: float) -> float:
+    if not math.isfinite(seconds):
+        return MAX_RETRY_AFTER_S if seconds > 0 else 0.0
+    return min(max(0.0, float(seconds)), MAX_RETRY_AFTER_S)
 
 
 class InvalidAuth(ApiError):

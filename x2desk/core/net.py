@@ -3,6 +3,12 @@ sending one request with transport failures mapped, and reading a JSON body or R
 
 Each client keeps its own status-code mapping (that is its contract); what is the same for all of
 them lives here.
+
+Timeouts: httpx's are per read (connect 5 s, read 10 s), so an answer trickled a byte at a time
+would never end. :func:`send` therefore also gives every request an overall deadline
+(:data:`DEADLINE_S`, or a tighter one from :func:`overall_deadline`): the connection's socket
+reads, writes and connects are cut to the time left (:mod:`x2desk.core.deadline`), and past it
+the request fails like a read timeout.
 """
 
 from __future__ import annotations
@@ -16,7 +22,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from x2desk.core.errors import AnswerLost, CannotConnect, InsecureUrl
+from x2desk.core.clock import Clock
+from x2desk.core.deadline import Deadline, install_deadlines, overall_deadline
+from x2desk.core.errors import MAX_RETRY_AFTER_S, AnswerLost, CannotConnect, InsecureUrl
 from x2desk.core.redact import scrub
 
 if TYPE_CHECKING:
@@ -26,6 +34,21 @@ log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 10.0
+DEADLINE_S = 20.0  # the longest one request may take, from connect to the last byte
+
+__all__ = [
+    "DEADLINE_S",
+    "MAX_RETRY_AFTER_S",
+    "Deadline",
+    "is_loopback_host",
+    "json_body",
+    "make_http_client",
+    "overall_deadline",
+    "require_secure",
+    "retry_after",
+    "safe_url",
+    "send",
+]
 
 
 def is_loopback_host(host: str) -> bool:
@@ -64,16 +87,19 @@ def safe_url(url: str) -> str:
 
 
 def make_http_client(transport: httpx.BaseTransport | None = None) -> httpx.Client:
-    """An httpx client with the contract's timeouts (connect 5 s, read 10 s), no redirects."""
+    """An httpx client with the contract's timeouts (connect 5 s, read 10 s), no redirects, and
+    the overall deadline of :func:`send` on its connections."""
     import httpx
 
     timeout = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
-    return httpx.Client(
+    client = httpx.Client(
         timeout=timeout,
         follow_redirects=False,
-        transport=transport,
+        transport=transport if transport is not None else httpx.HTTPTransport(),
         headers={"User-Agent": "x2desk", "Accept": "application/json"},
     )
+    install_deadlines(client)
+    return client
 
 
 def send(
@@ -86,8 +112,14 @@ def send(
     log_as: str,
     cannot_connect: str | None = None,
     answer_lost: str | None = None,
+    deadline_s: float | None = None,
+    clock: Clock | None = None,
 ) -> httpx.Response:
     """Send one request and return the response, whatever its status.
+
+    The whole exchange ends within ``deadline_s`` (default :data:`DEADLINE_S`) by ``clock`` (the
+    system's by default), or sooner when an enclosing :func:`overall_deadline` says so; past it,
+    the request fails as a timeout would (below).
 
     Transport failures become x2desk errors, never chained (httpx errors hold the URL and the
     headers, which may carry secrets):
@@ -103,19 +135,25 @@ def send(
     import httpx
 
     log.debug("%s", log_as)
+    started = time.monotonic()
     try:
-        response = http.request(method, url, json=json, headers=headers)
+        with overall_deadline(DEADLINE_S if deadline_s is None else deadline_s, clock):
+            response = http.request(method, url, json=json, headers=headers)
     except (httpx.InvalidURL, UnicodeError) as exc:  # refused before anything was sent
         log.debug("%s: unusable address or header (%s)", log_as, type(exc).__name__)
         raise CannotConnect(cannot_connect) from None
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-        log.debug("%s: could not connect (%s)", log_as, type(exc).__name__)
+        log.info("%s: could not connect (%s)", log_as, type(exc).__name__)
         raise CannotConnect(cannot_connect) from None
     except httpx.HTTPError as exc:  # TransportError and anything else httpx invents
-        log.debug("%s: no answer (%s)", log_as, type(exc).__name__)
+        log.info("%s: no answer (%s) after %d ms", log_as, type(exc).__name__, _ms_since(started))
         raise AnswerLost(answer_lost) from None
-    log.debug("%s -> %s", log_as, response.status_code)
+    log.info("%s -> %s in %d ms", log_as, response.status_code, _ms_since(started))
     return response
+
+
+def _ms_since(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
 
 
 def json_body(response: httpx.Response) -> Any | None:
@@ -132,7 +170,8 @@ def retry_after(response: httpx.Response, now: float | None = None) -> float | N
     """The ``Retry-After`` header in seconds (a number of seconds or an HTTP date), or None.
 
     A date is counted from ``now`` (wall-clock epoch seconds; the system clock when None). A
-    negative wait is 0; a header that is neither a finite number nor a date is None.
+    negative wait is 0; a header that is neither a finite number nor a date is None. The value
+    is what the server asked for: :class:`RateLimited` caps it at :data:`MAX_RETRY_AFTER_S`.
     """
     value = response.headers.get("Retry-After")
     if value is None:

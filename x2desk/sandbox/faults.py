@@ -6,7 +6,7 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
-KINDS = ("latency", "status", "drop", "malformed", "drop_after_commit", "partial")
+KINDS = ("latency", "status", "drop", "malformed", "drop_after_commit", "partial", "trickle")
 # Kinds that the endpoint's own handler applies (it asks with ``take(path, kinds=...)``); the
 # server's generic fault step never takes them.
 HANDLER_KINDS = ("partial",)
@@ -53,6 +53,9 @@ class FaultBook:
         if kind == "latency":
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 60:
                 raise FaultError("a latency fault needs value: seconds, more than 0, at most 60")
+        elif kind == "trickle":
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 5:
+                raise FaultError("a trickle fault needs value: seconds between bytes, at most 5")
         elif kind == "status" and (
             isinstance(value, bool) or not isinstance(value, int) or not 100 <= value <= 599
         ):

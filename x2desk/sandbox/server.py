@@ -15,6 +15,7 @@ import socket
 import threading
 import time
 import traceback
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -28,11 +29,12 @@ from x2desk.sandbox.faults import Fault
 from x2desk.sandbox.limits import Limits
 from x2desk.sandbox.masking import mask_path
 from x2desk.sandbox.sim import Simulator
-from x2desk.sandbox.wire import Request, Response, json_response
+from x2desk.sandbox.wire import BodyTooLarge, Request, Response, json_response, read_chunked
 
 log = logging.getLogger("x2desk.sandbox")
 
 MAX_BODY = 1 << 20
+REQUEST_LOG_LIMIT = 2000  # entries kept in /_sandbox/requests (the newest)
 
 
 class SandboxServer:
@@ -139,12 +141,15 @@ class SandboxServer:
             entry["fault"] = fault
         with self.sim.lock:
             self.sim.requests.append(entry)
+            if len(self.sim.requests) > REQUEST_LOG_LIMIT:  # a long-running sandbox stays small
+                del self.sim.requests[: len(self.sim.requests) - REQUEST_LOG_LIMIT]
         log.info("%s %s -> %s%s", method, entry["path"], status, f" ({fault})" if fault else "")
 
 
 class _HttpServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # the listen backlog: 5 (the default) stalls bursts of connects
 
     def __init__(self, sandbox: SandboxServer, address: tuple[str, int]) -> None:
         self.sandbox = sandbox
@@ -174,6 +179,25 @@ def _fault_response(fault: Fault, path: str) -> Response:
     if retry_after is not None:
         body["retry_after"] = int(response.headers["Retry-After"])
     return response
+
+
+def _headers(response: Response, length: int) -> list[tuple[str, str]]:
+    content_type = response.content_type
+    if content_type.startswith(("application/json", "text/")) and "charset" not in content_type:
+        content_type += "; charset=utf-8"
+    headers = [
+        ("Content-Type", content_type),
+        ("Content-Length", str(length)),
+        ("Cache-Control", "no-store"),
+    ]
+    return headers + list(response.headers.items())
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -209,14 +233,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         sandbox = self.server.sandbox
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_BODY:
-            self._write(Response(413, {"error": "BAD_LENGTH", "detail": "body too large"}))
+        raw = self._read_body()
+        if raw is None:
             return
-        raw = self.rfile.read(length) if length else b""
         split = urlsplit(self.path)
         path = split.path or "/"
         host = self.headers.get("Host")
@@ -232,44 +251,84 @@ class _Handler(BaseHTTPRequestHandler):
         )
         sandbox_path = path.startswith(control.PREFIX + "/")
         fault = None if sandbox_path else sandbox.sim.faults.take(path)
-        if fault is not None:
-            if fault.kind == "latency":
-                time.sleep(fault.value or 0)
-            elif fault.kind == "status":
-                response = _fault_response(fault, path)
-                sandbox.record(self.command, path, response.status, fault.kind)
-                self._write(response)
-                return
-            elif fault.kind == "drop":
-                sandbox.record(self.command, path, None, fault.kind)
-                self._drop()
-                return
-            elif fault.kind == "malformed":
-                sandbox.record(self.command, path, 200, fault.kind)
-                self._write(Response(200, b"<html>502 upstream hiccup", content_type="text/html"))
-                return
+        if fault is not None and self._fault_before(fault, path):
+            return
         response = sandbox.dispatch(req)
         if not sandbox_path:
             sandbox.record(self.command, path, response.status, fault.kind if fault else None)
         if fault is not None and fault.kind == "drop_after_commit":
             self._drop()
-            return
-        self._write(response)
+        elif fault is not None and fault.kind == "trickle":
+            self._trickle(response, fault.value or 0.05)
+        else:
+            self._write(response)
+
+    def _read_body(self) -> bytes | None:
+        """The request body (Content-Length or chunked); None when an error was answered."""
+        chunked = "chunked" in (self.headers.get("Transfer-Encoding") or "").lower()
+        if chunked:
+            try:
+                return read_chunked(self.rfile, MAX_BODY)
+            except BodyTooLarge:
+                self._write(Response(413, {"error": "BAD_LENGTH", "detail": "body too large"}))
+            except ValueError:
+                self._write(Response(400, {"error": "BAD_REQUEST", "detail": "bad chunked body"}))
+            self.close_connection = True
+            return None
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY:
+            self._write(Response(413, {"error": "BAD_LENGTH", "detail": "body too large"}))
+            self.close_connection = True
+            return None
+        return self.rfile.read(length) if length else b""
+
+    def _fault_before(self, fault: Fault, path: str) -> bool:
+        """Apply a fault that acts before the endpoint runs; True when it answered already."""
+        sandbox = self.server.sandbox
+        if fault.kind == "latency":
+            time.sleep(fault.value or 0)
+        elif fault.kind == "status":
+            response = _fault_response(fault, path)
+            sandbox.record(self.command, path, response.status, fault.kind)
+            self._write(response)
+            return True
+        elif fault.kind == "drop":
+            sandbox.record(self.command, path, None, fault.kind)
+            self._drop()
+            return True
+        elif fault.kind == "malformed":
+            sandbox.record(self.command, path, 200, fault.kind)
+            self._write(Response(200, b"<html>502 upstream hiccup", content_type="text/html"))
+            return True
+        return False
 
     def _write(self, response: Response) -> None:
         payload = response.payload()
         self.send_response(response.status)
-        content_type = response.content_type
-        if content_type.startswith(("application/json", "text/")) and "charset" not in content_type:
-            content_type += "; charset=utf-8"
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(payload)))
-        self.send_header("Cache-Control", "no-store")
-        for name, value in response.headers.items():
+        for name, value in _headers(response, len(payload)):
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(payload)
+
+    def _trickle(self, response: Response, interval: float) -> None:
+        """The whole answer, status line included, one byte every ``interval`` seconds (until
+        the client hangs up): a server that never quite stops answering."""
+        payload = response.payload()
+        lines = [f"{self.protocol_version} {response.status} {_phrase(response.status)}"]
+        lines += [f"{name}: {value}" for name, value in _headers(response, len(payload))]
+        raw = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + payload
+        self.close_connection = True
+        for index in range(len(raw)):
+            try:
+                self.wfile.write(raw[index : index + 1])
+                self.wfile.flush()
+            except OSError:
+                return
+            time.sleep(interval)
 
     def _drop(self) -> None:
         """Close the connection without a byte of answer."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import stat
@@ -14,6 +15,7 @@ from x2desk.core.secret import Secret
 from x2desk.core.store import EncryptedFileStore
 from x2desk.core.store import atomic as atomic_module
 from x2desk.core.store.atomic import atomic_write
+from x2desk.core.store.lock import LOCK_NAME
 
 PASS = Secret("tr0ub4dor&3-long")
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq"
@@ -94,7 +96,8 @@ def test_a_failed_write_leaves_the_old_file_whole(path: Path, monkeypatch) -> No
         store.save("x2chat_bot:2", Secret(TOKEN + "2"))
     monkeypatch.undo()
     assert path.read_bytes() == before
-    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp file left
+    left = sorted(p.name for p in path.parent.iterdir())
+    assert left == [LOCK_NAME, path.name]  # no temp file left (the lock file stays)
     assert EncryptedFileStore(path, PASS).load("x2chat_bot:1") == Secret(TOKEN)
 
 
@@ -117,13 +120,98 @@ def test_damaged_file_says_so(path: Path, content: bytes) -> None:
     assert not isinstance(info.value, WrongPassphrase)
 
 
-def test_tampered_ciphertext_is_refused(path: Path) -> None:
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("r", 9),
+        ("p", 2),
+        ("n", 2**15),
+        ("salt", "AAAAAAAAAAAAAAAAAAAAAA=="),
+    ],
+)
+def test_a_changed_header_is_damage_not_a_wrong_passphrase(
+    path: Path, field: str, value: object
+) -> None:
     EncryptedFileStore(path, PASS, scrypt_n=FAST_N).save("x2chat_bot:1", Secret(TOKEN))
     document = json.loads(path.read_text())
-    document["kdf"]["r"] = 9  # header is authenticated: changing it must not pass silently
+    document["kdf"][field] = value  # the header is authenticated: never passes silently
     path.write_text(json.dumps(document))
-    with pytest.raises(WrongPassphrase):
+    with pytest.raises(StoreError, match=r"damaged.*header was changed") as info:
         EncryptedFileStore(path, PASS)
+    assert not isinstance(info.value, WrongPassphrase)
+
+
+@pytest.mark.parametrize("field", ["data", "nonce"])
+def test_changed_data_with_the_right_passphrase_is_damage(path: Path, field: str) -> None:
+    EncryptedFileStore(path, PASS, scrypt_n=FAST_N).save("x2chat_bot:1", Secret(TOKEN))
+    document = json.loads(path.read_text())
+    raw = bytearray(base64.b64decode(document[field]))
+    raw[0] ^= 1
+    document[field] = base64.b64encode(bytes(raw)).decode()
+    path.write_text(json.dumps(document))
+    with pytest.raises(StoreError, match="encrypted data was changed") as info:
+        EncryptedFileStore(path, PASS)
+    assert not isinstance(info.value, WrongPassphrase)
+    with pytest.raises(WrongPassphrase):  # a wrong passphrase is still told as one
+        EncryptedFileStore(path, Secret("not the passphrase"))
+
+
+@pytest.mark.parametrize("field", ["key_check", "header_sha256"])
+def test_a_check_field_removed_or_changed_is_damage(path: Path, field: str) -> None:
+    EncryptedFileStore(path, PASS, scrypt_n=FAST_N)
+    document = json.loads(path.read_text())
+    del document[field]
+    path.write_text(json.dumps(document))
+    with pytest.raises(StoreError, match="check fields is missing"):
+        EncryptedFileStore(path, PASS)
+    EncryptedFileStore(path.with_name("b.x2k"), PASS, scrypt_n=FAST_N)
+    document = json.loads(path.with_name("b.x2k").read_text())
+    document["key_check"] = base64.b64encode(b"x" * 16).decode()
+    path.write_text(json.dumps(document))
+    with pytest.raises(StoreError, match="header was changed"):
+        EncryptedFileStore(path, PASS)
+
+
+def _old_style_file(path: Path, n: int) -> bytes:
+    """A file as x2desk wrote it before the checks (no key_check, no header_sha256) at cost n."""
+    store = EncryptedFileStore(path, PASS, scrypt_n=n)
+    store.save("x2chat_bot:1", Secret(TOKEN))
+    document = json.loads(path.read_text())
+    del document["key_check"], document["header_sha256"]
+    path.write_text(json.dumps(document))
+    return path.read_bytes()
+
+
+def test_an_old_file_opens_and_is_rewrapped_at_the_new_cost(path: Path) -> None:
+    before = _old_style_file(path, 2**14)
+    with pytest.raises(WrongPassphrase):  # an old file still tells a wrong passphrase
+        EncryptedFileStore(path, Secret("not the passphrase"), scrypt_n=2**15)
+    assert path.read_bytes() == before  # and a failed unlock changes nothing
+    store = EncryptedFileStore(path, PASS, create=False, scrypt_n=2**15)
+    document = json.loads(path.read_text())
+    assert document["kdf"]["n"] == 2**15 == store.scrypt_n
+    assert document["kdf"]["salt"] != json.loads(before)["kdf"]["salt"]  # a new salt too
+    assert document["key_check"] and document["header_sha256"]
+    assert store.load("x2chat_bot:1") == Secret(TOKEN)
+    store.save("greenapi:1", Secret("d75b3a66374942c5b3c019c698abc2067e151558acbd412345"))
+    again = EncryptedFileStore(path, PASS, scrypt_n=2**15)
+    assert again.refs() == ["greenapi:1", "x2chat_bot:1"]
+    unchanged = path.read_bytes()
+    EncryptedFileStore(path, PASS, scrypt_n=2**14)  # never lowered, not rewritten
+    assert path.read_bytes() == unchanged
+
+
+@pytest.mark.real_scrypt
+def test_production_cost_is_at_least_2_to_the_17_and_old_files_are_raised_to_it(
+    path: Path,
+) -> None:
+    from x2desk.core.store import encrypted_file
+
+    assert encrypted_file.DEFAULT_SCRYPT_N >= 2**17
+    _old_style_file(path, 2**15)  # what x2desk 0.1 wrote
+    store = EncryptedFileStore(path, PASS)
+    assert json.loads(path.read_text())["kdf"]["n"] == encrypted_file.DEFAULT_SCRYPT_N
+    assert store.load("x2chat_bot:1") == Secret(TOKEN)
 
 
 def test_absurd_kdf_cost_is_refused_before_deriving(path: Path) -> None:

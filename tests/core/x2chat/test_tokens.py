@@ -149,3 +149,80 @@ def test_truncated_tokens_say_so(value: uuid.UUID, keep: int) -> None:
     intake = classify(cut)
     assert intake.token is None
     assert "cut short" in intake.explanation
+
+
+# ---- which web links count as X2Chat's (issue 17, item 10) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        f"https://x2chat.evil/integrate?token={TOKEN}",
+        f"https://evil.com\\@x2chat.com/integrate?token={TOKEN}",
+        f"https://evil.com\\@ix.x2chat.com/integrate?token={TOKEN}",
+        f"https://user@x2chat.com/integrate?token={TOKEN}",
+        f"https://x2chat.com@evil.com/integrate?token={TOKEN}",
+        f"https://x2chat.com\\@evil.com/integrate?token={TOKEN}",
+        f"https://evil-x2chat.com/integrate?token={TOKEN}",
+        f"https://x2chat.com.evil.com/integrate?token={TOKEN}",
+        f"https://x2chat.co/integrate?token={TOKEN}",
+        f"https://x2chat/integrate?token={TOKEN}",
+    ],
+)
+def test_lookalike_hosts_are_not_x2chat(link: str) -> None:
+    intake = classify(link)
+    assert intake.token is None and intake.kind == "url"
+    for pretended in ("(https://x2chat.com)", "(https://ix.x2chat.com)"):
+        assert pretended not in intake.explanation  # never names a host it only pretends
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        f"https://x2chat.com/i?token={TOKEN}",
+        f"https://ix.x2chat.com/i?token={TOKEN}",
+        f"https://a.b.x2chat.com/i?token={TOKEN}",
+        f"https://IX.X2Chat.COM/i?token={TOKEN}",
+        f"https://x2chat.com./i?token={TOKEN}",
+        f"https://x2chat.com:443/i?token={TOKEN}",
+    ],
+)
+def test_x2chat_and_its_subdomains_are(link: str) -> None:
+    assert classify(link).token == TOKEN
+
+
+_label = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=12)
+_host = st.lists(_label, min_size=1, max_size=4).map(".".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_host, st.sampled_from(["", "x2chat.com", "x2chat", ".x2chat.com", "x2chat.com."]))
+def test_only_x2chat_com_and_its_subdomains_count(prefix: str, suffix: str) -> None:
+    from x2desk.core.x2chat.tokens import is_x2chat_link
+
+    host = (prefix + suffix).lower()
+    bare = host.rstrip(".")
+    labels = bare.split(".")
+    well_formed = all(
+        label and not label.startswith("-") and not label.endswith("-") for label in labels
+    )
+    expected = well_formed and (bare == "x2chat.com" or bare.endswith(".x2chat.com"))
+    assert is_x2chat_link(f"https://{host}/i?token={TOKEN}") == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(codec="utf-8", exclude_characters="/?#"), min_size=1, max_size=20
+    ),
+    st.sampled_from(["@", "\\@", "\\", "@@", ":pw@"]),
+    st.sampled_from(["x2chat.com", "ix.x2chat.com"]),
+)
+def test_a_link_with_user_info_or_a_backslash_is_never_x2chat(
+    before: str, joiner: str, x2chat: str
+) -> None:
+    from x2desk.core.x2chat.tokens import is_x2chat_link
+
+    link = f"https://{before}{joiner}{x2chat}/integrate?token={TOKEN}"
+    assert not is_x2chat_link(link)
+    assert classify(link).token is None

@@ -84,23 +84,10 @@ def provider_key_ref(base_url: str) -> str:
 
 
 def normalise_phone(text: str) -> str:
-    """A phone number in E.164 (``+`` then 7-15 digits); spaces, dashes and brackets are dropped."""
-    raw = (text or "").strip()
-    cleaned = re.sub(r"[\s\-().]", "", raw)
-    if cleaned.startswith("00"):
-        cleaned = "+" + cleaned[2:]
-    if not cleaned:
-        raise InputError("Type the phone number in international form, e.g. +44 20 7946 0958.")
-    if not cleaned.startswith("+"):
-        raise InputError(
-            "The phone number must start with + and the country code (e.g. +7 or +44)."
-        )
-    if not E164.match(cleaned):
-        raise InputError(
-            "That is not a valid international phone number: after + come the country code and "
-            "the number, 7 to 15 digits in all (e.g. +44 20 7946 0958)."
-        )
-    return cleaned
+    """A phone number in E.164: see :func:`x2desk.core.phone.normalise_phone`."""
+    from x2desk.core.phone import normalise_phone as to_e164
+
+    return to_e164(text)
 
 
 def check_bot_token(token: Secret) -> Secret:

@@ -4,6 +4,10 @@
 - :mod:`.encrypted_file`: that passphrase-protected file.
 - :mod:`.records`: non-secret connection records and their history (SQLite).
 - :mod:`.settings`: non-secret preferences (JSON).
+- :mod:`.journal`: intents written before a redeem or a create goes out; :mod:`.audit` reads
+  them with the records and the credentials (unfinished requests, orphans).
+- :mod:`.lock`: the one inter-process lock every store write holds; :mod:`.database`: the
+  SQLite plumbing the records and the journal share.
 """
 
 from x2desk.core.store.credentials import (
@@ -18,7 +22,7 @@ from x2desk.core.store.credentials import (
 )
 from x2desk.core.store.encrypted_file import EncryptedFileStore
 from x2desk.core.store.records import HistoryEvent, Record, RecordStore, open_records
-from x2desk.core.store.settings import Settings, load_settings, save_settings
+from x2desk.core.store.settings import Settings, load_settings, save_settings, update_settings
 
 __all__ = [
     "SERVICE",
@@ -35,6 +39,7 @@ __all__ = [
     "open_records",
     "save_settings",
     "secret_ref",
+    "update_settings",
     "use_encrypted_file",
     "use_keyring",
 ]

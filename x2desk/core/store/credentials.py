@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from x2desk.core.errors import KeyringUnavailable, PassphraseRequired, StoreError
 from x2desk.core.secret import Secret
-from x2desk.core.store.settings import Settings, load_settings, save_settings
+from x2desk.core.store.settings import Settings, load_settings, update_settings
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -217,17 +217,21 @@ def use_encrypted_file(passphrase: Secret, path: Path | None = None) -> Encrypte
 
     path = path or default_credentials_file()
     store = EncryptedFileStore(path, passphrase, create=True)
-    settings = load_settings()
-    settings.credential_store = "encrypted_file"
-    settings.credentials_file = str(path)
-    save_settings(settings)
+
+    def choose(settings: Settings) -> None:
+        settings.credential_store = "encrypted_file"
+        settings.credentials_file = str(path)
+
+    update_settings(choose)
     return store
 
 
 def use_keyring() -> KeyringStore:
     """Switch back to the OS keyring (it must be usable) and record the choice."""
     store = KeyringStore()
-    settings = load_settings()
-    settings.credential_store = "keyring"
-    save_settings(settings)
+
+    def choose(settings: Settings) -> None:
+        settings.credential_store = "keyring"
+
+    update_settings(choose)
     return store

@@ -13,19 +13,14 @@ from __future__ import annotations
 
 import builtins
 import json
-import os
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from x2desk.core.clock import SYSTEM_CLOCK, Clock
-from x2desk.core.errors import NotFound, StoreError
+from x2desk.core.clock import Clock
+from x2desk.core.errors import NotFound
 from x2desk.core.secret import Secret
-from x2desk.core.store.folder import store_folder
+from x2desk.core.store.database import Database
 
 RECORDS_FILE = "records.sqlite3"
 
@@ -129,101 +124,12 @@ def _refuse_secrets(name: str, value: object) -> None:
             _refuse_secrets(name, item)
 
 
-def _db_error(path: Path, exc: sqlite3.Error) -> StoreError:
-    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-        return StoreError(
-            f"The records database {path} is busy (another x2desk is writing to it). "
-            "Try again in a moment."
-        )
-    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
-        return StoreError(
-            f"The records database {path} is damaged. Move it aside and run x2desk again "
-            "(the saved secrets stay in the credential store)."
-        )
-    return StoreError(f"The records database {path} failed ({type(exc).__name__}).")
-
-
-class RecordStore:
+class RecordStore(Database):
     """Connection records and their history. Thread-safe; use as a context manager or close()."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock) -> None:
-        self._conn = conn
-        self._lock = threading.RLock()
-        self.path = path
-        self._clock = clock
-
-    @classmethod
-    def open(cls, path: Path | None = None, clock: Clock | None = None) -> RecordStore:
-        """Open (creating and migrating as needed) ``records.sqlite3`` under the data folder."""
-        path = Path(path) if path is not None else store_folder() / RECORDS_FILE
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            if not path.exists():  # created private before SQLite writes anything to it
-                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        except OSError as exc:
-            raise StoreError(
-                f"Cannot create the records database {path}: {exc.strerror}."
-            ) from None
-        try:
-            conn = sqlite3.connect(path, timeout=5.0, check_same_thread=False)
-        except sqlite3.Error as exc:
-            raise _db_error(path, exc) from None
-        store = cls(conn, path, clock or SYSTEM_CLOCK)
-        try:
-            conn.execute("PRAGMA foreign_keys = ON")
-            store._migrate()
-        except sqlite3.Error as exc:
-            conn.close()
-            raise _db_error(path, exc) from None
-        except StoreError:
-            conn.close()
-            raise
-        return store
-
-    def _migrate(self) -> None:
-        (version,) = self._conn.execute("PRAGMA user_version").fetchone()
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"The records database {self.path} was made by a newer x2desk (schema "
-                f"{version}, this one knows {SCHEMA_VERSION}). Update x2desk."
-            )
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            with self._conn:  # one transaction per step; user_version moves with it
-                # IMMEDIATE takes the write lock first, so two processes or threads opening a
-                # new database at once migrate one after the other; the step is re-checked
-                # inside the lock, since the other may have done it meanwhile.
-                self._conn.execute("BEGIN IMMEDIATE")
-                (current,) = self._conn.execute("PRAGMA user_version").fetchone()
-                if current >= target:
-                    continue
-                for statement in MIGRATIONS[target - 1].split(";"):
-                    if statement.strip():
-                        self._conn.execute(statement)
-                self._conn.execute(f"PRAGMA user_version = {target}")
-
-    @property
-    def schema_version(self) -> int:
-        with self._lock:
-            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    def __enter__(self) -> RecordStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                with self._conn:
-                    yield self._conn
-            except sqlite3.Error as exc:
-                raise _db_error(self.path, exc) from None
+    FILE = RECORDS_FILE
+    WHAT = "records database"
+    MIGRATIONS = MIGRATIONS
 
     # ---- API ----
 
@@ -246,7 +152,7 @@ class RecordStore:
             raise TypeError("details must be a dict")
         external = str(external_id)
         now = self._clock.time()
-        with self._transaction() as db:
+        with self._transaction(write=True) as db:
             row = db.execute(
                 "SELECT id, details FROM connections WHERE kind = ? AND external_id = ?",
                 (kind, external),
@@ -286,7 +192,7 @@ class RecordStore:
     ) -> None:
         """Append to a record's history without changing the record (a failed re-pair, say)."""
         _refuse_secrets("note", note)
-        with self._transaction() as db:
+        with self._transaction(write=True) as db:
             found = db.execute("SELECT 1 FROM connections WHERE id = ?", (record_id,)).fetchone()
             if found is None:
                 raise NotFound()
@@ -331,7 +237,7 @@ class RecordStore:
     def delete(self, record_id: int | str) -> Record:
         """Delete the record and its history; return what was deleted (for its secret_ref)."""
         record = self.get(record_id)
-        with self._transaction() as db:
+        with self._transaction(write=True) as db:
             db.execute("DELETE FROM history WHERE connection_id = ?", (record.id,))
             db.execute("DELETE FROM connections WHERE id = ?", (record.id,))
         return record

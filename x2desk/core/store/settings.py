@@ -10,6 +10,7 @@ a newer one's preferences.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
@@ -19,6 +20,7 @@ from x2desk.core.net import require_secure
 from x2desk.core.secret import Secret
 from x2desk.core.store.atomic import atomic_write
 from x2desk.core.store.folder import store_folder
+from x2desk.core.store.lock import store_lock
 
 SETTINGS_FILE = "settings.json"
 
@@ -34,6 +36,8 @@ class Settings:
     api_bases: dict[str, str] = field(default_factory=dict)
     # The encrypted credentials file when credential_store == "encrypted_file" (None: default).
     credentials_file: str | None = None
+    # The country a phone number without + is read in (ISO code, "RU"); None: + is required.
+    phone_region: str | None = None
     # Keys written by other versions of x2desk: kept as they are.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -48,6 +52,7 @@ class Settings:
             confirm_rotation=self.confirm_rotation,
             api_bases=dict(self.api_bases),
             credentials_file=self.credentials_file,
+            phone_region=self.phone_region,
         )
         return data
 
@@ -76,11 +81,17 @@ class Settings:
         creds = data.pop("credentials_file", None)
         if creds is not None and not isinstance(creds, str):
             raise StoreError(f"{source}: credentials_file must be a path.")
+        region = data.pop("phone_region", None)
+        if region is not None and not (
+            isinstance(region, str) and len(region) == 2 and region.isascii() and region.isalpha()
+        ):
+            raise StoreError(f"{source}: phone_region must be a two-letter country code or null.")
         return cls(
             credential_store=cast(CredentialStoreKind, store),
             confirm_rotation=confirm,
             api_bases=dict(bases),
             credentials_file=creds,
+            phone_region=region.upper() if region else None,
             extra=data,
         )
 
@@ -126,11 +137,28 @@ def _refuse_secrets(value: object) -> None:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
-    """Write the settings atomically (temp file, mode 0600, fsync, rename)."""
+    """Write the settings atomically (temp file, mode 0600, fsync, rename) under the store lock.
+
+    To change one preference, prefer :func:`update_settings`: it reads, changes and writes under
+    one lock, so another x2desk's change made meanwhile is not overwritten.
+    """
     data = settings.to_json()
     _refuse_secrets(data)
     text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    try:
-        atomic_write(path or settings_path(), text.encode("utf-8"))
-    except OSError as exc:
-        raise StoreError(f"Cannot save the settings: {exc.strerror}.") from None
+    path = path or settings_path()
+    with store_lock(path):
+        try:
+            atomic_write(path, text.encode("utf-8"))
+        except OSError as exc:
+            raise StoreError(f"Cannot save the settings: {exc.strerror}.") from None
+
+
+def update_settings(change: Callable[[Settings], None], path: Path | None = None) -> Settings:
+    """Load the settings, apply ``change`` to them and save them, all under the store lock, so
+    two x2desk processes changing different preferences both keep theirs. Returns the result."""
+    path = path or settings_path()
+    with store_lock(path):
+        settings = load_settings(path)
+        change(settings)
+        save_settings(settings, path)
+    return settings

@@ -25,6 +25,7 @@ from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
 from x2desk.core.errors import NotIntegrationToken
+from x2desk.i18n import _
 
 Kind = Literal["integration_token", "webhook_qr", "telegram_login", "url", "text", "empty"]
 
@@ -41,6 +42,7 @@ _UUID_V4 = re.compile(
 _HEX_DASH = re.compile(r"[0-9a-f-]+", re.IGNORECASE)
 _URL_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*)://", re.IGNORECASE)
 _BOT_TOKEN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
+_HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?")
 # Invisible characters that copy-paste drags along; they are trimmed like whitespace.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
@@ -177,9 +179,23 @@ def _query_token(query: str) -> str | None:
     return values[0].strip()
 
 
-def _is_x2chat_host(host: str) -> bool:
-    labels = host.lower().rstrip(".").split(".")
-    return len(labels) >= 2 and labels[-2] == "x2chat"
+# The domains whose web links may carry an integration token: each, and its subdomains.
+X2CHAT_DOMAINS = ("x2chat.com",)
+
+
+def is_x2chat_link(url: str) -> bool:
+    """True when ``url``'s host is an X2Chat domain or a subdomain of one, as every browser would
+    read it: no user-info (``evil.com\\@x2chat.com`` goes to evil.com in a browser, to
+    x2chat.com in Python's parser), no backslash, no odd characters in the host."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    if "@" in parts.netloc or "\\" in url.split("?", 1)[0] or not _HOST.fullmatch(host):
+        return False
+    host = host.rstrip(".")
+    return any(host == d or host.endswith("." + d) for d in X2CHAT_DOMAINS)
 
 
 def _classify_url(trimmed: str, scheme: str) -> Intake:
@@ -214,9 +230,16 @@ def _classify_url(trimmed: str, scheme: str) -> Intake:
             None,
             f"This is a Telegram link, not an X2Chat integration QR. {_MAKE_NEW}",
         )
-    if scheme in ("http", "https") and _is_x2chat_host(host):
+    if scheme in ("http", "https") and is_x2chat_link(trimmed):
         return _token_from_link(parts.query, "This X2Chat web link")
-    where = f" ({scheme}://{host})" if host and scheme in ("http", "https") else ""
+    if "@" in parts.netloc or "\\" in trimmed.split("?", 1)[0]:
+        hidden = _(
+            "This link hides where it really goes (it has '@' or a backslash in its address), "
+            "so x2desk does not trust it."
+        )
+        return Intake("url", None, f"{hidden} {_MAKE_NEW}")
+    plain_host = bool(host) and _HOST.fullmatch(host) is not None
+    where = f" ({scheme}://{host})" if plain_host and scheme in ("http", "https") else ""
     return Intake(
         "url",
         None,

@@ -213,7 +213,7 @@ def test_two_factor_pairing_with_a_wrong_password_first(
     d.shot("05-paired")
     assert saved_token(info["idInstance"]) == Secret(token)
     record = saved_record(info["idInstance"])
-    assert record is not None and record.outcome == "authorized"
+    assert record is not None and record.outcome == "connected"
     assert phone.state()["instances"][str(info["idInstance"])]["state"] == "authorized"
     assert all(token not in r.getMessage() for r in caplog.records)
     d.next()  # Finish

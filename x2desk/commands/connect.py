@@ -190,7 +190,7 @@ def _connection_id(text: str | None) -> int | str | None:
 
 def make_driver(args: argparse.Namespace, client: ConnectionsClient) -> LoginDriver:
     """The flow the arguments ask for. Input is checked here, before anything is sent."""
-    from x2desk.core.session import machine as ls
+    from x2desk.core.accounts import drivers as ls
 
     name = args.name or ""
     if args.kind == "telegram":
@@ -343,14 +343,12 @@ def describe(snap: Snapshot) -> str:
     return f"Connected: {conn.type} connection {conn.id}{name} (status {conn.status})."
 
 
-def _record(snap: Snapshot, base_url: str) -> None:
-    conn = snap.result
-    if conn is None or not hasattr(conn, "type"):
-        return
+def _record(session: LoginSession) -> None:
+    """Record the connection made, as the GUI does (one function: the same outcome)."""
     try:
-        from x2desk.core.store.records import record_provider_connection
+        from x2desk.core.accounts.drivers import record_login
 
-        record_provider_connection(conn, api_base=base_url, flow=snap.flow, outcome="connected")
+        record_login(session)
     except (X2DeskError, ValueError, TypeError, ImportError) as exc:
         message = exc.message if isinstance(exc, X2DeskError) else type(exc).__name__
         _note(f"The connection exists at the provider, but was not recorded here: {message}")
@@ -384,7 +382,7 @@ def run(args: argparse.Namespace) -> int:
             session.cancel()
             runtime.close()
     if snap.state is State.CONNECTED:
-        _record(snap, base_url)
+        _record(session)
         print(describe(snap))
         if args.kind in ("telegram", "max", "whatsapp") and not getattr(args, "reauth", None):
             _note(LIMITS_NOTE)

@@ -173,7 +173,7 @@ def assert_saved(rig: Rig, kept: bool = False, flow: str = "greenapi_qr") -> Pai
     assert rig.store.items[secret_ref("greenapi", ID)].reveal() == TOKEN
     record = rig.records.find("greenapi", ID)
     assert record is not None and record.secret_ref == f"greenapi:{ID}"
-    assert record.flow == flow and record.outcome == "authorized"
+    assert record.flow == flow and record.outcome == "connected"
     assert TOKEN not in str(record.to_json())
     return result
 
@@ -579,8 +579,12 @@ def test_live_already_logged_then_logout_and_pair_again_then_repair_from_record(
         live.scheduler.advance(5)
         assert repair.snapshot().state is State.CONNECTED
         repair.client.close()
-        flows = [event.flow for event in records.history(record.id)]
-    assert flows == ["greenapi_qr", "greenapi_qr", "greenapi_repair"]
+        events = [(event.flow, event.outcome) for event in records.history(record.id)]
+    assert events == [
+        ("greenapi_qr", "connected"),
+        ("greenapi_qr", "connected"),
+        ("greenapi_repair", "repaired"),
+    ]
 
 
 def test_repair_from_a_record_without_its_token_says_so(records: RecordStore) -> None:

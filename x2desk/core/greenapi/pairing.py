@@ -36,6 +36,7 @@ from x2desk.core.errors import (
     StoreError,
 )
 from x2desk.core.greenapi.client import QR_ERRORS, QR_LIFETIME_S, QR_REFRESH_S, GreenApiClient
+from x2desk.core.saving import Outcome, record_connection
 from x2desk.core.secret import Secret
 from x2desk.core.session.machine import LoginSession, Observer, Snapshot, State, Step
 from x2desk.core.session.poller import DEFAULT_BACKOFF_S, Scheduler
@@ -208,16 +209,19 @@ class GreenApiDriver:
         records = self.records if self.records is not None else open_records()
         flow = FLOW_KEEP if kept else (FLOW_REPAIR if self.repair else FLOW_PAIR)
         try:
-            fields: dict[str, object] = {
-                "api_base": self.client.api_url,
-                "secret_ref": ref,
-                "flow": flow,
-                "outcome": "authorized",
-                "details": {"stateInstance": "authorized"},
-            }
-            if self.name or records.find(KIND, id_instance) is None:
-                fields["name"] = self.name or f"Green-API {id_instance}"
-            record = records.upsert(KIND, id_instance, **fields)
+            named = bool(self.name) or records.find(KIND, id_instance) is None
+            name = {"name": self.name or f"Green-API {id_instance}"} if named else {}
+            record = record_connection(
+                KIND,
+                id_instance,
+                flow=flow,
+                outcome=Outcome.REPAIRED if self.repair else Outcome.CONNECTED,
+                records=records,
+                **name,
+                api_base=self.client.api_url,
+                secret_ref=ref,
+                details={"stateInstance": "authorized"},
+            )
         finally:
             if own:
                 records.close()

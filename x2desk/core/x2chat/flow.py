@@ -58,6 +58,13 @@ from x2desk.core.errors import (
     StoreError,
     X2DeskError,
 )
+from x2desk.core.saving import (
+    Outcome,
+    open_chosen_store,
+    open_file_store,
+    open_records,
+    record_connection,
+)
 from x2desk.core.secret import Secret
 from x2desk.core.x2chat.bot_checks import RECORD_KIND, BotChecks
 from x2desk.core.x2chat.client import Redeemed, X2ChatClient
@@ -105,28 +112,6 @@ def _record_details(store: str, missing: tuple[str, ...]) -> dict[str, Any]:
     return details
 
 
-def _default_open_store() -> CredentialStore:
-    from x2desk.core.store.credentials import open_credential_store
-
-    return open_credential_store()
-
-
-def _default_open_file_store(passphrase: Secret) -> CredentialStore:
-    from x2desk.core.store.credentials import open_credential_store, use_encrypted_file
-    from x2desk.core.store.settings import load_settings
-
-    settings = load_settings()
-    if settings.credential_store == "encrypted_file":
-        return open_credential_store(settings, passphrase)
-    return use_encrypted_file(passphrase)
-
-
-def _default_records() -> RecordStore:
-    from x2desk.core.store.records import RecordStore
-
-    return RecordStore.open()
-
-
 def _default_confirm_rotation() -> bool:
     from x2desk.core.store.settings import load_settings
 
@@ -145,9 +130,9 @@ class RedeemFlow(BotChecks):
         *,
         confirm_rotation: bool | None = None,
         clock: Clock = SYSTEM_CLOCK,
-        open_store: Callable[[], CredentialStore] = _default_open_store,
-        open_file_store: Callable[[Secret], CredentialStore] = _default_open_file_store,
-        open_records: Callable[[], RecordStore] = _default_records,
+        open_store: Callable[[], CredentialStore] = open_chosen_store,
+        open_file_store: Callable[[Secret], CredentialStore] = open_file_store,
+        open_records: Callable[[], RecordStore] = open_records,
     ) -> None:
         if confirm_rotation is None:
             confirm_rotation = _default_confirm_rotation()
@@ -378,16 +363,17 @@ class RedeemFlow(BotChecks):
             store.save(ref, redeemed.bot_token)
             records = self._open_records()
             try:
-                record = records.upsert(
+                record = record_connection(
                     RECORD_KIND,
                     redeemed.bot_id,
+                    flow=FLOW_NAME,
+                    outcome=Outcome.CONNECTED,
+                    records=records,
                     name=redeemed.bot_username,
                     username=redeemed.bot_username,
                     chat_id=redeemed.chat_id,
                     api_base=redeemed.api_base,
                     secret_ref=ref,
-                    flow=FLOW_NAME,
-                    outcome="saved" if redeemed.complete else "saved_incomplete",
                     details=_record_details(store.description, redeemed.missing),
                 )
             finally:

@@ -336,7 +336,7 @@ class AccountsWizard(SessionWizard):
         return self._client
 
     def _make_driver(self, kind: str) -> Any:
-        from x2desk.core.session import machine as ls
+        from x2desk.core.accounts import drivers as ls
 
         client = self._client_for_session()
         if kind == "telegram_qr":
@@ -462,13 +462,12 @@ class AccountsWizard(SessionWizard):
             return
         self._recorded = conn
         self.connected.emit(conn)
-        base_url, flow = self.base_url, snap.flow
-        outcome = "reauthorised" if self.reauth_id is not None else "connected"
+        session = self.session
 
         def save() -> None:
-            from x2desk.core.store.records import record_provider_connection
+            from x2desk.core.accounts.drivers import record_login
 
-            record_provider_connection(conn, api_base=base_url, flow=flow, outcome=outcome)
+            record_login(session)
 
         def failed(exc: BaseException) -> None:
             self.result.banner.show_message(

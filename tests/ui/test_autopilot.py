@@ -195,10 +195,10 @@ def test_only_the_autopilot_gets_the_fast_sandbox() -> None:
     normal = DemoSession().start()
     try:
         assert fast.server.limits.qr_rotation_s < 30
-        assert fast.context().extras["account_poll_s"] == 1.0
+        assert fast.context().account_poll_s == 1.0
         assert normal.server.limits.qr_rotation_s == 30
         assert normal.server.limits.whatsapp_qr_rotation_s == 30
-        assert "account_poll_s" not in normal.context().extras
+        assert normal.context().account_poll_s == 5.0
     finally:
         fast.stop()
         normal.stop()

@@ -6,28 +6,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from helpers import all_text, paste_and_confirm, to_paste
+from helpers import make_x2chat_wizard as make_wizard
+from helpers import rendered_step as step
 from PySide6.QtCore import Qt
 
 from x2desk.core.clock import FakeClock
 from x2desk.core.errors import KeyringUnavailable
 from x2desk.sandbox.phone import SandboxPhone
-from x2desk.ui.app import ensure_app
-from x2desk.ui.context import AppContext
 from x2desk.ui.x2chat.wizard import X2ChatWizard
 
 REDEEM = "/api/v1/integrations/redeem"
-
-
-def make_wizard(qtbot: Any, url: str, clock: FakeClock, **kw: Any) -> X2ChatWizard:
-    ensure_app()
-    wiz = X2ChatWizard(
-        AppContext.for_sandbox(url), clock=clock, redeem_grace_ms=kw.pop("grace", 0), **kw
-    )
-    qtbot.addWidget(wiz)
-    wiz.resize(1000, 680)
-    wiz.show()
-    wiz.start()
-    return wiz
 
 
 @pytest.fixture
@@ -35,38 +24,6 @@ def wiz(qtbot: Any, sandbox: Any, fake_clock: FakeClock) -> Iterator[X2ChatWizar
     w = make_wizard(qtbot, sandbox.url, fake_clock)
     yield w
     w.shutdown()
-
-
-def to_paste(qtbot: Any, wiz: X2ChatWizard) -> None:
-    assert wiz.frame.current is wiz.choose
-    qtbot.mouseClick(wiz.frame.next_button, Qt.MouseButton.LeftButton)
-    assert wiz.frame.current is wiz.token
-    wiz.token.tabs.setCurrentIndex(wiz.token.TAB_PASTE)
-
-
-def paste_and_confirm(qtbot: Any, wiz: X2ChatWizard, text: str) -> None:
-    wiz.token.paste_edit.setText(text)
-    assert wiz.frame.next_button.isEnabled()
-    qtbot.keyClick(wiz.token.paste_edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: wiz.frame.current is wiz.confirm)
-    assert not wiz.frame.next_button.isEnabled()  # the rotation warning must be confirmed
-    qtbot.mouseClick(wiz.confirm.understand, Qt.MouseButton.LeftButton)
-    wiz.confirm.understand.setChecked(True)
-    qtbot.mouseClick(wiz.frame.next_button, Qt.MouseButton.LeftButton)
-
-
-def step(wiz: X2ChatWizard) -> str:
-    """The step the pages have rendered (the flow may be a queued signal ahead)."""
-    st = wiz.rendered
-    return "" if st is None else st.step.value
-
-
-def all_text(widget: Any) -> str:
-    from PySide6.QtWidgets import QLabel, QLineEdit
-
-    parts = [w.text() for w in widget.findChildren(QLabel)]
-    parts += [w.text() for w in widget.findChildren(QLineEdit)]
-    return "\n".join(parts)
 
 
 def test_happy_path_every_page(qtbot: Any, wiz: X2ChatWizard, phone: SandboxPhone) -> None:

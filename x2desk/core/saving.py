@@ -50,6 +50,14 @@ def record_connection(
         return own.upsert(kind, external_id, flow=flow, outcome=outcome.value, **fields)
 
 
+def is_locked(exc: BaseException) -> bool:
+    """The credentials are in the encrypted file and it is not open (or the passphrase was
+    wrong): the person must type its passphrase."""
+    from x2desk.core.errors import PassphraseRequired, WrongPassphrase
+
+    return isinstance(exc, PassphraseRequired | WrongPassphrase)
+
+
 def open_records() -> RecordStore:
     """The default record store (the data folder's SQLite file)."""
     from x2desk.core.store.records import RecordStore

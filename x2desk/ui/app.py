@@ -115,8 +115,7 @@ def build_context(args: argparse.Namespace) -> tuple[AppContext, Any]:
     elif sandbox_url:
         ctx = AppContext.for_sandbox(sandbox_url)
     else:
-        ctx = AppContext()  # saved API bases are read when the wizard opens (fast start)
-        ctx.extras["settings_pending"] = True
+        ctx = AppContext(settings_pending=True)  # saved API bases: when a wizard opens
     ctx.camera = getattr(args, "camera", None) or ctx.camera
     ctx.kiosk = bool(getattr(args, "kiosk", False))
     if ctx.kiosk:  # a pairing station shows no character of any secret, not even masked ends

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 import pytest
+from helpers import MemoryStore
 
 from x2desk.core.clock import FakeClock
 from x2desk.core.errors import (
@@ -45,25 +46,6 @@ from x2desk.sandbox.server import SandboxServer
 
 TOKEN = "c3" * 25
 ID = "1101000042"
-
-
-class MemoryStore:
-    description = "a test store"
-
-    def __init__(self, fail: bool = False) -> None:
-        self.items: dict[str, Secret] = {}
-        self.fail = fail
-
-    def save(self, ref: str, secret: Secret) -> None:
-        if self.fail:
-            raise StoreError("The test store is full.")
-        self.items[ref] = secret
-
-    def load(self, ref: str) -> Secret | None:
-        return self.items.get(ref)
-
-    def delete(self, ref: str) -> None:
-        self.items.pop(ref, None)
 
 
 class FakeInstance:

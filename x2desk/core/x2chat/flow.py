@@ -161,9 +161,10 @@ class RedeemFlow(BotChecks):
 
     # ---- cheap actions ----
 
-    def submit(self, text: str) -> Intake:
-        """A scanned or pasted text. A usable token moves on (CONFIRM, or REDEEMING)."""
-        intake = classify(text)
+    def submit(self, read: Intake | str) -> Intake:
+        """A scanned or pasted text, or what the page already found in it (an :class:`Intake`:
+        not classified again). A usable token moves on (CONFIRM, or REDEEMING)."""
+        intake = read if isinstance(read, Intake) else classify(read)
         with self._locked():
             state = self._require(Step.INTAKE)
             if intake.token is None:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from x2desk.core.errors import (
     AnswerLost,
@@ -22,8 +22,10 @@ from x2desk.core.errors import (
     ServerError,
     X2DeskError,
 )
-from x2desk.core.x2chat.client import BotUser, SentMessage, WebhookInfo
-from x2desk.core.x2chat.tokens import Intake
+
+if TYPE_CHECKING:  # only named in annotations: the pages import this module without httpx
+    from x2desk.core.x2chat.client import BotUser, SentMessage, WebhookInfo
+    from x2desk.core.x2chat.tokens import Intake
 
 log = logging.getLogger(__name__)
 

@@ -45,12 +45,20 @@ _BOT_TOKEN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 
+class IntegrationToken(str):
+    """An integration token as :func:`classify` found it (lower-case UUIDv4): already checked,
+    so :func:`parse_integration_token` takes it as it is (one classification per intake)."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Intake:
-    """What a scanned or pasted text turned out to be."""
+    """What a scanned or pasted text turned out to be. It travels with the token (page, wizard,
+    flow, client), so nothing on the way classifies the text again."""
 
     kind: Kind
-    token: str | None
+    token: IntegrationToken | None
     explanation: str
 
     @property
@@ -60,7 +68,10 @@ class Intake:
 
 
 def parse_integration_token(text: str) -> str:
-    """The lower-case integration token in ``text``, or :class:`NotIntegrationToken` saying why."""
+    """The lower-case integration token in ``text``, or :class:`NotIntegrationToken` saying why.
+    A token :func:`classify` already found is returned as it is."""
+    if isinstance(text, IntegrationToken):
+        return text
     intake = classify(text)
     if intake.token is None:
         raise NotIntegrationToken(intake.explanation)
@@ -85,7 +96,7 @@ def classify(text: object) -> Intake:
 def _token(token: str, what: str) -> Intake:
     return Intake(
         "integration_token",
-        token.lower(),
+        IntegrationToken(token.lower()),
         f"{what} holds an X2Chat integration token. {TOKEN_TTL_HINT}",
     )
 

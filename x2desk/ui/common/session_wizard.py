@@ -20,7 +20,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from x2desk.core.clock import Clock
-from x2desk.core.errors import InputError, PassphraseRequired, WrongPassphrase
+from x2desk.core.errors import InputError
 from x2desk.ui.common.session_relay import SessionRelay
 from x2desk.ui.common.store_choice import PassphraseDialog
 from x2desk.ui.common.wizard import WizardFrame, WizardPage
@@ -40,7 +40,6 @@ class SessionWizard(QWidget):
     page_shown = Signal(str)
 
     CLOSE_JOB = "close session"  # the worker's name for closing a dropped session
-    UNLOCKED_STORE = "unlocked_credentials"  # ctx.extras: the encrypted file opened by passphrase
 
     def __init__(
         self,
@@ -131,11 +130,9 @@ class SessionWizard(QWidget):
     def needs_passphrase(exc: BaseException) -> bool:
         """The credentials are in the encrypted file and it is not open (or the passphrase was
         wrong): ask for the passphrase."""
-        return isinstance(exc, PassphraseRequired | WrongPassphrase)
+        from x2desk.core.saving import is_locked
 
-    def unlocked_store(self) -> Any:
-        """The encrypted file store opened earlier in this window (None if not)."""
-        return self.ctx.extras.get(self.UNLOCKED_STORE)
+        return is_locked(exc)
 
     def ask_to_unlock(
         self,
@@ -162,7 +159,7 @@ class SessionWizard(QWidget):
 
             def done(store: Any) -> None:
                 forget()
-                self.ctx.extras[self.UNLOCKED_STORE] = store
+                self.ctx.file_store = store
                 opened(store)
 
             def fail(exc: BaseException) -> None:

@@ -1,17 +1,40 @@
-"""What the Green-API pages share: the wizard's step names and one place that words errors
-for Green-API (the shared table speaks of X2Chat)."""
+"""What the Green-API pages share: the wizard's step names, what they ask of the wizard
+(:class:`GreenApiActions`) and one place that words errors for Green-API (the shared table
+speaks of X2Chat)."""
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication
 
 from x2desk.core.errors import RateLimited, X2DeskError
+from x2desk.core.secret import Secret
+from x2desk.i18n import N_
 from x2desk.ui.common.messages import message_for
+from x2desk.ui.common.wizard import STEP_CHOOSE, ResultActions
 
-STEP_WHAT = "What to connect"
-STEP_INSTANCE = "Instance"
-STEP_PAIR = "Pair"
-STEP_DONE = "Done"
+STEP_INSTANCE = N_("Instance")
+STEP_PAIR = N_("Pair")
+STEP_DONE = N_("Done")
+STEPS = (STEP_CHOOSE, STEP_INSTANCE, STEP_PAIR, STEP_DONE)
+
+
+class GreenApiActions(ResultActions, Protocol):
+    """What the Green-API pages ask of their wizard, besides a result page's actions."""
+
+    def keep(self) -> None: ...
+
+    def log_out_and_pair(self) -> None: ...
+
+    def use_file_store(self, passphrase: Secret) -> None: ...
+
+    def retry_store(self) -> None: ...
+
+    def discard(self) -> None: ...
+
+    def unlock_for_repair(self, hint: str = "") -> None: ...
+
 
 # Errors whose default text (in the core or the shared table) is not about Green-API.
 _TEXT: dict[str, str] = {

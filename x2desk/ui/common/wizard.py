@@ -205,6 +205,8 @@ class WizardFrame(QWidget):
             return
         for lab in self._step_labels.values():
             self._steps_lay.removeWidget(lab)
+            lab.hide()
+            lab.setParent(None)  # gone now, not at a later event-loop turn
             lab.deleteLater()
         self._step_labels = {}
         for i, step in enumerate(steps, start=1):

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from helpers import run_demo_flows
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
@@ -120,9 +121,11 @@ def test_without_the_demo_the_autopilot_fails_clearly(qtbot: Any, tmp_path: Path
     assert flows[0]["ok"] is False and "--demo" in flows[0]["steps"][0]["error"]
 
 
-def test_missing_flow_modules_are_skipped() -> None:
-    flows = load_flows(("x2chat", "not_written_yet"))
-    assert flows and all(f.prefix == "x2chat" for f in flows)
+def test_every_flow_module_is_loaded_and_a_missing_one_is_an_error() -> None:
+    flows = load_flows()
+    assert {f.prefix.split("-")[0] for f in flows} == {"x2chat", "accounts", "greenapi"}
+    with pytest.raises(ModuleNotFoundError):
+        load_flows(("x2chat", "not_written_yet"))  # a typo in FLOW_MODULES is not skipped
 
 
 # ---- the accounts flows (issue 5) ------------------------------------------------------------

@@ -155,7 +155,7 @@ def run_gui(args: argparse.Namespace) -> int:
         window.show()
     autopilot = None
     if getattr(args, "autopilot", False):
-        from x2desk.ui.autopilot import Autopilot  # type: ignore[import-not-found]
+        from x2desk.ui.autopilot import Autopilot
 
         autopilot = Autopilot(window, session, screenshots=args.screenshots, report=args.report)
         QTimer.singleShot(0, autopilot.start)

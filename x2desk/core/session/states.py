@@ -147,3 +147,18 @@ def clean_code(code: Secret) -> Secret:
     if not value.isdigit() or not 3 <= len(value) <= 10:
         raise InputError("A login code is a few digits (usually 5): type just the digits.")
     return Secret(value)
+
+
+class Running(Protocol):
+    """What a GUI or a CLI drives and watches: a :class:`~x2desk.core.session.machine.LoginSession`
+    or a front over one (the Green-API pairing)."""
+
+    def subscribe(self, observer: Observer) -> Callable[[], None]: ...
+
+    def snapshot(self) -> Snapshot: ...
+
+    def start(self) -> None: ...
+
+    def restart(self) -> None: ...
+
+    def cancel(self) -> None: ...

@@ -23,7 +23,7 @@ from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import InputError
 from x2desk.core.kinds import FLOWS, REAUTH_FLOW, Entry
 from x2desk.core.secret import Secret
-from x2desk.core.session.states import Snapshot, State
+from x2desk.core.session.states import Running, Snapshot, State
 from x2desk.i18n import _
 from x2desk.ui.accounts.common import STEPS, provider_message
 from x2desk.ui.accounts.keys import BotTokenPage, GroupKeyPage
@@ -230,7 +230,7 @@ class AccountsWizard(ProviderKeySteps):
             self.frame.current.set_busy(True, self.tr("Asking the provider…"))
         self._run_session(self.session)
 
-    def _running(self) -> Any:
+    def _running(self) -> Running | None:
         return self.session
 
     def _release(self) -> Callable[[], None] | None:

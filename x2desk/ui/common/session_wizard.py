@@ -14,7 +14,7 @@ A subclass builds its pages, calls :meth:`SessionWizard.add_pages`, and supplies
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -26,6 +26,11 @@ from x2desk.ui.common.store_choice import PassphraseDialog
 from x2desk.ui.common.wizard import WizardFrame, WizardPage
 from x2desk.ui.common.workers import Job, run_in_worker
 from x2desk.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from x2desk.core.secret import Secret
+    from x2desk.core.session.states import Running, Snapshot
+    from x2desk.core.store.credentials import CredentialStore
 
 
 class SessionWizard(QWidget):
@@ -57,7 +62,7 @@ class SessionWizard(QWidget):
         self.ctx = ctx
         self.clock = clock
         self.scheduler_factory = scheduler_factory
-        self.snapshot: Any = None  # the last snapshot rendered (tests, autopilot)
+        self.snapshot: Snapshot | None = None  # the last snapshot rendered (tests, autopilot)
         self._job: Job | None = None
         self._recorded: object = None
         self.unlock_dialog: PassphraseDialog | None = None  # the last passphrase dialog opened
@@ -84,10 +89,10 @@ class SessionWizard(QWidget):
     def start(self) -> None:
         raise NotImplementedError
 
-    def show_snapshot(self, snap: Any) -> None:
+    def show_snapshot(self, snap: Snapshot) -> None:
         raise NotImplementedError
 
-    def _running(self) -> Any:
+    def _running(self) -> Running | None:
         raise NotImplementedError
 
     def _release(self) -> Callable[[], None] | None:
@@ -136,7 +141,7 @@ class SessionWizard(QWidget):
 
     def ask_to_unlock(
         self,
-        opened: Callable[[Any], None],
+        opened: Callable[[CredentialStore], None],
         failed: Callable[[BaseException], None],
         hint: str = "",
     ) -> None:
@@ -145,8 +150,8 @@ class SessionWizard(QWidget):
         thread. Cancelling the dialog calls neither."""
         from x2desk.ui.common.store_choice import ask_passphrase
 
-        def open_with(passphrase: Any) -> None:
-            def open_store() -> Any:
+        def open_with(passphrase: Secret) -> None:
+            def open_store() -> CredentialStore:
                 from x2desk.core.store.credentials import open_credential_store
 
                 return open_credential_store(passphrase=passphrase)
@@ -157,7 +162,7 @@ class SessionWizard(QWidget):
                 if job and self._job is job[0]:
                     self._job = None
 
-            def done(store: Any) -> None:
+            def done(store: CredentialStore) -> None:
                 forget()
                 self.ctx.file_store = store
                 opened(store)
@@ -177,12 +182,12 @@ class SessionWizard(QWidget):
         """The tests' scheduler, if they gave a factory (None: the session makes its own)."""
         return self.scheduler_factory() if self.scheduler_factory is not None else None
 
-    def _attach_session(self, session: Any) -> None:
+    def _attach_session(self, session: Running) -> None:
         """Render ``session``'s snapshots from now on."""
         self._recorded = None
         self.relay.attach(session)
 
-    def _run_session(self, session: Any) -> None:
+    def _run_session(self, session: Running) -> None:
         """Start ``session`` and the countdowns."""
         session.start()
         self.timer.start()

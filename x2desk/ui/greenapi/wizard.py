@@ -21,7 +21,7 @@ from PySide6.QtCore import Signal
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import InputError
 from x2desk.core.secret import Secret
-from x2desk.core.session.states import Snapshot, State
+from x2desk.core.session.states import Running, Snapshot, State
 from x2desk.i18n import _
 from x2desk.ui.common.wizard import WizardPage
 from x2desk.ui.common.workers import run_in_worker
@@ -183,7 +183,7 @@ class GreenApiWizard(RepairSteps):
         self.qr.set_busy(True, self.tr("Checking the instance with Green-API…"))
         self._run_session(pairing)
 
-    def _running(self) -> Any:
+    def _running(self) -> Running | None:
         return self.pairing
 
     def _release(self) -> Callable[[], None] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,17 +48,26 @@ class MemoryKeyring(KeyringBackend):
 
 
 class MemoryStore:
-    """A credential store in a dict (``items``); ``fail``: every save fails as a store would."""
+    """A credential store in a dict (``items``). Saves fail as a store's would: all of them
+    (``fail``), or the first ``failures``; ``error`` makes the error (a StoreError by default)."""
 
     description = "the test store"
 
-    def __init__(self, fail: bool = False) -> None:
+    def __init__(
+        self,
+        fail: bool = False,
+        failures: int = 0,
+        error: Callable[[], Exception] = lambda: StoreError("The test store is full."),
+    ) -> None:
         self.items: dict[str, Secret] = {}
         self.fail = fail
+        self.failures = failures
+        self.error = error
 
     def save(self, ref: str, secret: Secret) -> None:
-        if self.fail:
-            raise StoreError("The test store is full.")
+        if self.fail or self.failures > 0:
+            self.failures -= 1
+            raise self.error()
         self.items[ref] = secret
 
     def load(self, ref: str) -> Secret | None:
@@ -160,6 +170,14 @@ def run_demo_flows(demo: tuple[Any, Any], prefix: str, screenshots: Path, report
     return pilot
 
 
+def shown(qtbot: Any, wizard: Any) -> Any:
+    """``wizard`` on screen at the size the screenshots use, closed with the test."""
+    qtbot.addWidget(wizard)
+    wizard.resize(1000, 680)
+    wizard.show()
+    return wizard
+
+
 # ---- the X2Chat wizard ---------------------------------------------------------------------------
 
 
@@ -173,10 +191,7 @@ def make_x2chat_wizard(qtbot: Any, url: str, clock: FakeClock, **kw: Any) -> X2C
     wiz = X2ChatWizard(
         AppContext.for_sandbox(url), clock=clock, redeem_grace_ms=kw.pop("grace", 0), **kw
     )
-    qtbot.addWidget(wiz)
-    wiz.resize(1000, 680)
-    wiz.show()
-    wiz.start()
+    shown(qtbot, wiz).start()
     return wiz
 
 
@@ -244,10 +259,7 @@ def make_accounts_wizard(
         scheduler_factory=lambda: manual,
         countdown_ms=3_600_000,  # countdowns are ticked by hand
     )
-    qtbot.addWidget(w)
-    w.resize(1000, 680)
-    w.show()
-    return w
+    return shown(qtbot, w)
 
 
 # ---- the Green-API wizard ------------------------------------------------------------------------
@@ -306,7 +318,4 @@ def make_greenapi_wizard(
         qr_lifetime_s=qr_lifetime_s,
         countdown_ms=3_600_000,  # countdowns are ticked by hand
     )
-    qtbot.addWidget(w)
-    w.resize(1000, 680)
-    w.show()
-    return w
+    return shown(qtbot, w)

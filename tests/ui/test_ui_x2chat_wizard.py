@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from helpers import all_text, paste_and_confirm, to_paste
+from helpers import MemoryStore, all_text, paste_and_confirm, to_paste
 from helpers import make_x2chat_wizard as make_wizard
 from helpers import rendered_step as step
 from PySide6.QtCore import Qt
@@ -207,26 +207,6 @@ def test_webhook_warning_and_back_navigation(
     assert "getUpdates does not work" in wiz.check.webhook.text()
 
 
-class FlakyStore:
-    description = "test store"
-
-    def __init__(self, fail_times: int) -> None:
-        self.fail_times = fail_times
-        self.saved: dict[str, Any] = {}
-
-    def save(self, ref: str, secret: Any) -> None:
-        if self.fail_times > 0:
-            self.fail_times -= 1
-            raise KeyringUnavailable()
-        self.saved[ref] = secret
-
-    def load(self, ref: str) -> Any:
-        return self.saved.get(ref)
-
-    def delete(self, ref: str) -> None:
-        self.saved.pop(ref, None)
-
-
 def flow_factory(url: str, clock: FakeClock, store: Any, open_store: Any = None) -> Any:
     from x2desk.core.x2chat.client import X2ChatClient
     from x2desk.core.x2chat.flow import RedeemFlow
@@ -243,7 +223,7 @@ def flow_factory(url: str, clock: FakeClock, store: Any, open_store: Any = None)
 def test_store_failure_keeps_credentials_and_retry_saves(
     qtbot: Any, sandbox: Any, fake_clock: FakeClock, phone: SandboxPhone
 ) -> None:
-    store = FlakyStore(fail_times=1)
+    store = MemoryStore(failures=1, error=KeyringUnavailable)
     wiz = make_wizard(
         qtbot, sandbox.url, fake_clock, flow_factory=flow_factory(sandbox.url, fake_clock, store)
     )
@@ -258,14 +238,14 @@ def test_store_failure_keeps_credentials_and_retry_saves(
     assert wiz.saved.confirm_discard.isVisible()
     qtbot.mouseClick(wiz.saved.store_choice.retry_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: step(wiz) == "checked", timeout=10000)
-    assert len(store.saved) == 1
+    assert len(store.items) == 1
     wiz.shutdown()
 
 
 def test_store_failure_then_discard(
     qtbot: Any, sandbox: Any, fake_clock: FakeClock, phone: SandboxPhone
 ) -> None:
-    store = FlakyStore(fail_times=5)
+    store = MemoryStore(failures=5, error=KeyringUnavailable)
     wiz = make_wizard(
         qtbot, sandbox.url, fake_clock, flow_factory=flow_factory(sandbox.url, fake_clock, store)
     )
@@ -282,7 +262,7 @@ def test_store_failure_then_discard(
 def test_no_keyring_before_redeem_offers_encrypted_file(
     qtbot: Any, sandbox: Any, fake_clock: FakeClock, phone: SandboxPhone
 ) -> None:
-    store = FlakyStore(fail_times=0)
+    store = MemoryStore()
 
     def no_keyring() -> Any:
         raise KeyringUnavailable()
@@ -308,7 +288,7 @@ def test_no_keyring_before_redeem_offers_encrypted_file(
     assert dlg.ok_button.isEnabled()
     qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: step(wiz) == "checked", timeout=10000)
-    assert len(store.saved) == 1
+    assert len(store.items) == 1
     wiz.shutdown()
 
 

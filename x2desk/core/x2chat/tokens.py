@@ -79,7 +79,10 @@ def parse_integration_token(text: str) -> str:
 
 
 def classify(text: object) -> Intake:
-    """Say what ``text`` (a QR payload or pasted text) is. Never raises."""
+    """Say what ``text`` (a QR payload or pasted text) is. Never raises. A token an earlier
+    classification found (an :class:`IntegrationToken`) is not looked at again."""
+    if isinstance(text, IntegrationToken):
+        return _token(text, "This text")
     if not isinstance(text, str):
         return _text("That is not text, so it cannot be an X2Chat integration token.")
     trimmed = text.strip().strip(_INVISIBLE).strip()

@@ -93,7 +93,7 @@ def run(
     """Run the token page on ``video`` for ``seconds``; the numbers (needs a QApplication)."""
     from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, QEventLoop, Qt, QTimer
 
-    from x2desk.core.x2chat.tokens import classify
+    from x2desk.core.x2chat.tokens import Intake
     from x2desk.ui.context import AppContext
     from x2desk.ui.scan.stall_probe import StallProbe
     from x2desk.ui.x2chat.token import TokenPage
@@ -102,8 +102,7 @@ def run(
     accepts: list[float] = []
     page_holder: list[TokenPage] = []
 
-    def submit(text: str, origin: str) -> Any:
-        intake = classify(text)
+    def submit(intake: Intake) -> Intake:  # the page classified what it read, once
         if intake.ok:
             accepts.append(time.perf_counter())
             page = page_holder[0]

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton
 
+from x2desk.core.errors import StoreError
+from x2desk.core.secret import Secret
 from x2desk.core.session.machine import State
 from x2desk.core.session.poller import ManualScheduler
+
+if TYPE_CHECKING:
+    from x2desk.core.clock import FakeClock
+    from x2desk.ui.accounts.wizard import AccountsWizard
+    from x2desk.ui.context import AppContext
+    from x2desk.ui.greenapi.wizard import GreenApiWizard
+    from x2desk.ui.x2chat.wizard import X2ChatWizard
+
+SHOTS = Path("/tmp/x2desk-shots")
 
 
 class MemoryKeyring(KeyringBackend):
@@ -33,6 +45,45 @@ class MemoryKeyring(KeyringBackend):
 
         if self.items.pop((service, username), None) is None:
             raise PasswordDeleteError(username)
+
+
+class MemoryStore:
+    """A credential store in a dict (``items``). Saves fail as a store's would: all of them
+    (``fail``), or the first ``failures``; ``error`` makes the error (a StoreError by default)."""
+
+    description = "the test store"
+
+    def __init__(
+        self,
+        fail: bool = False,
+        failures: int = 0,
+        error: Callable[[], Exception] = lambda: StoreError("The test store is full."),
+    ) -> None:
+        self.items: dict[str, Secret] = {}
+        self.fail = fail
+        self.failures = failures
+        self.error = error
+
+    def save(self, ref: str, secret: Secret) -> None:
+        if self.fail or self.failures > 0:
+            self.failures -= 1
+            raise self.error()
+        self.items[ref] = secret
+
+    def load(self, ref: str) -> Secret | None:
+        return self.items.get(ref)
+
+    def delete(self, ref: str) -> None:
+        self.items.pop(ref, None)
+
+
+def all_text(widget: Any) -> str:
+    """Every label's and field's text under ``widget`` (to look for a secret that leaked)."""
+    from PySide6.QtWidgets import QLabel, QLineEdit
+
+    parts = [w.text() for w in widget.findChildren(QLabel)]
+    parts += [w.text() for w in widget.findChildren(QLineEdit)]
+    return "\n".join(parts)
 
 
 class WizardDriver:
@@ -125,3 +176,154 @@ def secret_file(path: Path, text: str) -> Path:
     path.chmod(0o600)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def shown(qtbot: Any, wizard: Any) -> Any:
+    """``wizard`` on screen at the size the screenshots use, closed with the test."""
+    qtbot.addWidget(wizard)
+    wizard.resize(1000, 680)
+    wizard.show()
+    return wizard
+
+
+# ---- the X2Chat wizard ---------------------------------------------------------------------------
+
+
+def make_x2chat_wizard(qtbot: Any, url: str, clock: FakeClock, **kw: Any) -> X2ChatWizard:
+    """The X2Chat wizard on the sandbox at ``url``, shown and started (on the token page)."""
+    from x2desk.ui.app import ensure_app
+    from x2desk.ui.context import AppContext
+    from x2desk.ui.x2chat.wizard import X2ChatWizard
+
+    ensure_app()
+    wiz = X2ChatWizard(
+        AppContext.for_sandbox(url), clock=clock, redeem_grace_ms=kw.pop("grace", 0), **kw
+    )
+    shown(qtbot, wiz).start()
+    return wiz
+
+
+def to_paste(qtbot: Any, wiz: X2ChatWizard) -> None:
+    """On the token page: the Paste tab."""
+    assert wiz.frame.current is wiz.token
+    wiz.token.tabs.setCurrentIndex(wiz.token.TAB_PASTE)
+
+
+def paste_and_confirm(qtbot: Any, wiz: X2ChatWizard, text: str) -> None:
+    """Paste ``text``, press Enter, tick the rotation warning and connect."""
+    wiz.token.paste_edit.setText(text)
+    assert wiz.frame.next_button.isEnabled()
+    qtbot.keyClick(wiz.token.paste_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: wiz.frame.current is wiz.confirm)
+    assert not wiz.frame.next_button.isEnabled()  # the rotation warning must be confirmed
+    qtbot.mouseClick(wiz.confirm.understand, Qt.MouseButton.LeftButton)
+    wiz.confirm.understand.setChecked(True)
+    qtbot.mouseClick(wiz.frame.next_button, Qt.MouseButton.LeftButton)
+
+
+def rendered_step(wiz: X2ChatWizard) -> str:
+    """The step the pages have rendered (the flow may be a queued signal ahead)."""
+    st = wiz.rendered
+    return "" if st is None else st.step.value
+
+
+# ---- the accounts wizard -------------------------------------------------------------------------
+
+
+class AccountsDriver(WizardDriver):
+    """Drives the accounts wizard like a person (clicks, keys) and the session's time by hand."""
+
+    shots = SHOTS / "accounts"
+    wiz: AccountsWizard
+
+    def until(self, state: State, step_s: float = 0.0, limit: int = 40) -> None:
+        self.wait_for(lambda: self.state() is state, f"reached {state}", step_s, limit, 300)
+
+    def choose(self, kind: str, key: str) -> None:
+        assert self.page == "account_kind"
+        self.qtbot.mouseClick(self.wiz.kind_page.buttons[kind], Qt.MouseButton.LeftButton)
+        assert self.wiz.kind_page.buttons[kind].isChecked()
+        self.next()
+        self.provide(key)
+
+    def provide(self, key: str) -> None:
+        self.wait_page("account_provider")
+        self.type(self.wiz.provider.key_edit, key)
+        self.next()
+
+
+def make_accounts_wizard(
+    qtbot: Any, ctx: AppContext, fake_clock: FakeClock, manual: ManualScheduler
+) -> AccountsWizard:
+    """The accounts wizard on a fake clock and a hand-run scheduler, shown (not started)."""
+    from x2desk.ui.accounts.wizard import AccountsWizard
+    from x2desk.ui.app import ensure_app
+    from x2desk.ui.common import theme
+
+    theme.apply(ensure_app(), dark=False)
+    w = AccountsWizard(
+        ctx,
+        clock=fake_clock,
+        scheduler_factory=lambda: manual,
+        countdown_ms=3_600_000,  # countdowns are ticked by hand
+    )
+    return shown(qtbot, w)
+
+
+# ---- the Green-API wizard ------------------------------------------------------------------------
+
+
+class GreenApiDriver(WizardDriver):
+    """Drives the Green-API wizard like a person (clicks, keys) and the pairing's time by hand."""
+
+    shots = SHOTS / "greenapi"
+    wiz: GreenApiWizard
+
+    def until(self, condition: Any, what: str, step_s: float = 0.0, limit: int = 40) -> None:
+        self.wait_for(condition, what, step_s, limit)
+
+    def until_state(self, state: State, step_s: float = 0.0) -> None:
+        self.until(lambda: self.state() is state, f"reached {state}", step_s)
+
+    def enter_instance(self, info: dict[str, Any]) -> None:
+        assert self.page == "greenapi_instance"
+        self.type(self.wiz.instance.id_edit, str(info["idInstance"]))
+        self.type(self.wiz.instance.token_edit, info["apiTokenInstance"])
+        self.next()
+        self.wait_page("greenapi_qr")
+
+    def qr_payload(self) -> str:
+        """What the phone reads off the page's PNG (x2desk's own decoder)."""
+        from x2desk.core.greenapi.client import read_qr_png
+
+        self.until(self.wiz.qr.has_qr, "showed a QR", step_s=1)
+        png = self.wiz.qr.shown_png
+        assert png is not None
+        text = read_qr_png(png)
+        assert text is not None and text.startswith("2@")
+        return text
+
+
+def make_greenapi_wizard(
+    qtbot: Any,
+    ctx: AppContext,
+    fake_clock: FakeClock,
+    manual: ManualScheduler,
+    qr_lifetime_s: float = 20.0,
+) -> GreenApiWizard:
+    """The Green-API wizard on a fake clock and a hand-run scheduler, shown (not started)."""
+    from x2desk.ui.app import ensure_app
+    from x2desk.ui.common import theme
+    from x2desk.ui.greenapi.wizard import GreenApiWizard
+
+    theme.apply(ensure_app(), dark=False)
+    w = GreenApiWizard(
+        ctx,
+        clock=fake_clock,
+        scheduler_factory=lambda: manual,
+        interval_s=5.0,
+        backoff_s=(5.0, 10.0),
+        qr_lifetime_s=qr_lifetime_s,
+        countdown_ms=3_600_000,  # countdowns are ticked by hand
+    )
+    return shown(qtbot, w)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,113 @@ def _imports(folder: Path) -> list[tuple[str, int, str]]:
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 found.append((str(path), node.lineno, node.module))
     return found
+
+
+def _module_name(path: Path, package: Path) -> str:
+    parts = list(path.relative_to(package.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _with_parents(module: str) -> set[str]:
+    """Importing ``a.b.c`` runs ``a``, ``a.b`` and ``a.b.c``."""
+    parts = module.split(".")
+    return {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
+
+
+def module_graph(package: Path = PACKAGE) -> dict[str, set[str]]:
+    """Every module of the package and the package's modules it imports (lazy imports inside
+    functions too, relative ones resolved, ``from pkg import module`` as that module)."""
+    paths = {_module_name(p, package): p for p in sorted(package.rglob("*.py"))}
+    graph: dict[str, set[str]] = {}
+    for name, path in paths.items():
+        is_package = path.name == "__init__.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        found: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = name.split(".")[: len(name.split(".")) - node.level + is_package]
+                    base = ".".join([*anchor, base] if base else anchor)
+                found.add(base)
+                found |= {f"{base}.{a.name}" for a in node.names if f"{base}.{a.name}" in paths}
+        graph[name] = {
+            parent for m in found if m in paths for parent in _with_parents(m) if parent in paths
+        } - {name}
+    return graph
+
+
+def import_paths(
+    graph: dict[str, set[str]], start: str, target: str, allowed: Iterable[str] = ()
+) -> list[list[str]]:
+    """The chains of imports from ``start`` that reach ``target`` (a module or package prefix),
+    not going through a module under an ``allowed`` prefix (the demo's own packages)."""
+
+    def under(module: str, prefix: str) -> bool:
+        return module == prefix or module.startswith(prefix + ".")
+
+    found: list[list[str]] = []
+    seen = {start}
+    queue = [[start]]
+    while queue:
+        chain = queue.pop(0)
+        for nxt in sorted(graph.get(chain[-1], ())):
+            if nxt in seen or any(under(nxt, a) for a in allowed):
+                continue
+            seen.add(nxt)
+            if under(nxt, target):
+                found.append([*chain, nxt])
+            else:
+                queue.append([*chain, nxt])
+    return found
+
+
+# The demo's own packages: only loaded with --demo, and allowed to play the sandbox's phone.
+DEMO_ONLY = ("x2desk.demo", "x2desk.ui.autopilot")
+
+
+def test_the_import_rule_follows_imports_transitively() -> None:
+    graph = {
+        "x2desk.ui.wizard": {"x2desk.ui.helper"},
+        "x2desk.ui.helper": {"x2desk.core.thing"},
+        "x2desk.core.thing": {"x2desk.sandbox.phone"},
+        "x2desk.ui.app": {"x2desk.demo.session"},
+        "x2desk.demo.session": {"x2desk.sandbox.server"},
+        "x2desk.ui.direct": {"x2desk.sandbox"},
+    }
+    assert import_paths(graph, "x2desk.ui.wizard", "x2desk.sandbox", DEMO_ONLY) == [
+        ["x2desk.ui.wizard", "x2desk.ui.helper", "x2desk.core.thing", "x2desk.sandbox.phone"]
+    ]
+    assert import_paths(graph, "x2desk.ui.direct", "x2desk.sandbox", DEMO_ONLY) != []
+    assert import_paths(graph, "x2desk.ui.app", "x2desk.sandbox", DEMO_ONLY) == []
+
+
+def test_the_graph_sees_lazy_relative_and_from_imports(tmp_path: Path) -> None:
+    pkg = tmp_path / "x2desk"
+    (pkg / "ui").mkdir(parents=True)
+    (pkg / "sandbox").mkdir()
+    for init in (pkg, pkg / "ui", pkg / "sandbox"):
+        (init / "__init__.py").write_text("")
+    (pkg / "sandbox" / "phone.py").write_text("")
+    (pkg / "ui" / "helper.py").write_text("def f():\n    from x2desk.sandbox import phone\n")
+    (pkg / "ui" / "page.py").write_text("from . import helper\n")
+    graph = module_graph(pkg)
+    assert "x2desk.sandbox.phone" in graph["x2desk.ui.helper"]
+    assert "x2desk.ui.helper" in graph["x2desk.ui.page"]
+    paths = import_paths(graph, "x2desk.ui.page", "x2desk.sandbox", DEMO_ONLY)
+    assert paths and paths[0][:2] == ["x2desk.ui.page", "x2desk.ui.helper"]
+
+
+def test_the_ui_never_reaches_the_sandbox_except_through_the_demo() -> None:
+    graph = module_graph()
+    ui = [m for m in graph if m.startswith("x2desk.ui") and not m.startswith(DEMO_ONLY)]
+    assert "x2desk.ui.accounts.wizard" in ui and "x2desk.ui.greenapi.wizard" in ui
+    reached = {m: import_paths(graph, m, "x2desk.sandbox", DEMO_ONLY) for m in ui}
+    assert {m: p[0] for m, p in reached.items() if p} == {}
 
 
 def test_the_core_imports_no_qt() -> None:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from helpers import run_demo_flows
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
@@ -120,9 +121,11 @@ def test_without_the_demo_the_autopilot_fails_clearly(qtbot: Any, tmp_path: Path
     assert flows[0]["ok"] is False and "--demo" in flows[0]["steps"][0]["error"]
 
 
-def test_missing_flow_modules_are_skipped() -> None:
-    flows = load_flows(("x2chat", "not_written_yet"))
-    assert flows and all(f.prefix == "x2chat" for f in flows)
+def test_every_flow_module_is_loaded_and_a_missing_one_is_an_error() -> None:
+    flows = load_flows()
+    assert {f.prefix.split("-")[0] for f in flows} == {"x2chat", "accounts", "greenapi"}
+    with pytest.raises(ModuleNotFoundError):
+        load_flows(("x2chat", "not_written_yet"))  # a typo in FLOW_MODULES is not skipped
 
 
 # ---- the accounts flows (issue 5) ------------------------------------------------------------
@@ -195,10 +198,10 @@ def test_only_the_autopilot_gets_the_fast_sandbox() -> None:
     normal = DemoSession().start()
     try:
         assert fast.server.limits.qr_rotation_s < 30
-        assert fast.context().extras["account_poll_s"] == 1.0
+        assert fast.context().account_poll_s == 1.0
         assert normal.server.limits.qr_rotation_s == 30
         assert normal.server.limits.whatsapp_qr_rotation_s == 30
-        assert "account_poll_s" not in normal.context().extras
+        assert normal.context().account_poll_s == 5.0
     finally:
         fast.stop()
         normal.stop()

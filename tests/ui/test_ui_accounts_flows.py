@@ -5,11 +5,11 @@ session, cancel, and a re-authorisation."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import WizardDriver
+from helpers import AccountsDriver as Driver
+from helpers import make_accounts_wizard as make_wizard
 from PySide6.QtCore import Qt
 
 from x2desk.core.clock import FakeClock
@@ -19,48 +19,6 @@ from x2desk.sandbox.phone import QrRefused, SandboxPhone
 from x2desk.ui.accounts.wizard import AccountsWizard
 from x2desk.ui.app import ensure_app
 from x2desk.ui.context import AppContext
-
-SHOTS = Path("/tmp/x2desk-shots/accounts")
-
-
-class Driver(WizardDriver):
-    """Drives the accounts wizard like a person (clicks, keys) and the session's time by hand."""
-
-    shots = SHOTS
-    wiz: AccountsWizard
-
-    def until(self, state: State, step_s: float = 0.0, limit: int = 40) -> None:
-        self.wait_for(lambda: self.state() is state, f"reached {state}", step_s, limit, 300)
-
-    def choose(self, kind: str, key: str) -> None:
-        assert self.page == "account_kind"
-        self.qtbot.mouseClick(self.wiz.kind_page.buttons[kind], Qt.MouseButton.LeftButton)
-        assert self.wiz.kind_page.buttons[kind].isChecked()
-        self.next()
-        self.provide(key)
-
-    def provide(self, key: str) -> None:
-        self.wait_page("account_provider")
-        self.type(self.wiz.provider.key_edit, key)
-        self.next()
-
-
-def make_wizard(
-    qtbot: Any, ctx: AppContext, fake_clock: FakeClock, manual: ManualScheduler
-) -> AccountsWizard:
-    from x2desk.ui.common import theme
-
-    theme.apply(ensure_app(), dark=False)
-    w = AccountsWizard(
-        ctx,
-        clock=fake_clock,
-        scheduler_factory=lambda: manual,
-        countdown_ms=3_600_000,  # countdowns are ticked by hand
-    )
-    qtbot.addWidget(w)
-    w.resize(1000, 680)
-    w.show()
-    return w
 
 
 @pytest.fixture

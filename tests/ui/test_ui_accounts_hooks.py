@@ -9,9 +9,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from helpers import SHOTS as ALL_SHOTS
+from helpers import AccountsDriver as Driver
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QHBoxLayout, QLineEdit, QWidget
-from test_ui_accounts_flows import SHOTS, Driver
 
 from x2desk.core.clock import FakeClock
 from x2desk.core.session.machine import State
@@ -20,6 +21,8 @@ from x2desk.sandbox.phone import SandboxPhone
 from x2desk.ui.accounts.wizard import AccountsWizard
 from x2desk.ui.app import ensure_app
 from x2desk.ui.context import AppContext
+
+SHOTS = ALL_SHOTS / "accounts"
 
 
 def test_choose_page_routes_to_accounts_and_back(qtbot: Any, sandbox: Any) -> None:
@@ -30,20 +33,26 @@ def test_choose_page_routes_to_accounts_and_back(qtbot: Any, sandbox: Any) -> No
     qtbot.addWidget(win)
     win.show()
     win.open_wizard()
-    choose = win.wizard.choose  # type: ignore[union-attr]
+    chooser = win.router.chooser
+    assert chooser is not None and win.views.currentWidget() is chooser
+    choose = chooser.page
     assert "accounts" in choose.buttons
     qtbot.mouseClick(choose.buttons["accounts"], Qt.MouseButton.LeftButton)
     assert choose.selected() == "accounts"
-    qtbot.mouseClick(win.wizard.frame.next_button, Qt.MouseButton.LeftButton)  # type: ignore[union-attr]
-    accounts = win.accounts
+    qtbot.mouseClick(chooser.frame.next_button, Qt.MouseButton.LeftButton)
+    accounts = win.router.wizard("accounts")
+    assert isinstance(accounts, AccountsWizard)
     assert win.views.currentWidget() is accounts
     assert accounts.frame.current is accounts.kind_page
     qtbot.mouseClick(accounts.frame.back_button, Qt.MouseButton.LeftButton)
-    assert win.views.currentWidget() is win.wizard
+    assert win.views.currentWidget() is chooser  # Back on the first page: the chooser again
+    assert choose.selected() == "accounts"
     # the X2Chat bot choice still goes to its own token page
     qtbot.mouseClick(choose.buttons["x2chat_bot"], Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(win.wizard.frame.next_button, Qt.MouseButton.LeftButton)  # type: ignore[union-attr]
-    assert win.wizard.frame.current.page_id == "token"  # type: ignore[union-attr]
+    qtbot.mouseClick(chooser.frame.next_button, Qt.MouseButton.LeftButton)
+    x2chat = win.router.wizard("x2chat_bot")
+    assert win.views.currentWidget() is x2chat
+    assert x2chat.frame.current.page_id == "token"  # type: ignore[attr-defined]
     win.close()
 
 
@@ -66,7 +75,8 @@ def test_home_reauthorise_opens_the_wizard_for_that_connection(qtbot: Any, sandb
     home.list.setCurrentRow(kinds.index("telegram"))
     assert home.reauth_button.isEnabled()
     qtbot.mouseClick(home.reauth_button, Qt.MouseButton.LeftButton)
-    accounts = win.accounts
+    accounts = win.router.wizard("accounts")
+    assert isinstance(accounts, AccountsWizard)
     assert win.views.currentWidget() is accounts
     assert accounts.frame.current is accounts.provider
     assert accounts.reauth_id == 42 and accounts.kind == "telegram_qr"
@@ -84,7 +94,7 @@ def rig(
 
     theme.apply(ensure_app(), dark=False)
     wiz = AccountsWizard(
-        AppContext.for_sandbox(sandbox.url, demo=True),
+        AppContext.for_sandbox(sandbox.url, demo=True, demo_provider_key=phone.provider_key),
         clock=fake_clock,
         scheduler_factory=lambda: manual,
         countdown_ms=3_600_000,

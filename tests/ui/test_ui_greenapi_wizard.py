@@ -7,97 +7,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import WizardDriver
+from helpers import GreenApiDriver as Driver
+from helpers import MemoryStore
+from helpers import make_greenapi_wizard as make_wizard
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLineEdit
 
 from x2desk.core.clock import FakeClock
 from x2desk.core.errors import KeyringUnavailable
-from x2desk.core.greenapi.client import read_qr_png
 from x2desk.core.secret import Secret
-from x2desk.core.session.machine import State
 from x2desk.core.session.poller import ManualScheduler
 from x2desk.sandbox.phone import QrRefused, SandboxPhone
-from x2desk.ui.app import ensure_app
 from x2desk.ui.context import AppContext
 from x2desk.ui.greenapi.wizard import GreenApiWizard
 
-SHOTS = Path("/tmp/x2desk-shots/greenapi")
 PASSWORD = "cloud-pass-42"
-
-
-class MemoryStore:
-    description = "the test store"
-
-    def __init__(self) -> None:
-        self.saved: dict[str, Secret] = {}
-
-    def save(self, ref: str, secret: Secret) -> None:
-        self.saved[ref] = secret
-
-    def load(self, ref: str) -> Secret | None:
-        return self.saved.get(ref)
-
-    def delete(self, ref: str) -> None:
-        self.saved.pop(ref, None)
-
-
-class Driver(WizardDriver):
-    """Drives the Green-API wizard like a person (clicks, keys) and the pairing's time by hand."""
-
-    shots = SHOTS
-    wiz: GreenApiWizard
-
-    def until(self, condition: Any, what: str, step_s: float = 0.0, limit: int = 40) -> None:
-        self.wait_for(condition, what, step_s, limit)
-
-    def until_state(self, state: State, step_s: float = 0.0) -> None:
-        self.until(lambda: self.state() is state, f"reached {state}", step_s)
-
-    def enter_instance(self, info: dict[str, Any]) -> None:
-        assert self.page == "greenapi_instance"
-        self.type(self.wiz.instance.id_edit, str(info["idInstance"]))
-        self.type(self.wiz.instance.token_edit, info["apiTokenInstance"])
-        self.next()
-        self.wait_page("greenapi_qr")
-
-    def qr_payload(self) -> str:
-        """What the phone reads off the page's PNG (x2desk's own decoder)."""
-        self.until(self.wiz.qr.has_qr, "showed a QR", step_s=1)
-        png = self.wiz.qr.shown_png
-        assert png is not None
-        text = read_qr_png(png)
-        assert text is not None and text.startswith("2@")
-        return text
-
-
-def make_wizard(
-    qtbot: Any,
-    ctx: AppContext,
-    fake_clock: FakeClock,
-    manual: ManualScheduler,
-    qr_lifetime_s: float = 20.0,
-) -> GreenApiWizard:
-    from x2desk.ui.common import theme
-
-    theme.apply(ensure_app(), dark=False)
-    w = GreenApiWizard(
-        ctx,
-        clock=fake_clock,
-        scheduler_factory=lambda: manual,
-        interval_s=5.0,
-        backoff_s=(5.0, 10.0),
-        qr_lifetime_s=qr_lifetime_s,
-        countdown_ms=3_600_000,  # countdowns are ticked by hand
-    )
-    qtbot.addWidget(w)
-    w.resize(1000, 680)
-    w.show()
-    return w
 
 
 @pytest.fixture
@@ -164,7 +91,7 @@ def test_demo_mode_fills_in_a_sandbox_instance(
         made.append(phone.greenapi_instance())
         return made[-1]
 
-    ctx.extras["greenapi_instance"] = console
+    ctx.demo_greenapi_instance = console
     w = make_wizard(qtbot, ctx, fake_clock, manual)
     w.start()
     qtbot.waitUntil(lambda: bool(w.instance.id_edit.text()), timeout=5000)
@@ -213,7 +140,7 @@ def test_two_factor_pairing_with_a_wrong_password_first(
     d.shot("05-paired")
     assert saved_token(info["idInstance"]) == Secret(token)
     record = saved_record(info["idInstance"])
-    assert record is not None and record.outcome == "authorized"
+    assert record is not None and record.outcome == "connected"
     assert phone.state()["instances"][str(info["idInstance"])]["state"] == "authorized"
     assert all(token not in r.getMessage() for r in caplog.records)
     d.next()  # Finish
@@ -415,7 +342,7 @@ def test_no_keyring_then_the_encrypted_file_store(
     d.shot("11-no-keyring")
     wiz.result.store_choice.use_file.emit(Secret("a long passphrase"))
     d.until(lambda: wiz.result.outcome == "paired", "saved")
-    assert file_store.saved[f"greenapi:{info['idInstance']}"] == Secret(info["apiTokenInstance"])
+    assert file_store.items[f"greenapi:{info['idInstance']}"] == Secret(info["apiTokenInstance"])
     assert "the test store" in wiz.result.details.text()
 
 
@@ -484,14 +411,15 @@ def test_choose_page_and_home_repair_open_the_green_api_wizard(
     window.show()
     try:
         window.open_wizard()
-        wiz = window.wizard
-        assert wiz is not None
-        choice = wiz.choose.buttons["greenapi"]  # type: ignore[attr-defined]
-        qtbot.mouseClick(choice, Qt.MouseButton.LeftButton)
-        qtbot.mouseClick(wiz.frame.next_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
-        qtbot.waitUntil(lambda: window.views.currentWidget() is window.greenapi, timeout=2000)
-        assert window.greenapi.frame.current is window.greenapi.instance
-        window.greenapi.request_close()  # Cancel: back home
+        chooser = window.router.chooser
+        assert chooser is not None
+        qtbot.mouseClick(chooser.page.buttons["greenapi"], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(chooser.frame.next_button, Qt.MouseButton.LeftButton)
+        green = window.router.wizard("greenapi")
+        assert isinstance(green, GreenApiWizard)
+        qtbot.waitUntil(lambda: window.views.currentWidget() is green, timeout=2000)
+        assert green.frame.current is green.instance
+        green.request_close()  # Cancel: back home
 
         with RecordStore.open() as records:
             records.upsert("greenapi", "1101000042", name="Support", secret_ref="greenapi:x")
@@ -502,8 +430,8 @@ def test_choose_page_and_home_repair_open_the_green_api_wizard(
         assert "instance 1101000042" in window.home.list.item(0).text()
         assert window.home.repair_button.isEnabled()
         qtbot.mouseClick(window.home.repair_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: window.greenapi.result.outcome == "failed", timeout=5000)
-        assert window.views.currentWidget() is window.greenapi
-        assert "1101000042" in window.greenapi.result.banner.text()  # its token is not saved
+        qtbot.waitUntil(lambda: green.result.outcome == "failed", timeout=5000)
+        assert window.views.currentWidget() is green
+        assert "1101000042" in green.result.banner.text()  # its token is not saved
     finally:
         window.close()

@@ -43,11 +43,12 @@ def test_unknown_theme_value_follows_the_system(monkeypatch: pytest.MonkeyPatch)
 
 def test_choice_card_title_is_bolder_and_larger_than_its_description(qtbot: Any) -> None:
     ensure_app()
-    wiz = X2ChatWizard(AppContext())
-    qtbot.addWidget(wiz)
-    wiz.show()
-    wiz.start()
-    card = wiz.choose.buttons["x2chat_bot"]
+    win = MainWindow(AppContext())
+    qtbot.addWidget(win)
+    win.show()
+    win.open_wizard()
+    assert win.router.chooser is not None
+    card = win.router.chooser.page.buttons["x2chat_bot"]
     assert isinstance(card, ChoiceCard)
     title, text = card.title_label, card.description_label
     assert isinstance(title, QLabel) and title.text() == "X2Chat bot"
@@ -66,9 +67,10 @@ def test_escape_cancels_the_wizard_from_a_child_field(qtbot: Any) -> None:
     qtbot.addWidget(win)
     win.show()
     win.open_wizard()
-    wiz = win.wizard
+    assert win.router.chooser is not None
+    qtbot.mouseClick(win.router.chooser.frame.next_button, Qt.MouseButton.LeftButton)
+    wiz = win.router.wizard("x2chat_bot")
     assert isinstance(wiz, X2ChatWizard)
-    qtbot.mouseClick(wiz.frame.next_button, Qt.MouseButton.LeftButton)
     wiz.token.tabs.setCurrentIndex(wiz.token.TAB_PASTE)
     wiz.token.paste_edit.setFocus()
     qtbot.waitUntil(wiz.token.paste_edit.hasFocus)

@@ -8,8 +8,10 @@ from typing import Any
 
 import keyring
 import pytest
+from helpers import all_text, paste_and_confirm, to_paste
+from helpers import make_x2chat_wizard as make_wizard
+from helpers import rendered_step as step
 from PySide6.QtCore import Qt
-from test_ui_x2chat_wizard import all_text, make_wizard, paste_and_confirm, step, to_paste
 
 from x2desk.core.clock import FakeClock
 from x2desk.sandbox.phone import SandboxPhone

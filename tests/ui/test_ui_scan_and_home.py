@@ -113,9 +113,12 @@ def test_home_empty_state_then_saved_connection(qtbot: Any) -> None:
     assert "chat 92" in win.home.list.item(0).text()
     win.show()
     qtbot.mouseClick(win.home.connect_button, Qt.MouseButton.LeftButton)
-    assert win.views.currentWidget() is win.wizard
-    assert isinstance(win.wizard, X2ChatWizard)
-    qtbot.mouseClick(win.wizard.frame.cancel_button, Qt.MouseButton.LeftButton)
+    chooser = win.router.chooser
+    assert chooser is not None and win.views.currentWidget() is chooser
+    qtbot.mouseClick(chooser.frame.next_button, Qt.MouseButton.LeftButton)  # the X2Chat bot
+    wizard = win.router.wizard("x2chat_bot")
+    assert isinstance(wizard, X2ChatWizard) and win.views.currentWidget() is wizard
+    qtbot.mouseClick(wizard.frame.cancel_button, Qt.MouseButton.LeftButton)
     assert win.views.currentWidget() is win.home
     win.close()
 

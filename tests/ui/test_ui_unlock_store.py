@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from helpers import AccountsDriver
+from helpers import GreenApiDriver as GreenDriver
+from helpers import make_accounts_wizard as make_accounts
+from helpers import make_greenapi_wizard as make_greenapi
 from PySide6.QtCore import Qt
-from test_ui_accounts_flows import Driver as AccountsDriver
-from test_ui_accounts_flows import make_wizard as make_accounts
-from test_ui_greenapi_wizard import Driver as GreenDriver
-from test_ui_greenapi_wizard import make_wizard as make_greenapi
 
 from x2desk.core.clock import FakeClock
 from x2desk.core.secret import Secret
@@ -138,5 +138,7 @@ def test_accounts_reauth_unlocks_the_saved_provider_key(
     assert "Re-authorising connection 7" in accounts.provider.banner.text()
     assert key not in accounts.provider.banner.text()
     d.next()  # the provider accepts the unlocked key: the re-authorisation goes on
-    d.wait_for(lambda: d.page != "account_provider", "left the provider page")
+    d.wait_for(
+        lambda: d.page != "account_provider" and d.state() is not None, "left the provider page"
+    )
     assert d.state() is not None and d.state() is not State.WAITING_FOR_CODE

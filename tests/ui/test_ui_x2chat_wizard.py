@@ -6,28 +6,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from helpers import MemoryStore, all_text, paste_and_confirm, to_paste
+from helpers import make_x2chat_wizard as make_wizard
+from helpers import rendered_step as step
 from PySide6.QtCore import Qt
 
 from x2desk.core.clock import FakeClock
 from x2desk.core.errors import KeyringUnavailable
 from x2desk.sandbox.phone import SandboxPhone
-from x2desk.ui.app import ensure_app
-from x2desk.ui.context import AppContext
 from x2desk.ui.x2chat.wizard import X2ChatWizard
 
 REDEEM = "/api/v1/integrations/redeem"
-
-
-def make_wizard(qtbot: Any, url: str, clock: FakeClock, **kw: Any) -> X2ChatWizard:
-    ensure_app()
-    wiz = X2ChatWizard(
-        AppContext.for_sandbox(url), clock=clock, redeem_grace_ms=kw.pop("grace", 0), **kw
-    )
-    qtbot.addWidget(wiz)
-    wiz.resize(1000, 680)
-    wiz.show()
-    wiz.start()
-    return wiz
 
 
 @pytest.fixture
@@ -35,38 +24,6 @@ def wiz(qtbot: Any, sandbox: Any, fake_clock: FakeClock) -> Iterator[X2ChatWizar
     w = make_wizard(qtbot, sandbox.url, fake_clock)
     yield w
     w.shutdown()
-
-
-def to_paste(qtbot: Any, wiz: X2ChatWizard) -> None:
-    assert wiz.frame.current is wiz.choose
-    qtbot.mouseClick(wiz.frame.next_button, Qt.MouseButton.LeftButton)
-    assert wiz.frame.current is wiz.token
-    wiz.token.tabs.setCurrentIndex(wiz.token.TAB_PASTE)
-
-
-def paste_and_confirm(qtbot: Any, wiz: X2ChatWizard, text: str) -> None:
-    wiz.token.paste_edit.setText(text)
-    assert wiz.frame.next_button.isEnabled()
-    qtbot.keyClick(wiz.token.paste_edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: wiz.frame.current is wiz.confirm)
-    assert not wiz.frame.next_button.isEnabled()  # the rotation warning must be confirmed
-    qtbot.mouseClick(wiz.confirm.understand, Qt.MouseButton.LeftButton)
-    wiz.confirm.understand.setChecked(True)
-    qtbot.mouseClick(wiz.frame.next_button, Qt.MouseButton.LeftButton)
-
-
-def step(wiz: X2ChatWizard) -> str:
-    """The step the pages have rendered (the flow may be a queued signal ahead)."""
-    st = wiz.rendered
-    return "" if st is None else st.step.value
-
-
-def all_text(widget: Any) -> str:
-    from PySide6.QtWidgets import QLabel, QLineEdit
-
-    parts = [w.text() for w in widget.findChildren(QLabel)]
-    parts += [w.text() for w in widget.findChildren(QLineEdit)]
-    return "\n".join(parts)
 
 
 def test_happy_path_every_page(qtbot: Any, wiz: X2ChatWizard, phone: SandboxPhone) -> None:
@@ -250,26 +207,6 @@ def test_webhook_warning_and_back_navigation(
     assert "getUpdates does not work" in wiz.check.webhook.text()
 
 
-class FlakyStore:
-    description = "test store"
-
-    def __init__(self, fail_times: int) -> None:
-        self.fail_times = fail_times
-        self.saved: dict[str, Any] = {}
-
-    def save(self, ref: str, secret: Any) -> None:
-        if self.fail_times > 0:
-            self.fail_times -= 1
-            raise KeyringUnavailable()
-        self.saved[ref] = secret
-
-    def load(self, ref: str) -> Any:
-        return self.saved.get(ref)
-
-    def delete(self, ref: str) -> None:
-        self.saved.pop(ref, None)
-
-
 def flow_factory(url: str, clock: FakeClock, store: Any, open_store: Any = None) -> Any:
     from x2desk.core.x2chat.client import X2ChatClient
     from x2desk.core.x2chat.flow import RedeemFlow
@@ -286,7 +223,7 @@ def flow_factory(url: str, clock: FakeClock, store: Any, open_store: Any = None)
 def test_store_failure_keeps_credentials_and_retry_saves(
     qtbot: Any, sandbox: Any, fake_clock: FakeClock, phone: SandboxPhone
 ) -> None:
-    store = FlakyStore(fail_times=1)
+    store = MemoryStore(failures=1, error=KeyringUnavailable)
     wiz = make_wizard(
         qtbot, sandbox.url, fake_clock, flow_factory=flow_factory(sandbox.url, fake_clock, store)
     )
@@ -301,14 +238,14 @@ def test_store_failure_keeps_credentials_and_retry_saves(
     assert wiz.saved.confirm_discard.isVisible()
     qtbot.mouseClick(wiz.saved.store_choice.retry_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: step(wiz) == "checked", timeout=10000)
-    assert len(store.saved) == 1
+    assert len(store.items) == 1
     wiz.shutdown()
 
 
 def test_store_failure_then_discard(
     qtbot: Any, sandbox: Any, fake_clock: FakeClock, phone: SandboxPhone
 ) -> None:
-    store = FlakyStore(fail_times=5)
+    store = MemoryStore(failures=5, error=KeyringUnavailable)
     wiz = make_wizard(
         qtbot, sandbox.url, fake_clock, flow_factory=flow_factory(sandbox.url, fake_clock, store)
     )
@@ -325,7 +262,7 @@ def test_store_failure_then_discard(
 def test_no_keyring_before_redeem_offers_encrypted_file(
     qtbot: Any, sandbox: Any, fake_clock: FakeClock, phone: SandboxPhone
 ) -> None:
-    store = FlakyStore(fail_times=0)
+    store = MemoryStore()
 
     def no_keyring() -> Any:
         raise KeyringUnavailable()
@@ -351,7 +288,7 @@ def test_no_keyring_before_redeem_offers_encrypted_file(
     assert dlg.ok_button.isEnabled()
     qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: step(wiz) == "checked", timeout=10000)
-    assert len(store.saved) == 1
+    assert len(store.items) == 1
     wiz.shutdown()
 
 

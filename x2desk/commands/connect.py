@@ -29,7 +29,7 @@ from x2desk.i18n import N_, _
 
 if TYPE_CHECKING:
     from x2desk.core.accounts.client import ConnectionsClient
-    from x2desk.core.session.machine import LoginDriver, Snapshot
+    from x2desk.core.session.machine import LoginDriver, LoginSession, Snapshot
 
 HELP = "Connect a Telegram, MAX or WhatsApp account, a Telegram bot or an Odnoklassniki group"
 EXIT_CANCELLED = 130
@@ -132,7 +132,7 @@ def _connection_id(text: str | None) -> int | str | None:
 
 def make_driver(args: argparse.Namespace, client: ConnectionsClient) -> LoginDriver:
     """The flow the arguments ask for. Input is checked here, before anything is sent."""
-    from x2desk.core.session import machine as ls
+    from x2desk.core.accounts import drivers as ls
 
     name = args.name or ""
     if args.kind == "telegram":
@@ -193,14 +193,12 @@ def describe(snap: Snapshot) -> str:
 _note = say  # (what _record says with)
 
 
-def _record(snap: Snapshot, base_url: str) -> None:
-    conn = snap.result
-    if conn is None or not hasattr(conn, "type"):
-        return
+def _record(session: LoginSession) -> None:
+    """Record the connection made, as the GUI does (one function: the same outcome)."""
     try:
-        from x2desk.core.store.records import record_provider_connection
+        from x2desk.core.accounts.drivers import record_login
 
-        record_provider_connection(conn, api_base=base_url, flow=snap.flow, outcome="connected")
+        record_login(session)
     except (X2DeskError, ValueError, TypeError, ImportError) as exc:
         message = exc.message if isinstance(exc, X2DeskError) else type(exc).__name__
         _note(f"The connection exists at the provider, but was not recorded here: {message}")
@@ -236,15 +234,15 @@ def run(args: argparse.Namespace) -> int:
         finally:
             session.cancel()
             runtime.close()
-    return _outcome(args, snap, base_url)
+    return _outcome(args, session, snap)
 
 
-def _outcome(args: argparse.Namespace, snap: Snapshot, base_url: str) -> int:
+def _outcome(args: argparse.Namespace, session: LoginSession, snap: Snapshot) -> int:
     """Say how the session ended, once: success on stdout, an error raised for cli.main."""
     from x2desk.core.session.machine import STATE_TEXT, State
 
     if snap.state is State.CONNECTED:
-        _record(snap, base_url)
+        _record(session)
         if snap.text and snap.text != STATE_TEXT[State.CONNECTED]:
             say(snap.text)  # what was done besides connecting ("The group's key was changed.")
         show(describe(snap))

@@ -6,8 +6,8 @@ the process when a platform plugin cannot load), QR decoders and their versions,
 (optional), cameras, the credential store (whether secrets can be saved: the OS keyring, the
 chosen encrypted file, or the file a passphrase file in ``$X2DESK_PASSPHRASE_FILE`` unlocks) and
 the data folder (writable, records database, settings), and the journal's unfinished requests.
-Every check is fenced: a missing or broken piece is reported, never a crash. Exit 0 when the essentials (Python, Qt, a decoder, a
-place to save secrets, the data folder) work; 1 otherwise.
+Every check is fenced: a missing or broken piece is reported, never a crash. Exit 0 when the
+essentials (Python, Qt, a decoder, a place to save secrets, the data folder) work; 1 otherwise.
 """
 
 from __future__ import annotations

@@ -58,12 +58,19 @@ class DemoSession:
         return self
 
     def context(self) -> AppContext:
-        ctx = AppContext.for_sandbox(self.url, demo=True, camera_factory=self.make_camera)
+        """The window's context: every client at the sandbox, and what the demo fills in (the
+        virtual camera, the dashboard's provider key, a new Green-API instance)."""
+        ctx = AppContext.for_sandbox(
+            self.url,
+            demo=True,
+            camera_factory=self.make_camera,
+            demo_provider_key=self.provider_key,
+            demo_greenapi_instance=self.greenapi_instance,
+        )
         if self.autopilot:
-            ctx.extras["account_poll_s"] = AUTOPILOT_POLL_S
-            ctx.extras["account_backoff_s"] = AUTOPILOT_BACKOFF_S
-            ctx.extras["greenapi_poll_s"] = AUTOPILOT_POLL_S
-        ctx.extras["greenapi_instance"] = self.greenapi_instance  # the Green-API wizard's prefill
+            ctx.account_poll_s = AUTOPILOT_POLL_S
+            ctx.account_backoff_s = AUTOPILOT_BACKOFF_S
+            ctx.greenapi_poll_s = AUTOPILOT_POLL_S
         return ctx
 
     def make_camera(self) -> VirtualCamera:
@@ -90,6 +97,14 @@ class DemoSession:
         self.last_issue = info
         self.camera.show(info["deep_link"])
         return info
+
+    def provider_key(self) -> str:
+        """The sandbox's dashboard hands out a provider API key (a secret: the caller wraps it)."""
+        from x2desk.core.redact import register
+
+        key = str(self.phone.provider_key())
+        register(key)
+        return key
 
     def greenapi_instance(self) -> dict[str, Any]:
         """The sandbox's Green-API console makes a new, unpaired instance

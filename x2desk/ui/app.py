@@ -115,8 +115,7 @@ def build_context(args: argparse.Namespace) -> tuple[AppContext, Any]:
     elif sandbox_url:
         ctx = AppContext.for_sandbox(sandbox_url)
     else:
-        ctx = AppContext()  # saved API bases are read when the wizard opens (fast start)
-        ctx.extras["settings_pending"] = True
+        ctx = AppContext(settings_pending=True)  # saved API bases: when a wizard opens
     ctx.camera = getattr(args, "camera", None) or ctx.camera
     ctx.kiosk = bool(getattr(args, "kiosk", False))
     if ctx.kiosk:  # a pairing station shows no character of any secret, not even masked ends
@@ -156,7 +155,7 @@ def run_gui(args: argparse.Namespace) -> int:
         window.show()
     autopilot = None
     if getattr(args, "autopilot", False):
-        from x2desk.ui.autopilot import Autopilot  # type: ignore[import-not-found]
+        from x2desk.ui.autopilot import Autopilot
 
         autopilot = Autopilot(window, session, screenshots=args.screenshots, report=args.report)
         QTimer.singleShot(0, autopilot.start)

@@ -1,4 +1,6 @@
-"""What the window needs to know about where it runs: API bases, demo mode, camera, settings.
+"""What the window needs to know about where it runs: API bases, demo mode, camera, settings,
+what it keeps for the whole window (a checked provider key, an opened credentials file) and
+what the demo injects.
 
 Built once by :func:`x2desk.ui.app.run_gui` (or by tests) and passed to every view. Nothing here
 imports HTTP or OpenCV: clients are made on demand, inside workers.
@@ -6,12 +8,18 @@ imports HTTP or OpenCV: clients are made on demand, inside workers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from x2desk.core.secret import Secret
+    from x2desk.core.store.credentials import CredentialStore
 
 DEFAULT_X2CHAT_API = "https://ix.x2chat.com/api/v1"
 DEFAULT_PROVIDER_API = "https://api.radist.online/v2"
 DEFAULT_GREENAPI_URL = "https://api.green-api.com"
+DEFAULT_POLL_S = 5.0  # how often the login and pairing pages ask the server
 
 
 @dataclass
@@ -23,10 +31,23 @@ class AppContext:
     demo: bool = False
     kiosk: bool = False
     camera: str | None = None  # --camera INDEX_OR_FILE; None: the first camera found
-    confirm_rotation: bool = True
-    # Demo: a factory for the virtual camera source (set by x2desk.demo.session).
-    camera_factory: Any = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    # the saved preferences (API bases) are read when a wizard first opens (a fast start)
+    settings_pending: bool = False
+    # how often the accounts and Green-API pages poll, and the accounts' backoff (None: the
+    # wizard's own); the demo's autopilot sets the 1 s floor
+    account_poll_s: float = DEFAULT_POLL_S
+    account_backoff_s: tuple[float, ...] | None = None
+    greenapi_poll_s: float | None = None
+    # kept for this window: the provider key checked earlier, and the encrypted credentials file
+    # once opened (unlocked by its passphrase, or chosen when the keyring failed)
+    provider_key: Secret | None = None
+    file_store: CredentialStore | None = None
+    # the demo's (set by x2desk.demo, None otherwise): the virtual camera, a provider key from
+    # the sandbox's dashboard, a new Green-API instance {idInstance, apiTokenInstance} from its
+    # console. Production code never imports the sandbox: it only calls what was put here.
+    camera_factory: Callable[[], Any] | None = None
+    demo_provider_key: Callable[[], str] | None = None
+    demo_greenapi_instance: Callable[[], dict[str, Any]] | None = None
 
     @classmethod
     def for_sandbox(cls, url: str, **kwargs: Any) -> AppContext:
@@ -53,8 +74,6 @@ class AppContext:
             s = load_settings()
         except Exception:  # a damaged settings file must not stop the window from opening
             s = Settings()  # the X2DESK_* variables still count
-        else:
-            self.confirm_rotation = s.confirm_rotation
         if self.sandbox_url is None:
             self.x2chat_api = resolve_address("x2chat", settings=s, default=self.x2chat_api)
             self.provider_api = resolve_address("provider", settings=s, default=self.provider_api)

@@ -1,4 +1,5 @@
-"""The main window: the home view, the wizard, and in demo mode the phone panel."""
+"""The main window: the home view, "What to connect" and the wizards (shown by its
+:class:`~x2desk.ui.router.Router`), and in demo mode the phone panel."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from x2desk.ui.common.theme import colors
 from x2desk.ui.common.widgets import run_deferred
 from x2desk.ui.context import AppContext
 from x2desk.ui.home.view import HomeView
+from x2desk.ui.router import Router
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QPaintEvent
@@ -57,15 +59,13 @@ class MainWindow(QMainWindow):
         self.views = QStackedWidget()
         self.views.setObjectName("views")
         self.home = HomeView(demo=ctx.demo, build_now=load_now)
-        self.home.connect_requested.connect(self.open_wizard)
-        self.home.reauth_requested.connect(
-            lambda kind, conn_id, url: self.open_accounts((kind, conn_id, url or None))
-        )
-        self.home.repair_requested.connect(lambda record_id: self.open_greenapi(record_id))
         self.views.addWidget(self.home)
+        self.router = Router(ctx, self.views, self.home)
+        self.home.connect_requested.connect(self.router.choose)
+        self.home.reauth_requested.connect(self.router.reauthorise)
+        self.home.repair_requested.connect(self.router.repair)
         lay.addWidget(self.views, 1)
         self.setCentralWidget(central)
-        self.wizard: QWidget | None = None
         self.phone_panel: QWidget | None = None
 
         if load_now:
@@ -112,69 +112,8 @@ class MainWindow(QMainWindow):
     # ---- navigation ----------------------------------------------------------------------------
 
     def open_wizard(self) -> None:
-        from x2desk.ui.x2chat.wizard import X2ChatWizard
-
-        if self.wizard is not None and self.views.currentWidget() is self.wizard:
-            return
-        if self.ctx.extras.pop("settings_pending", False):
-            self.ctx.load_settings()
-        if self.wizard is None:
-            wiz = X2ChatWizard(self.ctx)
-            wiz.closed.connect(self.close_wizard)
-            from x2desk.ui.accounts.wizard import add_account_choice
-
-            add_account_choice(wiz, self.open_accounts)
-            from x2desk.ui.greenapi.wizard import add_greenapi_choice
-
-            add_greenapi_choice(wiz, self.open_greenapi)  # after the accounts' choice
-            self.wizard = wiz
-            self.views.addWidget(wiz)
-        self.views.setCurrentWidget(self.wizard)
-        self.wizard.start()  # type: ignore[attr-defined]
-
-    def open_accounts(self, reauth: tuple[str, str, str | None] | None = None) -> None:
-        """The accounts wizard; ``reauth`` = (connection type, connection id, provider URL)."""
-        from x2desk.ui.accounts.wizard import AccountsWizard
-
-        if self.ctx.extras.pop("settings_pending", False):
-            self.ctx.load_settings()
-        accounts = getattr(self, "accounts", None)
-        if accounts is None:
-            accounts = AccountsWizard(self.ctx)
-            accounts.closed.connect(self.close_wizard)
-            accounts.back_to_choose.connect(self.open_wizard)
-            self.accounts = accounts
-            self.views.addWidget(accounts)
-        self.views.setCurrentWidget(accounts)
-        if reauth is None:
-            accounts.start()
-        else:
-            kind, conn_id, api_base = reauth
-            accounts.start_reauth(kind, int(conn_id) if conn_id.isdigit() else conn_id, api_base)
-
-    def open_greenapi(self, repair_record_id: str | None = None) -> None:
-        """The Green-API wizard; ``repair_record_id``: re-pair that saved instance."""
-        from x2desk.ui.greenapi.wizard import GreenApiWizard
-
-        if self.ctx.extras.pop("settings_pending", False):
-            self.ctx.load_settings()
-        greenapi = getattr(self, "greenapi", None)
-        if greenapi is None:
-            greenapi = GreenApiWizard(self.ctx)
-            greenapi.closed.connect(self.close_wizard)
-            greenapi.back_to_choose.connect(self.open_wizard)
-            self.greenapi = greenapi
-            self.views.addWidget(greenapi)
-        self.views.setCurrentWidget(greenapi)
-        if repair_record_id is None:
-            greenapi.start()
-        else:
-            greenapi.start_repair(repair_record_id)
-
-    def close_wizard(self) -> None:
-        self.views.setCurrentWidget(self.home)
-        self.home.reload()
-        self.home.connect_button.setFocus()
+        """ "What to connect" (Connect…, Ctrl+N)."""
+        self.router.choose()
 
     # ---- window state --------------------------------------------------------------------------
 
@@ -222,12 +161,7 @@ class MainWindow(QMainWindow):
         self.first_painted.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self.wizard is not None:
-            self.wizard.shutdown()  # type: ignore[attr-defined]
-        if getattr(self, "accounts", None) is not None:
-            self.accounts.shutdown()
-        if getattr(self, "greenapi", None) is not None:
-            self.greenapi.shutdown()
+        self.router.shutdown()
         if self.phone_panel is not None:
             self.phone_panel.close()
         self.save_geometry()

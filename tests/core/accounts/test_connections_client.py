@@ -14,6 +14,7 @@ from x2desk.core.accounts.client import (
     parse_expires,
     provider_key_ref,
 )
+from x2desk.core.accounts.drivers import TelegramCodeDriver, TelegramQrDriver, WhatsAppDriver
 from x2desk.core.clock import FakeClock
 from x2desk.core.errors import (
     AnswerLost,
@@ -32,13 +33,7 @@ from x2desk.core.errors import (
     SubscriptionRequired,
 )
 from x2desk.core.secret import Secret
-from x2desk.core.session.machine import (
-    LoginSession,
-    State,
-    TelegramCodeDriver,
-    TelegramQrDriver,
-    WhatsAppDriver,
-)
+from x2desk.core.session.machine import LoginSession, State
 from x2desk.core.session.poller import ManualScheduler
 from x2desk.sandbox.phone import QrRefused, SandboxPhone
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 import pytest
+from helpers import MemoryStore
 
 from x2desk.core.clock import FakeClock
 from x2desk.core.errors import (
@@ -45,25 +46,6 @@ from x2desk.sandbox.server import SandboxServer
 
 TOKEN = "c3" * 25
 ID = "1101000042"
-
-
-class MemoryStore:
-    description = "a test store"
-
-    def __init__(self, fail: bool = False) -> None:
-        self.items: dict[str, Secret] = {}
-        self.fail = fail
-
-    def save(self, ref: str, secret: Secret) -> None:
-        if self.fail:
-            raise StoreError("The test store is full.")
-        self.items[ref] = secret
-
-    def load(self, ref: str) -> Secret | None:
-        return self.items.get(ref)
-
-    def delete(self, ref: str) -> None:
-        self.items.pop(ref, None)
 
 
 class FakeInstance:
@@ -173,7 +155,7 @@ def assert_saved(rig: Rig, kept: bool = False, flow: str = "greenapi_qr") -> Pai
     assert rig.store.items[secret_ref("greenapi", ID)].reveal() == TOKEN
     record = rig.records.find("greenapi", ID)
     assert record is not None and record.secret_ref == f"greenapi:{ID}"
-    assert record.flow == flow and record.outcome == "authorized"
+    assert record.flow == flow and record.outcome == "connected"
     assert TOKEN not in str(record.to_json())
     return result
 
@@ -579,8 +561,12 @@ def test_live_already_logged_then_logout_and_pair_again_then_repair_from_record(
         live.scheduler.advance(5)
         assert repair.snapshot().state is State.CONNECTED
         repair.client.close()
-        flows = [event.flow for event in records.history(record.id)]
-    assert flows == ["greenapi_qr", "greenapi_qr", "greenapi_repair"]
+        events = [(event.flow, event.outcome) for event in records.history(record.id)]
+    assert events == [
+        ("greenapi_qr", "connected"),
+        ("greenapi_qr", "connected"),
+        ("greenapi_repair", "repaired"),
+    ]
 
 
 def test_repair_from_a_record_without_its_token_says_so(records: RecordStore) -> None:

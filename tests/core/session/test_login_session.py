@@ -18,6 +18,14 @@ from x2desk.core.accounts.client import (
     Session,
     WhatsAppStatus,
 )
+from x2desk.core.accounts.drivers import (
+    MaxCodeDriver,
+    OdnoklassnikiDriver,
+    TelegramBotDriver,
+    TelegramCodeDriver,
+    TelegramQrDriver,
+    WhatsAppDriver,
+)
 from x2desk.core.clock import FakeClock
 from x2desk.core.errors import (
     CannotConnect,
@@ -29,18 +37,7 @@ from x2desk.core.errors import (
     X2DeskError,
 )
 from x2desk.core.secret import Secret
-from x2desk.core.session.machine import (
-    LoginSession,
-    MaxCodeDriver,
-    OdnoklassnikiDriver,
-    Snapshot,
-    State,
-    Step,
-    TelegramBotDriver,
-    TelegramCodeDriver,
-    TelegramQrDriver,
-    WhatsAppDriver,
-)
+from x2desk.core.session.machine import LoginSession, Snapshot, State, Step
 from x2desk.core.session.poller import ManualScheduler
 
 BOT_TOKEN = "123456789:" + "A" * 35

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import keyring
 import pytest
+from helpers import MemoryStore
 
 from x2desk.core.clock import FakeClock
 from x2desk.core.errors import (
@@ -379,30 +380,12 @@ def test_missing_keyring_is_found_before_the_token_is_spent(
             assert token.encode() not in path.read_bytes()
 
 
-class _FlakyStore:
-    description = "flaky keyring"
-
-    def __init__(self, failures: int) -> None:
-        self.failures = failures
-        self.saved: dict[str, Secret] = {}
-
-    def save(self, ref: str, secret: Secret) -> None:
-        if self.failures > 0:
-            self.failures -= 1
-            raise StoreError("Could not save the secret: the system keyring is locked.")
-        self.saved[ref] = secret
-
-    def load(self, ref: str) -> Secret | None:
-        return self.saved.get(ref)
-
-    def delete(self, ref: str) -> None:
-        self.saved.pop(ref, None)
-
-
 def test_store_failure_keeps_credentials_until_retry(
     make_flow: Callable[..., RedeemFlow], phone: SandboxPhone
 ) -> None:
-    store = _FlakyStore(failures=2)
+    store = MemoryStore(
+        failures=2, error=lambda: StoreError("Could not save: the system keyring is locked.")
+    )
     flow = make_flow(confirm_rotation=False, open_store=lambda: store)
     state = to_checking(flow, phone)
     assert state.step is Step.STORE_FAILED and not state.stored
@@ -415,7 +398,7 @@ def test_store_failure_keeps_credentials_until_retry(
     state = flow.retry_store()
     assert state.step is Step.CHECKING and state.stored and state.store_error is None
     assert state.bot is not None
-    assert store.saved[f"x2chat_bot:{state.bot.bot_id}"].reveal() == phone.bot_token(
+    assert store.items[f"x2chat_bot:{state.bot.bot_id}"].reveal() == phone.bot_token(
         state.bot.bot_id
     )
     assert redeem_count(phone) == 1
@@ -424,7 +407,7 @@ def test_store_failure_keeps_credentials_until_retry(
 def test_store_failure_then_encrypted_file(
     make_flow: Callable[..., RedeemFlow], phone: SandboxPhone
 ) -> None:
-    flow = make_flow(confirm_rotation=False, open_store=lambda: _FlakyStore(failures=9))
+    flow = make_flow(confirm_rotation=False, open_store=lambda: MemoryStore(fail=True))
     assert to_checking(flow, phone).step is Step.STORE_FAILED
     state = flow.use_file_store(Secret("short"))
     assert state.step is Step.STORE_FAILED and state.store_error is not None
@@ -437,7 +420,7 @@ def test_store_failure_then_encrypted_file(
 def test_store_failure_then_discard(
     make_flow: Callable[..., RedeemFlow], phone: SandboxPhone
 ) -> None:
-    flow = make_flow(confirm_rotation=False, open_store=lambda: _FlakyStore(failures=9))
+    flow = make_flow(confirm_rotation=False, open_store=lambda: MemoryStore(fail=True))
     assert to_checking(flow, phone).step is Step.STORE_FAILED
     flow.discard()
     state = flow.state
@@ -473,11 +456,11 @@ def test_keyring_retried_before_the_redeem(
 ) -> None:
     attempts: list[int] = []
 
-    def open_store() -> _FlakyStore:
+    def open_store() -> MemoryStore:
         attempts.append(1)
         if len(attempts) == 1:
             raise KeyringUnavailable()
-        return _FlakyStore(failures=0)
+        return MemoryStore()
 
     flow = make_flow(confirm_rotation=False, open_store=open_store)
     state = to_checking(flow, phone)

@@ -68,7 +68,8 @@ def test_missing_urls_and_bad_username_keep_the_token(
     assert state.bot.chat_id == issued["chat_id"] and state.bot.bot_username == ""
     assert keyring.get_password("x2desk", f"x2chat_bot:{issued['bot_id']}") == bot_token
     record = record_for(issued["bot_id"])
-    assert record.outcome == "saved_incomplete" and record.chat_id == issued["chat_id"]
+    assert record.outcome == "connected" and record.chat_id == issued["chat_id"]
+    assert set(record.details["incomplete_answer"]) == set(state.bot.missing)
     # the check fills in the username the answer lacked, in the state and in the record
     state = flow.check()
     assert state.step is Step.CHECKED and state.bot is not None

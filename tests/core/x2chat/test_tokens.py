@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from x2desk.core.errors import NotIntegrationToken
+from x2desk.core.x2chat import tokens
 from x2desk.core.x2chat.tokens import Kind, classify, parse_integration_token
 
 TOKEN = "fc6e2368-b677-430d-9f2f-295ce705c9d0"  # the seed's example
@@ -226,3 +227,17 @@ def test_a_link_with_user_info_or_a_backslash_is_never_x2chat(
     link = f"https://{before}{joiner}{x2chat}/integrate?token={TOKEN}"
     assert not is_x2chat_link(link)
     assert classify(link).token is None
+
+
+def test_a_found_token_is_not_classified_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    intake = tokens.classify("x2chat://bot/integrate?token=" + str(uuid.uuid4()).upper())
+    assert isinstance(intake.token, tokens.IntegrationToken) and intake.token.islower()
+    looked: list[str] = []
+    real = tokens._classify_url
+    monkeypatch.setattr(tokens, "_classify_url", lambda *a: looked.append("url") or real(*a))
+    monkeypatch.setattr(tokens, "_uuid_problem", lambda c: looked.append("uuid") or None)
+    again = tokens.classify(intake.token)
+    assert (
+        again.token == intake.token and tokens.parse_integration_token(intake.token) is intake.token
+    )
+    assert looked == []  # the token travelled with its classification: nothing re-parsed it

@@ -37,6 +37,7 @@ from x2desk.core.errors import (
 )
 from x2desk.core.greenapi.client import QR_ERRORS, GreenApiClient
 from x2desk.core.greenapi.endpoints import QR_LIFETIME_S, QR_REFRESH_S
+from x2desk.core.saving import Outcome, record_connection
 from x2desk.core.secret import Secret
 from x2desk.core.session.machine import LoginSession, Observer, Snapshot, State, Step
 from x2desk.core.session.poller import DEFAULT_BACKOFF_S, Scheduler
@@ -55,6 +56,7 @@ FLOW_KEEP = "greenapi_keep"
 # actions the snapshot offers besides the machine's own
 ACTION_KEEP = "keep"
 ACTION_LOG_OUT_AND_PAIR = "log_out_and_pair"
+ACTION_SAVE_AGAIN = "save_again"  # paired, but its token could not be saved
 
 TEXT_QR = (
     "Scan this QR with the messenger on the phone that holds the account (Linked devices, "
@@ -114,11 +116,13 @@ class GreenApiDriver:
         self.qr_lifetime_s = qr_lifetime_s
         self.repair = repair
         self.mode = "pair"
+        self.authorised = False  # Green-API confirmed the pairing (what fails now is saving)
         self.states_seen: list[str] = []  # every stateInstance read (tests, reports)
 
     # -- LoginDriver --
 
     def begin(self) -> Step:
+        self.authorised = False
         if self.mode == "logout":
             self.client.logout()
             self.mode = "pair"
@@ -148,6 +152,7 @@ class GreenApiDriver:
         return self._from_state(self._state(), ask_qr=False, after_password=True)
 
     def finish(self) -> Step:
+        self.authorised = True
         kept = self.mode == "keep"
         paired = self._save(kept)
         return Step(State.CONNECTED, note=TEXT_KEPT if kept else TEXT_PAIRED, result=paired)
@@ -209,16 +214,19 @@ class GreenApiDriver:
         records = self.records if self.records is not None else open_records()
         flow = FLOW_KEEP if kept else (FLOW_REPAIR if self.repair else FLOW_PAIR)
         try:
-            fields: dict[str, object] = {
-                "api_base": self.client.api_url,
-                "secret_ref": ref,
-                "flow": flow,
-                "outcome": "authorized",
-                "details": {"stateInstance": "authorized"},
-            }
-            if self.name or records.find(KIND, id_instance) is None:
-                fields["name"] = self.name or f"Green-API {id_instance}"
-            record = records.upsert(KIND, id_instance, **fields)
+            named = bool(self.name) or records.find(KIND, id_instance) is None
+            name = {"name": self.name or f"Green-API {id_instance}"} if named else {}
+            record = record_connection(
+                KIND,
+                id_instance,
+                flow=flow,
+                outcome=Outcome.REPAIRED if self.repair else Outcome.CONNECTED,
+                records=records,
+                **name,
+                api_base=self.client.api_url,
+                secret_ref=ref,
+                details={"stateInstance": "authorized"},
+            )
         finally:
             if own:
                 records.close()
@@ -231,10 +239,12 @@ class GreenApiPairing:
     """One pairing attempt, for the GUI, the CLI and the autopilot.
 
     Commands: :meth:`start`, :meth:`submit_password`, :meth:`keep`, :meth:`log_out_and_pair`,
+    :meth:`save_again` and :meth:`use_file_store` (paired, but the token could not be saved),
     :meth:`cancel` (stops polling within one tick), :meth:`restart`, :meth:`close`. Observe with
     :meth:`subscribe` or :meth:`snapshot` (a :class:`~x2desk.core.session.machine.Snapshot`; its
     ``actions`` include ``keep`` and ``log_out_and_pair`` when the instance was already
-    authorised). Everything runs on ``scheduler`` (a thread of its own by default).
+    authorised, ``save_again`` when only saving failed). Everything runs on ``scheduler`` (a
+    thread of its own by default).
     """
 
     def __init__(
@@ -292,12 +302,20 @@ class GreenApiPairing:
     def subscribe(self, observer: Observer) -> Callable[[], None]:
         return self.session.subscribe(lambda snap: observer(self._with_choices(snap)))
 
-    @staticmethod
-    def _with_choices(snap: Snapshot) -> Snapshot:
-        if snap.state is State.FAILED and snap.error_key == AlreadyAuthorised.key:
+    def _with_choices(self, snap: Snapshot) -> Snapshot:
+        if snap.state is not State.FAILED:
+            return snap
+        if snap.error_key == AlreadyAuthorised.key:
             actions = (snap.actions - {"restart"}) | {ACTION_KEEP, ACTION_LOG_OUT_AND_PAIR}
             return replace(snap, actions=frozenset(actions))
+        if isinstance(snap.error, StoreError) and self.driver.authorised:
+            return replace(snap, actions=snap.actions | {ACTION_SAVE_AGAIN})
         return snap
+
+    @property
+    def store_failed(self) -> bool:
+        """The instance is paired at Green-API, but its token could not be saved here."""
+        return ACTION_SAVE_AGAIN in self.snapshot().actions
 
     # -- commands --
 
@@ -319,6 +337,25 @@ class GreenApiPairing:
     def log_out_and_pair(self) -> bool:
         """Already authorised: log it out and pair again with a new QR. False if not offered."""
         return self._choose(ACTION_LOG_OUT_AND_PAIR, "logout")
+
+    def save_again(self, credentials: CredentialStore | None = None) -> bool:
+        """Paired, but the token could not be saved: save it again (in ``credentials``, e.g. the
+        encrypted file chosen instead of a failing keyring; None: the chosen store, opened
+        afresh). False if not offered."""
+        if not self.store_failed:
+            return False
+        self.driver.credentials = credentials
+        return self._choose(ACTION_SAVE_AGAIN, "keep")
+
+    def use_file_store(self, passphrase: Secret) -> CredentialStore:
+        """Blocking (a worker): open the encrypted file store with ``passphrase`` (made when
+        there is none yet) and save the token there; the store, for the caller to keep.
+        Raises the store's error (a wrong passphrase, say): nothing changed then."""
+        from x2desk.core.saving import open_file_store
+
+        store = open_file_store(passphrase)
+        self.save_again(store)
+        return store
 
     def _choose(self, action: str, mode: str) -> bool:
         if action not in self.snapshot().actions:

@@ -1,49 +1,32 @@
-"""The login session state machine (no Qt): Telegram, MAX, WhatsApp, bot tokens, Odnoklassniki.
+"""The login session state machine (no Qt), for the provider's accounts and Green-API alike.
 
-:class:`LoginSession` owns the states, the rules and the timing; a *driver* (:class:`LoginDriver`)
-owns the remote calls of one flow and answers each of them with a :class:`Step` (the state the
-remote side is in, plus what to show). The machine decides what follows from tables
-(:data:`TRANSITIONS`, :data:`POLLING`, :data:`INPUTS`), so another service's pairing (Green-API,
-issue 6) reuses it by writing a driver, not a machine.
+:class:`LoginSession` owns the states, the rules and the timing; a *driver* (:class:`LoginDriver`,
+e.g. :mod:`x2desk.core.accounts.drivers`) owns the remote calls of one flow and answers each with
+a :class:`Step`. What may follow what is in the tables of :mod:`x2desk.core.session.states`.
 
 The rules (issue 5 item 2):
-- In a polling state (:data:`POLLING`) it polls through a :class:`Poller`
-  every 5 s (configurable, never below 1 s), one request at a time, backing off 5, 10, 20 s on
-  transient errors (the snapshot says so: ``retry_in``), back to the rhythm after a success.
+- In a polling state it polls through a :class:`Poller` every 5 s (configurable, never below
+  1 s), one request at a time, backing off 5, 10, 20 s on transient errors (the snapshot says
+  so: ``retry_in``), back to the rhythm after a success.
 - A new QR is published at once; its countdown is ``qr_seconds_left``; when it expires it is
   withdrawn from the snapshot (never left on screen) and a fresh one is polled for at once.
 - A wrong code or password keeps its step and says so; it never turns into "expired".
 - :meth:`LoginSession.cancel` stops everything within one tick; no request is sent after it and
   an answer still in flight is ignored.
-- Sessions live 10 minutes (the driver says how long): at the end, or on a 404, the state is
-  ``expired`` and :meth:`LoginSession.restart` starts again.
+- Sessions live as long as the driver says: at the end, or on a 404, the state is ``expired``
+  and :meth:`LoginSession.restart` starts again.
 
-Observers (:meth:`LoginSession.subscribe`) get a :class:`Snapshot` after every change, on the
-thread that made the change (the scheduler's worker, or the caller of cancel/submit): a GUI
-marshals it to its own thread with a queued signal. Snapshots hold no secrets.
+Observers (:meth:`LoginSession.subscribe`) get a :class:`Snapshot` (no secrets) after every
+change, on the thread that made it: a GUI marshals it to its own thread with a queued signal.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
-from typing import Any, Protocol
+from dataclasses import replace
 
-from x2desk.core.accounts.client import (
-    Connection,
-    ConnectionsClient,
-    Session,
-    WhatsAppStatus,
-    check_api_key,
-    check_bot_token,
-    normalise_phone,
-)
-from x2desk.core.accounts.endpoints import SESSION_LIFETIME_S
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import (
     AnswerLost,
@@ -63,142 +46,24 @@ from x2desk.core.session.poller import (
     ThreadScheduler,
     is_transient,
 )
-
-log = logging.getLogger(__name__)
-
-
-class State(StrEnum):
-    STARTING = "starting"
-    WAITING_FOR_QR = "waiting_for_qr"
-    WAITING_FOR_CODE = "waiting_for_code"
-    WAITING_FOR_PASSWORD = "waiting_for_password"
-    LOADING = "loading"  # the remote side is busy (WhatsApp syncing, an instance starting)
-    AUTHENTICATED = "authenticated"
-    CREATING_CONNECTION = "creating_connection"
-    CONNECTED = "connected"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"
-
-
-_ENDINGS = frozenset({State.FAILED, State.CANCELLED, State.EXPIRED})
-_WAITING = frozenset(
-    {
-        State.WAITING_FOR_QR,
-        State.WAITING_FOR_CODE,
-        State.WAITING_FOR_PASSWORD,
-        State.LOADING,
-        State.AUTHENTICATED,
-        State.CONNECTED,
-    }
+from x2desk.core.session.states import (
+    ENDINGS,
+    INPUTS,
+    POLLING,
+    STATE_TEXT,
+    TERMINAL,
+    TRANSITIONS,
+    LoginDriver,
+    Observer,
+    Snapshot,
+    State,
+    Step,
+    clean_code,
 )
 
-# Which state may follow which: the machine refuses anything else (a driver bug, or a server
-# going backwards), so every path through a flow is one of these.
-TRANSITIONS: dict[State, frozenset[State]] = {
-    State.STARTING: _WAITING | _ENDINGS,
-    State.WAITING_FOR_QR: _WAITING - {State.WAITING_FOR_CODE} | _ENDINGS,
-    State.LOADING: _WAITING - {State.WAITING_FOR_CODE} | _ENDINGS,
-    State.WAITING_FOR_CODE: _WAITING - {State.WAITING_FOR_QR} | _ENDINGS,
-    State.WAITING_FOR_PASSWORD: _WAITING - {State.WAITING_FOR_CODE} | _ENDINGS,
-    State.AUTHENTICATED: frozenset({State.CREATING_CONNECTION, State.CONNECTED}) | _ENDINGS,
-    State.CREATING_CONNECTION: frozenset({State.CONNECTED}) | _ENDINGS,
-    State.CONNECTED: frozenset(),
-    State.FAILED: frozenset({State.STARTING}),
-    State.CANCELLED: frozenset({State.STARTING}),
-    State.EXPIRED: frozenset({State.STARTING}),
-}
-POLLING = frozenset({State.WAITING_FOR_QR, State.LOADING})  # the machine polls in these
-INPUTS: dict[State, str] = {  # the states that wait for the person, and the action they take
-    State.WAITING_FOR_CODE: "submit_code",
-    State.WAITING_FOR_PASSWORD: "submit_password",
-}
-TERMINAL = frozenset({State.CONNECTED}) | _ENDINGS
+__all__ = ["LoginDriver", "LoginSession", "Observer", "Snapshot", "State", "Step"]
 
-STATE_TEXT: dict[State, str] = {
-    State.STARTING: "Starting the login session…",
-    State.WAITING_FOR_QR: "Scan the QR with your phone.",
-    State.WAITING_FOR_CODE: "Type the login code you received.",
-    State.WAITING_FOR_PASSWORD: "This account has two-step verification: type its password.",
-    State.LOADING: "Almost there: waiting for the other side…",
-    State.AUTHENTICATED: "Logged in.",
-    State.CREATING_CONNECTION: "Creating the connection…",
-    State.CONNECTED: "Connected.",
-    State.FAILED: "It did not work.",
-    State.CANCELLED: "Cancelled. Nothing more will be sent.",
-    State.EXPIRED: "The login session has ended. Start again.",
-}
-
-
-@dataclass(frozen=True)
-class Step:
-    """A driver's answer: the state the remote side is in, and what to show for it."""
-
-    state: State
-    qr: str | None = None  # text to render as a QR
-    qr_image: bytes | None = None  # or a ready image (Green-API sends a PNG)
-    qr_expires_at: float | None = None  # wall-clock epoch seconds
-    qr_link: str | None = None  # a page with the QR, for another device (WhatsApp)
-    password_hint: str | None = None
-    note: str | None = None  # what the remote side says (e.g. "WhatsApp is loading your chats")
-    result: Any = None  # the connection (or instance) once connected
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What to show now. Holds no secrets; safe to log field by field."""
-
-    flow: str
-    state: State
-    text: str  # one sentence for the person: the note, the error or the state's own text
-    qr: str | None = None
-    qr_image: bytes | None = None
-    qr_version: int = 0  # changes whenever a new QR is shown
-    qr_seconds_left: int | None = None
-    qr_link: str | None = None
-    session_seconds_left: int | None = None
-    password_hint: str | None = None
-    error_key: str | None = None
-    error: X2DeskError | None = field(default=None, compare=False)
-    retry_in: float | None = None  # polling is backing off after an error
-    busy: bool = False  # a request the person asked for is in flight
-    result: Any = None
-    actions: frozenset[str] = frozenset()
-
-    @property
-    def terminal(self) -> bool:
-        return self.state in TERMINAL
-
-
-class LoginDriver(Protocol):
-    """One flow's remote calls. Each returns the :class:`Step` the remote side is in."""
-
-    flow: str
-    session_lifetime_s: float | None  # None: the remote side does not expire the attempt
-
-    def begin(self) -> Step: ...
-
-    def poll(self) -> Step: ...
-
-    def submit_code(self, code: Secret) -> Step: ...
-
-    def submit_password(self, password: Secret) -> Step: ...
-
-    def finish(self) -> Step:
-        """After ``authenticated``: create the connection (or not, on re-authorisation)."""
-        ...
-
-
-Observer = Callable[[Snapshot], None]
-
-
-def clean_code(code: Secret) -> Secret:
-    value = re.sub(r"[\s-]", "", code.reveal())
-    if not value:
-        raise InputError("Type the login code you received.")
-    if not value.isdigit() or not 3 <= len(value) <= 10:
-        raise InputError("A login code is a few digits (usually 5): type just the digits.")
-    return Secret(value)
+log = logging.getLogger(__name__)
 
 
 class LoginSession:
@@ -289,7 +154,7 @@ class LoginSession:
     def start(self) -> None:
         """Begin (init the session / create the connection) on the scheduler."""
         with self._lock:
-            if self._started and self._snap.state not in _ENDINGS:
+            if self._started and self._snap.state not in ENDINGS:
                 return  # running, or connected: nothing to start
             self._started = True
             self._generation += 1
@@ -577,226 +442,3 @@ class LoginSession:
             timer.cancel()
         self._timers.clear()
         self._qr_timer = None
-
-
-# ---- drivers for the connections provider (API.md section 3) -----------------------------------
-
-
-class ProviderDriver:
-    """Shared parts of the provider's flows."""
-
-    flow = "provider"
-    session_lifetime_s: float | None = None
-
-    def __init__(self, client: ConnectionsClient, name: str = "") -> None:
-        self.client = client
-        self.name = name
-
-    def begin(self) -> Step:
-        raise NotImplementedError
-
-    def poll(self) -> Step:
-        raise NotImplementedError
-
-    def submit_code(self, code: Secret) -> Step:
-        raise InputError("This kind of connection does not use a login code.")
-
-    def submit_password(self, password: Secret) -> Step:
-        raise InputError("This kind of connection does not use a password.")
-
-    def finish(self) -> Step:
-        raise NotImplementedError
-
-
-DEFAULT_NAMES = {"telegram": "Telegram", "max_personal": "MAX"}
-
-_SESSION_STATES = {
-    "waiting_for_qr": State.WAITING_FOR_QR,
-    "waiting_for_code": State.WAITING_FOR_CODE,
-    "waiting_for_password": State.WAITING_FOR_PASSWORD,
-    "authenticated": State.AUTHENTICATED,
-}
-
-
-class _AccountDriver(ProviderDriver):
-    """Telegram and MAX accounts: a login session, then a connection (unless re-authorising)."""
-
-    connection_type = ""
-    session_lifetime_s: float | None = SESSION_LIFETIME_S
-
-    def __init__(
-        self, client: ConnectionsClient, name: str = "", connection_id: int | str | None = None
-    ) -> None:
-        super().__init__(client, name)
-        self.connection_id = connection_id
-        self.session: Session | None = None
-
-    def _step(self, session: Session) -> Step:
-        self.session = session
-        qr = session.qr_login
-        return Step(
-            state=_SESSION_STATES[session.status],
-            qr=qr.url if qr and session.status == "waiting_for_qr" else None,
-            qr_expires_at=qr.expires_at if qr and session.status == "waiting_for_qr" else None,
-            password_hint=session.password_hint,
-        )
-
-    @property
-    def session_id(self) -> str:
-        if self.session is None:
-            raise SessionExpired("There is no login session yet. Start again.")
-        return self.session.session_id
-
-    def finish(self) -> Step:
-        if self.connection_id is not None:  # re-authorisation: no new connection
-            try:
-                connection: Connection | None = self.client.get_connection(self.connection_id)
-            except X2DeskError:
-                connection = None
-            return Step(State.CONNECTED, note="Re-authorised the connection.", result=connection)
-        name = self.name or DEFAULT_NAMES.get(self.connection_type, self.connection_type)
-        connection = self.client.create_connection(
-            name, self.connection_type, {"session_id": self.session_id}
-        )
-        return Step(State.CONNECTED, result=connection)
-
-
-class TelegramQrDriver(_AccountDriver):
-    flow = "telegram_qr"
-    connection_type = "telegram"
-
-    def begin(self) -> Step:
-        return self._step(self.client.telegram_init("qr", connection_id=self.connection_id))
-
-    def poll(self) -> Step:
-        return self._step(self.client.telegram_login(self.session_id))
-
-    def submit_password(self, password: Secret) -> Step:
-        return self._step(self.client.telegram_login(self.session_id, password=password))
-
-
-class _PhoneDriver(_AccountDriver):
-    """An account login that starts from a phone number (checked before anything is sent)."""
-
-    def __init__(
-        self,
-        client: ConnectionsClient,
-        phone: str,
-        name: str = "",
-        connection_id: int | str | None = None,
-    ) -> None:
-        super().__init__(client, name, connection_id)
-        self.phone = normalise_phone(phone)  # InputError before anything is sent
-
-
-class TelegramCodeDriver(_PhoneDriver):
-    flow = "telegram_code"
-    connection_type = "telegram"
-
-    def begin(self) -> Step:
-        return self._step(
-            self.client.telegram_init("code", phone=self.phone, connection_id=self.connection_id)
-        )
-
-    def poll(self) -> Step:
-        return self._step(self.client.telegram_login(self.session_id))
-
-    def submit_code(self, code: Secret) -> Step:
-        return self._step(self.client.telegram_login(self.session_id, code=code))
-
-    def submit_password(self, password: Secret) -> Step:
-        return self._step(self.client.telegram_login(self.session_id, password=password))
-
-
-class MaxCodeDriver(_PhoneDriver):
-    flow = "max_code"
-    connection_type = "max_personal"
-
-    def begin(self) -> Step:
-        return self._step(self.client.max_init(self.phone, connection_id=self.connection_id))
-
-    def poll(self) -> Step:
-        raise SessionExpired("A MAX login has nothing to poll. Start again.")
-
-    def submit_code(self, code: Secret) -> Step:
-        return self._step(self.client.max_login(self.session_id, code))
-
-
-class WhatsAppDriver(ProviderDriver):
-    """Create a ``whatsapp`` connection (or reuse ``connection_id``), then poll its status: a QR
-    (refreshed as it expires, about every 30 s) until ``authorized``."""
-
-    flow = "whatsapp"
-
-    def __init__(
-        self, client: ConnectionsClient, name: str = "", connection_id: int | str | None = None
-    ) -> None:
-        super().__init__(client, name)
-        self.connection_id = connection_id
-        self.connection: Connection | None = None
-
-    def begin(self) -> Step:
-        if self.connection_id is None:
-            self.connection = self.client.create_connection(self.name or "WhatsApp", "whatsapp")
-            self.connection_id = self.connection.id
-        return self.poll()
-
-    def poll(self) -> Step:
-        assert self.connection_id is not None
-        return self._step(self.client.whatsapp_status(self.connection_id))
-
-    def _step(self, status: WhatsAppStatus) -> Step:
-        link = self.connection.qr_url if self.connection else None
-        if status.status == "qr":
-            return Step(
-                State.WAITING_FOR_QR, qr=status.qr, qr_expires_at=status.expires_at, qr_link=link
-            )
-        if status.status == "loading":
-            return Step(State.LOADING, note="WhatsApp is loading; wait a moment…")
-        return self.finish()
-
-    def finish(self) -> Step:
-        assert self.connection_id is not None
-        with contextlib.suppress(X2DeskError):
-            self.connection = self.client.get_connection(self.connection_id)
-        return Step(State.CONNECTED, result=self.connection)
-
-
-class TelegramBotDriver(ProviderDriver):
-    flow = "telegram_bot"
-
-    def __init__(self, client: ConnectionsClient, token: Secret, name: str = "") -> None:
-        super().__init__(client, name)
-        self.token = check_bot_token(token)  # InputError before anything is sent
-
-    def begin(self) -> Step:
-        connection = self.client.create_connection(
-            self.name or "Telegram bot", "telegram_bot", {"token": self.token}
-        )
-        return Step(State.CONNECTED, result=connection)
-
-
-class OdnoklassnikiDriver(ProviderDriver):
-    """Connect an Odnoklassniki group by its API key, or change the key of ``connection_id``."""
-
-    flow = "odnoklassniki"
-
-    def __init__(
-        self,
-        client: ConnectionsClient,
-        api_key: Secret,
-        name: str = "",
-        connection_id: int | str | None = None,
-    ) -> None:
-        super().__init__(client, name)
-        self.api_key = check_api_key(api_key, "group's API key")
-        self.connection_id = connection_id
-
-    def begin(self) -> Step:
-        if self.connection_id is not None:
-            connection = self.client.update_key(self.connection_id, self.api_key)
-            return Step(State.CONNECTED, note="The group's key was changed.", result=connection)
-        connection = self.client.create_connection(
-            self.name or "Odnoklassniki group", "odnoklassniki", {"api_key": self.api_key}
-        )
-        return Step(State.CONNECTED, result=connection)

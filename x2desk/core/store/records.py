@@ -1,11 +1,12 @@
 """Non-secret records of every connection x2desk made, in SQLite under the data folder.
 
-One row per connection, whatever its kind (``x2chat_bot``, ``telegram``, ``max_personal``,
-``whatsapp``, ``telegram_bot``, ``odnoklassniki``, ``greenapi``), unique by (kind, external_id):
-the bot_id, the provider's connection id or the Green-API idInstance. The secret itself is in the
-credential store under ``secret_ref``; this file never holds one (a :class:`Secret` passed in is
-refused). Each upsert that names a flow or an outcome also appends to the ``history`` table, so a
-second redeem of the same bot updates its record (same secret_ref) and keeps what happened before.
+One row per connection, whatever its kind (one of :data:`x2desk.core.kinds.KINDS`), unique by
+(kind, external_id): the bot_id, the provider's connection id or the Green-API idInstance. What
+a finished flow did is recorded through :func:`x2desk.core.saving.record_connection`. The
+secret itself is in the credential store under ``secret_ref``; this file never holds one (a
+:class:`Secret` passed in is refused). Each upsert that names a flow or an outcome also appends
+to the ``history`` table, so a second redeem of the same bot updates its record (same
+secret_ref) and keeps what happened before.
 The schema version is SQLite's ``user_version``; :data:`MIGRATIONS` upgrades older files.
 """
 
@@ -19,20 +20,12 @@ from typing import Any
 
 from x2desk.core.clock import Clock
 from x2desk.core.errors import NotFound
+from x2desk.core.kinds import KINDS
 from x2desk.core.secret import Secret
 from x2desk.core.store.database import Database
 
 RECORDS_FILE = "records.sqlite3"
 
-KINDS = (
-    "x2chat_bot",
-    "telegram",
-    "max_personal",
-    "whatsapp",
-    "telegram_bot",
-    "odnoklassniki",
-    "greenapi",
-)
 
 # Each entry upgrades the schema from version i to i + 1.
 MIGRATIONS: list[str] = [
@@ -295,18 +288,3 @@ class RecordStore(Database):
 def open_records(path: Path | None = None, clock: Clock | None = None) -> RecordStore:
     """Shorthand for :meth:`RecordStore.open`."""
     return RecordStore.open(path, clock)
-
-
-def record_provider_connection(conn: Any, *, api_base: str, flow: str, outcome: str) -> Record:
-    """Record a connection the connections provider made or re-authorised (``conn``: a
-    :class:`~x2desk.core.accounts.client.Connection`), for the CLI and the accounts wizard alike."""
-    with RecordStore.open() as records:
-        return records.upsert(
-            conn.type,
-            conn.id,
-            name=conn.name or None,
-            api_base=api_base,
-            flow=flow,
-            outcome=outcome,
-            details={"status": conn.status, "provider_connection_id": conn.id},
-        )

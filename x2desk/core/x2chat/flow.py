@@ -47,29 +47,40 @@ missing keyring is found while the token is still unspent.
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import (
-    AnswerLost,
-    BadAnswer,
-    CannotConnect,
-    InputError,
-    InvalidAuth,
     KeyringUnavailable,
     PassphraseRequired,
     RateLimited,
-    ServerError,
     StoreError,
     X2DeskError,
 )
+from x2desk.core.saving import (
+    Outcome,
+    open_chosen_store,
+    open_file_store,
+    open_records,
+    record_connection,
+)
 from x2desk.core.secret import Secret
-from x2desk.core.x2chat.client import BotUser, Redeemed, SentMessage, WebhookInfo, X2ChatClient
+from x2desk.core.x2chat.bot_checks import RECORD_KIND, BotChecks
+from x2desk.core.x2chat.client import Redeemed, X2ChatClient
+from x2desk.core.x2chat.flow_state import (
+    DEFAULT_TEST_TEXT,
+    DEFAULT_WAIT_S,
+    BotSummary,
+    Failure,
+    FlowState,
+    Recovery,
+    Step,
+    WrongStep,
+    describe_missing,
+    redeem_recovery,
+    unexpected,
+)
 from x2desk.core.x2chat.tokens import Intake, classify
 
 if TYPE_CHECKING:
@@ -78,135 +89,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RECORD_KIND = "x2chat_bot"
 FLOW_NAME = "x2chat_redeem"
-DEFAULT_TEST_TEXT = "Hello from x2desk: this bot is connected."
-DEFAULT_WAIT_S = 60.0
-NO_CHAT_ID = (
-    "X2Chat did not say which chat this bot talks to, so no test message can be sent. Look up "
-    "the chat id in X2Chat; the bot token is saved."
-)
 
-Recovery = Literal["scan_again", "retry", "wait", "choose_store"]
-
-
-class Step(StrEnum):
-    INTAKE = "intake"
-    CONFIRM = "confirm"
-    REDEEMING = "redeeming"
-    FAILED = "failed"
-    STORE_FAILED = "store_failed"
-    CHECKING = "checking"
-    CHECKED = "checked"
-    SAVED = "saved"
-
-
-class WrongStep(RuntimeError):
-    """An action was called in a step where it makes no sense: a bug in the caller."""
-
-
-@dataclass(frozen=True)
-class Failure:
-    error: X2DeskError
-    recovery: Recovery
-    step: Step  # the step that failed: REDEEMING or CHECKING
-    retry_at: float | None = None  # clock.monotonic() when a "wait" ends
-    token_may_be_spent: bool = False
-
-    @property
-    def message(self) -> str:
-        return self.error.message
-
-
-@dataclass(frozen=True)
-class BotSummary:
-    """What may be shown of the redeemed bot: everything but the token, which is masked.
-
-    ``missing`` names the fields the redeem answer lacked or garbled (the token was kept and
-    saved anyway): ``bot_username`` may then be ``""`` until getMe tells it, ``chat_id`` ``None``.
-    """
-
-    bot_id: str
-    bot_username: str
-    chat_id: int | None
-    api_base: str
-    token_masked: str
-    missing: tuple[str, ...] = ()
-
-    @property
-    def incomplete(self) -> bool:
-        return bool(self.missing)
-
-
-_MISSING_CONSEQUENCE = {
-    "bot_id": "it is filed under the number in its token",
-    "bot_username": "its name comes from the check (getMe)",
-    "chat_id": (
-        "no test message can be sent and your system must get the chat id elsewhere "
-        "(X2Chat shows it in the bot's settings)"
-    ),
-    "api_base": "x2desk uses the address the token was redeemed at",
-    "send_message_url": "build the sendMessage address from the API address and the token",
-    "getUpdates_url": "build the getUpdates address from the API address and the token",
-}
-
-
-def describe_missing(missing: tuple[str, ...] | list[str]) -> str:
-    """A plain sentence for an incomplete redeem answer (the token itself was kept)."""
-    if not missing:
-        return ""
-    parts = [f"{name} ({_MISSING_CONSEQUENCE.get(name, 'not needed to work')})" for name in missing]
-    return (
-        "X2Chat's answer was incomplete: it had no valid " + "; ".join(parts) + ". The new bot "
-        "token was kept and saved anyway, because the redeem already replaced the old one."
-    )
-
-
-@dataclass(frozen=True)
-class FlowState:
-    step: Step = Step.INTAKE
-    intake: Intake | None = None
-    busy: bool = False
-    sending: bool = False
-    failure: Failure | None = None
-    bot: BotSummary | None = None
-    bot_user: BotUser | None = None
-    webhook: WebhookInfo | None = None
-    webhook_error: X2DeskError | None = None
-    test_text: str = DEFAULT_TEST_TEXT
-    test_message: SentMessage | None = None
-    test_error: X2DeskError | None = None
-    stored: bool = False
-    store_description: str | None = None
-    store_error: X2DeskError | None = None
-    record_id: int | None = None
-    confirm_rotation: bool = True
-
-
-def _redeem_recovery(error: X2DeskError) -> tuple[Recovery, bool]:
-    """(recovery, token_may_be_spent) for an error of the redeem request."""
-    if isinstance(error, RateLimited):
-        return "wait", False
-    if isinstance(error, CannotConnect):
-        return "retry", False
-    if isinstance(error, ServerError):
-        return "retry", True
-    if isinstance(error, AnswerLost | BadAnswer):
-        return "scan_again", True
-    return "scan_again", False
-
-
-def _check_recovery(error: X2DeskError) -> Recovery:
-    if isinstance(error, RateLimited):
-        return "wait"
-    if isinstance(error, InvalidAuth):
-        return "scan_again"
-    return "retry"
-
-
-def _unexpected(exc: Exception) -> X2DeskError:
-    log.debug("unexpected error in the redeem flow", exc_info=True)
-    return X2DeskError(f"Unexpected error ({type(exc).__name__}). Try again.")
+__all__ = [
+    "DEFAULT_TEST_TEXT",
+    "RECORD_KIND",
+    "BotSummary",
+    "Failure",
+    "FlowState",
+    "Recovery",
+    "RedeemFlow",
+    "Step",
+    "WrongStep",
+    "describe_missing",
+]
 
 
 def _record_details(store: str, missing: tuple[str, ...]) -> dict[str, Any]:
@@ -214,28 +110,6 @@ def _record_details(store: str, missing: tuple[str, ...]) -> dict[str, Any]:
     if missing:
         details["incomplete_answer"] = list(missing)
     return details
-
-
-def _default_open_store() -> CredentialStore:
-    from x2desk.core.store.credentials import open_credential_store
-
-    return open_credential_store()
-
-
-def _default_open_file_store(passphrase: Secret) -> CredentialStore:
-    from x2desk.core.store.credentials import open_credential_store, use_encrypted_file
-    from x2desk.core.store.settings import load_settings
-
-    settings = load_settings()
-    if settings.credential_store == "encrypted_file":
-        return open_credential_store(settings, passphrase)
-    return use_encrypted_file(passphrase)
-
-
-def _default_records() -> RecordStore:
-    from x2desk.core.store.records import RecordStore
-
-    return RecordStore.open()
 
 
 def _default_confirm_rotation() -> bool:
@@ -247,7 +121,7 @@ def _default_confirm_rotation() -> bool:
         return True
 
 
-class RedeemFlow:
+class RedeemFlow(BotChecks):
     """One X2Chat bot connection, from a scanned token to saved credentials. See the module doc."""
 
     def __init__(
@@ -256,48 +130,27 @@ class RedeemFlow:
         *,
         confirm_rotation: bool | None = None,
         clock: Clock = SYSTEM_CLOCK,
-        open_store: Callable[[], CredentialStore] = _default_open_store,
-        open_file_store: Callable[[Secret], CredentialStore] = _default_open_file_store,
-        open_records: Callable[[], RecordStore] = _default_records,
+        open_store: Callable[[], CredentialStore] = open_chosen_store,
+        open_file_store: Callable[[Secret], CredentialStore] = open_file_store,
+        open_records: Callable[[], RecordStore] = open_records,
     ) -> None:
+        if confirm_rotation is None:
+            confirm_rotation = _default_confirm_rotation()
+        super().__init__(FlowState(confirm_rotation=confirm_rotation))
         self._client = client
         self._clock = clock
         self._open_store = open_store
         self._open_file_store = open_file_store
         self._open_records = open_records
-        self._lock = threading.RLock()
-        self._depth = threading.local()
-        self._dirty = False
-        self._listeners: list[Callable[[FlowState], None]] = []
         self._store: CredentialStore | None = None
         self._token: str | None = None  # the integration token (one-time, not a long secret)
         self._pending: Redeemed | None = None  # credentials handed over, kept until saved
-        if confirm_rotation is None:
-            confirm_rotation = _default_confirm_rotation()
-        self._state = FlowState(confirm_rotation=confirm_rotation)
 
     # ---- reading ----
 
     @property
-    def state(self) -> FlowState:
-        with self._lock:
-            return self._state
-
-    @property
     def api_base(self) -> str:
         return self._client.api_base
-
-    def subscribe(self, listener: Callable[[FlowState], None]) -> Callable[[], None]:
-        """Call ``listener(state)`` after every change; returns a function that unsubscribes."""
-        with self._lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return unsubscribe
 
     def seconds_until_retry(self) -> float:
         """For a ``wait`` recovery: seconds left in the countdown (0 when retry is allowed)."""
@@ -306,56 +159,12 @@ class RedeemFlow:
             return 0.0
         return max(0.0, failure.retry_at - self._clock.monotonic())
 
-    # ---- internals ----
-
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        """Hold the lock for a check-then-change; listeners hear of it after the lock is free."""
-        with self._lock:
-            self._depth.n = getattr(self._depth, "n", 0) + 1
-            try:
-                yield
-            finally:
-                self._depth.n -= 1
-        if self._depth.n == 0:
-            self._notify()
-
-    def _set(self, **changes: Any) -> FlowState:
-        with self._lock:
-            self._state = replace(self._state, **changes)
-            self._dirty = True
-            state = self._state
-        if getattr(self._depth, "n", 0) == 0:
-            self._notify()
-        return state
-
-    def _notify(self) -> None:
-        with self._lock:
-            if not self._dirty:
-                return
-            self._dirty = False
-            state = self._state
-            listeners = list(self._listeners)
-        for listener in listeners:
-            try:
-                listener(state)
-            except Exception:  # a broken listener must not break the flow
-                log.debug("flow listener failed", exc_info=True)
-
-    def _require(self, *steps: Step, idle: bool = True) -> FlowState:
-        state = self._state
-        if state.step not in steps:
-            names = ", ".join(s.value for s in steps)
-            raise WrongStep(f"this action needs step {names}; the flow is in {state.step.value}")
-        if idle and state.busy:
-            raise WrongStep("another action of this flow is still running")
-        return state
-
     # ---- cheap actions ----
 
-    def submit(self, text: str) -> Intake:
-        """A scanned or pasted text. A usable token moves on (CONFIRM, or REDEEMING)."""
-        intake = classify(text)
+    def submit(self, read: Intake | str) -> Intake:
+        """A scanned or pasted text, or what the page already found in it (an :class:`Intake`:
+        not classified again). A usable token moves on (CONFIRM, or REDEEMING)."""
+        intake = read if isinstance(read, Intake) else classify(read)
         with self._locked():
             state = self._require(Step.INTAKE)
             if intake.token is None:
@@ -476,8 +285,8 @@ class RedeemFlow:
             try:
                 redeemed = self._client.redeem(token)
             except Exception as exc:
-                error = exc if isinstance(exc, X2DeskError) else _unexpected(exc)
-                recovery, spent = _redeem_recovery(error)
+                error = exc if isinstance(exc, X2DeskError) else unexpected(exc)
+                recovery, spent = redeem_recovery(error)
                 retry_at = None
                 if isinstance(error, RateLimited):
                     wait = error.retry_after if error.retry_after is not None else DEFAULT_WAIT_S
@@ -518,7 +327,7 @@ class RedeemFlow:
         except StoreError as exc:
             return self._set(busy=False, store_error=exc)
         except Exception as exc:
-            return self._set(busy=False, store_error=_unexpected(exc))
+            return self._set(busy=False, store_error=unexpected(exc))
         return self._save()
 
     def use_file_store(self, passphrase: Secret | str) -> FlowState:
@@ -536,7 +345,7 @@ class RedeemFlow:
         except X2DeskError as exc:
             return self._set(busy=False, store_error=exc)
         except Exception as exc:
-            return self._set(busy=False, store_error=_unexpected(exc))
+            return self._set(busy=False, store_error=unexpected(exc))
         if self._pending is None:  # nothing redeemed yet: ready to redeem now
             return self._set(busy=False, step=Step.REDEEMING, failure=None, store_error=None)
         return self._save()
@@ -555,16 +364,17 @@ class RedeemFlow:
             store.save(ref, redeemed.bot_token)
             records = self._open_records()
             try:
-                record = records.upsert(
+                record = record_connection(
                     RECORD_KIND,
                     redeemed.bot_id,
+                    flow=FLOW_NAME,
+                    outcome=Outcome.CONNECTED,
+                    records=records,
                     name=redeemed.bot_username,
                     username=redeemed.bot_username,
                     chat_id=redeemed.chat_id,
                     api_base=redeemed.api_base,
                     secret_ref=ref,
-                    flow=FLOW_NAME,
-                    outcome="saved" if redeemed.complete else "saved_incomplete",
                     details=_record_details(store.description, redeemed.missing),
                 )
             finally:
@@ -572,7 +382,7 @@ class RedeemFlow:
         except (StoreError, PassphraseRequired) as exc:
             return self._set(busy=False, step=Step.STORE_FAILED, store_error=exc, failure=None)
         except Exception as exc:
-            error = _unexpected(exc)
+            error = unexpected(exc)
             return self._set(busy=False, step=Step.STORE_FAILED, store_error=error, failure=None)
         return self._set(
             busy=False,
@@ -583,94 +393,3 @@ class RedeemFlow:
             failure=None,
             record_id=record.id,
         )
-
-    def check(self) -> FlowState:
-        """getMe (must pass), then getWebhookInfo (a failure there is only a warning)."""
-        with self._locked():
-            self._require(Step.CHECKING)
-            self._set(busy=True)
-        redeemed = self._pending
-        assert redeemed is not None
-        client = self._bot_client(redeemed)
-        try:
-            try:
-                user = client.get_me(redeemed.bot_token)
-            except Exception as exc:
-                error = exc if isinstance(exc, X2DeskError) else _unexpected(exc)
-                retry_at = None
-                if isinstance(error, RateLimited):
-                    wait = error.retry_after if error.retry_after is not None else DEFAULT_WAIT_S
-                    retry_at = self._clock.monotonic() + wait
-                failure = Failure(error, _check_recovery(error), Step.CHECKING, retry_at)
-                return self._set(busy=False, step=Step.FAILED, failure=failure)
-            webhook: WebhookInfo | None = None
-            webhook_error: X2DeskError | None = None
-            try:
-                webhook = client.get_webhook_info(redeemed.bot_token)
-            except X2DeskError as exc:
-                webhook_error = exc
-            bot = self._fill_username(user)
-            return self._set(
-                busy=False,
-                step=Step.CHECKED,
-                bot=bot,
-                bot_user=user,
-                webhook=webhook,
-                webhook_error=webhook_error,
-            )
-        finally:
-            if client is not self._client:
-                client.close()
-
-    def _fill_username(self, user: BotUser) -> BotSummary | None:
-        """The redeem answer had no username: take getMe's (and put it in the record)."""
-        bot = self._state.bot
-        if bot is None or bot.bot_username or "bot_username" not in bot.missing:
-            return bot
-        missing = tuple(m for m in bot.missing if m != "bot_username")
-        bot = replace(bot, bot_username=user.username, missing=missing)
-        try:
-            records = self._open_records()
-            try:
-                records.upsert(
-                    RECORD_KIND,
-                    bot.bot_id,
-                    name=user.username,
-                    username=user.username,
-                    details={"incomplete_answer": list(missing)},
-                )
-            finally:
-                records.close()
-        except Exception:  # the name is a nicety: the saved credentials are what matters
-            log.debug("could not add the username to the record", exc_info=True)
-        return bot
-
-    def send_test_message(self, text: str | None = None) -> SentMessage | None:
-        """Send a test message to the chat (``text``, or the state's ``test_text``)."""
-        with self._locked():
-            state = self._require(Step.CHECKED)
-            text = state.test_text if text is None else text
-            self._set(busy=True, test_text=text, test_error=None)
-        redeemed = self._pending
-        assert redeemed is not None
-        if redeemed.chat_id is None:
-            self._set(busy=False, test_error=InputError(NO_CHAT_ID))
-            return None
-        client = self._bot_client(redeemed)
-        try:
-            sent = client.send_message(redeemed.bot_token, redeemed.chat_id, text)
-        except Exception as exc:
-            error = exc if isinstance(exc, X2DeskError) else _unexpected(exc)
-            self._set(busy=False, test_error=error)
-            return None
-        finally:
-            if client is not self._client:
-                client.close()
-        self._set(busy=False, test_message=sent)
-        return sent
-
-    def _bot_client(self, redeemed: Redeemed) -> X2ChatClient:
-        """The bot API lives at the api_base the redeem handed over (usually the same)."""
-        if redeemed.api_base.rstrip("/") == self._client.api_base.rstrip("/"):
-            return self._client
-        return X2ChatClient(redeemed.api_base)

@@ -47,12 +47,20 @@ _HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9]
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 
+class IntegrationToken(str):
+    """An integration token as :func:`classify` found it (lower-case UUIDv4): already checked,
+    so :func:`parse_integration_token` takes it as it is (one classification per intake)."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Intake:
-    """What a scanned or pasted text turned out to be."""
+    """What a scanned or pasted text turned out to be. It travels with the token (page, wizard,
+    flow, client), so nothing on the way classifies the text again."""
 
     kind: Kind
-    token: str | None
+    token: IntegrationToken | None
     explanation: str
 
     @property
@@ -62,7 +70,10 @@ class Intake:
 
 
 def parse_integration_token(text: str) -> str:
-    """The lower-case integration token in ``text``, or :class:`NotIntegrationToken` saying why."""
+    """The lower-case integration token in ``text``, or :class:`NotIntegrationToken` saying why.
+    A token :func:`classify` already found is returned as it is."""
+    if isinstance(text, IntegrationToken):
+        return text
     intake = classify(text)
     if intake.token is None:
         raise NotIntegrationToken(intake.explanation)
@@ -70,7 +81,10 @@ def parse_integration_token(text: str) -> str:
 
 
 def classify(text: object) -> Intake:
-    """Say what ``text`` (a QR payload or pasted text) is. Never raises."""
+    """Say what ``text`` (a QR payload or pasted text) is. Never raises. A token an earlier
+    classification found (an :class:`IntegrationToken`) is not looked at again."""
+    if isinstance(text, IntegrationToken):
+        return _token(text, "This text")
     if not isinstance(text, str):
         return _text("That is not text, so it cannot be an X2Chat integration token.")
     trimmed = text.strip().strip(_INVISIBLE).strip()
@@ -87,7 +101,7 @@ def classify(text: object) -> Intake:
 def _token(token: str, what: str) -> Intake:
     return Intake(
         "integration_token",
-        token.lower(),
+        IntegrationToken(token.lower()),
         f"{what} holds an X2Chat integration token. {TOKEN_TTL_HINT}",
     )
 

@@ -10,9 +10,11 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QRadioButton
 
 from x2desk.core.errors import InputError
 from x2desk.core.secret import Secret
-from x2desk.ui.accounts.common import AccountPage
+from x2desk.i18n import _
+from x2desk.ui.accounts.common import STEP_DETAILS
 from x2desk.ui.common.theme import repolish
 from x2desk.ui.common.widgets import label, name
+from x2desk.ui.common.wizard import StatusPage
 
 
 def _hint(widget: Any, text: str, ok: bool) -> None:
@@ -21,10 +23,10 @@ def _hint(widget: Any, text: str, ok: bool) -> None:
     repolish(widget)
 
 
-class BotTokenPage(AccountPage):
-    def __init__(self, wizard: Any) -> None:
-        super().__init__(wizard, "account_bot")
-        self.step = self.tr("Details")
+class BotTokenPage(StatusPage):
+    def __init__(self) -> None:
+        super().__init__("account_bot")
+        self.step = _(STEP_DETAILS)
         self.title = self.tr("The Telegram bot's token")
         self.subtitle = self.tr(
             "In Telegram, @BotFather gives it (/mybots > the bot > API Token). It is shown "
@@ -46,7 +48,7 @@ class BotTokenPage(AccountPage):
         self.add_status()
         self.lay.addStretch(1)
         self.token_edit.textChanged.connect(self._check)
-        self.token_edit.returnPressed.connect(self.wiz.frame.next_button.click)
+        self.token_edit.returnPressed.connect(self.submitted)
 
     def token(self) -> Secret:
         from x2desk.core.accounts.client import check_bot_token
@@ -82,10 +84,10 @@ class BotTokenPage(AccountPage):
         return True
 
 
-class GroupKeyPage(AccountPage):
-    def __init__(self, wizard: Any) -> None:
-        super().__init__(wizard, "account_group")
-        self.step = self.tr("Details")
+class GroupKeyPage(StatusPage):
+    def __init__(self) -> None:
+        super().__init__("account_group")
+        self.step = _(STEP_DETAILS)
         self.title = self.tr("The Odnoklassniki group's API key")
         self.subtitle = self.tr(
             "In the group's settings on ok.ru: Manage > API keys. It is shown masked here."
@@ -115,7 +117,7 @@ class GroupKeyPage(AccountPage):
         self.add_status()
         self.lay.addStretch(1)
         self.key_edit.textChanged.connect(self._check)
-        self.key_edit.returnPressed.connect(self.wiz.frame.next_button.click)
+        self.key_edit.returnPressed.connect(self.submitted)
         self.new_radio.toggled.connect(self._mode)
         self._mode()
 

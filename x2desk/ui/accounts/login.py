@@ -9,9 +9,12 @@ from PySide6.QtWidgets import QFormLayout, QLineEdit
 
 from x2desk.core.errors import InputError
 from x2desk.core.secret import Secret
-from x2desk.ui.accounts.common import AccountPage, provider_message
+from x2desk.core.session.states import Snapshot
+from x2desk.i18n import _
+from x2desk.ui.accounts.common import STEP_DETAILS, STEP_LOGIN, provider_message
 from x2desk.ui.common.theme import repolish
 from x2desk.ui.common.widgets import label, name
+from x2desk.ui.common.wizard import StatusPage
 
 
 def _hint(widget: Any, text: str, ok: bool) -> None:
@@ -20,10 +23,10 @@ def _hint(widget: Any, text: str, ok: bool) -> None:
     repolish(widget)
 
 
-class PhonePage(AccountPage):
-    def __init__(self, wizard: Any) -> None:
-        super().__init__(wizard, "account_phone")
-        self.step = self.tr("Details")
+class PhonePage(StatusPage):
+    def __init__(self) -> None:
+        super().__init__("account_phone")
+        self.step = _(STEP_DETAILS)
         self.title = self.tr("The account's phone number")
         self.subtitle = self.tr(
             "In international form: + and the country code, then the number. The code is "
@@ -44,8 +47,8 @@ class PhonePage(AccountPage):
         self.add_status()
         self.lay.addStretch(1)
         self.phone_edit.textChanged.connect(self._check)
-        self.phone_edit.returnPressed.connect(self.wiz.frame.next_button.click)
-        self.name_edit.returnPressed.connect(self.wiz.frame.next_button.click)
+        self.phone_edit.returnPressed.connect(self.submitted)
+        self.name_edit.returnPressed.connect(self.submitted)
 
     def set_flow(self, flow: str, reauth: bool) -> None:
         app = "MAX" if flow == "max_code" else "Telegram"
@@ -82,13 +85,13 @@ class PhonePage(AccountPage):
         return True
 
 
-class _SecretEntryPage(AccountPage):
+class _SecretEntryPage(StatusPage):
     """A page with one masked entry that the session takes (code or password)."""
 
     object_name = ""
 
-    def __init__(self, wizard: Any, page_id: str) -> None:
-        super().__init__(wizard, page_id)
+    def __init__(self, page_id: str) -> None:
+        super().__init__(page_id)
         self.prompt = label("", f"{page_id}Prompt", role="heading")
         self.lay.addWidget(self.prompt)
         self.edit = QLineEdit()
@@ -102,7 +105,7 @@ class _SecretEntryPage(AccountPage):
         self.add_status()
         self.lay.addStretch(1)
         self.edit.textChanged.connect(lambda _t: self.changed.emit())
-        self.edit.returnPressed.connect(self.wiz.frame.next_button.click)
+        self.edit.returnPressed.connect(self.submitted)
 
     def value(self) -> Secret:
         return Secret(self.edit.text())
@@ -112,7 +115,7 @@ class _SecretEntryPage(AccountPage):
         self.banner.clear_message()
         self.set_busy(False)
 
-    def show_snapshot(self, snap: Any) -> None:
+    def show_snapshot(self, snap: Snapshot) -> None:
         if snap.busy:
             self.set_busy(True, self.tr("Checking with the provider…"))
         else:
@@ -137,11 +140,11 @@ class _SecretEntryPage(AccountPage):
 
 
 class CodePage(_SecretEntryPage):
-    def __init__(self, wizard: Any) -> None:
-        super().__init__(wizard, "account_code")
+    def __init__(self) -> None:
+        super().__init__("account_code")
         name(self.edit, "accountCode", "Login code")
         self.edit.setPlaceholderText(self.tr("e.g. 12345"))
-        self.step = self.tr("Log in")
+        self.step = _(STEP_LOGIN)
         self.title = self.tr("Type the login code")
         self.next_text = self.tr("&Log in")
 
@@ -158,17 +161,17 @@ class CodePage(_SecretEntryPage):
 
 
 class PasswordPage(_SecretEntryPage):
-    def __init__(self, wizard: Any) -> None:
-        super().__init__(wizard, "account_password")
+    def __init__(self) -> None:
+        super().__init__("account_password")
         name(self.edit, "accountPassword", "Two-step verification password")
-        self.step = self.tr("Log in")
+        self.step = _(STEP_LOGIN)
         self.title = self.tr("Two-step verification")
         self.next_text = self.tr("&Log in")
         self.prompt.setText(
             self.tr("This account is protected by a password: type it to finish logging in.")
         )
 
-    def show_snapshot(self, snap: Any) -> None:
+    def show_snapshot(self, snap: Snapshot) -> None:
         hint = snap.password_hint
         self.note.setText(
             self.tr("Password hint: {h}").format(h=hint)

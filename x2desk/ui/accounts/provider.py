@@ -3,20 +3,20 @@ the credential store; in demo mode the sandbox's dashboard gives one)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit
 
 from x2desk.core.errors import InputError
 from x2desk.core.secret import Secret
-from x2desk.ui.accounts.common import AccountPage
+from x2desk.i18n import _
+from x2desk.ui.accounts.common import STEP_PROVIDER
 from x2desk.ui.common.widgets import label, name
+from x2desk.ui.common.wizard import StatusPage
 
 
-class ProviderPage(AccountPage):
-    def __init__(self, wizard: Any) -> None:
-        super().__init__(wizard, "account_provider")
-        self.step = self.tr("Provider")
+class ProviderPage(StatusPage):
+    def __init__(self) -> None:
+        super().__init__("account_provider")
+        self.step = _(STEP_PROVIDER)
         self.title = self.tr("Your connections provider")
         self.subtitle = self.tr(
             "Accounts and bots are connected through the provider's API. x2desk needs its "
@@ -45,7 +45,7 @@ class ProviderPage(AccountPage):
         self.url_edit.textChanged.connect(self._check)
         self.key_edit.textChanged.connect(self._check)
         self.url_edit.returnPressed.connect(self.key_edit.setFocus)
-        self.key_edit.returnPressed.connect(self.wiz.frame.next_button.click)
+        self.key_edit.returnPressed.connect(self.submitted)
 
     def fill(self, url: str, key: Secret | None, source: str = "") -> None:
         self.url_edit.setText(url)

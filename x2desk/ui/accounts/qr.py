@@ -3,11 +3,11 @@ it changes, with the seconds it has left; an expired QR is taken off the screen 
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 
-from x2desk.ui.accounts.common import provider_message
+from x2desk.core.session.states import Snapshot, State
+from x2desk.i18n import _
+from x2desk.ui.accounts.common import STEP_LOGIN, provider_message
 from x2desk.ui.common.qr_panel import QR_PX, QrLoginPage
 from x2desk.ui.common.widgets import label
 
@@ -24,9 +24,9 @@ SCAN_STEPS = {
 
 
 class QrPage(QrLoginPage):
-    def __init__(self, wizard: Any) -> None:
-        super().__init__(wizard, "account_qr", "accountQr", "Login QR")
-        self.step = self.tr("Log in")
+    def __init__(self) -> None:
+        super().__init__("account_qr", "accountQr", "Login QR")
+        self.step = _(STEP_LOGIN)
         self.title = self.tr("Scan the QR with your phone")
         self.subtitle = ""
         self.flow = ""
@@ -65,7 +65,7 @@ class QrPage(QrLoginPage):
         self.panel.clear(text)
         self.shown_payload = None
 
-    def show_snapshot(self, snap: Any) -> None:
+    def show_snapshot(self, snap: Snapshot) -> None:
         """Draw ``snap``: a new QR at once, none when it expired, the countdowns."""
         from x2desk.ui.common.qr_image import png_image, qr_image
 
@@ -73,12 +73,12 @@ class QrPage(QrLoginPage):
         if has_qr and snap.qr_seconds_left == 0:
             has_qr = False  # expired this very second: never leave it on screen
         if has_qr and self.panel.is_new(snap.qr_version):
-            image = qr_image(snap.qr, QR_PX) if snap.qr else png_image(snap.qr_image, QR_PX)
+            image = qr_image(snap.qr, QR_PX) if snap.qr else png_image(snap.qr_image or b"", QR_PX)
             self.panel.draw(image, snap.qr_version)
             self.shown_payload = snap.qr
         elif not has_qr and self.shown_version is not None:
             self.clear_qr(self.tr("The QR expired. Getting a new one…"))
-        elif not has_qr and snap.state.value == "loading":
+        elif not has_qr and snap.state is State.LOADING:
             self.clear_qr(self.tr("Scanned."))
         left = snap.qr_seconds_left
         self.panel.show_countdown(
@@ -98,7 +98,7 @@ class QrPage(QrLoginPage):
             )
         else:
             self.session_left.setText("")
-        waiting = snap.state.value in ("starting", "loading") or not has_qr
+        waiting = snap.state in (State.STARTING, State.LOADING) or not has_qr
         if snap.retry_in:
             self.show_error(snap.text)
         elif snap.error is not None and not snap.retry_in:

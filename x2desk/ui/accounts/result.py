@@ -3,26 +3,25 @@ forward: start again after a session ended, fix the key, or a subscription that 
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QHBoxLayout
 
-from x2desk.ui.accounts.common import FLOW_TITLES, LIMITS_TEXT, AccountPage, provider_message
+from x2desk.core.session.states import Snapshot, State
+from x2desk.i18n import _
+from x2desk.ui.accounts.common import (
+    LIMITS_TEXT,
+    STEP_DONE,
+    flow_kind_name,
+    kind_name,
+    provider_message,
+)
 from x2desk.ui.common.widgets import button, card, label
-
-TYPE_NAMES = {
-    "telegram": "Telegram account",
-    "max_personal": "MAX account",
-    "whatsapp": "WhatsApp account",
-    "telegram_bot": "Telegram bot",
-    "odnoklassniki": "Odnoklassniki group",
-}
+from x2desk.ui.common.wizard import ResultActions, StatusPage
 
 
-class ResultPage(AccountPage):
-    def __init__(self, wizard: Any) -> None:
-        super().__init__(wizard, "account_result")
-        self.step = self.tr("Done")
+class ResultPage(StatusPage):
+    def __init__(self, actions: ResultActions) -> None:
+        super().__init__("account_result")
+        self.step = _(STEP_DONE)
         self.title = self.tr("Connecting…")
         self.outcome = ""  # connected | failed | expired | cancelled | working
         self.headline = label("", "resultHeadline", role="big")
@@ -34,44 +33,37 @@ class ResultPage(AccountPage):
         self.add_status()
         self.limits = label(self.tr(LIMITS_TEXT), "resultLimits", role="muted")
         self.lay.addWidget(self.limits)
-        actions = QHBoxLayout()
+        row = QHBoxLayout()
         self.restart_button = button(self.tr("&Start again"), "resultRestart", primary=True)
-        self.restart_button.clicked.connect(self.wiz.restart)
+        self.restart_button.clicked.connect(actions.restart)
         self.fix_button = button(self.tr("C&hange the details"), "resultFix")
-        self.fix_button.clicked.connect(self.wiz.fix_details)
+        self.fix_button.clicked.connect(actions.fix_details)
         self.another_button = button(self.tr("Connect &another"), "resultAnother")
-        self.another_button.clicked.connect(self.wiz.connect_another)
+        self.another_button.clicked.connect(actions.connect_another)
         for b in (self.restart_button, self.fix_button, self.another_button):
-            actions.addWidget(b)
-        actions.addStretch(1)
-        self.lay.addLayout(actions)
+            row.addWidget(b)
+        row.addStretch(1)
+        self.lay.addLayout(row)
         self.lay.addStretch(1)
         self.next_text = self.tr("&Finish")
 
-    def show_snapshot(self, snap: Any) -> None:
-        state = snap.state.value
-        what = self.tr(FLOW_TITLES.get(snap.flow, "connection"))
+    def show_snapshot(self, snap: Snapshot) -> None:
         for w in (self.restart_button, self.fix_button, self.another_button, self.details_card):
             w.hide()
         self.banner.clear_message()
         self.limits.hide()
-        if state in ("authenticated", "creating_connection", "starting"):
+        state = snap.state
+        if state in (State.AUTHENTICATED, State.CREATING_CONNECTION, State.STARTING):
             self.outcome = "working"
             self.title = self.tr("Connecting…")
             self.headline.setText(self.tr("Logged in. Creating the connection…"))
             self.set_busy(True, self.tr("Waiting for the provider…"))
             return
         self.set_busy(False)
-        if state == "connected":
-            self.outcome = "connected"
-            self.title = self.tr("Connected")
-            self.headline.setText(self.tr("{what} connected.").format(what=what))
-            self.details.setText(self._describe(snap))
-            self.details_card.show()
-            self.limits.show()
-            self.another_button.show()
-            self.another_button.setFocus()
-        elif state == "expired":
+        self.restart_button.setText(self.tr("&Start again"))
+        if state is State.CONNECTED:
+            self._show_connected(snap)
+        elif state is State.EXPIRED:
             self.outcome = "expired"
             self.title = self.tr("The login session ended")
             self.headline.setText(self.tr("The login session has ended."))
@@ -83,7 +75,7 @@ class ResultPage(AccountPage):
             )
             self.restart_button.show()
             self.restart_button.setFocus()
-        elif state == "cancelled":
+        elif state is State.CANCELLED:
             self.outcome = "cancelled"
             self.title = self.tr("Cancelled")
             self.headline.setText(self.tr("Cancelled. Nothing more was sent."))
@@ -91,31 +83,43 @@ class ResultPage(AccountPage):
             self.fix_button.show()
             self.restart_button.setFocus()
         else:
-            self.outcome = "failed"
-            self.title = self.tr("Not connected")
-            self.headline.setText(self.tr("{what}: not connected.").format(what=what))
-            key = snap.error_key or ""
-            text = provider_message(snap.error) if snap.error is not None else self.tr(snap.text)
-            if key == "subscription_required":
-                text += " " + self.tr("(The provider answered 402: payment required.)")
-                self.limits.show()
-            self.show_error(text)
-            self.fix_button.show()
-            self.restart_button.setText(self.tr("&Try again"))
-            self.restart_button.show()
-            (self.fix_button if key in ("invalid_auth", "scope_missing") else self.restart_button
-             ).setFocus()  # fmt: skip
-        if state != "failed":
-            self.restart_button.setText(self.tr("&Start again"))
+            self._show_failed(snap)
         self.changed.emit()
 
-    def _describe(self, snap: Any) -> str:
+    def _show_connected(self, snap: Snapshot) -> None:
+        self.outcome = "connected"
+        self.title = self.tr("Connected")
+        self.headline.setText(self.tr("{what} connected.").format(what=flow_kind_name(snap.flow)))
+        self.details.setText(self._describe(snap))
+        self.details_card.show()
+        self.limits.show()
+        self.another_button.show()
+        self.another_button.setFocus()
+
+    def _show_failed(self, snap: Snapshot) -> None:
+        self.outcome = "failed"
+        self.title = self.tr("Not connected")
+        what = flow_kind_name(snap.flow)
+        self.headline.setText(self.tr("{what}: not connected.").format(what=what))
+        key = snap.error_key or ""
+        text = provider_message(snap.error) if snap.error is not None else self.tr(snap.text)
+        if key == "subscription_required":
+            text += " " + self.tr("(The provider answered 402: payment required.)")
+            self.limits.show()
+        self.show_error(text)
+        self.fix_button.show()
+        self.restart_button.setText(self.tr("&Try again"))
+        self.restart_button.show()
+        (self.fix_button if key in ("invalid_auth", "scope_missing") else self.restart_button
+         ).setFocus()  # fmt: skip
+
+    def _describe(self, snap: Snapshot) -> str:
         conn = snap.result
         lines = []
         if snap.text and snap.text not in ("Connected.",):
             lines.append(self.tr(snap.text))
         if conn is not None and hasattr(conn, "id"):
-            kind = self.tr(TYPE_NAMES.get(conn.type, conn.type))
+            kind = kind_name(conn.type)
             lines.append(self.tr("Name: {n}").format(n=conn.name or "—"))
             lines.append(self.tr("Kind: {k}").format(k=kind))
             lines.append(self.tr("Connection id: {i}").format(i=conn.id))

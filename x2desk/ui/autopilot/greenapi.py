@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QListWidget
 
-from x2desk.ui.autopilot.accounts import PASSWORD_2FA, read_desktop_qr, scan_refused, set_phone_2fa
+from x2desk.ui.autopilot.moves import PASSWORD_2FA, read_desktop_qr, scan_refused, set_phone_2fa
 from x2desk.ui.autopilot.runner import Flow, Pilot, StepFailed
 from x2desk.ui.autopilot.x2chat import until
 

@@ -1,12 +1,7 @@
-"""The autopilot's machinery: a :class:`Pilot` that acts on the window as a person would, the
-step and flow records, screenshots, and the :class:`Autopilot` that runs every flow script.
-
-A person's rules: the pilot only clicks and types into controls that are visible and enabled,
-found by objectName (``QTest.mouseClick`` / ``keyClicks`` / ``keyClick``); it never calls a flow
-object. It waits for what a person would see (a page, a message, a button turning enabled) with a
-deadline, in a nested ``QEventLoop`` driven by a ``QTimer``, so Qt keeps painting and the
-workers' results keep arriving; nothing sleeps on the GUI thread. The phone is played through the
-sandbox's ``/_sandbox/`` endpoints only, from a worker.
+"""The autopilot's run: the flow scripts (:data:`FLOW_MODULES`, each a module of this package
+with a ``FLOWS`` list of :class:`Flow`), run one after the other on the window by a
+:class:`~x2desk.ui.autopilot.pilot.Pilot`, each recorded as a :class:`FlowRecord` of steps, and
+the JSON report; then the application quits with 0 only when every flow succeeded.
 """
 
 from __future__ import annotations
@@ -14,50 +9,26 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-import re
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import (
-    QApplication,
-    QCheckBox,
-    QLabel,
-    QRadioButton,
-    QStyle,
-    QStyleOptionButton,
-    QTabWidget,
-    QWidget,
-)
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
-from x2desk.core.redact import scrub
+from x2desk.ui.autopilot.pilot import Pilot, Screenshots, StepFailed, StepRecord, describe
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
-
-# The flow scripts, in the order they run. A module not present (yet) is skipped.
+# The flow scripts, in the order they run.
 FLOW_MODULES: tuple[str, ...] = ("x2chat", "accounts", "greenapi")
-DEFAULT_TIMEOUT_S = 15.0  # one wait: a page, a message, a button
 RUN_DEADLINE_S = 110.0  # the whole run (CI kills it at 120 s)
 WINDOW_SIZE = (1180, 820)  # screenshots of the same size from run to run (room for the phone)
-TICK_MS = 20
-SHOT_SETTLE_MS = 30  # relayout of wrapped labels after a text change takes a few event rounds
-_SHOT_RE = re.compile(r"^\d{2,}-[a-z0-9-]+\.png$")
 
-
-class StepFailed(Exception):
-    """What the autopilot waited for did not happen (the message says what)."""
-
-
-class Aborted(StepFailed):
-    """The window closed, the application is quitting or the run's deadline passed."""
+__all__ = ["FLOW_MODULES", "Autopilot", "Flow", "FlowRecord", "Pilot", "StepFailed", "load_flows"]
 
 
 @dataclass(frozen=True)
@@ -69,23 +40,6 @@ class Flow:
     name: str
     run: Callable[[Pilot], None]
     prefix: str = ""
-
-
-@dataclass
-class StepRecord:
-    name: str
-    ok: bool = True
-    seconds: float = 0.0
-    error: str | None = None
-    screenshot: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "ok": self.ok, "seconds": self.seconds}
-        if self.error is not None:
-            out["error"] = self.error
-        if self.screenshot is not None:
-            out["screenshot"] = self.screenshot
-        return out
 
 
 @dataclass
@@ -105,309 +59,11 @@ class FlowRecord:
 
 
 def load_flows(modules: Sequence[str] = FLOW_MODULES) -> list[Flow]:
-    """The ``FLOWS`` of each flow module of this package that exists, in order."""
+    """The ``FLOWS`` of each flow module of this package, in order."""
     flows: list[Flow] = []
     for name in modules:
-        full = f"{__package__}.{name}"
-        try:
-            module = importlib.import_module(full)
-        except ModuleNotFoundError as exc:
-            if exc.name == full:
-                continue
-            raise
-        flows.extend(getattr(module, "FLOWS", []))
+        flows.extend(importlib.import_module(f"{__package__}.{name}").FLOWS)
     return flows
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(getattr(exc, "message", "") or exc) or type(exc).__name__
-    if not isinstance(exc, StepFailed):
-        text = f"{type(exc).__name__}: {text}"
-    return scrub(text)
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "page"
-
-
-class Screenshots:
-    """PNG files named in order (``01-home.png``, ``02-x2chat-choose.png``...) in ``folder``."""
-
-    def __init__(self, folder: str | Path | None) -> None:
-        self.folder = Path(folder) if folder else None
-        self.saved: list[Path] = []
-        if self.folder is not None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            for old in self.folder.iterdir():  # a previous run's pictures would mislead
-                if _SHOT_RE.match(old.name):
-                    old.unlink()
-
-    def save(self, widget: QWidget, name: str) -> Path | None:
-        if self.folder is None:
-            return None
-        path = self.folder / f"{len(self.saved) + 1:02d}-{_slug(name)}.png"
-        if not widget.grab().save(str(path), "PNG"):
-            raise StepFailed(f"could not write the screenshot {path}")
-        self.saved.append(path)
-        return path
-
-
-class Pilot:
-    """Acts on the window like a person, and records what it did as steps."""
-
-    def __init__(
-        self,
-        window: QWidget,
-        session: Any,
-        shots: Screenshots,
-        timeout_s: float = DEFAULT_TIMEOUT_S,
-        deadline: float | None = None,
-    ) -> None:
-        self.window = window
-        self.session = session
-        self.shots = shots
-        self.timeout_s = timeout_s
-        self.deadline = deadline
-        self.prefix = ""
-        self.steps: list[StepRecord] = []
-        self._phone: Any = None
-
-    # ---- waiting -------------------------------------------------------------------------------
-
-    def wait_until(
-        self, condition: Callable[[], T | None], what: str, timeout: float | None = None
-    ) -> T:
-        """Run Qt until ``condition()`` is truthy and return it; StepFailed after ``timeout``."""
-        seconds = self.timeout_s if timeout is None else timeout
-        limit = time.monotonic() + seconds
-        if self.deadline is not None:
-            limit = min(limit, self.deadline)
-        value = self._probe(condition)
-        if value:
-            return value
-        loop = QEventLoop()
-        outcome: dict[str, Any] = {"ended": False, "value": None}
-
-        def tick() -> None:
-            v = self._probe(condition)
-            if v or time.monotonic() >= limit or not self.window.isVisible():
-                outcome.update(ended=True, value=v)
-                loop.quit()
-
-        timer = QTimer()
-        timer.setInterval(TICK_MS)
-        timer.timeout.connect(tick)
-        timer.start()
-        loop.exec()
-        timer.stop()
-        value = outcome["value"]
-        if value:
-            return value  # type: ignore[no-any-return]
-        if not outcome["ended"]:
-            raise Aborted(f"the application quit while waiting for {what}")
-        if not self.window.isVisible():
-            raise Aborted(f"the window was closed while waiting for {what}")
-        if self.deadline is not None and time.monotonic() >= self.deadline:
-            raise Aborted(f"the run's deadline passed while waiting for {what}")
-        raise StepFailed(f"waited {seconds:g} s for {what}; it did not happen")
-
-    @staticmethod
-    def _probe(condition: Callable[[], T | None]) -> T | None:
-        try:
-            return condition()
-        except RuntimeError:  # a widget was deleted under us: not there
-            return None
-
-    def idle(self, ms: int) -> None:
-        """Let Qt run for ``ms`` (a person glancing at the screen); never a blocking sleep."""
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
-    # ---- finding controls ----------------------------------------------------------------------
-
-    def find_all(self, name: str) -> list[QWidget]:
-        found: list[QWidget] = []
-        for top in QApplication.topLevelWidgets():
-            if top.objectName() == name:
-                found.append(top)
-            found.extend(top.findChildren(QWidget, name))
-        return list(dict.fromkeys(found))
-
-    def visible(self, name: str) -> QWidget | None:
-        """The visible widget called ``name``, if any (hidden pages do not count)."""
-        for w in self.find_all(name):
-            if w.isVisible():
-                return w
-        return None
-
-    def is_visible(self, name: str) -> bool:
-        return self.visible(name) is not None
-
-    def control(self, name: str, timeout: float | None = None) -> QWidget:
-        """Wait until ``name`` is visible and enabled: what a person can act on."""
-
-        def ready() -> QWidget | None:
-            w = self.visible(name)
-            return w if w is not None and w.isEnabled() else None
-
-        return self.wait_until(ready, f"the control {name!r} to be visible and enabled", timeout)
-
-    def wait_visible(self, name: str, timeout: float | None = None) -> QWidget:
-        return self.wait_until(lambda: self.visible(name), f"{name!r} to show", timeout)
-
-    def wait_hidden(self, name: str, timeout: float | None = None) -> None:
-        self.wait_until(lambda: not self.is_visible(name), f"{name!r} to go away", timeout)
-
-    def page(self, page_id: str, timeout: float | None = None) -> QWidget:
-        """Wait for a wizard page (objectName ``page_<id>``) to be the one on screen."""
-        return self.wait_until(
-            lambda: self.visible(f"page_{page_id}"), f"the page {page_id!r}", timeout
-        )
-
-    def text(self, name: str) -> str:
-        w = self.visible(name)
-        getter = getattr(w, "text", None)
-        return str(getter()) if callable(getter) else ""
-
-    def pixmap_key(self, name: str) -> int:
-        """The picture on the visible label ``name`` (its cache key; 0: no picture)."""
-        label = self.visible(name)
-        pixmap = label.pixmap() if isinstance(label, QLabel) else None
-        return 0 if pixmap is None or pixmap.isNull() else int(pixmap.cacheKey())
-
-    def wait_text(
-        self, name: str, predicate: Callable[[str], bool], what: str, timeout: float | None = None
-    ) -> str:
-        return self.wait_until(
-            lambda: t if (t := self.text(name)) and predicate(t) else None,
-            f"{name!r} to say {what}",
-            timeout,
-        )
-
-    # ---- acting --------------------------------------------------------------------------------
-
-    def click(self, name: str, timeout: float | None = None) -> QWidget:
-        """A left click in the middle of the control (on the box of a check box)."""
-        w = self.control(name, timeout)
-        QTest.mouseClick(
-            w, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, _click_point(w)
-        )
-        return w
-
-    def type_text(self, name: str, text: str, replace: bool = True) -> QWidget:
-        """Click into a field, select what is there (Ctrl+A) and type ``text`` key by key."""
-        w = self.click(name)
-        if replace:
-            QTest.keyClick(w, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-            QTest.keyClick(w, Qt.Key.Key_Backspace)
-        QTest.keyClicks(w, text)
-        return w
-
-    def press(
-        self,
-        name: str,
-        key: Qt.Key,
-        modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
-    ) -> QWidget:
-        w = self.control(name)
-        QTest.keyClick(w, key, modifiers)
-        return w
-
-    def click_tab(self, tabs_name: str, index: int) -> None:
-        """Click the tab ``index`` of the tab widget ``tabs_name``."""
-        w = self.control(tabs_name)
-        if not isinstance(w, QTabWidget):
-            raise StepFailed(f"{tabs_name!r} is not a tab widget")
-        bar = w.tabBar()
-        if not bar.isTabEnabled(index):
-            raise StepFailed(f"the tab {index} of {tabs_name!r} is disabled")
-        QTest.mouseClick(
-            bar,
-            Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier,
-            bar.tabRect(index).center(),
-        )
-        self.wait_until(lambda: w.currentIndex() == index, f"the tab {index} of {tabs_name!r}")
-
-    # ---- the phone (the sandbox's /_sandbox/ endpoints, from a worker) -------------------------
-
-    def phone(self, what: str, call: Callable[[Any], T], timeout: float | None = None) -> T:
-        """Run ``call(SandboxPhone)`` on a worker and wait for its answer."""
-        from x2desk.ui.common.workers import run_in_worker
-
-        if self._phone is None:
-            from x2desk.sandbox.phone import SandboxPhone
-
-            url = getattr(self.session, "url", "") if self.session is not None else ""
-            if not url:
-                raise StepFailed("the autopilot needs the demo's sandbox (run with --demo)")
-            self._phone = SandboxPhone(url)
-        phone = self._phone
-        outcome: dict[str, Any] = {}
-        run_in_worker(
-            lambda: call(phone),
-            lambda value: outcome.update(value=value),
-            lambda exc: outcome.update(error=exc),
-            f"autopilot: {what}",
-        )
-        self.wait_until(lambda: bool(outcome), f"the phone to {what}", timeout)
-        if "error" in outcome:
-            raise StepFailed(f"the phone could not {what}: {_describe(outcome['error'])}")
-        return outcome["value"]  # type: ignore[no-any-return]
-
-    def close(self) -> None:
-        if self._phone is not None:
-            self._phone.close()
-            self._phone = None
-
-    # ---- records -------------------------------------------------------------------------------
-
-    def shot(self, name: str) -> Path | None:
-        """Save a PNG of the whole window (with the demo phone), named in order, once Qt has
-        finished laying out what just changed (as a person would see it a moment later)."""
-        self.idle(SHOT_SETTLE_MS)
-        full = f"{self.prefix}-{name}" if self.prefix else name
-        return self.shots.save(self.window, full)
-
-    @contextmanager
-    def step(self, name: str) -> Iterator[StepRecord]:
-        record = StepRecord(name)
-        self.steps.append(record)
-        started = time.monotonic()
-        try:
-            yield record
-        except BaseException as exc:
-            record.ok = False
-            record.error = _describe(exc)
-            try:
-                path = self.shot(f"failed-{name}")
-                record.screenshot = path.name if path else None
-            except Exception as shot_exc:  # the failure matters more than its picture
-                log.debug("no screenshot of the failure: %s", type(shot_exc).__name__)
-            raise
-        finally:
-            record.seconds = round(time.monotonic() - started, 3)
-
-
-def _click_point(w: QWidget) -> QPoint:
-    """Where a person clicks: the middle, or the box of a check box or radio button."""
-    if isinstance(w, QCheckBox | QRadioButton):
-        opt = QStyleOptionButton()
-        try:
-            w.initStyleOption(opt)
-            element = (
-                QStyle.SubElement.SE_CheckBoxClickRect
-                if isinstance(w, QCheckBox)
-                else QStyle.SubElement.SE_RadioButtonClickRect
-            )
-            rect = w.style().subElementRect(element, opt, w)
-        except (AttributeError, TypeError):
-            rect = None
-        if rect is not None and rect.isValid() and not rect.isEmpty():
-            return rect.center()
-        return QPoint(min(8, w.width() // 2), w.height() // 2)
-    return w.rect().center()
 
 
 class Autopilot(QObject):
@@ -451,7 +107,7 @@ class Autopilot(QObject):
             self.exit_code = self.run()
         except Exception as exc:  # the machinery itself failed: still say so and exit non-zero
             log.debug("autopilot failed", exc_info=True)
-            _say(f"autopilot: failed: {_describe(exc)}")
+            _say(f"autopilot: failed: {describe(exc)}")
             self.exit_code = 1
         self.finished.emit(self.exit_code)
         if self.quit_when_done:
@@ -501,7 +157,7 @@ class Autopilot(QObject):
             except Exception as exc:
                 record.ok = False
                 if not record.steps or record.steps[-1].ok:  # failed outside a step
-                    record.steps.append(StepRecord("script", False, 0.0, _describe(exc)))
+                    record.steps.append(StepRecord("script", False, 0.0, describe(exc)))
                 self._back_home(pilot)
         record.seconds = round(time.monotonic() - started, 3)
         failed = next((s for s in record.steps if not s.ok), None)

@@ -1,2 +1,3 @@
-"""What every wizard and view shares: the wizard frame and page base, widgets and theme, workers
-and the mailbox to the GUI thread, the session-wizard base, the store choice and the QR panel."""
+"""What every wizard and view shares: the wizard frame, page bases and result actions
+(``wizard``), widgets and theme, workers and the mailbox to the GUI thread, the session-wizard
+base (``session_wizard``, ``session_relay``), the store choice and the QR panel."""

@@ -9,14 +9,12 @@ snapshots. Object names are ``<prefix>Card``, ``<prefix>Image`` and ``<prefix>Co
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from x2desk.ui.accounts.common import AccountPage
 from x2desk.ui.common.widgets import card, label
+from x2desk.ui.common.wizard import StatusPage
 
 QR_PX = 264
 
@@ -65,11 +63,11 @@ class QrPanel(QWidget):
             self.countdown.setText(text or "")
 
 
-class QrLoginPage(AccountPage):
+class QrLoginPage(StatusPage):
     """A page with a :class:`QrPanel` on the left and a column (``side``) on the right."""
 
-    def __init__(self, wizard: Any, page_id: str, prefix: str, accessible_name: str) -> None:
-        super().__init__(wizard, page_id)
+    def __init__(self, page_id: str, prefix: str, accessible_name: str) -> None:
+        super().__init__(page_id)
         body = QHBoxLayout()
         body.setSpacing(24)
         self.panel = QrPanel(prefix, accessible_name, self)

@@ -9,11 +9,14 @@ the GUI thread, in order. Snapshots of a session that was detached since are dro
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from x2desk.ui.common.gui_thread import Mailbox
+
+if TYPE_CHECKING:
+    from x2desk.core.session.states import Running
 
 
 class SessionRelay(QObject):
@@ -25,9 +28,9 @@ class SessionRelay(QObject):
         super().__init__(parent)
         self._mailbox: Mailbox | None = None
         self._unsubscribe: Callable[[], None] | None = None
-        self.session: Any = None
+        self.session: Running | None = None
 
-    def attach(self, session: Any) -> None:
+    def attach(self, session: Running) -> None:
         """Relay ``session``'s snapshots from now on (and forget the previous session's)."""
         self.detach()
         self.session = session

@@ -14,18 +14,23 @@ A subclass builds its pages, calls :meth:`SessionWizard.add_pages`, and supplies
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from x2desk.core.clock import Clock
-from x2desk.core.errors import InputError, PassphraseRequired, WrongPassphrase
+from x2desk.core.errors import InputError
 from x2desk.ui.common.session_relay import SessionRelay
 from x2desk.ui.common.store_choice import PassphraseDialog
 from x2desk.ui.common.wizard import WizardFrame, WizardPage
 from x2desk.ui.common.workers import Job, run_in_worker
 from x2desk.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from x2desk.core.secret import Secret
+    from x2desk.core.session.states import Running, Snapshot
+    from x2desk.core.store.credentials import CredentialStore
 
 
 class SessionWizard(QWidget):
@@ -40,7 +45,6 @@ class SessionWizard(QWidget):
     page_shown = Signal(str)
 
     CLOSE_JOB = "close session"  # the worker's name for closing a dropped session
-    UNLOCKED_STORE = "unlocked_credentials"  # ctx.extras: the encrypted file opened by passphrase
 
     def __init__(
         self,
@@ -58,7 +62,7 @@ class SessionWizard(QWidget):
         self.ctx = ctx
         self.clock = clock
         self.scheduler_factory = scheduler_factory
-        self.snapshot: Any = None  # the last snapshot rendered (tests, autopilot)
+        self.snapshot: Snapshot | None = None  # the last snapshot rendered (tests, autopilot)
         self._job: Job | None = None
         self._recorded: object = None
         self.unlock_dialog: PassphraseDialog | None = None  # the last passphrase dialog opened
@@ -85,10 +89,10 @@ class SessionWizard(QWidget):
     def start(self) -> None:
         raise NotImplementedError
 
-    def show_snapshot(self, snap: Any) -> None:
+    def show_snapshot(self, snap: Snapshot) -> None:
         raise NotImplementedError
 
-    def _running(self) -> Any:
+    def _running(self) -> Running | None:
         raise NotImplementedError
 
     def _release(self) -> Callable[[], None] | None:
@@ -131,15 +135,13 @@ class SessionWizard(QWidget):
     def needs_passphrase(exc: BaseException) -> bool:
         """The credentials are in the encrypted file and it is not open (or the passphrase was
         wrong): ask for the passphrase."""
-        return isinstance(exc, PassphraseRequired | WrongPassphrase)
+        from x2desk.core.saving import is_locked
 
-    def unlocked_store(self) -> Any:
-        """The encrypted file store opened earlier in this window (None if not)."""
-        return self.ctx.extras.get(self.UNLOCKED_STORE)
+        return is_locked(exc)
 
     def ask_to_unlock(
         self,
-        opened: Callable[[Any], None],
+        opened: Callable[[CredentialStore], None],
         failed: Callable[[BaseException], None],
         hint: str = "",
     ) -> None:
@@ -148,8 +150,8 @@ class SessionWizard(QWidget):
         thread. Cancelling the dialog calls neither."""
         from x2desk.ui.common.store_choice import ask_passphrase
 
-        def open_with(passphrase: Any) -> None:
-            def open_store() -> Any:
+        def open_with(passphrase: Secret) -> None:
+            def open_store() -> CredentialStore:
                 from x2desk.core.store.credentials import open_credential_store
 
                 return open_credential_store(passphrase=passphrase)
@@ -160,9 +162,9 @@ class SessionWizard(QWidget):
                 if job and self._job is job[0]:
                     self._job = None
 
-            def done(store: Any) -> None:
+            def done(store: CredentialStore) -> None:
                 forget()
-                self.ctx.extras[self.UNLOCKED_STORE] = store
+                self.ctx.file_store = store
                 opened(store)
 
             def fail(exc: BaseException) -> None:
@@ -180,12 +182,12 @@ class SessionWizard(QWidget):
         """The tests' scheduler, if they gave a factory (None: the session makes its own)."""
         return self.scheduler_factory() if self.scheduler_factory is not None else None
 
-    def _attach_session(self, session: Any) -> None:
+    def _attach_session(self, session: Running) -> None:
         """Render ``session``'s snapshots from now on."""
         self._recorded = None
         self.relay.attach(session)
 
-    def _run_session(self, session: Any) -> None:
+    def _run_session(self, session: Running) -> None:
         """Start ``session`` and the countdowns."""
         session.start()
         self.timer.start()

@@ -121,8 +121,8 @@ def _palette(c: Colors) -> QPalette:
     return p
 
 
-def style_sheet(c: Colors) -> str:
-    return f"""
+# The application's style sheet; ``{c.name}`` is a colour of the theme (``str.format``).
+STYLE_SHEET = """
 QWidget#pageTitle, QLabel#pageTitle {{ font-size: 17pt; font-weight: 600; }}
 QLabel#pageSubtitle {{ color: {c.muted}; }}
 QLabel[role="muted"] {{ color: {c.muted}; }}
@@ -197,6 +197,10 @@ QLabel#stepLabel {{ color: {c.muted}; padding: 4px 0; }}
 QLabel#stepLabel[current="true"] {{ color: {c.text}; font-weight: 600; }}
 QLabel#stepLabel[done="true"] {{ color: {c.success}; }}
 """
+
+
+def style_sheet(c: Colors) -> str:
+    return STYLE_SHEET.format(c=c)
 
 
 THEME_ENV = "X2DESK_THEME"  # "dark" or "light" forces one (screenshots); unset: the system's

@@ -8,6 +8,8 @@ also presses Next when it is enabled), Escape = Cancel. The frame only moves bet
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -19,18 +21,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from x2desk.i18n import N_
 from x2desk.ui.common.theme import repolish
-from x2desk.ui.common.widgets import button, label
+from x2desk.ui.common.widgets import Banner, BusyIndicator, button, label
 
 
 class WizardPage(QWidget):
-    """One page. Signals: ``changed()`` when Next/Back availability or labels change.
+    """One page. Signals: ``changed()`` when Next/Back availability or labels change;
+    ``submitted()`` when the person presses Enter in one of its fields (the frame then presses
+    Next, if it is enabled).
 
     Subclasses set ``page_id``, ``step`` (the step list entry it belongs to), ``title`` and
     ``subtitle``, and override :meth:`enter`, :meth:`leave`, :meth:`can_next`, :meth:`can_back`.
     """
 
     changed = Signal()
+    submitted = Signal()
 
     page_id = "page"
     step = ""
@@ -56,6 +62,59 @@ class WizardPage(QWidget):
         return False
 
 
+# The first step of every wizard's list: the chooser's ("What do you want to connect?").
+STEP_CHOOSE = N_("What to connect")
+
+
+class ResultActions(Protocol):
+    """What a result page offers after a session: try again, change the details, or connect
+    another (the wizard that owns the page implements it)."""
+
+    def restart(self) -> None: ...
+
+    def fix_details(self) -> None: ...
+
+    def connect_another(self) -> None: ...
+
+
+class StatusPage(WizardPage):
+    """A page laid out in ``lay``, with ``banner`` (messages) and ``busy`` (every wait) placed by
+    :meth:`add_status` among its own controls (the accounts' and Green-API's pages)."""
+
+    def __init__(self, page_id: str) -> None:
+        super().__init__()
+        self.page_id = page_id
+        self.lay = QVBoxLayout(self)
+        self.lay.setContentsMargins(0, 0, 0, 0)
+        self.lay.setSpacing(12)
+        self.banner = Banner(f"{page_id}Banner")
+        self.busy = BusyIndicator(f"{page_id}Busy")
+        self.busy.hide()
+        self._busy = False
+
+    def add_status(self) -> None:
+        """Put the banner and the busy indicator here in the layout."""
+        self.lay.addWidget(self.banner)
+        self.lay.addWidget(self.busy)
+
+    def set_busy(self, busy: bool, caption: str = "") -> None:
+        self._busy = busy
+        if busy:
+            self.busy.start(caption)
+        else:
+            self.busy.stop()
+        self.changed.emit()
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def show_error(self, text: str) -> None:
+        self.banner.show_message(text, "error")
+
+    def show_info(self, text: str) -> None:
+        self.banner.show_message(text, "info")
+
+
 class WizardFrame(QWidget):
     """Signals: ``next_requested()``, ``back_requested()``, ``cancel_requested()``."""
 
@@ -70,11 +129,26 @@ class WizardFrame(QWidget):
         self.setObjectName("wizard")
         self._pages: dict[str, WizardPage] = {}
         self._current: WizardPage | None = None
-
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
+        outer.addWidget(self._sidebar(heading or self.tr("Connect")))
+        outer.addWidget(self._main(), 1)
+        self.set_steps(steps)
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        self.back_button.clicked.connect(self._back)
+        self.next_button.clicked.connect(self._next)
+        for seq, slot in (
+            (QKeySequence(Qt.Key.Key_Escape), self.cancel_requested.emit),
+            (QKeySequence("Alt+Left"), self._back),
+            (QKeySequence("Alt+Right"), self._next),
+        ):
+            sc = QShortcut(seq, self)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(slot)
 
+    def _sidebar(self, heading: str) -> QFrame:
+        """The heading over the numbered step list (filled by :meth:`set_steps`)."""
         side = QFrame()
         side.setProperty("role", "sidebar")
         side.setObjectName("wizardSteps")
@@ -82,21 +156,21 @@ class WizardFrame(QWidget):
         side_lay = QVBoxLayout(side)
         side_lay.setContentsMargins(22, 26, 16, 20)
         side_lay.setSpacing(6)
-        self.heading = label(heading or self.tr("Connect"), "wizardHeading", role="heading")
+        self.heading = label(heading, "wizardHeading", role="heading")
         side_lay.addWidget(self.heading)
         side_lay.addSpacing(10)
+        self._steps_lay = QVBoxLayout()
+        self._steps_lay.setContentsMargins(0, 0, 0, 0)
+        self._steps_lay.setSpacing(6)
+        side_lay.addLayout(self._steps_lay)
         self._step_labels: dict[str, QLabel] = {}
-        for i, step in enumerate(steps, start=1):
-            lab = QLabel(f"{i}   {step}")
-            lab.setObjectName("stepLabel")
-            lab.setAccessibleName(f"step {step}")
-            self._step_labels[step] = lab
-            side_lay.addWidget(lab)
         side_lay.addStretch(1)
         self.side_footer = QVBoxLayout()
         side_lay.addLayout(self.side_footer)
-        outer.addWidget(side)
+        return side
 
+    def _main(self) -> QWidget:
+        """The page's title and subtitle, the page, and Cancel / Back / Next under it."""
         main = QVBoxLayout()
         main.setContentsMargins(32, 26, 32, 20)
         main.setSpacing(6)
@@ -107,7 +181,6 @@ class WizardFrame(QWidget):
         main.addSpacing(12)
         self.stack = QStackedWidget()
         main.addWidget(self.stack, 1)
-
         nav = QHBoxLayout()
         nav.setContentsMargins(0, 14, 0, 0)
         self.cancel_button = button(self.tr("Cancel"), "wizardCancel")
@@ -124,19 +197,26 @@ class WizardFrame(QWidget):
         main.addLayout(nav)
         holder = QWidget()
         holder.setLayout(main)
-        outer.addWidget(holder, 1)
+        return holder
 
-        self.cancel_button.clicked.connect(self.cancel_requested)
-        self.back_button.clicked.connect(self._back)
-        self.next_button.clicked.connect(self._next)
-        for seq, slot in (
-            (QKeySequence(Qt.Key.Key_Escape), self.cancel_requested.emit),
-            (QKeySequence("Alt+Left"), self._back),
-            (QKeySequence("Alt+Right"), self._next),
-        ):
-            sc = QShortcut(seq, self)
-            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            sc.activated.connect(slot)
+    def set_steps(self, steps: list[str]) -> None:
+        """The numbered step list (the chooser shows the steps of the choice selected)."""
+        if list(self._step_labels) == steps:
+            return
+        for lab in self._step_labels.values():
+            self._steps_lay.removeWidget(lab)
+            lab.hide()
+            lab.setParent(None)  # gone now, not at a later event-loop turn
+            lab.deleteLater()
+        self._step_labels = {}
+        for i, step in enumerate(steps, start=1):
+            lab = QLabel(f"{i}   {step}")
+            lab.setObjectName("stepLabel")
+            lab.setAccessibleName(f"step {step}")
+            self._step_labels[step] = lab
+            self._steps_lay.addWidget(lab)
+        if self._current is not None:
+            self._mark_steps(self._current.step)
 
     # ---- pages ---------------------------------------------------------------------------------
 
@@ -146,6 +226,7 @@ class WizardFrame(QWidget):
         self._pages[page.page_id] = page
         self.stack.addWidget(page)
         page.changed.connect(self._refresh)
+        page.submitted.connect(self._next)
 
     def page(self, page_id: str) -> WizardPage:
         return self._pages[page_id]

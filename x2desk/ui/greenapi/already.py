@@ -3,17 +3,17 @@ pair it again with a new QR. Nothing happens until the person chooses."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from x2desk.ui.accounts.common import AccountPage
+from x2desk.i18n import _
 from x2desk.ui.common.widgets import button, card, label
-from x2desk.ui.greenapi.common import STEP_PAIR
+from x2desk.ui.common.wizard import StatusPage
+from x2desk.ui.greenapi.common import STEP_PAIR, GreenApiActions
 
 
-class AlreadyPage(AccountPage):
-    def __init__(self, wizard: Any) -> None:
-        super().__init__(wizard, "greenapi_already")
-        self.step = self.tr(STEP_PAIR)
+class AlreadyPage(StatusPage):
+    def __init__(self, actions: GreenApiActions) -> None:
+        super().__init__("greenapi_already")
+        self.wiz = actions
+        self.step = _(STEP_PAIR)
         self.title = self.tr("This instance is already paired")
         self.subtitle = self.tr(
             "Green-API says instance {i} is already linked to a phone. Choose what to do."

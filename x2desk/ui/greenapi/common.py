@@ -1,13 +1,36 @@
-"""What the Green-API pages share: the wizard's step names and the text for an error."""
+"""What the Green-API pages share: the wizard's step names, what they ask of the wizard
+(:class:`GreenApiActions`) and the text for an error (Green-API's table in
+:mod:`x2desk.core.texts`)."""
 
 from __future__ import annotations
 
-from x2desk.core.texts import GREENAPI, error_text
+from typing import Protocol
 
-STEP_WHAT = "What to connect"
-STEP_INSTANCE = "Instance"
-STEP_PAIR = "Pair"
-STEP_DONE = "Done"
+from x2desk.core.secret import Secret
+from x2desk.core.texts import GREENAPI, error_text
+from x2desk.i18n import N_
+from x2desk.ui.common.wizard import STEP_CHOOSE, ResultActions
+
+STEP_INSTANCE = N_("Instance")
+STEP_PAIR = N_("Pair")
+STEP_DONE = N_("Done")
+STEPS = (STEP_CHOOSE, STEP_INSTANCE, STEP_PAIR, STEP_DONE)
+
+
+class GreenApiActions(ResultActions, Protocol):
+    """What the Green-API pages ask of their wizard, besides a result page's actions."""
+
+    def keep(self) -> None: ...
+
+    def log_out_and_pair(self) -> None: ...
+
+    def use_file_store(self, passphrase: Secret) -> None: ...
+
+    def retry_store(self) -> None: ...
+
+    def discard(self) -> None: ...
+
+    def unlock_for_repair(self, hint: str = "") -> None: ...
 
 
 def greenapi_message(exc: BaseException | None) -> str:

@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QFormLayout, QLineEdit
 
 from x2desk.core.errors import InputError
 from x2desk.core.secret import Secret
-from x2desk.ui.accounts.common import AccountPage
+from x2desk.i18n import _
 from x2desk.ui.common.theme import repolish
 from x2desk.ui.common.widgets import label, name
+from x2desk.ui.common.wizard import StatusPage
 from x2desk.ui.greenapi.common import STEP_INSTANCE
 
 
@@ -22,13 +23,13 @@ def _hint(widget: Any, text: str, ok: bool) -> None:
     repolish(widget)
 
 
-class InstancePage(AccountPage):
+class InstancePage(StatusPage):
     """Signals (inherited): ``changed()``. ``values()`` gives (idInstance, token, name) or raises
     InputError with what is wrong."""
 
-    def __init__(self, wizard: Any) -> None:
-        super().__init__(wizard, "greenapi_instance")
-        self.step = self.tr(STEP_INSTANCE)
+    def __init__(self) -> None:
+        super().__init__("greenapi_instance")
+        self.step = _(STEP_INSTANCE)
         self.title = self.tr("Which Green-API instance?")
         self.subtitle = self.tr(
             "Both values are on the instance's page in the Green-API console "
@@ -64,7 +65,7 @@ class InstancePage(AccountPage):
         self.id_edit.textChanged.connect(self._check)
         self.token_edit.textChanged.connect(self._check)
         for edit in (self.id_edit, self.token_edit, self.name_edit):
-            edit.returnPressed.connect(self.wiz.frame.next_button.click)
+            edit.returnPressed.connect(self.submitted)
 
     # ---- values --------------------------------------------------------------------------------
 

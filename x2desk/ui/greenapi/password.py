@@ -3,20 +3,20 @@ reports ``pendingPassword``. A wrong one keeps the page and says so."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QLineEdit
 
 from x2desk.core.secret import Secret
-from x2desk.ui.accounts.common import AccountPage
+from x2desk.core.session.states import Snapshot
+from x2desk.i18n import _
 from x2desk.ui.common.widgets import label, name
+from x2desk.ui.common.wizard import StatusPage
 from x2desk.ui.greenapi.common import STEP_PAIR, greenapi_message
 
 
-class GreenApiPasswordPage(AccountPage):
-    def __init__(self, wizard: Any) -> None:
-        super().__init__(wizard, "greenapi_password")
-        self.step = self.tr(STEP_PAIR)
+class GreenApiPasswordPage(StatusPage):
+    def __init__(self) -> None:
+        super().__init__("greenapi_password")
+        self.step = _(STEP_PAIR)
         self.title = self.tr("The account's cloud password")
         self.next_text = self.tr("&Send password")
         self.prompt = label(
@@ -45,7 +45,7 @@ class GreenApiPasswordPage(AccountPage):
         self.add_status()
         self.lay.addStretch(1)
         self.edit.textChanged.connect(lambda _t: self.changed.emit())
-        self.edit.returnPressed.connect(self.wiz.frame.next_button.click)
+        self.edit.returnPressed.connect(self.submitted)
         self.wrong_count = 0  # wrong passwords so far (tests)
 
     def value(self) -> Secret:
@@ -57,7 +57,7 @@ class GreenApiPasswordPage(AccountPage):
         self.banner.clear_message()
         self.set_busy(False)
 
-    def show_snapshot(self, snap: Any) -> None:
+    def show_snapshot(self, snap: Snapshot) -> None:
         self.set_busy(bool(snap.busy), self.tr("Sending the password to Green-API…"))
         if snap.busy:
             return

@@ -4,8 +4,8 @@ or asleep the page says so, and what to do, with the busy indicator running."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from x2desk.core.session.states import Snapshot, State
+from x2desk.i18n import _
 from x2desk.ui.common.qr_panel import QR_PX, QrLoginPage
 from x2desk.ui.common.widgets import label
 from x2desk.ui.greenapi.common import STEP_PAIR, greenapi_message
@@ -18,9 +18,9 @@ SCAN_STEPS = (
 
 
 class GreenApiQrPage(QrLoginPage):
-    def __init__(self, wizard: Any) -> None:
-        super().__init__(wizard, "greenapi_qr", "greenapiQr", "Green-API pairing QR")
-        self.step = self.tr(STEP_PAIR)
+    def __init__(self) -> None:
+        super().__init__("greenapi_qr", "greenapiQr", "Green-API pairing QR")
+        self.step = _(STEP_PAIR)
         self.title = self.tr("Pair the instance: scan the QR")
         self.shown_png: bytes | None = None  # the PNG on screen (tests, the demo phone)
         self.redraws = 0  # how many QRs were drawn (tests)
@@ -50,13 +50,13 @@ class GreenApiQrPage(QrLoginPage):
     def has_qr(self) -> bool:
         return self.shown_png is not None
 
-    def show_snapshot(self, snap: Any) -> None:
+    def show_snapshot(self, snap: Snapshot) -> None:
         """Draw ``snap``: a new QR at once, none when it expired, what the instance is doing."""
         from x2desk.ui.common.qr_image import png_image
 
         png = snap.qr_image
         has_qr = png is not None and snap.qr_seconds_left != 0  # expired: never left up
-        if has_qr and self.panel.is_new(snap.qr_version):
+        if png is not None and has_qr and self.panel.is_new(snap.qr_version):
             image = png_image(png, QR_PX)
             if image.isNull():
                 has_qr = False
@@ -67,7 +67,7 @@ class GreenApiQrPage(QrLoginPage):
                 self.redraws += 1
         elif not has_qr and self.shown_version is not None:
             self.clear_qr(self.tr("The QR expired. Getting a new one…"))
-        elif not has_qr and snap.state.value == "loading":
+        elif not has_qr and snap.state is State.LOADING:
             self.clear_qr(self.tr("Waiting for the instance…"))
         left = snap.qr_seconds_left
         self.panel.show_countdown(
@@ -83,14 +83,14 @@ class GreenApiQrPage(QrLoginPage):
             self.status.setText("")
         else:
             self.banner.clear_message()
-            if has_qr and snap.state.value == "waiting_for_qr":
+            if has_qr and snap.state is State.WAITING_FOR_QR:
                 self.status.setText(self.tr("Waiting for the phone to scan it…"))
             else:
                 self.status.setText(self.tr(snap.text))
-        waiting = snap.state.value in ("starting", "loading") or not has_qr
+        waiting = snap.state in (State.STARTING, State.LOADING) or not has_qr
         caption = (
             self.tr("Waiting for the instance…")
-            if snap.state.value == "loading"
+            if snap.state is State.LOADING
             else self.tr("Waiting for Green-API…")
         )
         self.set_busy(waiting, caption)

@@ -4,20 +4,25 @@ keyring failed, keep the token in the encrypted file store."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout
 
-from x2desk.ui.accounts.common import AccountPage
+from x2desk.core.session.states import Snapshot, State
+from x2desk.i18n import _
 from x2desk.ui.common.store_choice import StoreChoice
 from x2desk.ui.common.widgets import button, card, label
-from x2desk.ui.greenapi.common import STEP_DONE, greenapi_message
+from x2desk.ui.common.wizard import StatusPage
+from x2desk.ui.greenapi.common import STEP_DONE, GreenApiActions, greenapi_message
+
+if TYPE_CHECKING:
+    from x2desk.core.greenapi.pairing import PairedInstance
 
 
-class GreenApiResultPage(AccountPage):
-    def __init__(self, wizard: Any) -> None:
-        super().__init__(wizard, "greenapi_result")
-        self.step = self.tr(STEP_DONE)
+class GreenApiResultPage(StatusPage):
+    def __init__(self, actions: GreenApiActions) -> None:
+        super().__init__("greenapi_result")
+        self.step = _(STEP_DONE)
         self.title = self.tr("Pairing…")
         self.outcome = ""  # working | paired | failed | store_failed | cancelled | locked
         self.headline = label("", "greenapiResultHeadline", role="big")
@@ -28,25 +33,25 @@ class GreenApiResultPage(AccountPage):
         self.lay.addWidget(self.details_card)
         self.add_status()
         self.store_choice = StoreChoice(allow_discard=True)
-        self.store_choice.use_file.connect(self.wiz.use_file_store)
-        self.store_choice.retry.connect(self.wiz.retry_store)
-        self.store_choice.discard.connect(self.wiz.discard)
+        self.store_choice.use_file.connect(actions.use_file_store)
+        self.store_choice.retry.connect(actions.retry_store)
+        self.store_choice.discard.connect(actions.discard)
         self.lay.addWidget(self.store_choice)
-        actions = QHBoxLayout()
+        row = QHBoxLayout()
         self.retry_button = button(self.tr("&Try again"), "greenapiRetry", primary=True)
-        self.retry_button.clicked.connect(self.wiz.restart)
+        self.retry_button.clicked.connect(actions.restart)
         self.fix_button = button(self.tr("C&hange the id or token"), "greenapiFix")
-        self.fix_button.clicked.connect(self.wiz.fix_details)
+        self.fix_button.clicked.connect(actions.fix_details)
         self.another_button = button(self.tr("Connect &another"), "greenapiAnother")
-        self.another_button.clicked.connect(self.wiz.connect_another)
+        self.another_button.clicked.connect(actions.connect_another)
         self.unlock_button = button(
             self.tr("&Unlock the encrypted file…"), "greenapiUnlock", primary=True
         )
-        self.unlock_button.clicked.connect(self.wiz.unlock_for_repair)
+        self.unlock_button.clicked.connect(lambda: actions.unlock_for_repair())
         for b in (self.unlock_button, self.retry_button, self.fix_button, self.another_button):
-            actions.addWidget(b)
-        actions.addStretch(1)
-        self.lay.addLayout(actions)
+            row.addWidget(b)
+        row.addStretch(1)
+        self.lay.addLayout(row)
         self.lay.addStretch(1)
         self.next_text = self.tr("&Finish")
 
@@ -66,7 +71,7 @@ class GreenApiResultPage(AccountPage):
         self.set_busy(True, self.tr("Waiting for Green-API…"))
         self.changed.emit()
 
-    def show_paired(self, paired: Any, token_masked: str, api_url: str) -> None:
+    def show_paired(self, paired: PairedInstance, token_masked: str, api_url: str) -> None:
         self._hide_all()
         self.set_busy(False)
         self.outcome = "paired"
@@ -89,11 +94,10 @@ class GreenApiResultPage(AccountPage):
         self.another_button.setFocus()
         self.changed.emit()
 
-    def show_failed(self, snap: Any, store_failed: bool) -> None:
+    def show_failed(self, snap: Snapshot, store_failed: bool) -> None:
         self._hide_all()
         self.set_busy(False)
-        state = snap.state.value
-        if state == "cancelled":
+        if snap.state is State.CANCELLED:
             self.outcome = "cancelled"
             self.title = self.tr("Cancelled")
             self.headline.setText(self.tr("Cancelled. Nothing more is sent to Green-API."))

@@ -14,47 +14,48 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
-from x2desk.core.errors import InputError, StoreError, X2DeskError
+from x2desk.core.errors import InputError
 from x2desk.core.secret import Secret
-from x2desk.ui.common.session_wizard import SessionWizard
+from x2desk.core.session.states import Running, Snapshot, State
+from x2desk.i18n import _
 from x2desk.ui.common.wizard import WizardPage
 from x2desk.ui.common.workers import run_in_worker
 from x2desk.ui.context import AppContext
 from x2desk.ui.greenapi.already import AlreadyPage
-from x2desk.ui.greenapi.common import (
-    STEP_DONE,
-    STEP_INSTANCE,
-    STEP_PAIR,
-    STEP_WHAT,
-    greenapi_message,
-)
+from x2desk.ui.greenapi.common import STEPS, greenapi_message
 from x2desk.ui.greenapi.instance import InstancePage
 from x2desk.ui.greenapi.password import GreenApiPasswordPage
 from x2desk.ui.greenapi.qr import GreenApiQrPage
+from x2desk.ui.greenapi.repair import RepairSteps
 from x2desk.ui.greenapi.result import GreenApiResultPage
+
+if TYPE_CHECKING:
+    from x2desk.core.greenapi.pairing import GreenApiPairing
+    from x2desk.core.store.credentials import CredentialStore
+    from x2desk.core.store.records import Record
 
 log = logging.getLogger(__name__)
 
-GREENAPI_CHOICE = "greenapi"
 PAIRING_PAGES = frozenset({"greenapi_qr", "greenapi_password", "greenapi_already"})
 QR_REFRESH_S = 5.0  # the seed: a new QR every 5 s (core.greenapi.QR_REFRESH_S, without httpx)
 QR_LIFETIME_S = 20.0
-STORE_EXTRA = "greenapi_credentials"  # ctx.extras: the encrypted file store chosen here
 
 
-class GreenApiWizard(SessionWizard):
+class GreenApiWizard(RepairSteps):
     """Signals: ``closed()`` (done or cancelled), ``back_to_choose()`` (Back on the first page),
     ``page_shown(page_id)`` (all three from :class:`SessionWizard`), ``paired(PairedInstance)``.
 
     ``scheduler_factory`` and ``clock`` let tests run the pairing on a fake clock;
-    ``interval_s`` is how often a new QR is asked for (5 s), ``qr_lifetime_s`` how long one QR
-    may stay up, ``countdown_ms`` how often the countdown is redrawn."""
+    ``interval_s`` is how often a new QR is asked for (5 s; ``ctx.greenapi_poll_s`` when set),
+    ``qr_lifetime_s`` how long one QR may stay up, ``countdown_ms`` how often the countdown is
+    redrawn."""
 
+    STEPS = STEPS
     paired = Signal(object)
 
     CLOSE_JOB = "close green-api pairing"
@@ -73,33 +74,27 @@ class GreenApiWizard(SessionWizard):
             ctx,
             object_name="greenapiWizard",
             heading=self.tr("Connect a Green-API instance"),
-            steps=[
-                self.tr(STEP_WHAT),
-                self.tr(STEP_INSTANCE),
-                self.tr(STEP_PAIR),
-                self.tr(STEP_DONE),
-            ],
+            steps=[_(step) for step in STEPS],
             clock=clock,
             scheduler_factory=scheduler_factory,
             countdown_ms=countdown_ms,
         )
         # demo --autopilot polls faster (a context setting); tests pass their own interval
-        self.interval_s = float(ctx.extras.get("greenapi_poll_s", interval_s))
+        poll_s = ctx.greenapi_poll_s
+        self.interval_s = float(poll_s if poll_s is not None else interval_s)
         self.backoff_s = backoff_s
         self.qr_lifetime_s = qr_lifetime_s
-        self.pairing: Any = None
-        self.repair_record: Any = None  # the saved record being re-paired, if any
+        self.pairing: GreenApiPairing | None = None
+        self.repair_record: Record | None = None  # the saved record being re-paired, if any
         self.id_instance = ""
         self.api_url = ctx.greenapi_url
         self._token_masked = ""
-        self._credentials: Any = None  # a store chosen on the result page (encrypted file)
-        self._prefilled = False
         self._locked_record_id: int | str | None = None  # a re-pair waiting for the passphrase
 
-        self.instance = InstancePage(self)
-        self.qr = GreenApiQrPage(self)
+        self.instance = InstancePage()
+        self.qr = GreenApiQrPage()
         self.already = AlreadyPage(self)
-        self.password = GreenApiPasswordPage(self)
+        self.password = GreenApiPasswordPage()
         self.result = GreenApiResultPage(self)
         self.add_pages(self.instance, self.qr, self.already, self.password, self.result)
 
@@ -109,106 +104,18 @@ class GreenApiWizard(SessionWizard):
         """The instance page, empty (in demo mode filled from the sandbox's console)."""
         self.stop_session()
         self.repair_record = None
-        self._credentials = None
         self.api_url = self.ctx.greenapi_url
         self.instance.reset()
         self.password.reset()
-        self._prefilled = False
         self._show("greenapi_instance")
-        if self.ctx.demo:
-            self._prefill_demo()
+        if self.ctx.demo_greenapi_instance is not None:
+            self._prefill_demo(self.ctx.demo_greenapi_instance)
 
-    def start_repair(self, record_id: int | str) -> None:
-        """Re-pair a saved instance (home list): its id, API address and saved token."""
-        self.stop_session()
-        self._credentials = None
-        self.password.reset()
-        self.result.show_working(self.tr("Opening the saved instance…"))
-        self._show("greenapi_result")
-        self._locked_record_id = None
-        cached = self.ctx.extras.get(STORE_EXTRA) or self.unlocked_store()
-
-        def load() -> tuple[Any, Any]:
-            from x2desk.core.store.credentials import open_credential_store
-            from x2desk.core.store.records import RecordStore
-
-            with RecordStore.open() as records:
-                record = records.get(record_id)
-            try:
-                return record, open_credential_store()
-            except StoreError:  # no keyring, a locked file: the store opened earlier, if any
-                if cached is None:
-                    raise
-                return record, cached
-
-        def done(result: tuple[Any, Any]) -> None:
-            self._job = None
-            record, credentials = result
-            self.repair_record = record
-            try:
-                self._begin_repair(record, credentials)
-            except X2DeskError as exc:
-                self._show_error_result(exc)
-
-        def failed(exc: BaseException) -> None:
-            self._job = None
-            if self.needs_passphrase(exc):
-                self._locked_record_id = record_id
-                self._show("greenapi_result")
-                self.unlock_for_repair()
-            else:
-                self._show_error_result(exc)
-
-        self._job = run_in_worker(load, done, failed, "green-api record")
-
-    def unlock_for_repair(self, hint: str = "") -> None:
-        """Ask for the encrypted file's passphrase, open it in a worker, then re-pair."""
-        record_id = self._locked_record_id
-        if record_id is None:
-            return
-
-        def opened(store: Any) -> None:
-            self.ctx.extras[STORE_EXTRA] = store  # the pairing saves the token there again
-            self.start_repair(record_id)
-
-        def failed(exc: BaseException) -> None:
-            self.result.show_locked(greenapi_message(exc))
-            if self.needs_passphrase(exc):  # a wrong passphrase: ask again, saying so
-                self.unlock_for_repair(greenapi_message(exc))
-
-        self.result.show_locked(
-            hint
-            or self.tr(
-                "This instance's apiTokenInstance is kept in the encrypted credentials file, "
-                "which is locked. Type its passphrase to open it and re-pair the instance."
-            )
-        )
-        self.ask_to_unlock(opened, failed, hint)
-
-    def _show_error_result(self, exc: BaseException) -> None:
-        from x2desk.core.session.machine import Snapshot, State
-
-        err = exc if isinstance(exc, X2DeskError) else X2DeskError(greenapi_message(exc))
-        snap = Snapshot(flow="greenapi", state=State.FAILED, text=err.message, error=err)
-        self.result.show_failed(snap, store_failed=False)
-        self._show("greenapi_result")
-
-    # ---- demo ----------------------------------------------------------------------------------
-
-    def _prefill_demo(self) -> None:
+    def _prefill_demo(self, console: Callable[[], dict[str, Any]]) -> None:
         """Demo: a new instance from the sandbox's console, its id and token filled in."""
-        self._prefilled = True
-        factory = self.ctx.extras.get("greenapi_instance")
-        url = self.ctx.sandbox_url
 
         def make() -> tuple[str, Secret]:
-            if callable(factory):
-                info = factory()
-            else:
-                from x2desk.sandbox.phone import SandboxPhone
-
-                with SandboxPhone(url or self.ctx.greenapi_url) as phone:
-                    info = phone.greenapi_instance()
+            info = console()
             return str(info["idInstance"]), Secret(str(info["apiTokenInstance"]))
 
         def done(result: tuple[str, Secret]) -> None:
@@ -251,14 +158,11 @@ class GreenApiWizard(SessionWizard):
         self.stop_session()
         client = GreenApiClient(self.api_url, id_instance, token)
         pairing = GreenApiPairing(
-            client,
-            label,
-            credentials=self._credentials or self.ctx.extras.get(STORE_EXTRA),
-            **self._pairing_kwargs(),
+            client, label, credentials=self.ctx.file_store, **self._pairing_kwargs()
         )
         self._attach(pairing, client.id_instance, token, repair=False)
 
-    def _begin_repair(self, record: Any, credentials: Any) -> None:
+    def _begin_repair(self, record: Record, credentials: CredentialStore) -> None:
         from x2desk.core.greenapi.pairing import GreenApiPairing
 
         pairing = GreenApiPairing.from_record(record, credentials, **self._pairing_kwargs())
@@ -266,7 +170,9 @@ class GreenApiWizard(SessionWizard):
         self.api_url = pairing.client.api_url
         self._attach(pairing, pairing.client.id_instance, pairing.client.api_token, repair=True)
 
-    def _attach(self, pairing: Any, id_instance: str, token: Secret, repair: bool) -> None:
+    def _attach(
+        self, pairing: GreenApiPairing, id_instance: str, token: Secret, repair: bool
+    ) -> None:
         self.pairing = pairing
         self.id_instance = id_instance
         self._token_masked = token.masked
@@ -277,7 +183,7 @@ class GreenApiWizard(SessionWizard):
         self.qr.set_busy(True, self.tr("Checking the instance with Green-API…"))
         self._run_session(pairing)
 
-    def _running(self) -> Any:
+    def _running(self) -> Running | None:
         return self.pairing
 
     def _release(self) -> Callable[[], None] | None:
@@ -295,56 +201,55 @@ class GreenApiWizard(SessionWizard):
 
         return close
 
-    def show_snapshot(self, snap: Any) -> None:
+    def show_snapshot(self, snap: Snapshot) -> None:
         """Show ``snap`` on the page for its state."""
+        from x2desk.core.greenapi.pairing import ACTION_KEEP  # loaded with the pairing
+
         if self.pairing is None:
             return
         self.snapshot = snap
-        state = snap.state.value
-        if state == "starting":
+        state = snap.state
+        if state is State.STARTING:
             if self.frame.current is self.qr:
                 self.qr.show_snapshot(snap)
-            elif self.frame.current is self.password or self.frame.current is self.already:
-                pass  # a keep or a logout under way: the page that asked shows it
-        elif state in ("waiting_for_qr", "loading"):
+            # otherwise a keep or a logout is under way: the page that asked shows it
+        elif state in (State.WAITING_FOR_QR, State.LOADING):
             self._show("greenapi_qr")
             self.qr.show_snapshot(snap)
-        elif state == "waiting_for_password":
+        elif state is State.WAITING_FOR_PASSWORD:
             if self.frame.current is not self.password:
                 self.qr.clear_qr("")  # scanned: the QR is of no use any more
                 self.password.reset()
                 self._show("greenapi_password")
             self.password.show_snapshot(snap)
-        elif "keep" in snap.actions:  # failed: already authorised; the person chooses
+        elif ACTION_KEEP in snap.actions:  # failed: already authorised; the person chooses
             self.timer.stop()
             self.qr.clear_qr("")
             self.already.set_instance(self.id_instance)
             self._show("greenapi_already")
-        elif state in ("authenticated", "creating_connection"):
+        elif state in (State.AUTHENTICATED, State.CREATING_CONNECTION):
             self.qr.clear_qr("")
             self.password.set_busy(False)
             self.result.show_working(self.tr("Green-API confirms the instance; saving it…"))
             self._show("greenapi_result")
-        elif state == "connected":
+        elif state is State.CONNECTED:
             self.timer.stop()
             self._finished(snap)
         else:  # failed, cancelled, expired
-            self.timer.stop()
-            self.qr.clear_qr("")
-            for page in (self.qr, self.password, self.already):
-                page.set_busy(False)
-            self.result.show_failed(snap, self._store_failed(snap))
-            self._show("greenapi_result")
+            self._show_ended(snap)
         self.frame.refresh()
 
-    def _store_failed(self, snap: Any) -> bool:
-        """The instance is paired but its token could not be saved (only the store failed)."""
-        from x2desk.core.session.machine import State
+    def _show_ended(self, snap: Snapshot) -> None:
+        from x2desk.core.greenapi.pairing import ACTION_SAVE_AGAIN
 
-        history = getattr(getattr(self.pairing, "session", None), "history", [])
-        return isinstance(snap.error, StoreError) and State.CREATING_CONNECTION in history
+        self.timer.stop()
+        self.qr.clear_qr("")
+        for page in (self.qr, self.password, self.already):
+            page.set_busy(False)
+        self.result.show_failed(snap, ACTION_SAVE_AGAIN in snap.actions)
+        self._show("greenapi_result")
 
-    def _finished(self, snap: Any) -> None:
+    def _finished(self, snap: Snapshot) -> None:
         paired = snap.result
         self.qr.clear_qr("")
         self.result.show_paired(paired, self._token_masked, self.api_url)
@@ -393,35 +298,22 @@ class GreenApiWizard(SessionWizard):
         self.timer.start()
         self.pairing.restart()
 
-    def _keep_with(self, credentials: Any) -> None:
-        """The instance is paired; save it again (with ``credentials``, or the default store)."""
-        pairing = self.pairing
-        if pairing is None:
-            return
-        pairing.driver.credentials = credentials
-        pairing.driver.mode = "keep"
+    def _saving_again(self) -> None:
         self.result.show_working(self.tr("Saving the instance…"))
         self._show("greenapi_result")
         self.timer.start()
-        pairing.session.restart()
 
     def use_file_store(self, passphrase: Secret) -> None:
         """The keyring failed: keep the token in the encrypted file (made with ``passphrase``)."""
+        pairing = self.pairing
+        if pairing is None:
+            return
         self.result.show_working(self.tr("Opening the encrypted file store…"))
 
-        def open_store() -> Any:
-            from x2desk.core.store.credentials import open_credential_store, use_encrypted_file
-
-            try:
-                return use_encrypted_file(passphrase)
-            except StoreError:  # the file exists already: open it with this passphrase
-                return open_credential_store(passphrase=passphrase)
-
-        def done(store: Any) -> None:
+        def done(store: CredentialStore) -> None:
             self._job = None
-            self._credentials = store
-            self.ctx.extras[STORE_EXTRA] = store  # for the next pairing in this window
-            self._keep_with(store)
+            self.ctx.file_store = store  # for the next pairing in this window
+            self._saving_again()
 
         def failed(exc: BaseException) -> None:
             self._job = None
@@ -429,10 +321,12 @@ class GreenApiWizard(SessionWizard):
                 self.result.show_failed(self.snapshot, True)
             self.result.show_error(greenapi_message(exc))
 
-        self._job = run_in_worker(open_store, done, failed, "encrypted file store")
+        opening = lambda: pairing.use_file_store(passphrase)  # noqa: E731
+        self._job = run_in_worker(opening, done, failed, "encrypted file store")
 
     def retry_store(self) -> None:
-        self._keep_with(self._credentials)
+        if self.pairing is not None and self.pairing.save_again(self.ctx.file_store):
+            self._saving_again()
 
     def discard(self) -> None:
         self.stop_session()
@@ -467,45 +361,3 @@ class GreenApiWizard(SessionWizard):
             self.back_to_choose.emit()
         elif pid in PAIRING_PAGES or pid == "greenapi_result":
             self.fix_details()
-
-
-# ---- the hook into the X2Chat wizard's "What to connect" page ---------------------------------
-
-
-def add_greenapi_choice(x2chat_wizard: Any, open_greenapi: Callable[[], None]) -> None:
-    """Offer "Green-API instance" on ``x2chat_wizard``'s "What to connect" page; choosing it and
-    pressing Next (or Enter on it) calls ``open_greenapi()``.
-
-    Call it after :func:`x2desk.ui.accounts.wizard.add_account_choice` when both are offered:
-    this wraps the wizard's own Next, which the accounts' router calls for choices not its own.
-    """
-    choose = x2chat_wizard.choose
-    if GREENAPI_CHOICE in choose.buttons:
-        return
-    choose.add_choice(
-        GREENAPI_CHOICE,
-        choose.tr("Green-API instance"),
-        choose.tr(
-            "A WhatsApp number on a Green-API instance: type its idInstance and token, then "
-            "scan the QR it shows with the phone. The token goes to the system keyring."
-        ),
-    )
-    original = x2chat_wizard._next
-    hooked = "accounts" in choose.buttons  # the accounts' router calls wizard._next() for us
-
-    def routed_next() -> None:
-        wiz = x2chat_wizard
-        if wiz.frame.current is wiz.choose and wiz.choose.selected() == GREENAPI_CHOICE:
-            wiz.shutdown()
-            open_greenapi()
-        else:
-            original()
-
-    x2chat_wizard._next = routed_next
-    if not hooked:
-        frame = x2chat_wizard.frame
-        try:
-            frame.next_requested.disconnect(original)
-        except (RuntimeError, TypeError):
-            log.debug("the X2Chat wizard's Next was not connected as expected")
-        frame.next_requested.connect(lambda: x2chat_wizard._next())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -10,10 +11,14 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from x2desk.core.kinds import KINDS, Fix, Service
+from x2desk.i18n import _
 from x2desk.ui.common.widgets import Banner, button, card, label
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QListWidget
+
+    from x2desk.core.store.records import Record
 
 log = logging.getLogger(__name__)
 
@@ -29,62 +34,35 @@ class ConnectionRow:
     raw_kind: str = ""  # the record's kind (telegram, max_personal...)
     external_id: str = ""  # the provider's connection id, for re-authorisation
     api_base: str = ""
+    fix: Fix | None = None  # what can be done when it stops working (core.kinds)
 
 
-REAUTH_KINDS = ("telegram", "max_personal")  # connections that can be re-authorised
-REPAIR_KINDS = ("greenapi",)  # instances that can be paired again by a new QR
-
-
-_KIND_NAMES = {
-    "x2chat_bot": "X2Chat bot",
-    "x2chat": "X2Chat bot",
-    "telegram": "Telegram account",
-    "telegram_bot": "Telegram bot",
-    "max_personal": "MAX account",
-    "whatsapp": "WhatsApp",
-    "odnoklassniki": "Odnoklassniki group",
-    "greenapi": "Green-API instance",
-}
-
-
-def _get(obj: Any, *names: str) -> Any:
-    for n in names:
-        if isinstance(obj, dict) and n in obj:
-            return obj[n]
-        if hasattr(obj, n):
-            return getattr(obj, n)
-    return None
-
-
-def row_from_record(rec: Any) -> ConnectionRow:
-    """Turn a record from the record store into a row; tolerant of the record's exact shape."""
-    kind = str(_get(rec, "kind", "type", "flow") or "x2chat_bot")
-    username = _get(rec, "bot_username", "username", "name")
-    title = f"@{username}" if username and kind.startswith("x2chat") else str(username or "")
+def row_from_record(rec: Record) -> ConnectionRow:
+    """Turn a saved record into a row: its name (a bot's @username), its kind's name, and what
+    tells it apart (chat, instance or connection id, when it was saved)."""
+    known = KINDS.get("x2chat_bot" if rec.kind == "x2chat" else rec.kind)
+    kind_name = _(known.name) if known is not None else rec.kind
+    bot = known is not None and known.service is Service.X2CHAT
+    name = rec.username or rec.name if bot else rec.name
+    title = (f"@{name}" if bot else name) if name else kind_name
     parts = []
-    chat_id = _get(rec, "chat_id")
-    if chat_id is not None:
-        parts.append(f"chat {chat_id}")
-    external_id = _get(rec, "external_id")
-    if kind == "greenapi" and external_id:
-        parts.append(f"instance {external_id}")
-    elif not username and external_id and not kind.startswith("x2chat"):
-        parts.append(f"connection {external_id}")  # tells two unnamed accounts apart
-    when = _get(rec, "updated_at", "saved_at", "created_at", "when")
-    if when:
-        if isinstance(when, int | float):
-            import datetime as dt
-
-            when = dt.datetime.fromtimestamp(when).strftime("%Y-%m-%d %H:%M")
-        parts.append(f"saved {str(when)[:16].replace('T', ' ')}")
+    if rec.chat_id is not None:
+        parts.append(_("chat {id}").format(id=rec.chat_id))
+    if known is not None and known.service is Service.GREENAPI:
+        parts.append(_("instance {id}").format(id=rec.external_id))
+    elif not bot:
+        parts.append(_("connection {id}").format(id=rec.external_id))  # tells two apart
+    when = dt.datetime.fromtimestamp(rec.updated_at).strftime("%Y-%m-%d %H:%M")
+    parts.append(_("saved {when}").format(when=when))
     return ConnectionRow(
-        id=str(_get(rec, "id", "record_id", "bot_id") or ""),
-        title=title or _KIND_NAMES.get(kind, kind),
-        kind=_KIND_NAMES.get(kind, kind),
+        id=str(rec.id),
+        title=title,
+        kind=kind_name,
         detail=" · ".join(parts),
-        raw_kind=kind,
-        external_id=str(_get(rec, "external_id") or ""),
-        api_base=str(_get(rec, "api_base") or ""),
+        raw_kind=rec.kind,
+        external_id=rec.external_id,
+        api_base=rec.api_base or "",
+        fix=known.fix if known is not None else None,
     )
 
 
@@ -185,51 +163,8 @@ class HomeView(QWidget):
         if self._list is not None:
             assert self._reauth_button is not None and self._repair_button is not None
             return self._list, self._reauth_button, self._repair_button
-        demo = self._demo
-
-        # empty state
-        empty, lay = card("emptyState")
-        lay.setContentsMargins(36, 34, 36, 34)
-        lay.addWidget(label(self.tr("Nothing connected yet"), "emptyTitle", role="big"))
-        lay.addWidget(
-            label(
-                self.tr(
-                    "Connecting takes about a minute and nobody has to copy a secret:\n\n"
-                    "1.  Press Connect… and choose what to connect (an X2Chat bot, for a start).\n"
-                    "2.  In the X2Chat app on your phone, make an integration QR for the bot.\n"
-                    "3.  Hold the phone up to this computer's camera (or paste the token).\n\n"
-                    "x2desk redeems the one-time token, checks the bot and keeps its token in "
-                    "the system keyring."
-                ),
-                "emptyText",
-            )
-        )
-        start = button(self.tr("Connect your first bot…"), "emptyConnectButton", primary=True)
-        start.clicked.connect(self.connect_requested)
-        lay.addSpacing(6)
-        start_row = QHBoxLayout()
-        start_row.addWidget(start)
-        start_row.addStretch(1)
-        lay.addLayout(start_row)
-        if demo:
-            lay.addWidget(
-                label(
-                    self.tr(
-                        "Demo mode: everything talks to a local sandbox and the camera is a "
-                        "virtual phone. Nothing leaves this computer."
-                    ),
-                    "emptyDemoNote",
-                    role="muted",
-                )
-            )
-        empty_page = QWidget()  # the card keeps its natural height at the top
-        empty_lay = QVBoxLayout(empty_page)
-        empty_lay.setContentsMargins(0, 0, 0, 0)
-        empty_lay.addWidget(empty)
-        empty_lay.addStretch(1)
-        self.stack.addWidget(empty_page)
-        self._empty_page = empty_page
-
+        self._empty_page = self._build_empty_state()
+        self.stack.addWidget(self._empty_page)
         from PySide6.QtWidgets import QListWidget  # not at start-up: each class costs its first use
 
         lst = QListWidget()
@@ -254,6 +189,49 @@ class HomeView(QWidget):
         self._actions.addWidget(repair)
         self._actions.addStretch(1)
         return lst, reauth, repair
+
+    def _build_empty_state(self) -> QWidget:
+        """ "Nothing connected yet": how connecting goes, and a button to start."""
+        empty, lay = card("emptyState")
+        lay.setContentsMargins(36, 34, 36, 34)
+        lay.addWidget(label(self.tr("Nothing connected yet"), "emptyTitle", role="big"))
+        lay.addWidget(
+            label(
+                self.tr(
+                    "Connecting takes about a minute and nobody has to copy a secret:\n\n"
+                    "1.  Press Connect… and choose what to connect (an X2Chat bot, for a start).\n"
+                    "2.  In the X2Chat app on your phone, make an integration QR for the bot.\n"
+                    "3.  Hold the phone up to this computer's camera (or paste the token).\n\n"
+                    "x2desk redeems the one-time token, checks the bot and keeps its token in "
+                    "the system keyring."
+                ),
+                "emptyText",
+            )
+        )
+        start = button(self.tr("Connect your first bot…"), "emptyConnectButton", primary=True)
+        start.clicked.connect(self.connect_requested)
+        lay.addSpacing(6)
+        start_row = QHBoxLayout()
+        start_row.addWidget(start)
+        start_row.addStretch(1)
+        lay.addLayout(start_row)
+        if self._demo:
+            lay.addWidget(
+                label(
+                    self.tr(
+                        "Demo mode: everything talks to a local sandbox and the camera is a "
+                        "virtual phone. Nothing leaves this computer."
+                    ),
+                    "emptyDemoNote",
+                    role="muted",
+                )
+            )
+        empty_page = QWidget()  # the card keeps its natural height at the top
+        empty_lay = QVBoxLayout(empty_page)
+        empty_lay.setContentsMargins(0, 0, 0, 0)
+        empty_lay.addWidget(empty)
+        empty_lay.addStretch(1)
+        return empty_page
 
     def set_rows(self, rows: builtins.list[ConnectionRow]) -> None:
         # the painter of the rows is imported on first use: keeps its Qt classes off start-up
@@ -291,18 +269,18 @@ class HomeView(QWidget):
     def _selection_changed(self, _index: int) -> None:
         row = self._selected_row()
         self.reauth_button.setEnabled(
-            row is not None and row.raw_kind in REAUTH_KINDS and bool(row.external_id)
+            row is not None and row.fix is Fix.REAUTHORISE and bool(row.external_id)
         )
-        self.repair_button.setEnabled(row is not None and row.raw_kind in REPAIR_KINDS)
+        self.repair_button.setEnabled(row is not None and row.fix is Fix.REPAIR)
 
     def _repair(self) -> None:
         row = self._selected_row()
-        if row is not None and row.raw_kind in REPAIR_KINDS and row.id:
+        if row is not None and row.fix is Fix.REPAIR and row.id:
             self.repair_requested.emit(row.id)
 
     def _reauth(self) -> None:
         row = self._selected_row()
-        if row is not None and row.raw_kind in REAUTH_KINDS and row.external_id:
+        if row is not None and row.fix is Fix.REAUTHORISE and row.external_id:
             self.reauth_requested.emit(row.raw_kind, row.external_id, row.api_base)
 
     def reload(self) -> None:

@@ -3,28 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout
 
+from x2desk.core.x2chat.flow_state import BotSummary, FlowState, Step
+from x2desk.i18n import _
 from x2desk.ui.common.messages import message_for
 from x2desk.ui.common.theme import repolish
 from x2desk.ui.common.widgets import Banner, BusyIndicator, button, card, label
 from x2desk.ui.common.wizard import WizardPage
+from x2desk.ui.x2chat.actions import STEP_CHECK, X2ChatActions
 from x2desk.ui.x2chat.incomplete import incomplete_text
 
 
 class CheckPage(WizardPage):
     page_id = "check"
 
-    def __init__(self, wizard: Any) -> None:
+    def __init__(self, actions: X2ChatActions) -> None:
         super().__init__()
-        self.wiz = wizard
-        self.step = self.tr("Check")
+        self.wiz = actions
+        self.step = _(STEP_CHECK)
         self.title = self.tr("Checking the bot")
         self.subtitle = self.tr("The credentials are saved. Now make sure the bot really works.")
         self.next_text = self.tr("&Finish")
-        self._state: Any = None
+        self._state: FlowState | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(12)
@@ -32,7 +34,7 @@ class CheckPage(WizardPage):
         lay.addWidget(self.busy)
         self.error = Banner("checkError")
         lay.addWidget(self.error)
-        actions = QHBoxLayout()
+        row = QHBoxLayout()
         self.retry_button = button(self.tr("&Try again"), "retryCheck", primary=True)
         self.retry_button.clicked.connect(self.wiz.retry)
         self.skip_button = button(self.tr("S&kip the checks"), "skipChecks")
@@ -40,9 +42,9 @@ class CheckPage(WizardPage):
         self.scan_again_button = button(self.tr("&Scan a new QR"), "checkScanAgain")
         self.scan_again_button.clicked.connect(self.wiz.scan_again)
         for b in (self.retry_button, self.skip_button, self.scan_again_button):
-            actions.addWidget(b)
-        actions.addStretch(1)
-        lay.addLayout(actions)
+            row.addWidget(b)
+        row.addStretch(1)
+        lay.addLayout(row)
 
         self.bot_card, bl = card("botCard")
         self.bot_line = label("", "botUsername", role="big")
@@ -86,33 +88,37 @@ class CheckPage(WizardPage):
         st = self._state
         ok = bool(self.test_text.text().strip()) and st is not None and not st.busy
         has_chat = st is not None and st.bot is not None and st.bot.chat_id is not None
-        self.send_button.setEnabled(ok and has_chat and st.step.value == "checked")
+        checked = st is not None and st.step is Step.CHECKED
+        self.send_button.setEnabled(ok and has_chat and checked)
 
-    def show_state(self, state: Any) -> None:
+    def show_state(self, state: FlowState) -> None:
         self._state = state
-        step = state.step.value
-        failure = state.failure
+        step, failure = state.step, state.failure
         for b in (self.retry_button, self.skip_button, self.scan_again_button):
             b.hide()
-        if step == "checking" or (step == "checked" and state.bot_user is None):
+        if step is Step.CHECKING or (step is Step.CHECKED and state.bot_user is None):
             self.busy.start(self.tr("Asking X2Chat about the bot…"))
             self.error.clear_message()
         else:
             self.busy.stop()
-        if failure is not None and step == "failed":
+        if failure is not None and step is Step.FAILED:
             self.error.show_message(message_for(failure.error), "error")
             if failure.recovery == "scan_again":
                 self.scan_again_button.show()
-                self.skip_button.show()
             else:
                 self.retry_button.show()
-                self.skip_button.show()
                 self.retry_button.setEnabled(self.wiz.seconds_until_retry() <= 0)
-        elif step != "checking":
+            self.skip_button.show()
+        elif step is not Step.CHECKING:
             self.error.clear_message()
+        self._show_bot(state)
+        self._show_webhook(state)
+        self._show_test(state)
+        self._update_send()
+        self.changed.emit()
 
-        bot = state.bot
-        user = state.bot_user
+    def _show_bot(self, state: FlowState) -> None:
+        bot, user = state.bot, state.bot_user
         if user is not None:
             self.bot_line.setText(self.tr("✓  @{name} answers").format(name=user.username))
             self.bot_line.setProperty("tone", "success")
@@ -135,6 +141,7 @@ class CheckPage(WizardPage):
         else:
             self.incomplete.clear_message()
 
+    def _show_webhook(self, state: FlowState) -> None:
         if state.webhook is not None and state.webhook.is_set:
             self.webhook.show_message(
                 self.tr(
@@ -159,10 +166,12 @@ class CheckPage(WizardPage):
         else:
             self.webhook.clear_message()
 
-        self.test_card.setVisible(step == "checked")
+    def _show_test(self, state: FlowState) -> None:
+        checked = state.step is Step.CHECKED
+        self.test_card.setVisible(checked)
         if self.test_text.text() != state.test_text and not self.test_text.hasFocus():
             self.test_text.setText(state.test_text)
-        if state.busy and step == "checked":
+        if state.busy and checked:
             self.test_busy.start()
         else:
             self.test_busy.stop()
@@ -182,17 +191,15 @@ class CheckPage(WizardPage):
         else:
             self.test_result.setText("")
         repolish(self.test_result)
-        self._update_send()
-        self.changed.emit()
 
-    def _chat(self, bot: Any) -> str:
+    def _chat(self, bot: BotSummary | None) -> str:
         if bot is None or bot.chat_id is None:
             return self.tr("unknown")
         return str(bot.chat_id)
 
     def can_next(self) -> bool:
         st = self._state
-        return st is not None and st.step.value == "checked" and not st.busy
+        return st is not None and st.step is Step.CHECKED and not st.busy
 
     def can_back(self) -> bool:
         return False

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout
 
+from x2desk.i18n import _
 from x2desk.ui.common.widgets import card, label
 from x2desk.ui.common.wizard import WizardPage
+from x2desk.ui.x2chat.actions import STEP_CONFIRM
 
 
 class ConfirmPage(WizardPage):
@@ -13,7 +15,7 @@ class ConfirmPage(WizardPage):
 
     def __init__(self) -> None:
         super().__init__()
-        self.step = self.tr("Confirm")
+        self.step = _(STEP_CONFIRM)
         self.title = self.tr("Before you connect this bot")
         self.subtitle = self.tr("One thing to know, once.")
         self.next_text = self.tr("&Connect bot")

@@ -3,27 +3,28 @@ and its way forward (scan a new QR, try again, a countdown from Retry-After, cho
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
+from x2desk.core.x2chat.flow_state import FlowState
+from x2desk.i18n import _
 from x2desk.ui.common.messages import message_for
 from x2desk.ui.common.store_choice import StoreChoice
 from x2desk.ui.common.widgets import Banner, BusyIndicator, button, label
 from x2desk.ui.common.wizard import WizardPage
+from x2desk.ui.x2chat.actions import STEP_REDEEM, X2ChatActions
 
 
 class RedeemPage(WizardPage):
     page_id = "redeem"
 
-    def __init__(self, wizard: Any, countdown_interval_ms: int = 1000) -> None:
+    def __init__(self, actions: X2ChatActions, countdown_interval_ms: int = 1000) -> None:
         super().__init__()
-        self.wiz = wizard
-        self.step = self.tr("Redeeming")
+        self.wiz = actions
+        self.step = _(STEP_REDEEM)
         self.title = self.tr("Connecting the bot")
         self.subtitle = self.tr("x2desk trades the one-time token for the bot's credentials.")
-        self._state: Any = None
+        self._state: FlowState | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(14)
@@ -37,20 +38,20 @@ class RedeemPage(WizardPage):
         self.countdown = label("", "retryCountdown", role="big")
         self.countdown.hide()
         lay.addWidget(self.countdown)
-        actions = QHBoxLayout()
+        row = QHBoxLayout()
         self.scan_again_button = button(
             self.tr("&Scan a new QR"), "scanAgain", primary=True, accessible="Scan a new QR"
         )
         self.scan_again_button.clicked.connect(self.wiz.scan_again)
         self.retry_button = button(self.tr("&Try again"), "retryRedeem", primary=True)
         self.retry_button.clicked.connect(self.wiz.retry)
-        actions.addWidget(self.scan_again_button)
-        actions.addWidget(self.retry_button)
-        actions.addStretch(1)
-        lay.addLayout(actions)
+        row.addWidget(self.scan_again_button)
+        row.addWidget(self.retry_button)
+        row.addStretch(1)
+        lay.addLayout(row)
         self.store_choice = StoreChoice(allow_discard=False)
         self.store_choice.use_file.connect(self.wiz.use_file_store)
-        self.store_choice.retry.connect(self.wiz.retry_store_before_redeem)
+        self.store_choice.retry.connect(self.wiz.retry)
         lay.addWidget(self.store_choice)
         lay.addStretch(1)
         self.timer = QTimer(self)
@@ -62,7 +63,7 @@ class RedeemPage(WizardPage):
         for w in (self.scan_again_button, self.retry_button, self.store_choice, self.countdown):
             w.hide()
 
-    def show_state(self, state: Any) -> None:
+    def show_state(self, state: FlowState) -> None:
         self._state = state
         self._hide_actions()
         failure = state.failure

@@ -3,16 +3,17 @@ When saving failed: say so, offer the encrypted file store or a retry, or discar
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QVBoxLayout
+from PySide6.QtWidgets import QFormLayout, QVBoxLayout, QWidget
 
+from x2desk.core.x2chat.flow_state import FlowState, Step
+from x2desk.i18n import _
 from x2desk.ui.common.messages import message_for
 from x2desk.ui.common.store_choice import StoreChoice
 from x2desk.ui.common.theme import repolish
 from x2desk.ui.common.widgets import Banner, BusyIndicator, button, card, label
 from x2desk.ui.common.wizard import WizardPage
+from x2desk.ui.x2chat.actions import STEP_SAVED, X2ChatActions
 from x2desk.ui.x2chat.incomplete import incomplete_text
 
 
@@ -20,13 +21,13 @@ class SavedPage(WizardPage):
     page_id = "saved"
     hide_back_when_disabled = True
 
-    def __init__(self, wizard: Any) -> None:
+    def __init__(self, actions: X2ChatActions) -> None:
         super().__init__()
-        self.wiz = wizard
-        self.step = self.tr("Saved")
+        self.wiz = actions
+        self.step = _(STEP_SAVED)
         self.title = self.tr("The bot is connected")
         self.next_text = self.tr("&Done")
-        self._state: Any = None
+        self._state: FlowState | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(12)
@@ -49,6 +50,18 @@ class SavedPage(WizardPage):
         self.confirm_discard.hide()
         lay.addWidget(self.confirm_discard, 0, Qt.AlignmentFlag.AlignLeft)
 
+        lay.addWidget(self._details_card())
+        self.incomplete = Banner("savedIncomplete")
+        lay.addWidget(self.incomplete)
+        self.webhook_note = Banner("savedWebhookNote")
+        lay.addWidget(self.webhook_note)
+        self.another = button(self.tr("Connect &another…"), "connectAnother")
+        self.another.clicked.connect(self.wiz.connect_another)
+        lay.addWidget(self.another, 0, Qt.AlignmentFlag.AlignLeft)
+        lay.addStretch(1)
+
+    def _details_card(self) -> QWidget:
+        """What was saved: the bot, its chat, the masked token and where it is kept."""
         self.details_card, dl = card("savedCard")
         self.headline = label("", "savedHeadline", role="big")
         self.headline.setProperty("tone", "success")
@@ -75,20 +88,12 @@ class SavedPage(WizardPage):
                 role="muted",
             )
         )
-        lay.addWidget(self.details_card)
-        self.incomplete = Banner("savedIncomplete")
-        lay.addWidget(self.incomplete)
-        self.webhook_note = Banner("savedWebhookNote")
-        lay.addWidget(self.webhook_note)
-        self.another = button(self.tr("Connect &another…"), "connectAnother")
-        self.another.clicked.connect(self.wiz.connect_another)
-        lay.addWidget(self.another, 0, Qt.AlignmentFlag.AlignLeft)
-        lay.addStretch(1)
+        return self.details_card
 
-    def show_state(self, state: Any) -> None:
+    def show_state(self, state: FlowState) -> None:
         self._state = state
-        step = state.step.value
-        failed = step == "store_failed"
+        step = state.step
+        failed = step is Step.STORE_FAILED
         self.title = (
             self.tr("The credentials are not saved yet")
             if failed
@@ -99,7 +104,7 @@ class SavedPage(WizardPage):
         )
         self.store_choice.setVisible(failed and not state.busy)
         self.details_card.setVisible(not failed)
-        self.another.setVisible(step == "saved")
+        self.another.setVisible(step is Step.SAVED)
         if state.busy:
             self.busy.start()
         else:
@@ -139,7 +144,7 @@ class SavedPage(WizardPage):
             )
         else:
             self.webhook_note.clear_message()
-        self.show_cancel = step != "saved"  # saved: only Done (nothing left to cancel)
+        self.show_cancel = step is not Step.SAVED  # saved: only Done (nothing left to cancel)
         self.changed.emit()
 
     def show_discard_question(self) -> None:
@@ -159,7 +164,7 @@ class SavedPage(WizardPage):
 
     def can_next(self) -> bool:
         st = self._state
-        return st is not None and st.step.value == "saved"
+        return st is not None and st.step is Step.SAVED
 
     def can_back(self) -> bool:
         return False

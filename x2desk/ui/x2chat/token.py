@@ -1,8 +1,9 @@
 """Get the token: camera (live preview, viewfinder, outline), paste, image file (or drop), screen.
 
 The camera runs through :class:`CaptureBridge` (capture and decoding on
-its own threads); files and screen grabs are decoded in a worker. Whatever is read goes to the
-wizard's :meth:`submit`, which classifies it: a Webhook QR or a Telegram login QR gets its own
+its own threads); files and screen grabs are decoded in a worker. Whatever is read is classified
+once (:func:`~x2desk.core.x2chat.tokens.classify`; the Paste tab does it as the text changes) and
+the :class:`Intake` goes to the wizard: a Webhook QR or a Telegram login QR gets its own
 explanation and scanning goes on.
 """
 
@@ -11,16 +12,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QLineEdit,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -28,11 +28,16 @@ from PySide6.QtWidgets import (
 
 from x2desk.core.errors import X2DeskError
 from x2desk.core.x2chat.tokens import Intake, classify
-from x2desk.ui.common.theme import repolish
+from x2desk.i18n import _
 from x2desk.ui.common.widgets import Banner, BusyIndicator, button, label
 from x2desk.ui.common.wizard import WizardPage
 from x2desk.ui.common.workers import Job, run_in_worker
 from x2desk.ui.scan.viewfinder import Viewfinder
+from x2desk.ui.x2chat.actions import STEP_TOKEN
+from x2desk.ui.x2chat.paste import PasteTab
+
+if TYPE_CHECKING:
+    from x2desk.ui.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -40,18 +45,17 @@ IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff *.gif)"
 
 
 class TokenPage(WizardPage):
-    """Signals: ``text_read(str, source)``: a code was read (camera/image/screen) or typed."""
+    """Whatever is read goes to ``submit(intake)`` (the wizard), classified once."""
 
     page_id = "token"
-    text_read = Signal(str, str)
 
     TAB_CAMERA, TAB_PASTE, TAB_IMAGE, TAB_SCREEN = range(4)
 
-    def __init__(self, ctx: Any, submit: Callable[[str, str], Intake]) -> None:
+    def __init__(self, ctx: AppContext, submit: Callable[[Intake], Intake]) -> None:
         super().__init__()
         self.ctx = ctx
         self._submit = submit
-        self.step = self.tr("Get the token")
+        self.step = _(STEP_TOKEN)
         self.title = self.tr("Show the X2Chat QR to the camera")
         self.subtitle = self.tr(
             "In the X2Chat app, open the bot and make an integration QR. {hint}"
@@ -61,7 +65,6 @@ class TokenPage(WizardPage):
         self._camera_on = False
         self._job: Job | None = None
         self._active = False
-        self.last_intake: Intake | None = None
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -127,25 +130,11 @@ class TokenPage(WizardPage):
         return w
 
     def _paste_tab(self) -> QWidget:
-        w, v = self._tab(
-            16,
-            self.tr(
-                'Paste the token from X2Chat\'s "Copy token" button, or its link '
-                "(x2chat://bot/integrate?token=…)."
-            ),
-        )
-        self.paste_edit = QLineEdit()
-        self.paste_edit.setObjectName("pasteToken")
-        self.paste_edit.setAccessibleName("Integration token")
-        self.paste_edit.setPlaceholderText("fc6e2368-b677-430d-9f2f-295ce705c9d0")
-        self.paste_edit.setClearButtonEnabled(True)
-        self.paste_edit.textChanged.connect(self._validate_paste)
-        self.paste_edit.returnPressed.connect(self._paste_return)
-        v.addWidget(self.paste_edit)
-        self.paste_hint = label("", "pasteHint")
-        v.addWidget(self.paste_hint)
-        v.addStretch(1)
-        return w
+        self.paste = PasteTab()
+        self.paste_edit, self.paste_hint = self.paste.edit, self.paste.hint
+        self.paste.changed.connect(self.changed)
+        self.paste.submitted.connect(self.submit_paste)
+        return self.paste
 
     def _image_tab(self) -> QWidget:
         w, v = self._tab(16)
@@ -204,14 +193,11 @@ class TokenPage(WizardPage):
             self._job = None
 
     def reset(self) -> None:
-        self.paste_edit.clear()
+        self.paste.clear()
         self.banner.clear_message()
-        self.last_intake = None
 
     def can_next(self) -> bool:
-        return self.tabs.currentIndex() == self.TAB_PASTE and bool(
-            classify(self.paste_edit.text()).ok
-        )
+        return self.tabs.currentIndex() == self.TAB_PASTE and self.paste.intake.ok
 
     def can_back(self) -> bool:
         return True
@@ -298,11 +284,8 @@ class TokenPage(WizardPage):
         if spec is None:
             self._load_cameras()
             return
-        try:
-            from x2desk.ui.scan.capture_bridge import CaptureBridge
-        except ImportError:  # the capture bridge is not installed in this build
-            self._camera_failed("no_camera", self.tr("The camera scanner is not available."))
-            return
+        from x2desk.ui.scan.capture_bridge import CaptureBridge
+
         self.retry_camera.hide()
         self.viewfinder.clear(self.tr("Starting the camera…"))
         self.camera_status.setText(self.tr("Hold the QR inside the frame, about 20 cm away."))
@@ -358,25 +341,8 @@ class TokenPage(WizardPage):
 
     # ---- paste ---------------------------------------------------------------------------------
 
-    def _validate_paste(self, text: str) -> None:
-        intake = classify(text)
-        if not text.strip():
-            self.paste_hint.setText("")
-        elif intake.ok:
-            self.paste_hint.setText(self.tr("✓ A valid X2Chat integration token. Press Next."))
-            self.paste_hint.setProperty("tone", "hint-ok")
-        else:
-            self.paste_hint.setText(self.tr(intake.explanation))
-            self.paste_hint.setProperty("tone", "hint-bad")
-        repolish(self.paste_hint)
-        self.changed.emit()
-
-    def _paste_return(self) -> None:
-        if self.can_next():
-            self.submit_paste()
-
     def submit_paste(self) -> None:
-        self._read(self.paste_edit.text(), "paste")
+        self._read(self.paste.intake, "paste")
 
     # ---- files and screen ----------------------------------------------------------------------
 
@@ -465,10 +431,11 @@ class TokenPage(WizardPage):
 
     # ---- a text was read -----------------------------------------------------------------------
 
-    def _read(self, text: str, source: str) -> None:
-        self.text_read.emit(text, source)
-        intake = self._submit(text, source)
-        self.last_intake = intake
+    def _read(self, read: str | Intake, source: str) -> None:
+        """A text was read (camera, image, screen) or the pasted one submitted: classified once
+        here (or already, by the Paste tab), and the :class:`Intake` handed to the wizard."""
+        intake = read if isinstance(read, Intake) else classify(read)
+        intake = self._submit(intake)
         if intake.ok:
             self.banner.clear_message()
             return

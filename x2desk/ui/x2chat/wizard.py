@@ -5,23 +5,30 @@ state comes back to the GUI thread by queued signal and the page for its step re
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
+from x2desk.core.secret import Secret
+from x2desk.core.x2chat.flow_state import FlowState, Step
 from x2desk.core.x2chat.tokens import Intake, classify
-from x2desk.ui.choose import ChoosePage
+from x2desk.i18n import _
 from x2desk.ui.common.gui_thread import Mailbox
 from x2desk.ui.common.wizard import WizardFrame
 from x2desk.ui.common.workers import Job, run_in_worker
 from x2desk.ui.context import AppContext
+from x2desk.ui.x2chat.actions import STEPS
 from x2desk.ui.x2chat.check import CheckPage
 from x2desk.ui.x2chat.confirm import ConfirmPage
 from x2desk.ui.x2chat.redeem import RedeemPage
 from x2desk.ui.x2chat.saved import SavedPage
 from x2desk.ui.x2chat.token import TokenPage
+
+if TYPE_CHECKING:
+    from x2desk.core.x2chat.flow import RedeemFlow
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +37,12 @@ REDEEM_GRACE_MS = 700
 
 
 class X2ChatWizard(QWidget):
-    """Signals: ``closed()`` when the user is done or cancels; ``page_shown(page_id)``."""
+    """Signals: ``closed()`` when the user is done or cancels; ``back_to_choose()`` on Back from
+    the first page (and "Connect another"); ``page_shown(page_id)``."""
 
+    STEPS = STEPS
     closed = Signal()
+    back_to_choose = Signal()
     page_shown = Signal(str)
 
     def __init__(
@@ -41,7 +51,7 @@ class X2ChatWizard(QWidget):
         clock: Clock = SYSTEM_CLOCK,
         redeem_grace_ms: int = REDEEM_GRACE_MS,
         countdown_interval_ms: int = 1000,
-        flow_factory: Any = None,
+        flow_factory: Callable[[], RedeemFlow] | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("x2chatWizard")
@@ -49,28 +59,25 @@ class X2ChatWizard(QWidget):
         self.clock = clock
         self.redeem_grace_ms = redeem_grace_ms
         self._flow_factory = flow_factory
-        self.flow: Any = None
-        self.rendered: Any = None  # the last flow state the pages rendered (tests, autopilot)
-        self._unsubscribe: Any = None
+        self.flow: RedeemFlow | None = None
+        self.rendered: FlowState | None = None  # the last state the pages rendered (tests)
+        self._unsubscribe: Callable[[], None] | None = None
         self._job: Job | None = None
-        self._queued: tuple[Any, str] | None = None  # an action asked for while a job ran
+        self._queued: tuple[Callable[[], object], str] | None = None  # asked for while busy
         self._grace: QTimer | None = None
         self._generation = 0
-        self._last_text: str | None = None
         # the flow's listeners run on worker threads: they only post to this mailbox
         self._state_box = Mailbox(lambda _state: self._render())
 
         self.frame = WizardFrame(
-            [self.tr("What to connect"), self.tr("Get the token"), self.tr("Confirm"),
-             self.tr("Redeeming"), self.tr("Check"), self.tr("Saved")]
-        )  # fmt: skip
-        self.choose = ChoosePage()
+            [_(step) for step in STEPS], heading=self.tr("Connect an X2Chat bot")
+        )
         self.token = TokenPage(ctx, self.submit)
         self.confirm = ConfirmPage()
         self.redeem = RedeemPage(self, countdown_interval_ms)
         self.check = CheckPage(self)
         self.saved = SavedPage(self)
-        for page in (self.choose, self.token, self.confirm, self.redeem, self.check, self.saved):
+        for page in (self.token, self.confirm, self.redeem, self.check, self.saved):
             self.frame.add_page(page)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -78,14 +85,14 @@ class X2ChatWizard(QWidget):
         self.frame.next_requested.connect(self._next)
         self.frame.back_requested.connect(self._back)
         self.frame.cancel_requested.connect(self.request_close)
-        self.choose.chosen.connect(lambda _k: self._next())
 
     # ---- life ----------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Show the first page with a fresh flow."""
-        self._drop_flow()
-        self._show("choose")
+        """The token page with a fresh flow."""
+        self.new_flow()
+        self.token.reset()
+        self._show("token")
 
     def shutdown(self) -> None:
         """The window closes: stop the camera, forget pending results."""
@@ -95,16 +102,12 @@ class X2ChatWizard(QWidget):
     def _show(self, page_id: str) -> None:
         current = self.frame.current
         if current is None or current.page_id != page_id or not current.isVisible():
-            # the first page chooses among every kind of connection; the rest are the bot's
-            self.frame.heading.setText(
-                self.tr("Connect") if page_id == "choose" else self.tr("Connect an X2Chat bot")
-            )
             self.frame.show_page(page_id)
             self.page_shown.emit(page_id)
 
     # ---- the flow ------------------------------------------------------------------------------
 
-    def new_flow(self) -> Any:
+    def new_flow(self) -> RedeemFlow:
         self._drop_flow()
         if self._flow_factory is not None:
             flow = self._flow_factory()
@@ -132,7 +135,7 @@ class X2ChatWizard(QWidget):
         self.flow = None
         self.rendered = None
 
-    def state(self) -> Any:
+    def state(self) -> FlowState | None:
         return self.flow.state if self.flow is not None else None
 
     def _render(self) -> None:
@@ -141,49 +144,47 @@ class X2ChatWizard(QWidget):
             return
         state = flow.state
         self.rendered = state
-        step = state.step.value
-        failure = state.failure
-        if step == "intake":
+        step, failure = state.step, state.failure
+        if step is Step.INTAKE:
             self._show("token")
-        elif step == "confirm":
+        elif step is Step.CONFIRM:
             self._show("confirm")
-        elif step == "redeeming" or (
-            step == "failed" and failure and failure.step.value == "redeeming"
+        elif step is Step.REDEEMING or (
+            step is Step.FAILED and failure is not None and failure.step is Step.REDEEMING
         ):
             self._show("redeem")
             self.redeem.show_state(state)
-        elif step in ("checking", "checked") or step == "failed":
+        elif step in (Step.CHECKING, Step.CHECKED, Step.FAILED):
             self._show("check")
             self.check.show_state(state)
-        elif step in ("store_failed", "saved"):
+        elif step in (Step.STORE_FAILED, Step.SAVED):
             self._show("saved")
             self.saved.show_state(state)
-        self._run_effects(state)
+        self._run_effects(flow, state)
         self.frame.refresh()
 
-    def _run_effects(self, state: Any) -> None:
+    def _run_effects(self, flow: RedeemFlow, state: FlowState) -> None:
         if state.busy or self._job is not None:
             return
-        step = state.step.value
-        if step == "redeeming" and self._grace is None:
+        if state.step is Step.REDEEMING and self._grace is None:
             gen = self._generation
             timer = QTimer(self)
             timer.setSingleShot(True)
             timer.timeout.connect(lambda: self._start_redeem(gen))
             self._grace = timer
             timer.start(self.redeem_grace_ms)
-        elif step == "checking":
-            self._effect(self.flow.check, "check")
+        elif state.step is Step.CHECKING:
+            self._effect(flow.check, "check")
 
     def _start_redeem(self, generation: int) -> None:
         self._grace = None
         if generation != self._generation or self.flow is None:
             return
-        if self.flow.state.step.value != "redeeming":
+        if self.flow.state.step is not Step.REDEEMING:
             return  # cancelled during the grace period: nothing was sent
         self._effect(self.flow.redeem, "redeem")
 
-    def _effect(self, fn: Any, name: str) -> None:
+    def _effect(self, fn: Callable[[], object], name: str) -> None:
         gen = self._generation
 
         def done(_result: object) -> None:
@@ -208,7 +209,7 @@ class X2ChatWizard(QWidget):
 
         self._job = run_in_worker(fn, done, failed, name)
 
-    def _effect_when_free(self, fn: Any, name: str) -> None:
+    def _effect_when_free(self, fn: Callable[[], object], name: str) -> None:
         """Run now, or as soon as the job under way ends (a click is never silently lost)."""
         if self._job is None:
             self._effect(fn, name)
@@ -223,14 +224,13 @@ class X2ChatWizard(QWidget):
 
     # ---- actions from pages --------------------------------------------------------------------
 
-    def submit(self, text: str, source: str = "paste") -> Intake:
+    def submit(self, read: Intake | str) -> Intake:
+        """What the token page read (classified there, once: the Intake travels on)."""
+        intake = read if isinstance(read, Intake) else classify(read)
         flow = self.flow or self.new_flow()
-        if flow.state.step.value != "intake":
-            return classify(text)
-        intake = flow.submit(text)
-        if intake.ok:
-            self._last_text = text
-        return intake
+        if flow.state.step is not Step.INTAKE:
+            return intake
+        return flow.submit(intake)
 
     def cancel_redeem(self) -> None:
         if self.flow is not None and self.flow.cancel():
@@ -243,7 +243,7 @@ class X2ChatWizard(QWidget):
         if flow is None:
             return
         failure = flow.state.failure
-        if failure is not None and failure.step.value == "checking":
+        if failure is not None and failure.step is Step.CHECKING:
             self.new_flow()  # the saved bot stays saved; start over with a new QR
             self.token.reset()
             self._show("token")
@@ -252,7 +252,9 @@ class X2ChatWizard(QWidget):
         self.token.reset()
 
     def retry(self) -> None:
-        if self.flow is not None and self.flow.state.step.value == "failed":
+        """Repeat what failed (the redeem, the checks, or opening the store before the redeem:
+        the flow keeps the token for that)."""
+        if self.flow is not None and self.flow.state.step is Step.FAILED:
             self.flow.retry()
 
     def seconds_until_retry(self) -> float:
@@ -275,19 +277,7 @@ class X2ChatWizard(QWidget):
         if self.flow is not None:
             self._effect_when_free(self.flow.retry_store, "retry store")
 
-    def retry_store_before_redeem(self) -> None:
-        """The keyring failed before anything was sent: start the same token again."""
-        text = self._last_text
-        if text is None:
-            self.scan_again()
-            return
-        flow = self.new_flow()
-        flow.submit(text)
-        if flow.state.step.value == "confirm":
-            flow.confirm()
-        self._render()
-
-    def use_file_store(self, passphrase: Any) -> None:
+    def use_file_store(self, passphrase: Secret) -> None:
         if self.flow is not None:
             flow = self.flow
             self._effect_when_free(lambda: flow.use_file_store(passphrase), "file store")
@@ -296,7 +286,7 @@ class X2ChatWizard(QWidget):
         self.saved.show_discard_question()
 
     def discard(self) -> None:
-        if self.flow is not None and self.flow.state.step.value in ("store_failed", "failed"):
+        if self.flow is not None and self.flow.state.step in (Step.STORE_FAILED, Step.FAILED):
             self.flow.discard()
             self.saved.hide_discard()
             self.token.reset()
@@ -308,20 +298,22 @@ class X2ChatWizard(QWidget):
             )
 
     def connect_another(self) -> None:
+        """Back to "What to connect" (the saved bot stays saved)."""
         self.token.reset()
-        self.start()
+        self.shutdown()
+        self.back_to_choose.emit()
 
     def request_close(self) -> None:
-        st = self.state()
-        if st is not None:
-            if st.step.value == "redeeming" and st.sending:
+        flow, st = self.flow, self.state()
+        if flow is not None and st is not None:
+            if st.step is Step.REDEEMING and st.sending:
                 return  # the request is on the wire: wait for its answer
-            if st.step.value == "store_failed":
+            if st.step is Step.STORE_FAILED:
                 self._show("saved")
                 self.ask_discard()
                 return
-            if st.step.value in ("intake", "confirm", "redeeming"):
-                self.flow.cancel()
+            if st.step in (Step.INTAKE, Step.CONFIRM, Step.REDEEMING):
+                flow.cancel()
         self.frame.leave_current()
         self._drop_flow()
         self.closed.emit()
@@ -333,17 +325,13 @@ class X2ChatWizard(QWidget):
         if page is None or not page.can_next():
             return
         pid = page.page_id
-        if pid == "choose":
-            self.new_flow()
-            self.token.reset()
-            self._show("token")
-        elif pid == "token":
+        if pid == "token":
             self.token.submit_paste()
-        elif pid == "confirm":
+        elif pid == "confirm" and self.flow is not None:
             if self.confirm.dont_ask.isChecked():
                 self._remember_no_confirm()
             self.flow.confirm()
-        elif pid == "check":
+        elif pid == "check" and self.flow is not None:
             self.flow.finish()
         elif pid == "saved":
             self.request_close()
@@ -355,9 +343,9 @@ class X2ChatWizard(QWidget):
         if page.page_id == "token":
             if self.flow is not None:
                 self.flow.cancel()
-            self._drop_flow()
-            self._show("choose")
-        elif page.page_id == "confirm":
+            self.shutdown()
+            self.back_to_choose.emit()
+        elif page.page_id == "confirm" and self.flow is not None:
             self.flow.back()
 
     def _remember_no_confirm(self) -> None:

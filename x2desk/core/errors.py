@@ -8,6 +8,11 @@ with ``exit_code``. No message ever contains a secret: callers pass masked value
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from x2desk.i18n import _
+
 
 class X2DeskError(Exception):
     """Base of every error x2desk raises on purpose."""
@@ -198,6 +203,43 @@ class NotEditable(ApiError):
     default_message = "This connection cannot be changed; only Odnoklassniki keys can be."
 
 
+class NoCompany(ApiError):
+    """The provider key sees no company, so no connection can be made with it."""
+
+    key = "no_company"
+    exit_code = 19
+    default_message = (
+        "This API key sees no company at the provider, so nothing can be connected with it. "
+        "Make a key inside the company in the provider's dashboard."
+    )
+
+
+class CompanyChoiceRequired(InputError):
+    """The provider key sees several companies: ask which one (``companies``: id and name)."""
+
+    key = "company_choice_required"
+
+    def __init__(self, companies: Sequence[Any], message: str | None = None) -> None:
+        self.companies = tuple(companies)
+        if message is None:
+            names = ", ".join(str(getattr(c, "label", c)) for c in self.companies)
+            message = _(
+                "This API key works for several companies: {names}. Choose the one to connect."
+            ).format(names=names)
+        super().__init__(message)
+
+
+class WrongAddress(ApiError):
+    """404 on a redeem: no redeem service at that address, so nothing was redeemed."""
+
+    key = "wrong_address"
+    exit_code = 25
+    default_message = (
+        "There is no X2Chat redeem service at this address (HTTP 404): check the API address. "
+        "Nothing was redeemed, so the token still works: scan it again once the address is right."
+    )
+
+
 # ---- local stores ------------------------------------------------------------------------------
 
 
@@ -321,6 +363,30 @@ class InstanceBlocked(ApiError):
         "The messenger has blocked the account on this instance, so it cannot be paired. "
         "Appeal the block in the messenger app on the phone, or pair another number."
     )
+
+
+class InstanceSuspended(ApiError):
+    """stateInstance ``suspended``: the account has temporary limits on sending."""
+
+    key = "instance_suspended"
+    exit_code = 53
+    default_message = (
+        "Telegram has put temporary limits on this account ('suspended'): sending is partly "
+        "banned until the time shown in the Green-API console (suspendedUntil). Wait until "
+        "then, then pair the instance again."
+    )
+
+
+class AuthorizationRefused(ApiError):
+    """Green-API answered an authorisation call (code, password) with a ``fail`` and a reason
+    other than a wrong code or password: ``reason`` is its word for it."""
+
+    key = "authorization_refused"
+    exit_code = 54
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        self.reason = reason
+        super().__init__(message)
 
 
 class InstanceYellowCard(ApiError):

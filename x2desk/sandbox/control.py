@@ -26,22 +26,48 @@ def _body(req: Request) -> dict[str, Any]:
 
 
 def provider_key(sim: Simulator, req: Request) -> Response:
+    """``{scope?, unpaid_types?, inactive_types?, companies?}`` -> ``{api_key, companies}``.
+
+    ``companies``: how many the key sees (default 1), or their names. ``inactive_types``: created
+    all the same, but ``waiting`` (outside the paid subscription)."""
     body = _body(req)
     scope = body.get("scope", True)
-    unpaid = body.get("unpaid_types", [])
     if not isinstance(scope, bool):
         return error(400, "BAD_REQUEST", "scope must be true or false")
-    if not isinstance(unpaid, list) or not all(isinstance(t, str) for t in unpaid):
-        return error(400, "BAD_REQUEST", "unpaid_types must be a list of connection types")
-    unknown = sorted(set(unpaid) - set(provider.TYPES))
-    if unknown:
-        return error(
-            400, "BAD_REQUEST", f"unknown types {unknown}; known: {', '.join(provider.TYPES)}"
-        )
-    key = ProviderKey(api_key=secrets.token_hex(20), scope=scope, unpaid_types=list(unpaid))
+    kinds: dict[str, list[str]] = {}
+    for field in ("unpaid_types", "inactive_types"):
+        value = body.get(field, [])
+        if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+            return error(400, "BAD_REQUEST", f"{field} must be a list of connection types")
+        unknown = sorted(set(value) - set(provider.TYPES))
+        if unknown:
+            known = ", ".join(provider.TYPES)
+            return error(400, "BAD_REQUEST", f"unknown types {unknown}; known: {known}")
+        kinds[field] = list(value)
+    names = _company_names(body.get("companies", 1))
+    if isinstance(names, Response):
+        return names
     with sim.lock:
+        companies = [sim.new_company(name) for name in names]
+        key = ProviderKey(
+            api_key=secrets.token_hex(20),
+            scope=scope,
+            company_ids=[c.id for c in companies],
+            **kinds,
+        )
         sim.keys[key.api_key] = key
-    return json_response(200, {"api_key": key.api_key})
+    shown = [{"id": c.id, "name": c.name} for c in companies]
+    return json_response(200, {"api_key": key.api_key, "companies": shown})
+
+
+def _company_names(value: Any) -> list[str] | Response:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 20:
+        if value == 1:
+            return ["Sandbox company"]
+        return [f"Sandbox company {n + 1}" for n in range(value)]
+    if isinstance(value, list) and all(isinstance(n, str) and n.strip() for n in value):
+        return [n.strip() for n in value]
+    return error(400, "BAD_REQUEST", "companies is a number (0-20) or a list of names")
 
 
 def provider_connection(sim: Simulator, req: Request) -> Response:

@@ -233,3 +233,13 @@ def test_bad_input_gets_one_clear_line_and_its_exit_code(
     err = capsys.readouterr().err
     assert err.startswith("x2desk: ") and words in err and err.count("\n") == 1
     assert "e5e5e5" not in err and "tiny-token-xyz" not in err
+
+
+def test_without_an_api_url_the_instance_s_own_host_is_used(monkeypatch) -> None:
+    import argparse
+
+    monkeypatch.delenv("X2DESK_GREENAPI_URL", raising=False)
+    args = argparse.Namespace(api_url=None, sandbox_url=None)
+    assert connect_greenapi.resolve_api_url(args, "3100123456") == "https://3100.api.green-api.com"
+    args.api_url = "https://7103.api.greenapi.com"
+    assert connect_greenapi.resolve_api_url(args, "3100123456") == args.api_url

@@ -119,16 +119,18 @@ class Terminal:
 # ---- the parts of run() ------------------------------------------------------------------------
 
 
-def resolve_api_url(given: str | None, sandbox_url: str | None = None) -> str:
-    """--api-url, --sandbox-url, $X2DESK_GREENAPI_URL, the settings, or the public default."""
-    from x2desk.core.greenapi.client import API_URL_ENV, DEFAULT_API_URL
+def resolve_api_url(args: argparse.Namespace, id_instance: str) -> str:
+    """--api-url, --sandbox-url, $X2DESK_GREENAPI_URL, the settings, or the instance's own
+    apiUrl (https://NNNN.api.green-api.com from its id)."""
+    from x2desk.core.greenapi.client import API_URL_ENV, default_api_url
     from x2desk.core.store.settings import configured_api_base
 
-    if given:
-        return given
+    sandbox_url = getattr(args, "sandbox_url", None)
+    if args.api_url:
+        return str(args.api_url)
     if sandbox_url:
-        return sandbox_url.rstrip("/")
-    return configured_api_base("greenapi", API_URL_ENV, DEFAULT_API_URL)
+        return str(sandbox_url).rstrip("/")
+    return configured_api_base("greenapi", API_URL_ENV, default_api_url(id_instance))
 
 
 def read_token_file(path: str) -> Secret:
@@ -256,7 +258,7 @@ def run(
 
     term = term or Terminal()
     id_instance = check_instance_id(args.instance)  # InputError before anything else
-    api_url = require_secure(resolve_api_url(args.api_url, getattr(args, "sandbox_url", None)))
+    api_url = require_secure(resolve_api_url(args, id_instance))
     interval = interval_s or float(getattr(args, "interval", QR_REFRESH_S))
     if interval < 1:
         raise InputError("--interval must be at least 1 second.")

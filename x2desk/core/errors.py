@@ -344,24 +344,24 @@ class NoCodeFound(ScanError):
 
 
 class AlreadyAuthorised(ApiError):
-    """The instance is already linked to a phone: keep it as it is, or log out and pair again."""
+    """The instance is already linked to an account: keep it as it is, or log out and pair again."""
 
     key = "already_authorised"
     exit_code = 50
     default_message = (
-        "This Green-API instance is already authorised (linked to a phone). Keep it as it is, "
-        "or log it out and pair it again with a new QR."
+        "This Green-API instance is already authorised (linked to a Telegram account). Keep it "
+        "as it is, or log it out and pair it again."
     )
 
 
 class InstanceBlocked(ApiError):
-    """stateInstance ``blocked``: the messenger banned the account on this instance."""
+    """stateInstance ``blocked``: Telegram banned the account on this instance."""
 
     key = "instance_blocked"
     exit_code = 51
     default_message = (
-        "The messenger has blocked the account on this instance, so it cannot be paired. "
-        "Appeal the block in the messenger app on the phone, or pair another number."
+        "Telegram has blocked the account on this instance, so it cannot be paired. Appeal the "
+        "block in the Telegram app on the phone, or pair another number."
     )
 
 
@@ -395,7 +395,7 @@ class InstanceYellowCard(ApiError):
     key = "instance_yellow_card"
     exit_code = 52
     default_message = (
-        "The messenger has temporarily limited this account (a 'yellow card' for suspected "
+        "Telegram has temporarily limited this account (a 'yellow card' for suspected "
         "spam): messages wait in a queue and the pairing cannot be confirmed. Stop bulk "
         "sending, wait for the limit to lift (often within a day), then try again."
     )

@@ -111,13 +111,17 @@ def scan(sim: Simulator, req: Request) -> Response:
 
 
 def login_code(sim: Simulator, req: Request) -> Response:
+    """``{session_id}`` (a provider login) or ``{idInstance}`` (a Green-API phone login), and
+    ``password?``: the code "sent" to the phone."""
     body = _body(req)
     session_id = body.get("session_id")
     password = body.get("password")
-    if not isinstance(session_id, str):
-        return error(400, "BAD_REQUEST", "session_id is required")
     if password is not None and (not isinstance(password, str) or not password):
         return error(400, "BAD_REQUEST", "password, when given, must be a non-empty string")
+    if "idInstance" in body:
+        return greenapi.login_code(sim, body.get("idInstance"), password)
+    if not isinstance(session_id, str):
+        return error(400, "BAD_REQUEST", "session_id (or idInstance) is required")
     with sim.lock:
         session = provider.live_session(sim, session_id)
         if session is None or session.code is None:

@@ -122,6 +122,10 @@ class Instance:
     starting_until: float | None = None
     qr_errors: list[str] = field(default_factory=list)  # injected ``{type: error}`` answers
     already_type: str = "alreadyLogged"
+    state_body: str | None = None  # "empty" or "null": getStateInstance while being created
+    code: str | None = None  # the phone-login code startAuthorization "sent" to the app
+    code_at: float | None = None
+    code_phone: int | None = None
 
 
 @dataclass

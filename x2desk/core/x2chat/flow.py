@@ -124,6 +124,8 @@ class BotSummary:
 
     ``missing`` names the fields the redeem answer lacked or garbled (the token was kept and
     saved anyway): ``bot_username`` may then be ``""`` until getMe tells it, ``chat_id`` ``None``.
+    ``notes``: sentences to show with the result (an address in the answer that was not trusted,
+    an odd-looking token); ``api_base_source``: ``answer`` or ``redeem`` (see ``Redeemed``).
     """
 
     bot_id: str
@@ -132,6 +134,8 @@ class BotSummary:
     api_base: str
     token_masked: str
     missing: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    api_base_source: str = "answer"
 
     @property
     def incomplete(self) -> bool:
@@ -209,10 +213,10 @@ def _unexpected(exc: Exception) -> X2DeskError:
     return X2DeskError(f"Unexpected error ({type(exc).__name__}). Try again.")
 
 
-def _record_details(store: str, missing: tuple[str, ...]) -> dict[str, Any]:
-    details: dict[str, Any] = {"store": store}
-    if missing:
-        details["incomplete_answer"] = list(missing)
+def _record_details(store: str, redeemed: Redeemed) -> dict[str, Any]:
+    details: dict[str, Any] = {"store": store, "api_base_from": redeemed.api_base_source}
+    if redeemed.missing:
+        details["incomplete_answer"] = list(redeemed.missing)
     return details
 
 
@@ -501,6 +505,8 @@ class RedeemFlow:
                     api_base=redeemed.api_base,
                     token_masked=redeemed.bot_token.masked,
                     missing=redeemed.missing,
+                    notes=redeemed.notes,
+                    api_base_source=redeemed.api_base_source,
                 ),
             )
             return self._save()
@@ -565,7 +571,7 @@ class RedeemFlow:
                     secret_ref=ref,
                     flow=FLOW_NAME,
                     outcome="saved" if redeemed.complete else "saved_incomplete",
-                    details=_record_details(store.description, redeemed.missing),
+                    details=_record_details(store.description, redeemed),
                 )
             finally:
                 records.close()
@@ -628,14 +634,14 @@ class RedeemFlow:
         if bot is None or bot.bot_username or "bot_username" not in bot.missing:
             return bot
         missing = tuple(m for m in bot.missing if m != "bot_username")
-        bot = replace(bot, bot_username=user.username, missing=missing)
+        bot = replace(bot, bot_username=user.username or "", missing=missing)
         try:
             records = self._open_records()
             try:
                 records.upsert(
                     RECORD_KIND,
                     bot.bot_id,
-                    name=user.username,
+                    name=user.username or user.first_name,
                     username=user.username,
                     details={"incomplete_answer": list(missing)},
                 )

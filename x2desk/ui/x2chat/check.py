@@ -114,7 +114,7 @@ class CheckPage(WizardPage):
         bot = state.bot
         user = state.bot_user
         if user is not None:
-            self.bot_line.setText(self.tr("✓  @{name} answers").format(name=user.username))
+            self.bot_line.setText(self.tr("✓  {name} answers").format(name=user.display_name))
             self.bot_line.setProperty("tone", "success")
             self.bot_detail.setText(
                 self.tr("{first} · bot id {id} · chat {chat}").format(

@@ -11,7 +11,7 @@ from typing import Any
 
 from x2desk.sandbox import greenapi, provider, x2chat
 from x2desk.sandbox.faults import FaultError
-from x2desk.sandbox.sim import ProviderKey, Simulator
+from x2desk.sandbox.sim import ProviderKey, QrCode, Simulator
 from x2desk.sandbox.wire import BodyError, Request, Response, json_response
 
 PREFIX = "/_sandbox"
@@ -106,8 +106,25 @@ def scan(sim: Simulator, req: Request) -> Response:
                 "this is not a QR the sandbox showed (Telegram login, WhatsApp or Green-API)",
             )
         if code.kind == "greenapi":
-            return greenapi.scan(sim, code, password)
-        return provider.scan(sim, code, password)
+            response = greenapi.scan(sim, code, password)
+        else:
+            response = provider.scan(sim, code, password)
+        if response.status == 200 and sim.limits.fail_after_scan is not None:
+            _fail_next_poll(sim, code, sim.limits.fail_after_scan)
+        return response
+
+
+def _fail_next_poll(sim: Simulator, code: QrCode, status: int) -> None:
+    """``fail_after_scan``: the next poll of what was scanned answers ``status`` once."""
+    if code.kind == "greenapi":
+        prefix = f"/waInstance{code.owner}/"
+    elif code.kind == "whatsapp":
+        connection = sim.connections[int(code.owner)]
+        prefix = f"/v2/companies/{connection.company_id}/connections/{connection.id}/whatsapp/"
+    else:
+        session = sim.sessions[code.owner]
+        prefix = f"/v2/companies/{session.company_id}/telegram/login"
+    sim.faults.add({"path_prefix": prefix, "kind": "status", "value": status, "times": 1})
 
 
 def login_code(sim: Simulator, req: Request) -> Response:

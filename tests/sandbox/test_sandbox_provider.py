@@ -327,6 +327,7 @@ def test_a_company_sees_only_its_own_connections_and_sessions(
     sandbox: SandboxServer, phone: SandboxPhone
 ) -> None:
     account = phone.provider_account(companies=2)
+    assert [c["name"] for c in account["companies"]] == ["Company 1", "Company 2"]
     shop, cafe = (Provider(sandbox.url, account["api_key"], c["id"]) for c in account["companies"])
     made = shop.post("/connections/", name="B", type="telegram_bot", params={"token": BOT_TOKEN})
     conn_id = made.json()["connection"]["id"]
@@ -334,7 +335,7 @@ def test_a_company_sees_only_its_own_connections_and_sessions(
     assert cafe.get(f"/connections/{conn_id}").status_code == 404
     sid = shop.post("/telegram/init", auth_type="qr").json()["session_id"]
     assert cafe.post("/telegram/login", session_id=sid).status_code == 404
-    other = phone.provider_account()["companies"][0]["id"]  # another key's company
+    other = phone.provider_account(companies=1)["companies"][0]["id"]  # another key's own
     foreign = Provider(sandbox.url, account["api_key"], other)
     refused = foreign.get("/connections/")
     assert refused.status_code == 404 and refused.json()["error"] == "COMPANY_NOT_FOUND"
@@ -355,3 +356,15 @@ def test_a_type_outside_the_subscription_is_made_but_not_active(
     api = Provider.of(sandbox.url, phone, inactive_types=["telegram_bot"])
     made = api.post("/connections/", name="B", type="telegram_bot", params={"token": BOT_TOKEN})
     assert made.status_code == 200 and made.json()["connection"]["status"] == "waiting"
+
+
+def test_keys_from_the_dashboard_share_the_account_s_company(
+    sandbox: SandboxServer, phone: SandboxPhone
+) -> None:
+    first, second = phone.provider_account(), phone.provider_account()
+    assert first["companies"] == second["companies"] == [{"id": 1, "name": "Sandbox company"}]
+    made = Provider(sandbox.url, first["api_key"], 1).post(
+        "/connections/", name="B", type="telegram_bot", params={"token": BOT_TOKEN}
+    )
+    listed = Provider(sandbox.url, second["api_key"], 1).get("/connections/").json()
+    assert [c["id"] for c in listed["connections"]] == [made.json()["connection"]["id"]]

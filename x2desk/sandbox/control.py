@@ -28,8 +28,9 @@ def _body(req: Request) -> dict[str, Any]:
 def provider_key(sim: Simulator, req: Request) -> Response:
     """``{scope?, unpaid_types?, inactive_types?, companies?}`` -> ``{api_key, companies}``.
 
-    ``companies``: how many the key sees (default 1), or their names. ``inactive_types``: created
-    all the same, but ``waiting`` (outside the paid subscription)."""
+    ``companies``: how many new companies the key sees, or their names; without it the key sees
+    the sandbox's one shared company (as every key a dashboard gives for the same account).
+    ``inactive_types``: created all the same, but ``waiting`` (outside the paid subscription)."""
     body = _body(req)
     scope = body.get("scope", True)
     if not isinstance(scope, bool):
@@ -44,11 +45,14 @@ def provider_key(sim: Simulator, req: Request) -> Response:
             known = ", ".join(provider.TYPES)
             return error(400, "BAD_REQUEST", f"unknown types {unknown}; known: {known}")
         kinds[field] = list(value)
-    names = _company_names(body.get("companies", 1))
+    names = _company_names(body["companies"]) if "companies" in body else None
     if isinstance(names, Response):
         return names
     with sim.lock:
-        companies = [sim.new_company(name) for name in names]
+        if names is None:
+            companies = [sim.shared_company()]
+        else:
+            companies = [sim.new_company(name) for name in names]
         key = ProviderKey(
             api_key=secrets.token_hex(20),
             scope=scope,
@@ -62,9 +66,7 @@ def provider_key(sim: Simulator, req: Request) -> Response:
 
 def _company_names(value: Any) -> list[str] | Response:
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 20:
-        if value == 1:
-            return ["Sandbox company"]
-        return [f"Sandbox company {n + 1}" for n in range(value)]
+        return [f"Company {n + 1}" for n in range(value)]
     if isinstance(value, list) and all(isinstance(n, str) and n.strip() for n in value):
         return [n.strip() for n in value]
     return error(400, "BAD_REQUEST", "companies is a number (0-20) or a list of names")

@@ -105,7 +105,7 @@ class SandboxPhone:
         self,
         scope: bool = True,
         unpaid_types: Iterable[str] = (),
-        companies: int | Iterable[str] = 1,
+        companies: int | Iterable[str] | None = None,
         inactive_types: Iterable[str] = (),
     ) -> str:
         """A provider API key (see :meth:`provider_account` for its companies too)."""
@@ -116,17 +116,19 @@ class SandboxPhone:
         self,
         scope: bool = True,
         unpaid_types: Iterable[str] = (),
-        companies: int | Iterable[str] = 1,
+        companies: int | Iterable[str] | None = None,
         inactive_types: Iterable[str] = (),
     ) -> dict[str, Any]:
-        """``{api_key, companies: [{id, name}]}``: a key that sees ``companies`` (a number, or
-        their names). ``unpaid_types`` get 402; ``inactive_types`` are made but ``waiting``."""
-        body = {
+        """``{api_key, companies: [{id, name}]}``: a key that sees the sandbox's shared company,
+        or ``companies`` new ones (a number, or their names). ``unpaid_types`` get 402;
+        ``inactive_types`` are made but ``waiting``."""
+        body: dict[str, Any] = {
             "scope": scope,
             "unpaid_types": list(unpaid_types),
             "inactive_types": list(inactive_types),
-            "companies": companies if isinstance(companies, int) else list(companies),
         }
+        if companies is not None:
+            body["companies"] = companies if isinstance(companies, int) else list(companies)
         return dict(self._call("POST", "/provider/key", body))
 
     def set_connection_status(self, connection_id: int, status: str) -> dict[str, Any]:

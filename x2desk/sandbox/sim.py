@@ -170,6 +170,7 @@ class Simulator:
             self._message_ids = itertools.count(1)
             self._connection_ids = itertools.count(1)
             self._company_ids = itertools.count(1)
+            self._shared_company: Company | None = None
             self._instance_ids = itertools.count(1101000001)
             self.faults.clear()
 
@@ -190,6 +191,12 @@ class Simulator:
 
     def next_instance_id(self) -> int:
         return next(self._instance_ids)
+
+    def shared_company(self) -> Company:
+        """The company every key sees unless asked otherwise (made on first use)."""
+        if self._shared_company is None:
+            self._shared_company = self.new_company("Sandbox company")
+        return self._shared_company
 
     def new_company(self, name: str) -> Company:
         company = Company(next(self._company_ids), name)

@@ -76,7 +76,7 @@ def test_several_companies_ask_which_then_the_choice_is_used(
 
 def test_a_wrong_company_or_address_says_so(sandbox: SandboxServer, phone: SandboxPhone) -> None:
     key = Secret(phone.provider_key())
-    other = phone.provider_account()["companies"][0]["id"]
+    other = phone.provider_account(companies=1)["companies"][0]["id"]  # another key's own
     wrong_company = ConnectionsClient(sandbox.url + "/v2", key, company_id=other)
     with wrong_company, pytest.raises(RequestRejected, match=f"no company {other}"):
         wrong_company.telegram_init("qr")

@@ -37,6 +37,7 @@ STATES = (
     "blocked",
     "yellowCard",
     "suspended",
+    "pendingCode",
 )
 STATE_BODIES = ("empty", "null")
 ALREADY_TYPES = ("alreadyLogged", "already_registered")

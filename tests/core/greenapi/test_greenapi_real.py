@@ -286,3 +286,13 @@ def test_the_texts_speak_of_telegram() -> None:
     for module in folder.glob("*.py"):
         text = module.read_text(encoding="utf-8")
         assert "WhatsApp" not in text and "Linked devices" not in text, module.name
+
+
+def test_a_pending_code_state_keeps_the_code_page(by_phone: Live) -> None:
+    assert by_phone.run().state is State.WAITING_FOR_CODE
+    by_phone.phone.greenapi_control(int(by_phone.id), state="pendingCode")
+    code = by_phone.phone.greenapi_code(by_phone.id)
+    by_phone.pairing.submit_code(Secret("00000" if code != "00000" else "11111"))
+    snap = by_phone.run()
+    assert snap.state is State.WAITING_FOR_CODE and snap.error_key == "code_invalid"
+    assert parse_state({"stateInstance": "pendingCode"}) == "pendingCode"

@@ -38,6 +38,7 @@ STATES = frozenset(
         "blocked",
         "yellowCard",
         "suspended",
+        "pendingCode",  # a phone login waits for its code (documented for the other messengers)
     }
 )
 STATE_WHILE_CREATED = "starting"  # what an empty or null stateInstance means (being created)

@@ -233,7 +233,9 @@ class GreenApiDriver:
             if at_start and self.mode != "keep":
                 raise AlreadyAuthorised()
             return Step(State.AUTHENTICATED, note=_(TEXT_CONFIRMING))
-        if state == "notAuthorized":
+        if state == "pendingCode" and self.phone is not None:  # the code is still awaited
+            return Step(State.WAITING_FOR_CODE, note=_(TEXT_CODE_SENT))
+        if state in ("notAuthorized", "pendingCode"):
             if self.phone is not None:
                 return self._ask_code(ask and not after_code)
             if ask:

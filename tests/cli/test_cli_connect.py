@@ -141,7 +141,7 @@ def test_telegram_by_code_wrong_code_first(h, capsys) -> None:
 def test_bad_phone_is_refused_before_sending(h, capsys) -> None:
     assert h.run("max", "--phone", "12345") == 2
     assert "must start with +" in capsys.readouterr().err
-    assert h.posts("/v2/max_personal") == 0
+    assert h.posts("/max_personal") == 0
 
 
 def test_max_by_code_and_reauthorisation(h, capsys) -> None:
@@ -151,7 +151,7 @@ def test_max_by_code_and_reauthorisation(h, capsys) -> None:
     assert h.run("max", "--phone", "+79991234567", "--reauth", "1") == 0
     out, _ = capsys.readouterr()
     assert out.count("Connected: max_personal connection 1") == 2
-    assert h.posts("/v2/connections") == 1  # the re-authorisation made no new connection
+    assert h.posts("/connections") == 1  # the re-authorisation made no new connection
 
 
 def test_whatsapp_until_linked(h, capsys) -> None:
@@ -163,10 +163,10 @@ def test_whatsapp_until_linked(h, capsys) -> None:
 
 
 def test_telegram_bot_token_checked_then_connected(h, capsys, tmp_path) -> None:
-    bad = secret_file(tmp_path / "bad.txt", "123:short")
+    bad = secret_file(tmp_path / "bad.txt", "123:sh rt")
     assert h.run("telegram-bot", "--token-file", str(bad)) == 2
-    assert "at least 35" in capsys.readouterr().err
-    assert h.posts("/v2/connections") == 0
+    assert "cannot have" in capsys.readouterr().err
+    assert h.posts("/connections") == 0
     h.answers = [BOT_TOKEN]
     assert h.run("telegram-bot", "--name", "Helper") == 0
     out, err = capsys.readouterr()
@@ -295,7 +295,7 @@ def test_end_of_input_at_the_phone_prompt_sends_nothing(h, capsys, monkeypatch) 
     assert h.run("max") == 2
     err = capsys.readouterr().err
     assert "No phone number was typed" in err and "--phone" in err
-    assert h.posts("/v2/max_personal") == 0
+    assert h.posts("/max_personal/") == 0
 
 
 def test_a_key_file_others_can_read_is_refused_before_sending(h, capsys) -> None:
@@ -304,7 +304,7 @@ def test_a_key_file_others_can_read_is_refused_before_sending(h, capsys) -> None
     assert h.run("telegram-bot") == 2
     err = capsys.readouterr().err
     assert "can be read by other users" in err and "chmod 600" in err
-    assert h.posts("/v2/connections") == 0 and h.prompts == []
+    assert h.posts("/connections/") == 0 and h.prompts == []
 
 
 def test_save_key_honours_the_passphrase_file_without_a_keyring(

@@ -341,3 +341,13 @@ def test_the_outcome_is_said_once(
     assert run(sandbox, fake_clock, term, *args)[0] == 0
     assert "Paired" not in term.said  # the summary line below says it
     assert capsys.readouterr().out.count("authorised") == 1
+
+
+def test_without_an_api_url_the_instance_s_own_host_is_used(monkeypatch) -> None:
+    import argparse
+
+    monkeypatch.delenv("X2DESK_GREENAPI_URL", raising=False)
+    args = argparse.Namespace(api_url=None, sandbox_url=None)
+    assert connect_greenapi.resolve_api_url(args, "3100123456") == "https://3100.api.green-api.com"
+    args.api_url = "https://7103.api.greenapi.com"
+    assert connect_greenapi.resolve_api_url(args, "3100123456") == args.api_url

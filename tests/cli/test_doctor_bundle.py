@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import secret_file
 
 from x2desk import cli
 from x2desk.commands import doctor
@@ -62,8 +63,8 @@ def test_the_bundle_has_the_logs_and_reports_and_no_secret(
     with open_journal() as journal:  # what a flow wired to the journal leaves in this case
         journal.begin("x2chat_bot", "redeem", origin=f"{sandbox.url}/api/v1", token=lost["token"])
     key_file, token_file = tmp_path / "key.txt", tmp_path / "bot.txt"
-    key_file.write_text(phone.provider_key())
-    token_file.write_text(BOT_TOKEN)
+    secret_file(key_file, phone.provider_key())
+    secret_file(token_file, BOT_TOKEN)
     connect = ["connect", "telegram-bot", "--sandbox-url", sandbox.url]
     connect += ["--api-key-file", str(key_file), "--token-file", str(token_file), "--save-key"]
     assert cli.main(["-v", *connect, "--name", "Helper"]) == 0

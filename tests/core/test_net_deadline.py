@@ -168,7 +168,7 @@ def test_rate_limited_holds_and_shows_the_capped_wait(asked: float) -> None:
 def test_a_huge_retry_after_from_the_provider_is_capped_and_shown(
     sandbox: SandboxServer, phone: SandboxPhone
 ) -> None:
-    phone.fault("/v2/connections", "status", 429, retry_after=99999999)
+    phone.fault("/v2/companies/*/connections", "status", 429, retry_after=99999999)
     with ConnectionsClient(sandbox.url + "/v2", Secret(phone.provider_key())) as client:
         with pytest.raises(RateLimited) as info:
             client.list_connections()

@@ -83,14 +83,19 @@ def test_pending_password_wrong_then_right(green: Green, phone: SandboxPhone) ->
     assert phone.scan(payload, password="cloud-pw")["stateInstance"] == "pendingPassword"
     assert green.state() == "pendingPassword"
     wrong = green.call("sendAuthorizationPassword", "POST", password="nope")
-    assert wrong.status_code == 200 and wrong.json()["status"] is False
+    assert wrong.status_code == 200  # as the real one: the refusal is in data
+    assert wrong.json() == {
+        "status": True,
+        "data": {"status": "fail", "reason": "invalid_password"},
+    }
     assert green.state() == "pendingPassword"
+    assert green.call("qr").json()["type"] == "qrCode"  # the qr call does not tell (the seed)
     assert green.call("sendAuthorizationPassword", "POST").status_code == 400
     right = green.call("sendAuthorizationPassword", "POST", password="cloud-pw")
-    assert right.json() == {"status": True, "message": ""}
+    assert right.json() == {"status": True, "data": {"status": "success"}}
     assert green.state() == "authorized"
     again = green.call("sendAuthorizationPassword", "POST", password="cloud-pw")
-    assert again.status_code == 400 and again.json()["status"] is False
+    assert again.json()["data"] == {"status": "fail", "reason": "already_registered"}
 
 
 def test_logout_starting_then_not_authorised_then_new_qr(

@@ -18,8 +18,17 @@ BOT_TOKEN = "123456789:" + "A" * 35
 
 
 class Provider:
-    def __init__(self, url: str, key: str) -> None:
-        self.client = httpx.Client(base_url=f"{url}/v2", headers={"X-Api-Key": key})
+    """Raw HTTP to the provider: under ``/v2/companies/{company}`` when a company is given."""
+
+    def __init__(self, url: str, key: str, company: int | None = None) -> None:
+        base = f"{url}/v2" + (f"/companies/{company}" if company is not None else "")
+        self.client = httpx.Client(base_url=base, headers={"X-Api-Key": key})
+
+    @classmethod
+    def of(cls, url: str, phone: SandboxPhone, **key: Any) -> Provider:
+        """A new key's first company."""
+        account = phone.provider_account(**key)
+        return cls(url, account["api_key"], account["companies"][0]["id"])
 
     def post(self, path: str, **body: Any) -> httpx.Response:
         return self.client.post(path, json=body)
@@ -33,7 +42,7 @@ class Provider:
 
 @pytest.fixture
 def api(sandbox: SandboxServer, phone: SandboxPhone) -> Iterator[Provider]:
-    provider = Provider(sandbox.url, phone.provider_key())
+    provider = Provider.of(sandbox.url, phone)
     yield provider
     provider.client.close()
 
@@ -231,7 +240,7 @@ def test_connections_list_get_create_patch(api: Provider) -> None:
     [
         ({"name": "", "type": "telegram_bot", "params": {"token": BOT_TOKEN}}, "NAME_INVALID"),
         ({"name": "x", "type": "fax", "params": {}}, "TYPE_INVALID"),
-        ({"name": "x", "type": "telegram_bot", "params": {"token": "12:short"}}, "TOKEN_INVALID"),
+        ({"name": "x", "type": "telegram_bot", "params": {"token": "12:sh rt"}}, "TOKEN_INVALID"),
         ({"name": "x", "type": "odnoklassniki", "params": {}}, "API_KEY_INVALID"),
         ({"name": "x", "type": "telegram", "params": {"session_id": "nope"}}, "SESSION_INVALID"),
         ({"name": "x", "type": "whatsapp", "params": []}, "PARAMS_INVALID"),
@@ -249,7 +258,7 @@ def test_unauthenticated_session_cannot_make_a_connection(api: Provider) -> None
 
 
 def test_unpaid_type_is_402(sandbox: SandboxServer, phone: SandboxPhone) -> None:
-    api = Provider(sandbox.url, phone.provider_key(unpaid_types=["whatsapp"]))
+    api = Provider.of(sandbox.url, phone, unpaid_types=["whatsapp"])
     unpaid = api.post("/connections/", name="WA", type="whatsapp", params={})
     assert unpaid.status_code == 402 and unpaid.json()["error"] == "SUBSCRIPTION_REQUIRED"
     assert api.post("/connections/", name="B", type="telegram_bot", params={"token": BOT_TOKEN})
@@ -294,3 +303,68 @@ def test_whatsapp_status_of_other_type_is_400(api: Provider) -> None:
     response = api.get(f"/connections/{bot.json()['connection']['id']}/whatsapp/status")
     assert response.status_code == 400 and response.json()["error"] == "NOT_WHATSAPP"
     assert api.get("/connections/77/whatsapp/status").status_code == 404
+
+
+# ---- companies (the real v2 API scopes everything by company) ---------------------------------
+
+
+def test_old_unscoped_paths_are_404_and_companies_are_listed(
+    sandbox: SandboxServer, phone: SandboxPhone
+) -> None:
+    account = phone.provider_account(companies=["Shop", "Cafe"])
+    bare = Provider(sandbox.url, account["api_key"])
+    for path in ("/connections/", "/telegram/init"):
+        assert bare.get(path).status_code == 404 or bare.post(path).status_code == 404
+    assert bare.post("/telegram/init", auth_type="qr").status_code == 404
+    listed = bare.get("/companies/?limit=100&offset=0").json()
+    assert listed["count"] == 2 and [c["name"] for c in listed["companies"]] == ["Shop", "Cafe"]
+    one_page = bare.get("/companies/?limit=1&offset=1").json()
+    assert one_page == {"count": 2, "companies": [listed["companies"][1]]}
+    assert bare.get("/companies/?limit=x").status_code == 400
+
+
+def test_a_company_sees_only_its_own_connections_and_sessions(
+    sandbox: SandboxServer, phone: SandboxPhone
+) -> None:
+    account = phone.provider_account(companies=2)
+    assert [c["name"] for c in account["companies"]] == ["Company 1", "Company 2"]
+    shop, cafe = (Provider(sandbox.url, account["api_key"], c["id"]) for c in account["companies"])
+    made = shop.post("/connections/", name="B", type="telegram_bot", params={"token": BOT_TOKEN})
+    conn_id = made.json()["connection"]["id"]
+    assert cafe.get("/connections/").json() == {"count": 0, "connections": []}
+    assert cafe.get(f"/connections/{conn_id}").status_code == 404
+    sid = shop.post("/telegram/init", auth_type="qr").json()["session_id"]
+    assert cafe.post("/telegram/login", session_id=sid).status_code == 404
+    other = phone.provider_account(companies=1)["companies"][0]["id"]  # another key's own
+    foreign = Provider(sandbox.url, account["api_key"], other)
+    refused = foreign.get("/connections/")
+    assert refused.status_code == 404 and refused.json()["error"] == "COMPANY_NOT_FOUND"
+
+
+def test_connections_are_paged(sandbox: SandboxServer, phone: SandboxPhone) -> None:
+    api = Provider.of(sandbox.url, phone)
+    for n in range(5):
+        api.post("/connections/", name=f"B{n}", type="telegram_bot", params={"token": BOT_TOKEN})
+    page = api.get("/connections/?limit=2&offset=3").json()
+    assert page["count"] == 5 and [c["name"] for c in page["connections"]] == ["B3", "B4"]
+    assert len(api.get("/connections/").json()["connections"]) == 5  # default page: 20
+
+
+def test_a_type_outside_the_subscription_is_made_but_not_active(
+    sandbox: SandboxServer, phone: SandboxPhone
+) -> None:
+    api = Provider.of(sandbox.url, phone, inactive_types=["telegram_bot"])
+    made = api.post("/connections/", name="B", type="telegram_bot", params={"token": BOT_TOKEN})
+    assert made.status_code == 200 and made.json()["connection"]["status"] == "waiting"
+
+
+def test_keys_from_the_dashboard_share_the_account_s_company(
+    sandbox: SandboxServer, phone: SandboxPhone
+) -> None:
+    first, second = phone.provider_account(), phone.provider_account()
+    assert first["companies"] == second["companies"] == [{"id": 1, "name": "Sandbox company"}]
+    made = Provider(sandbox.url, first["api_key"], 1).post(
+        "/connections/", name="B", type="telegram_bot", params={"token": BOT_TOKEN}
+    )
+    listed = Provider(sandbox.url, second["api_key"], 1).get("/connections/").json()
+    assert [c["id"] for c in listed["connections"]] == [made.json()["connection"]["id"]]

@@ -214,8 +214,8 @@ def test_telegram_bot_token_checked_as_typed(
     d.choose("telegram_bot", phone.provider_key())
     d.wait_page("account_bot")
     assert wiz.bot.token_edit.echoMode() == wiz.bot.token_edit.EchoMode.Password
-    d.type(wiz.bot.token_edit, "12345:short")
-    assert "35" in wiz.bot.hint.text() and not wiz.frame.next_button.isEnabled()
+    d.type(wiz.bot.token_edit, "12345:sh rt")
+    assert "cannot have" in wiz.bot.hint.text() and not wiz.frame.next_button.isEnabled()
     d.type(wiz.bot.token_edit, "no colon here")
     assert "not a bot token" in wiz.bot.hint.text()
     token = "123456789:" + "A" * 35
@@ -314,7 +314,7 @@ def test_expired_qr_is_taken_off_the_screen(
     d.choose("telegram_qr", phone.provider_key())
     d.until(State.WAITING_FOR_QR)
     assert wiz.qr.shown_version is not None
-    phone.fault("/v2/telegram/login", "status", 500, times=20)  # polls fail from now on
+    phone.fault("/v2/companies/*/telegram/login", "status", 500, times=20)  # polls fail from now on
     d.run(31)
     d.qtbot.waitUntil(lambda: wiz.qr.shown_version is None, timeout=3000)
     assert "expired" in wiz.qr.image.text().lower() or "Trying again" in wiz.qr.banner.text()

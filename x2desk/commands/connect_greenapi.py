@@ -85,13 +85,26 @@ class GreenApiTerminal(session_loop.Terminal):
         return {"k": "keep", "keep": "keep", "l": "log-out", "log-out": "log-out"}.get(answer, "")
 
 
+def resolve_api_url(args: argparse.Namespace, id_instance: str) -> str:
+    """--api-url, --sandbox-url, $X2DESK_GREENAPI_URL, the settings, or the instance's own
+    apiUrl (https://NNNN.api.green-api.com from its id)."""
+    from x2desk.core.addresses import resolve_address
+    from x2desk.core.greenapi.client import default_api_url
+
+    return resolve_address(
+        "greenapi",
+        args.api_url,
+        sandbox_url=getattr(args, "sandbox_url", None),
+        default=default_api_url(id_instance),
+    )
+
+
 def run(
     args: argparse.Namespace,
     term: GreenApiTerminal | None = None,
     runtime: session_loop.Runtime | None = None,
 ) -> int:
     """The command. ``term`` and ``runtime`` are for tests (a fake terminal, clock, scheduler)."""
-    from x2desk.core.addresses import resolve_address
     from x2desk.core.greenapi.client import GreenApiClient, check_api_token, check_instance_id
     from x2desk.core.greenapi.pairing import GreenApiPairing
     from x2desk.core.net import require_secure
@@ -100,9 +113,7 @@ def run(
 
     term = term or GreenApiTerminal()
     id_instance = check_instance_id(args.instance)  # InputError before anything else
-    api_url = require_secure(
-        resolve_address("greenapi", args.api_url, sandbox_url=getattr(args, "sandbox_url", None))
-    )
+    api_url = require_secure(resolve_api_url(args, id_instance))
     if args.interval < 1:
         raise InputError(_("--interval must be at least 1 second."))
     store = open_store(args)

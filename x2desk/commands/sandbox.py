@@ -6,6 +6,8 @@ import argparse
 import logging
 import threading
 
+from x2desk.sandbox import knobs
+
 HELP = "Run the local sandbox server that stands in for the real services"
 
 
@@ -17,6 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="allow a non-loopback --host (the sandbox has no authentication)",
     )
+    knobs.add_arguments(parser)  # --latency, --qr-rotate, --fail-after-scan
 
 
 def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
@@ -26,9 +29,12 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     if not 0 <= args.port <= 65535:
         raise InputError(f"--port {args.port} is not a port number (0-65535).")
     logging.getLogger("x2desk.sandbox").setLevel(logging.INFO)
-    server = SandboxServer(host=args.host, port=args.port, allow_remote=args.allow_remote).start()
+    limits = knobs.limits_from_args(args)
+    server = SandboxServer(args.host, args.port, allow_remote=args.allow_remote, **limits).start()
     url = server.url
     print(f"x2desk sandbox serving on {url}  (X2Chat {url}/api/v1, provider {url}/v2)", flush=True)
+    if limits:
+        print(knobs.describe(limits), flush=True)
     print(
         f"Issue a token: curl -s -X POST {url}/_sandbox/x2chat/issue -d '{{}}'  "
         "then: x2desk redeem <deep_link> --api-base " + f"{url}/api/v1   (Ctrl-C stops)",

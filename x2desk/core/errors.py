@@ -11,6 +11,8 @@ secret: callers pass masked values only.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 from x2desk.i18n import N_, _
 
@@ -229,6 +231,43 @@ class NotEditable(ApiError):
     default_message = N_("This connection cannot be changed; only Odnoklassniki keys can be.")
 
 
+class NoCompany(ApiError):
+    """The provider key sees no company, so no connection can be made with it."""
+
+    key = "no_company"
+    exit_code = 19
+    default_message = N_(
+        "This API key sees no company at the provider, so nothing can be connected with it. "
+        "Make a key inside the company in the provider's dashboard."
+    )
+
+
+class CompanyChoiceRequired(InputError):
+    """The provider key sees several companies: ask which one (``companies``: id and name)."""
+
+    key = "company_choice_required"
+
+    def __init__(self, companies: Sequence[Any], message: str | None = None) -> None:
+        self.companies = tuple(companies)
+        if message is None:
+            names = ", ".join(str(getattr(c, "label", c)) for c in self.companies)
+            message = _(
+                "This API key works for several companies: {names}. Choose the one to connect."
+            ).format(names=names)
+        super().__init__(message)
+
+
+class WrongAddress(ApiError):
+    """404 on a redeem: no redeem service at that address, so nothing was redeemed."""
+
+    key = "wrong_address"
+    exit_code = 25
+    default_message = N_(
+        "There is no X2Chat redeem service at this address (HTTP 404): check the API address. "
+        "Nothing was redeemed, so the token still works: scan it again once the address is right."
+    )
+
+
 # ---- local stores ------------------------------------------------------------------------------
 
 
@@ -333,25 +372,53 @@ class NoCodeFound(ScanError):
 
 
 class AlreadyAuthorised(ApiError):
-    """The instance is already linked to a phone: keep it as it is, or log out and pair again."""
+    """The instance is already linked to an account: keep it as it is, or log out and pair again."""
 
     key = "already_authorised"
     exit_code = 50
     default_message = N_(
-        "This Green-API instance is already authorised (linked to a phone). Keep it as it is, "
-        "or log it out and pair it again with a new QR."
+        "This Green-API instance is already authorised (linked to a Telegram account). Keep it "
+        "as it is, or log it out and pair it again."
     )
 
 
 class InstanceBlocked(ApiError):
-    """stateInstance ``blocked``: the messenger banned the account on this instance."""
+    """stateInstance ``blocked``: Telegram banned the account on this instance."""
 
     key = "instance_blocked"
     exit_code = 51
     default_message = N_(
-        "The messenger has blocked the account on this instance, so it cannot be paired. "
-        "Appeal the block in the messenger app on the phone, or pair another number."
+        "Telegram has blocked the account on this instance, so it cannot be paired. Appeal the "
+        "block in the Telegram app on the phone, or pair another number."
     )
+
+
+class InstanceSuspended(ApiError):
+    """stateInstance ``suspended``: the account has temporary limits on sending."""
+
+    key = "instance_suspended"
+    exit_code = 53
+    default_message = N_(
+        "Telegram has put temporary limits on this account ('suspended'): sending is partly "
+        "banned until the time shown in the Green-API console (suspendedUntil). Wait until "
+        "then, then pair the instance again."
+    )
+
+
+class AuthorizationRefused(ApiError):
+    """Green-API answered an authorisation call (code, password) with a ``fail`` and a reason
+    other than a wrong code or password: ``reason`` is its word for it."""
+
+    key = "authorization_refused"
+    exit_code = 54
+    default_message = N_(
+        "Green-API refused the authorisation. Check the instance in the Green-API console, then "
+        "try again."
+    )
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        self.reason = reason
+        super().__init__(message)
 
 
 class InstanceYellowCard(ApiError):
@@ -360,7 +427,7 @@ class InstanceYellowCard(ApiError):
     key = "instance_yellow_card"
     exit_code = 52
     default_message = N_(
-        "The messenger has temporarily limited this account (a 'yellow card' for suspected "
+        "Telegram has temporarily limited this account (a 'yellow card' for suspected "
         "spam): messages wait in a queue and the pairing cannot be confirmed. Stop bulk "
         "sending, wait for the limit to lift (often within a day), then try again."
     )
@@ -392,7 +459,7 @@ class KioskAlreadyRunning(X2DeskError):
 
     key = "kiosk_running"
     exit_code = 61
-    default_message = (
+    default_message = N_(
         "A kiosk is already running on this computer: use its window, or stop it first "
         "(systemctl --user stop x2desk-kiosk)."
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 from x2desk.sandbox import greenapi, provider, x2chat
 from x2desk.sandbox.faults import FaultError
-from x2desk.sandbox.sim import ProviderKey, Simulator
+from x2desk.sandbox.sim import ProviderKey, QrCode, Simulator
 from x2desk.sandbox.wire import BodyError, Request, Response, json_response
 
 PREFIX = "/_sandbox"
@@ -26,22 +26,50 @@ def _body(req: Request) -> dict[str, Any]:
 
 
 def provider_key(sim: Simulator, req: Request) -> Response:
+    """``{scope?, unpaid_types?, inactive_types?, companies?}`` -> ``{api_key, companies}``.
+
+    ``companies``: how many new companies the key sees, or their names; without it the key sees
+    the sandbox's one shared company (as every key a dashboard gives for the same account).
+    ``inactive_types``: created all the same, but ``waiting`` (outside the paid subscription)."""
     body = _body(req)
     scope = body.get("scope", True)
-    unpaid = body.get("unpaid_types", [])
     if not isinstance(scope, bool):
         return error(400, "BAD_REQUEST", "scope must be true or false")
-    if not isinstance(unpaid, list) or not all(isinstance(t, str) for t in unpaid):
-        return error(400, "BAD_REQUEST", "unpaid_types must be a list of connection types")
-    unknown = sorted(set(unpaid) - set(provider.TYPES))
-    if unknown:
-        return error(
-            400, "BAD_REQUEST", f"unknown types {unknown}; known: {', '.join(provider.TYPES)}"
-        )
-    key = ProviderKey(api_key=secrets.token_hex(20), scope=scope, unpaid_types=list(unpaid))
+    kinds: dict[str, list[str]] = {}
+    for field in ("unpaid_types", "inactive_types"):
+        value = body.get(field, [])
+        if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+            return error(400, "BAD_REQUEST", f"{field} must be a list of connection types")
+        unknown = sorted(set(value) - set(provider.TYPES))
+        if unknown:
+            known = ", ".join(provider.TYPES)
+            return error(400, "BAD_REQUEST", f"unknown types {unknown}; known: {known}")
+        kinds[field] = list(value)
+    names = _company_names(body["companies"]) if "companies" in body else None
+    if isinstance(names, Response):
+        return names
     with sim.lock:
+        if names is None:
+            companies = [sim.shared_company()]
+        else:
+            companies = [sim.new_company(name) for name in names]
+        key = ProviderKey(
+            api_key=secrets.token_hex(20),
+            scope=scope,
+            company_ids=[c.id for c in companies],
+            **kinds,
+        )
         sim.keys[key.api_key] = key
-    return json_response(200, {"api_key": key.api_key})
+    shown = [{"id": c.id, "name": c.name} for c in companies]
+    return json_response(200, {"api_key": key.api_key, "companies": shown})
+
+
+def _company_names(value: Any) -> list[str] | Response:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 20:
+        return [f"Company {n + 1}" for n in range(value)]
+    if isinstance(value, list) and all(isinstance(n, str) and n.strip() for n in value):
+        return [n.strip() for n in value]
+    return error(400, "BAD_REQUEST", "companies is a number (0-20) or a list of names")
 
 
 def provider_connection(sim: Simulator, req: Request) -> Response:
@@ -80,18 +108,39 @@ def scan(sim: Simulator, req: Request) -> Response:
                 "this is not a QR the sandbox showed (Telegram login, WhatsApp or Green-API)",
             )
         if code.kind == "greenapi":
-            return greenapi.scan(sim, code, password)
-        return provider.scan(sim, code, password)
+            response = greenapi.scan(sim, code, password)
+        else:
+            response = provider.scan(sim, code, password)
+        if response.status == 200 and sim.limits.fail_after_scan is not None:
+            _fail_next_poll(sim, code, sim.limits.fail_after_scan)
+        return response
+
+
+def _fail_next_poll(sim: Simulator, code: QrCode, status: int) -> None:
+    """``fail_after_scan``: the next poll of what was scanned answers ``status`` once."""
+    if code.kind == "greenapi":
+        prefix = f"/waInstance{code.owner}/"
+    elif code.kind == "whatsapp":
+        connection = sim.connections[int(code.owner)]
+        prefix = f"/v2/companies/{connection.company_id}/connections/{connection.id}/whatsapp/"
+    else:
+        session = sim.sessions[code.owner]
+        prefix = f"/v2/companies/{session.company_id}/telegram/login"
+    sim.faults.add({"path_prefix": prefix, "kind": "status", "value": status, "times": 1})
 
 
 def login_code(sim: Simulator, req: Request) -> Response:
+    """``{session_id}`` (a provider login) or ``{idInstance}`` (a Green-API phone login), and
+    ``password?``: the code "sent" to the phone."""
     body = _body(req)
     session_id = body.get("session_id")
     password = body.get("password")
-    if not isinstance(session_id, str):
-        return error(400, "BAD_REQUEST", "session_id is required")
     if password is not None and (not isinstance(password, str) or not password):
         return error(400, "BAD_REQUEST", "password, when given, must be a non-empty string")
+    if "idInstance" in body:
+        return greenapi.login_code(sim, body.get("idInstance"), password)
+    if not isinstance(session_id, str):
+        return error(400, "BAD_REQUEST", "session_id (or idInstance) is required")
     with sim.lock:
         session = provider.live_session(sim, session_id)
         if session is None or session.code is None:

@@ -1,7 +1,12 @@
-"""Injected faults: for the next N requests whose path starts with a prefix, misbehave."""
+"""Injected faults: for the next N requests whose path starts with a prefix, misbehave.
+
+A ``*`` in the prefix stands for one path segment (``/v2/companies/*/telegram/login``), so a test
+need not know the ids the sandbox gave out.
+"""
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -26,6 +31,14 @@ class Fault:
     times: int
     retry_after: float | None = None
     fields: dict[str, Any] | None = None  # ``partial``: field -> replacement (None: remove)
+
+
+def matches(path: str, prefix: str) -> bool:
+    """Whether ``path`` starts with ``prefix``, each ``*`` in it matching one path segment."""
+    if "*" not in prefix:
+        return path.startswith(prefix)
+    pattern = "[^/]*".join(re.escape(part) for part in prefix.split("*"))
+    return re.match(pattern, path) is not None
 
 
 class FaultError(ValueError):
@@ -93,7 +106,7 @@ class FaultBook:
                 wanted = (
                     fault.kind in kinds if kinds is not None else fault.kind not in HANDLER_KINDS
                 )
-                if wanted and path.startswith(fault.path_prefix):
+                if wanted and matches(path, fault.path_prefix):
                     fault.times -= 1
                     if fault.times <= 0:
                         self._faults.remove(fault)

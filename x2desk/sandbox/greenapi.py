@@ -1,13 +1,19 @@
-"""Green-API instances (API.md section 4), served at the root: ``/waInstance{id}/{method}/{token}``.
+"""Green-API for Telegram instances (API.md section 4), served at the root:
+``/waInstance{id}/{method}/{token}``.
 
 - ``qr``: ``{type: "qrCode", message: <base64 PNG>}`` whose payload changes every 20 s;
   ``alreadyLogged`` (or ``already_registered``) once authorised; ``{type: "error", message:
-  "not_ready"}`` while the instance is starting, pending a password or asleep; injected errors
-  (``/_sandbox/greenapi/control {qr_errors: ["timeout", ...]}``) first.
-- ``getStateInstance`` -> ``{stateInstance}``.
-- ``sendAuthorizationPassword`` ``{password}`` -> ``{status: true, message: ""}``; a wrong
-  password -> ``{status: false, message: "wrong password"}`` (200, as Green-API reports in the
-  body); 400 when the instance is not pending a password.
+  "not_ready"}`` while the instance is starting or asleep. While it waits for the cloud password
+  it keeps answering ``qrCode`` (as the seed allows: only getStateInstance tells), or ``not_ready``
+  with the limit ``greenapi_qr_while_pending="not_ready"``. Injected errors
+  (``/_sandbox/greenapi/control {qr_errors: ["timeout", ...]}``) come first.
+- ``getStateInstance`` -> ``{stateInstance}`` (``control {state_body: "empty"|"null"}``: an
+  empty body or ``{stateInstance: null}``, as while an instance is being created).
+- ``sendAuthorizationPassword`` ``{password}``, ``startAuthorization`` ``{phoneNumber}`` and
+  ``sendAuthorizationCode`` ``{code}`` answer ``{status: true, data: {status: "success"}}`` or
+  ``{status: true, data: {status: "fail", reason}}`` (a wrong password: ``invalid_password``; a
+  wrong code: ``invalid_code``, and the code stays valid; ``already_registered``...). The code
+  goes "to the Telegram app": ``POST /_sandbox/code {idInstance}`` reads it.
 - ``logout`` -> ``{isLogout: true}``; then ``starting`` for a few seconds, then ``notAuthorized``.
 - 401 for an unknown instance or token; 429 past the per-second limit (``Retry-After: 1``).
 """
@@ -30,7 +36,10 @@ STATES = (
     "sleepMode",
     "blocked",
     "yellowCard",
+    "suspended",
+    "pendingCode",
 )
+STATE_BODIES = ("empty", "null")
 ALREADY_TYPES = ("alreadyLogged", "already_registered")
 _PATH = re.compile(r"^/waInstance(\d+)/([A-Za-z]+)/([^/]+)/?$")
 
@@ -74,9 +83,13 @@ def new_instance(sim: Simulator, req: Request) -> Response:
 
 
 def control(sim: Simulator, req: Request) -> Response:
-    """``POST /_sandbox/greenapi/control {idInstance, state?, qr_errors?, already_type?}``."""
+    """``POST /_sandbox/greenapi/control {idInstance, state?, qr_errors?, already_type?,
+    state_body?}``."""
     body = req.object_body()
     state = body.get("state")
+    state_body = body.get("state_body")
+    if state_body is not None and state_body not in STATE_BODIES:
+        return _error(400, "BAD_REQUEST", f"state_body must be one of {STATE_BODIES}")
     qr_errors = body.get("qr_errors")
     already = body.get("already_type")
     if state is not None and state not in STATES:
@@ -91,6 +104,7 @@ def control(sim: Simulator, req: Request) -> Response:
         instance = sim.instances.get(body.get("idInstance"))  # type: ignore[arg-type]
         if instance is None:
             return _error(404, "INSTANCE_NOT_FOUND", "no instance has this idInstance")
+        instance.state_body = state_body
         if state is not None:
             instance.state = state
             instance.starting_until = None
@@ -147,39 +161,118 @@ def _get_qr(sim: Simulator, instance: Instance, req: Request) -> Response:
     if instance.state == "authorized":
         message = "instance account already authorized"
         return json_response(200, {"type": instance.already_type, "message": message})
-    if instance.state != "notAuthorized":
+    pending_qr = sim.limits.greenapi_qr_while_pending == "qrCode"
+    if instance.state != "notAuthorized" and not (
+        instance.state == "pendingPassword" and pending_qr
+    ):
         return json_response(200, {"type": "error", "message": "not_ready"})
     qr = _qr(sim, instance)
     return json_response(200, {"type": "qrCode", "message": qr_png_base64(qr.payload)})
 
 
 def _get_state(sim: Simulator, instance: Instance, req: Request) -> Response:
+    if instance.state_body == "empty":
+        return Response(200, b"")
+    if instance.state_body == "null":
+        return json_response(200, {"stateInstance": None})
     return json_response(200, {"stateInstance": instance.state})
 
 
-def _send_password(sim: Simulator, instance: Instance, req: Request) -> Response:
+def _auth(reason: str | None = None) -> Response:
+    """An authorisation call's answer: ``success``, or ``fail`` with its reason."""
+    if reason is None:
+        return json_response(200, {"status": True, "data": {"status": "success"}})
+    return json_response(200, {"status": True, "data": {"status": "fail", "reason": reason}})
+
+
+def _post_body(req: Request, method: str) -> dict[str, Any] | Response:
     if req.method != "POST":
-        return _error(405, "METHOD_NOT_ALLOWED", "sendAuthorizationPassword takes POST")
+        return _error(405, "METHOD_NOT_ALLOWED", f"{method} takes POST")
     try:
-        body = req.object_body()
+        return req.object_body()
     except BodyError as exc:
         return _error(400, "BAD_REQUEST", str(exc))
+
+
+def _send_password(sim: Simulator, instance: Instance, req: Request) -> Response:
+    body = _post_body(req, "sendAuthorizationPassword")
+    if isinstance(body, Response):
+        return body
     password = body.get("password")
     if not isinstance(password, str) or not password:
         return _error(400, "BAD_REQUEST", "send {password: ...}")
+    if instance.state == "authorized":
+        return _auth("already_registered")
     if instance.state != "pendingPassword":
-        return json_response(
-            400, {"status": False, "message": f"the instance is {instance.state}, not pending"}
-        )
+        return _error(400, "NOT_PENDING", f"the instance is {instance.state}, not pending")
     if password != instance.password:
-        return json_response(200, {"status": False, "message": "wrong password"})
+        return _auth("invalid_password")
     instance.state = "authorized"
-    return json_response(200, {"status": True, "message": ""})
+    return _auth()
+
+
+def _start_authorization(sim: Simulator, instance: Instance, req: Request) -> Response:
+    """``{phoneNumber: <digits as an integer>}``: a code goes to the Telegram app (5 minutes;
+    asked again within them, the same code stays and no new one is sent)."""
+    body = _post_body(req, "startAuthorization")
+    if isinstance(body, Response):
+        return body
+    number = body.get("phoneNumber")
+    if isinstance(number, bool) or not isinstance(number, int) or not 10**6 <= number < 10**15:
+        return _auth("invalid_phone_number")
+    if instance.state == "authorized":
+        return _auth("already_registered")
+    if instance.state != "notAuthorized":
+        return _auth("not_ready")
+    now = sim.now()
+    fresh = instance.code_at is not None and now < instance.code_at + sim.limits.greenapi_code_ttl_s
+    if not (fresh and instance.code_phone == number):
+        instance.code = f"{secrets.randbelow(100000):05d}"
+        instance.code_at, instance.code_phone = now, number
+    return _auth()
+
+
+def _send_code(sim: Simulator, instance: Instance, req: Request) -> Response:
+    body = _post_body(req, "sendAuthorizationCode")
+    if isinstance(body, Response):
+        return body
+    code = body.get("code")
+    if not isinstance(code, str | int) or isinstance(code, bool) or str(code).strip() == "":
+        return _error(400, "BAD_REQUEST", "send {code: ...}")
+    if instance.state == "authorized":
+        return _auth("already_registered")
+    if instance.code is None or instance.code_at is None:
+        return _auth("code_not_requested")
+    if sim.now() >= instance.code_at + sim.limits.greenapi_code_ttl_s:
+        return _auth("code_expired")
+    if str(code).strip() != instance.code:
+        return _auth("invalid_code")  # the code stays valid (as the real one: 5 minutes)
+    instance.code = instance.code_at = None
+    password = body.get("password")
+    if instance.password and password != instance.password:
+        instance.state = "pendingPassword"
+    else:
+        instance.state = "authorized"
+    sim.forget_qrs("greenapi", str(instance.id_instance))
+    return _auth()
+
+
+def login_code(sim: Simulator, id_instance: Any, password: str | None) -> Response:
+    """``POST /_sandbox/code {idInstance, password?}``: the code in the Telegram app. With
+    ``password`` the account has a cloud password, asked after the code."""
+    with sim.lock:
+        instance = sim.instances.get(id_instance) if isinstance(id_instance, int) else None
+        if instance is None or instance.code is None:
+            return _error(404, "NO_CODE", "this instance was not asked for a login code")
+        if password is not None:
+            instance.password = password
+        return json_response(200, {"code": instance.code})
 
 
 def _logout(sim: Simulator, instance: Instance, req: Request) -> Response:
     instance.state = "starting"
     instance.password = None
+    instance.code = instance.code_at = None
     instance.starting_until = sim.now() + sim.limits.greenapi_starting_s
     sim.forget_qrs("greenapi", str(instance.id_instance))
     return json_response(200, {"isLogout": True})
@@ -189,6 +282,8 @@ _METHODS: dict[str, Any] = {
     "qr": _get_qr,
     "getStateInstance": _get_state,
     "sendAuthorizationPassword": _send_password,
+    "startAuthorization": _start_authorization,
+    "sendAuthorizationCode": _send_code,
     "logout": _logout,
 }
 

@@ -101,9 +101,35 @@ class SandboxPhone:
 
     # ---- provider dashboard --------------------------------------------------------------------
 
-    def provider_key(self, scope: bool = True, unpaid_types: Iterable[str] = ()) -> str:
-        body = {"scope": scope, "unpaid_types": list(unpaid_types)}
-        return str(self._call("POST", "/provider/key", body)["api_key"])
+    def provider_key(
+        self,
+        scope: bool = True,
+        unpaid_types: Iterable[str] = (),
+        companies: int | Iterable[str] | None = None,
+        inactive_types: Iterable[str] = (),
+    ) -> str:
+        """A provider API key (see :meth:`provider_account` for its companies too)."""
+        account = self.provider_account(scope, unpaid_types, companies, inactive_types)
+        return str(account["api_key"])
+
+    def provider_account(
+        self,
+        scope: bool = True,
+        unpaid_types: Iterable[str] = (),
+        companies: int | Iterable[str] | None = None,
+        inactive_types: Iterable[str] = (),
+    ) -> dict[str, Any]:
+        """``{api_key, companies: [{id, name}]}``: a key that sees the sandbox's shared company,
+        or ``companies`` new ones (a number, or their names). ``unpaid_types`` get 402;
+        ``inactive_types`` are made but ``waiting``."""
+        body: dict[str, Any] = {
+            "scope": scope,
+            "unpaid_types": list(unpaid_types),
+            "inactive_types": list(inactive_types),
+        }
+        if companies is not None:
+            body["companies"] = companies if isinstance(companies, int) else list(companies)
+        return dict(self._call("POST", "/provider/key", body))
 
     def set_connection_status(self, connection_id: int, status: str) -> dict[str, Any]:
         """As if the provider changed a connection: ``unauthorized`` needs re-authorisation;
@@ -136,6 +162,14 @@ class SandboxPhone:
     def code(self, session_id: str, password: str | None = None) -> str:
         """The login code "sent" to the phone. ``password`` gives the account 2FA."""
         body: dict[str, Any] = {"session_id": session_id}
+        if password is not None:
+            body["password"] = password
+        return str(self._call("POST", "/code", body)["code"])
+
+    def greenapi_code(self, id_instance: int | str, password: str | None = None) -> str:
+        """The code a Green-API phone login (startAuthorization) "sent" to the Telegram app.
+        ``password`` gives the account a cloud password (asked after the code)."""
+        body: dict[str, Any] = {"idInstance": int(id_instance)}
         if password is not None:
             body["password"] = password
         return str(self._call("POST", "/code", body)["code"])

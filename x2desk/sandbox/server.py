@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import random
 import socket
 import threading
 import time
@@ -59,6 +60,7 @@ class SandboxServer:
         self.clock: Clock = clock or SYSTEM_CLOCK
         self.limits = Limits.from_kwargs(**limits)
         self.sim = Simulator(self.clock, self.limits)
+        self.random = random.Random()  # the --latency waits
         self._httpd: _HttpServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -250,6 +252,9 @@ class _Handler(BaseHTTPRequestHandler):
             base_url=base_url,
         )
         sandbox_path = path.startswith(control.PREFIX + "/")
+        low, high = sandbox.limits.latency_s
+        if high > 0 and not sandbox_path:  # a slower server (--latency): real time, not the clock
+            time.sleep(sandbox.random.uniform(low, high))
         fault = None if sandbox_path else sandbox.sim.faults.take(path)
         if fault is not None and self._fault_before(fault, path):
             return

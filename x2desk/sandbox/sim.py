@@ -58,10 +58,18 @@ class IntegrationToken:
 
 
 @dataclass
+class Company:
+    id: int
+    name: str
+
+
+@dataclass
 class ProviderKey:
     api_key: str
     scope: bool = True
-    unpaid_types: list[str] = field(default_factory=list)
+    unpaid_types: list[str] = field(default_factory=list)  # creating one: 402
+    inactive_types: list[str] = field(default_factory=list)  # created, but 'waiting'
+    company_ids: list[int] = field(default_factory=list)  # the companies this key sees
 
 
 @dataclass
@@ -77,6 +85,7 @@ class LoginSession:
     password: str | None = None  # the account's 2FA password, once the phone revealed it
     qr_started_at: float = 0.0
     used_by_connection: int | None = None
+    company_id: int = 0
 
 
 @dataclass
@@ -89,9 +98,10 @@ class Connection:
     created_at: float
     qr_started_at: float = 0.0  # WhatsApp: when the current QR cycle began
     scanned_at: float | None = None  # WhatsApp: when the phone scanned
+    company_id: int = 0
 
     def public(self) -> dict[str, Any]:
-        from x2desk.sandbox.provider import public_params
+        from x2desk.sandbox.connections import public_params
 
         return {
             "id": self.id,
@@ -112,6 +122,10 @@ class Instance:
     starting_until: float | None = None
     qr_errors: list[str] = field(default_factory=list)  # injected ``{type: error}`` answers
     already_type: str = "alreadyLogged"
+    state_body: str | None = None  # "empty" or "null": getStateInstance while being created
+    code: str | None = None  # the phone-login code startAuthorization "sent" to the app
+    code_at: float | None = None
+    code_phone: int | None = None
 
 
 @dataclass
@@ -141,6 +155,7 @@ class Simulator:
             self.tokens: dict[str, IntegrationToken] = {}
             self.messages: list[dict[str, Any]] = []
             self.keys: dict[str, ProviderKey] = {}
+            self.companies: dict[int, Company] = {}
             self.sessions: dict[str, LoginSession] = {}
             self.connections: dict[int, Connection] = {}
             self.instances: dict[int, Instance] = {}
@@ -154,6 +169,8 @@ class Simulator:
             self._chat_ids = itertools.count(92)
             self._message_ids = itertools.count(1)
             self._connection_ids = itertools.count(1)
+            self._company_ids = itertools.count(1)
+            self._shared_company: Company | None = None
             self._instance_ids = itertools.count(1101000001)
             self.faults.clear()
 
@@ -174,6 +191,17 @@ class Simulator:
 
     def next_instance_id(self) -> int:
         return next(self._instance_ids)
+
+    def shared_company(self) -> Company:
+        """The company every key sees unless asked otherwise (made on first use)."""
+        if self._shared_company is None:
+            self._shared_company = self.new_company("Sandbox company")
+        return self._shared_company
+
+    def new_company(self, name: str) -> Company:
+        company = Company(next(self._company_ids), name)
+        self.companies[company.id] = company
+        return company
 
     # ---- rotating QR codes ---------------------------------------------------------------------
 
@@ -214,6 +242,7 @@ class Simulator:
                 "tokens": {k: asdict(v) for k, v in self.tokens.items()},
                 "messages": list(self.messages),
                 "provider_keys": {k: asdict(v) for k, v in self.keys.items()},
+                "companies": {str(k): asdict(v) for k, v in self.companies.items()},
                 "sessions": {k: asdict(v) for k, v in self.sessions.items()},
                 "connections": {str(k): asdict(v) for k, v in self.connections.items()},
                 "instances": {str(k): asdict(v) for k, v in self.instances.items()},

@@ -195,12 +195,11 @@ def redeem(sim: Simulator, req: Request) -> Response:
 
 
 def _user(bot: Bot) -> dict[str, Any]:
-    return {
-        "id": bot.user_id,
-        "is_bot": True,
-        "first_name": bot.first_name,
-        "username": bot.username,
-    }
+    """getMe's User; ``username`` is optional (seed 002): a bot without one has none here."""
+    user: dict[str, Any] = {"id": bot.user_id, "is_bot": True, "first_name": bot.first_name}
+    if bot.username:
+        user["username"] = bot.username
+    return user
 
 
 def _params(req: Request) -> dict[str, Any]:

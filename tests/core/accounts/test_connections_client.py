@@ -145,14 +145,14 @@ def test_unknown_connection_and_rejected_parameters(client) -> None:
     ],
 )
 def test_faults_map_to_errors_then_a_retry_works(client, phone, kind, value, error) -> None:
-    phone.fault("/v2/connections", kind, value)
+    phone.fault("/v2/companies/*/connections", kind, value)
     with pytest.raises(error):
         client.list_connections()
     assert client.list_connections() == []  # the fault was one-off: the next call works
 
 
 def test_rate_limit_retry_after(client, phone) -> None:
-    phone.fault("/v2/connections", "status", 429, retry_after=7)
+    phone.fault("/v2/companies/*/connections", "status", 429, retry_after=7)
     with pytest.raises(RateLimited) as info:
         client.list_connections()
     assert info.value.retry_after == 7
@@ -245,7 +245,7 @@ def test_session_whatsapp_until_authorized(client, phone, fake_clock) -> None:
 
 def test_session_poll_survives_a_server_error(client, phone, fake_clock) -> None:
     session, sched = session_for(TelegramQrDriver(client), fake_clock)
-    phone.fault("/v2/telegram/login", "status", 500, times=2)
+    phone.fault("/v2/companies/*/telegram/login", "status", 500, times=2)
     sched.advance(5)
     assert session.snapshot().retry_in == 5
     sched.advance(5)

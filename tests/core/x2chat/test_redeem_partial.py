@@ -116,14 +116,15 @@ def test_missing_bot_id_files_it_under_the_token_number(
     number = bot_token.split(":")[0]
     assert state.step is Step.CHECKING and state.bot is not None
     assert state.bot.bot_id == number
-    assert set(state.bot.missing) == {"bot_id", "api_base"}
+    assert set(state.bot.missing) == {"bot_id"}
     assert state.bot.api_base == flow.api_base  # never the insecure one handed over
+    assert state.bot.api_base_source == "redeem" and "example.com" in state.bot.notes[0]
     assert keyring.get_password("x2desk", f"x2chat_bot:{number}") == bot_token
 
 
 @pytest.mark.parametrize(
     "fields",
-    [{"bot_token": None}, {"bot_token": "not a token"}, {"bot_token": 12345}],
+    [{"bot_token": None}, {"bot_token": ""}, {"bot_token": 12345}],
 )
 def test_no_usable_bot_token_is_bad_answer(
     make_flow: Callable[[], RedeemFlow], phone: SandboxPhone, fields: dict[str, Any]

@@ -23,6 +23,7 @@ from x2desk.core.errors import (
     ServerError,
     TokenInvalid,
     TokenSpent,
+    WrongAddress,
     X2DeskError,
 )
 from x2desk.core.secret import Secret
@@ -170,9 +171,10 @@ def test_5xx_is_server_error_then_retry(
 
 
 def test_404_on_redeem_says_the_address_is_wrong(sandbox: SandboxServer) -> None:
-    with X2ChatClient(f"{sandbox.url}/nothing-here") as client, pytest.raises(BadAnswer) as info:
+    with X2ChatClient(f"{sandbox.url}/nothing-here") as client, pytest.raises(WrongAddress) as info:
         client.redeem("fc6e2368-b677-430d-9f2f-295ce705c9d0")
-    assert "address" in info.value.message
+    assert "check the API address" in info.value.message
+    assert "Nothing was redeemed" in info.value.message and "spent" not in info.value.message
 
 
 def test_drop_after_commit_is_answer_lost_and_not_retried(
@@ -301,7 +303,7 @@ class _Canned(httpx.BaseTransport):
         [1, 2],
         {"bot_id": "b", "bot_username": "x_bot", "chat_id": 1},
         {"bot_id": "b", "bot_username": "x_bot", "bot_token": 5, "chat_id": 9},
-        {"bot_id": "b", "bot_username": "x_bot", "bot_token": "1:short", "chat_id": 9},
+        {"bot_id": "b", "bot_username": "x_bot", "bot_token": "  ", "chat_id": 9},
     ],
 )
 def test_wrong_shapes_are_bad_answer(body: object) -> None:
@@ -336,7 +338,7 @@ def test_wrong_shapes_are_bad_answer(body: object) -> None:
                 "send_message_url": "x",
                 "getUpdates_url": "y",
             },
-            ("api_base",),
+            (),  # not missing: named, but not trusted (a note says so)
         ),
     ],
 )
@@ -346,9 +348,10 @@ def test_a_usable_token_is_kept_from_a_partly_wrong_answer(
     transport = _Canned(200, body)
     c = X2ChatClient("https://ix.x2chat.com/api/v1", http=httpx.Client(transport=transport))
     redeemed = c.redeem("fc6e2368-b677-430d-9f2f-295ce705c9d0")
-    assert redeemed.missing == missing and not redeemed.complete
+    assert redeemed.missing == missing and redeemed.complete == (not missing)
     assert redeemed.bot_token.reveal() == "1:" + "a" * 40
     assert redeemed.api_base == "https://ix.x2chat.com/api/v1"  # never the insecure one
+    assert redeemed.api_base_source == "redeem"
     assert redeemed.bot_id == ("1" if "bot_id" in missing else "b")
     assert redeemed.chat_id == (None if "chat_id" in missing else 9)
     assert "a" * 40 not in repr(redeemed)

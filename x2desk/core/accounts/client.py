@@ -1,28 +1,55 @@
 """Client for the connections provider (API.md section 3, seed 001: Radist-style API v2).
 
-Every request carries ``X-Api-Key`` (a :class:`Secret`). The contract's shapes (paths, fields,
-error codes, the session lifetime) live in the ``# ---- contract`` section below and nowhere else,
-so they are easy to change when the real server says otherwise. Errors become the exceptions of
+Every request carries ``X-Api-Key`` (a :class:`Secret`). The contract's shapes (every path, the
+error codes, page sizes, the session lifetime) live in the ``# ---- contract`` section below and
+nowhere else, so they are easy to change when the real server says otherwise; the answers' shapes
+are read in :mod:`x2desk.core.accounts.shapes`. Errors become the exceptions of
 :mod:`x2desk.core.errors`; no message ever holds the key, a code, a password or a bot token.
+
+Every call but the companies list is made under ``/companies/{company_id}``. The company is
+given (``company_id=``, :meth:`ConnectionsClient.use_company`), or found from the key on the
+first call: the only one is taken; with several, :class:`~x2desk.core.errors.CompanyChoiceRequired`
+carries the list (:meth:`ConnectionsClient.companies`) so the caller can ask which one.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
-from x2desk.core.accounts.endpoints import WHATSAPP_QR_LIFETIME_S
+from x2desk.core.accounts.companies import choose_company, provider_key_ref
+from x2desk.core.accounts.inputs import (
+    BOT_TOKEN,
+    E164,
+    check_api_key,
+    check_bot_token,
+    normalise_phone,
+)
+from x2desk.core.accounts.shapes import (
+    CONNECTION_TYPES,
+    SECRET_PARAMS,
+    SESSION_STATUSES,
+    WHATSAPP_QR_LIFETIME_S,
+    WHATSAPP_STATUSES,
+    Company,
+    Connection,
+    QrLogin,
+    Session,
+    WhatsAppStatus,
+    need,
+    parse_company,
+    parse_connection,
+    parse_expires,
+    parse_session,
+    parse_whatsapp_status,
+)
 from x2desk.core.errors import (
     ApiError,
     BadAnswer,
     CodeInvalid,
-    InputError,
     InvalidAuth,
     NotEditable,
     PasswordInvalid,
@@ -36,32 +63,56 @@ from x2desk.core.errors import (
 from x2desk.core.net import json_body, make_http_client, require_secure, retry_after, send
 from x2desk.core.redact import scrub
 from x2desk.core.secret import Secret
+from x2desk.i18n import _
 
-# ---- contract (API.md section 3; the address and timings: endpoints.py) ------------------------
+__all__ = [  # the shapes and input checks are read from here too
+    "BOT_TOKEN",
+    "CONNECTION_TYPES",
+    "E164",
+    "SECRET_PARAMS",
+    "SESSION_STATUSES",
+    "WHATSAPP_QR_LIFETIME_S",
+    "WHATSAPP_STATUSES",
+    "Company",
+    "Connection",
+    "ConnectionsClient",
+    "QrLogin",
+    "Session",
+    "WhatsAppStatus",
+    "check_api_key",
+    "check_bot_token",
+    "normalise_phone",
+    "parse_connection",
+    "parse_expires",
+    "parse_session",
+    "parse_whatsapp_status",
+    "provider_key_ref",
+]
+
+# ---- contract (API.md section 3) ---------------------------------------------------------------
+
+PAGE_SIZE = 100  # lists are read ?limit=PAGE_SIZE&offset=N until every item is in
+MAX_PAGES = 1000  # a server that never stops paging is cut off here
+
+# Every provider path, in one table. ``{company}`` and ``{connection}`` are filled in by
+# :func:`provider_path`. The session paths are inferred from the documentation's grouping.
+PATHS: dict[str, str] = {
+    "companies": "/companies/",
+    "telegram_init": "/companies/{company}/telegram/init",
+    "telegram_login": "/companies/{company}/telegram/login",
+    "max_init": "/companies/{company}/max_personal/init",
+    "max_login": "/companies/{company}/max_personal/login",
+    "connections": "/companies/{company}/connections/",
+    "connection": "/companies/{company}/connections/{connection}",
+    "whatsapp_status": "/companies/{company}/connections/{connection}/whatsapp/status",
+}
 
 
-SESSION_STATUSES = frozenset(
-    {"waiting_for_qr", "waiting_for_code", "waiting_for_password", "authenticated"}
-)
-CONNECTION_TYPES = frozenset(
-    {"telegram", "max_personal", "telegram_bot", "odnoklassniki", "whatsapp"}
-)
-WHATSAPP_STATUSES = frozenset({"qr", "loading", "authorized"})
-SECRET_PARAMS = frozenset({"token", "api_key"})  # connection params that are secrets
-
-PATH_TELEGRAM_INIT = "/telegram/init"
-PATH_TELEGRAM_LOGIN = "/telegram/login"
-PATH_MAX_INIT = "/max_personal/init"
-PATH_MAX_LOGIN = "/max_personal/login"
-PATH_CONNECTIONS = "/connections/"
-
-
-def path_connection(connection_id: int | str) -> str:
-    return f"/connections/{connection_id}"
-
-
-def path_whatsapp_status(connection_id: int | str) -> str:
-    return f"/connections/{connection_id}/whatsapp/status"
+def provider_path(
+    name: str, company: int | str | None = None, connection: int | str | None = None
+) -> str:
+    """The path ``name`` of :data:`PATHS`, with the company and connection ids filled in."""
+    return PATHS[name].format(company=company, connection=connection)
 
 
 ERROR_CODES: dict[str, type[ApiError]] = {
@@ -70,181 +121,15 @@ ERROR_CODES: dict[str, type[ApiError]] = {
     "PASSWORD_INVALID": PasswordInvalid,
     "PASSWORD_HASH_INVALID": PasswordInvalid,
 }
-
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-BOT_TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{35,}$")
-
-
-def provider_key_ref(base_url: str) -> str:
-    """The credential-store name of the API key for one provider base URL."""
-    return f"provider_api_key:{base_url.rstrip('/')}"
-
-
-# ---- input checks ------------------------------------------------------------------------------
-
-
-def normalise_phone(text: str) -> str:
-    """A phone number in E.164: see :func:`x2desk.core.phone.normalise_phone`."""
-    from x2desk.core.phone import normalise_phone as to_e164
-
-    return to_e164(text)
-
-
-def check_bot_token(token: Secret) -> Secret:
-    """Check a Telegram bot token's form (``<digits>:<35+ of A-Za-z0-9_->``) before sending it."""
-    value = token.reveal().strip()
-    if not value:
-        raise InputError("Paste the bot's token (from @BotFather).")
-    if ":" not in value:
-        raise InputError(
-            "That is not a bot token: a token looks like 123456789:AA... (digits, a colon, "
-            "then at least 35 letters, digits, - or _). Copy it again from @BotFather."
-        )
-    head, _, tail = value.partition(":")
-    if not head.isdigit():
-        raise InputError("A bot token starts with the bot's number (digits) before the colon.")
-    if not BOT_TOKEN.match(value):
-        raise InputError(
-            f"The part after the colon is {len(tail)} characters long or has characters a bot "
-            "token cannot have: it must be at least 35 of A-Z, a-z, 0-9, - and _. "
-            "Copy the whole token again from @BotFather."
-        )
-    return Secret(value)
-
-
-def check_api_key(key: Secret, what: str = "API key") -> Secret:
-    value = key.reveal().strip()
-    if not value:
-        raise InputError(f"The {what} is empty: paste it again.")
-    if any(c.isspace() for c in value) or not value.isprintable() or not value.isascii():
-        raise InputError(
-            f"The {what} has spaces or characters a key cannot have: copy it again, whole."
-        )
-    return Secret(value)
-
-
-# ---- shapes ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QrLogin:
-    url: str  # tg://login?token=... : render as a QR
-    expires_at: float | None  # wall-clock epoch seconds, when known
-
-
-@dataclass(frozen=True)
-class Session:
-    session_id: str
-    status: str
-    qr_login: QrLogin | None = None
-    connection_id: int | str | None = None
-    password_hint: str | None = None
-
-
-@dataclass(frozen=True)
-class Connection:
-    id: int | str
-    type: str
-    name: str
-    status: str  # active | waiting | unauthorized
-    params: Mapping[str, Any] = field(default_factory=dict)  # secret params are Secret
-
-    @property
-    def qr_url(self) -> str | None:
-        value = self.params.get("qr_url")
-        return value if isinstance(value, str) else None
-
-
-@dataclass(frozen=True)
-class WhatsAppStatus:
-    status: str  # qr | loading | authorized
-    qr: str | None = None
-    expires_at: float | None = None
-
-
-def parse_expires(value: Any, now: float) -> float | None:
-    """An expiry as epoch seconds: epoch numbers, seconds-from-now (small numbers) or ISO 8601."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value) if value > 1e9 else now + float(value)
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            return parse_expires(float(text), now)
-        except ValueError:
-            pass
-        try:
-            stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        if stamp.tzinfo is None:
-            stamp = stamp.replace(tzinfo=UTC)
-        return stamp.timestamp()
-    return None
-
-
-def _need(data: Any, key: str, kinds: type | tuple[type, ...], what: str) -> Any:
-    if not isinstance(data, dict) or not isinstance(data.get(key), kinds):
-        raise BadAnswer(f"The provider's answer to {what} lacks '{key}'. Try again later.")
-    return data[key]
-
-
-def parse_session(data: Any, now: float, what: str = "the login request") -> Session:
-    session_id = _need(data, "session_id", (str, int), what)
-    status = _need(data, "status", str, what)
-    if status not in SESSION_STATUSES:
-        raise BadAnswer(f"The provider reported an unknown login status '{scrub(status)[:40]}'.")
-    qr = data.get("qr_login")
-    qr_login = None
-    if isinstance(qr, dict) and isinstance(qr.get("url"), str) and qr["url"]:
-        qr_login = QrLogin(url=qr["url"], expires_at=parse_expires(qr.get("expires"), now))
-    elif status == "waiting_for_qr":
-        raise BadAnswer("The provider is waiting for a QR scan but sent no QR. Try again later.")
-    connection_id = data.get("connection_id")
-    hint = data.get("password_hint", data.get("hint"))
-    return Session(
-        session_id=str(session_id),
-        status=status,
-        qr_login=qr_login,
-        connection_id=connection_id if isinstance(connection_id, int | str) else None,
-        password_hint=hint if isinstance(hint, str) and hint else None,
-    )
-
-
-def parse_connection(data: Any, what: str = "the connection request") -> Connection:
-    conn_id = _need(data, "id", (int, str), what)
-    params = data.get("params") if isinstance(data.get("params"), dict) else {}
-    safe = {
-        k: Secret(v) if k in SECRET_PARAMS and isinstance(v, str) else v for k, v in params.items()
-    }
-    return Connection(
-        id=conn_id,
-        type=str(data.get("type", "")),
-        name=str(data.get("name", "")),
-        status=str(data.get("status", "")),
-        params=safe,
-    )
-
-
-def parse_whatsapp_status(data: Any, now: float) -> WhatsAppStatus:
-    status = _need(data, "status", str, "the WhatsApp status request")
-    if status not in WHATSAPP_STATUSES:
-        raise BadAnswer(f"The provider reported an unknown WhatsApp status '{scrub(status)[:40]}'.")
-    qr = data.get("qr") if isinstance(data.get("qr"), str) and data.get("qr") else None
-    if status == "qr" and qr is None:
-        raise BadAnswer("The provider says WhatsApp waits for a scan but sent no QR. Try again.")
-    expires = parse_expires(data.get("expires"), now)
-    if status == "qr" and expires is None:
-        expires = now + WHATSAPP_QR_LIFETIME_S
-    return WhatsAppStatus(status=status, qr=qr, expires_at=expires)
+COMPANY_NOT_FOUND = "COMPANY_NOT_FOUND"  # a 404's error code when the company is not the key's
 
 
 # ---- the client --------------------------------------------------------------------------------
 
 
 class ConnectionsClient:
-    """The provider's API. Blocking (httpx); run it off the GUI thread."""
+    """The provider's API for one key (and one company of it). Blocking (httpx); run it off the
+    GUI thread."""
 
     def __init__(
         self,
@@ -252,6 +137,7 @@ class ConnectionsClient:
         api_key: Secret,
         http: httpx.Client | None = None,
         wall_time: Callable[[], float] | None = None,
+        company_id: int | str | None = None,
     ) -> None:
         self.base_url = require_secure(base_url)
         if not isinstance(api_key, Secret):
@@ -261,6 +147,8 @@ class ConnectionsClient:
         self._own_http = http is None
         # httpx errors hold the request and its headers: they are never chained (``from None``).
         self._now = wall_time or time.time
+        self._company_id = company_id
+        self.company: Company | None = None  # known once listed (the name, for people)
 
     def close(self) -> None:
         if self._own_http:
@@ -271,6 +159,38 @@ class ConnectionsClient:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- the company --
+
+    @property
+    def company_id(self) -> int | str | None:
+        """The company every call is made under (None until given or found)."""
+        return self._company_id
+
+    def companies(self) -> list[Company]:
+        """Every company this key can see (``GET /companies/``, read page by page)."""
+        items = self._pages(PATHS["companies"], "companies", "the companies list", "address")
+        return [parse_company(item) for item in items]
+
+    def resolve_company(self, wanted: str | int | None = None) -> Company:
+        """Find the company from the key and work in it from now on: ``wanted`` (an id or a
+        name), else the only one. Several: :class:`~x2desk.core.errors.CompanyChoiceRequired`
+        (its ``companies`` to ask from); none: :class:`~x2desk.core.errors.NoCompany`."""
+        company = choose_company(self.companies(), wanted)
+        self.use_company(company)
+        return company
+
+    def use_company(self, company: Company | int | str) -> None:
+        """Work in this company (one of :meth:`companies`, or its id) from now on."""
+        if isinstance(company, Company):
+            self.company, self._company_id = company, company.id
+        else:
+            self.company, self._company_id = None, company
+
+    def _path(self, name: str, connection: int | str | None = None) -> str:
+        if self._company_id is None:
+            self.resolve_company()
+        return provider_path(name, self._company_id, connection)
 
     # -- Telegram / MAX login sessions --
 
@@ -284,7 +204,7 @@ class ConnectionsClient:
             body["phone"] = normalise_phone(phone or "")
         if connection_id is not None:
             body["connection_id"] = connection_id
-        data = self._call("POST", PATH_TELEGRAM_INIT, body, session=True)
+        data = self._call("POST", self._path("telegram_init"), body, missing="address")
         return parse_session(data, self._now(), "starting the Telegram login")
 
     def telegram_login(
@@ -295,60 +215,85 @@ class ConnectionsClient:
             body["code"] = code.reveal().strip()
         if password is not None:
             body["password"] = password.reveal()
-        data = self._call("POST", PATH_TELEGRAM_LOGIN, body, session=True)
+        data = self._call("POST", self._path("telegram_login"), body, missing="session")
         return parse_session(data, self._now(), "the Telegram login")
 
     def max_init(self, phone: str, connection_id: int | str | None = None) -> Session:
         body: dict[str, Any] = {"phone": normalise_phone(phone)}
         if connection_id is not None:
             body["connection_id"] = connection_id
-        data = self._call("POST", PATH_MAX_INIT, body, session=True)
+        data = self._call("POST", self._path("max_init"), body, missing="address")
         return parse_session(data, self._now(), "starting the MAX login")
 
     def max_login(self, session_id: str, code: Secret) -> Session:
         body = {"session_id": session_id, "code": code.reveal().strip()}
-        data = self._call("POST", PATH_MAX_LOGIN, body, session=True)
+        data = self._call("POST", self._path("max_login"), body, missing="session")
         return parse_session(data, self._now(), "the MAX login")
 
     # -- connections --
 
     def list_connections(self) -> list[Connection]:
-        data = self._call("GET", PATH_CONNECTIONS)
-        items = _need(data, "connections", list, "the connections list")
-        return [parse_connection(item, "the connections list") for item in items]
+        """Every connection of the company (read page by page until the count is reached)."""
+        what = "the connections list"
+        items = self._pages(self._path("connections"), "connections", what, "address")
+        return [parse_connection(item, what, self._company_id) for item in items]
 
     def get_connection(self, connection_id: int | str) -> Connection:
-        return parse_connection(self._call("GET", path_connection(connection_id)))
+        data = self._call("GET", self._path("connection", connection_id))
+        return parse_connection(data, company_id=self._company_id)
 
     def create_connection(
         self, name: str, type: str, params: Mapping[str, str | Secret] | None = None
     ) -> Connection:
+        """Create a connection. It may come back not ``active`` (outside the paid subscription):
+        see :attr:`Connection.active` and :attr:`Connection.status_note`."""
         if type not in CONNECTION_TYPES:
             raise ValueError(f"unknown connection type {type!r}")
         plain = {k: v.reveal() if isinstance(v, Secret) else v for k, v in (params or {}).items()}
-        data = self._call("POST", PATH_CONNECTIONS, {"name": name, "type": type, "params": plain})
-        return parse_connection(
-            _need(data, "connection", dict, "creating the connection"), "creating the connection"
-        )
+        body = {"name": name, "type": type, "params": plain}
+        data = self._call("POST", self._path("connections"), body, missing="address")
+        what = "creating the connection"
+        return parse_connection(need(data, "connection", dict, what), what, self._company_id)
 
     def update_key(self, connection_id: int | str, api_key: Secret) -> Connection:
         """Change an Odnoklassniki group's API key (409 :class:`NotEditable` for other types)."""
-        data = self._call(
-            "PATCH", path_connection(connection_id), {"params": {"api_key": api_key.reveal()}}
-        )
+        body = {"params": {"api_key": api_key.reveal()}}
+        data = self._call("PATCH", self._path("connection", connection_id), body)
         if isinstance(data, dict) and isinstance(data.get("connection"), dict):
             data = data["connection"]
-        return parse_connection(data, "changing the key")
+        return parse_connection(data, "changing the key", self._company_id)
 
     def whatsapp_status(self, connection_id: int | str) -> WhatsAppStatus:
-        data = self._call("GET", path_whatsapp_status(connection_id))
+        data = self._call("GET", self._path("whatsapp_status", connection_id))
         return parse_whatsapp_status(data, self._now())
 
     # -- plumbing --
 
+    def _pages(self, path: str, key: str, what: str, missing: str) -> list[Any]:
+        """Every item of a paged list: ``?limit=&offset=`` until ``count`` items (or a short or
+        empty page when the answer has no count)."""
+        items: list[Any] = []
+        for _page in range(MAX_PAGES):
+            data = self._call("GET", f"{path}?limit={PAGE_SIZE}&offset={len(items)}", None, missing)
+            page = need(data, key, list, what)
+            items.extend(page)
+            count = data.get("count")
+            if isinstance(count, int) and not isinstance(count, bool):
+                if not page or len(items) >= count:
+                    break
+            elif len(page) < PAGE_SIZE:
+                break
+        return items
+
     def _call(
-        self, method: str, path: str, body: dict[str, Any] | None = None, *, session: bool = False
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        missing: str = "connection",
     ) -> Any:
+        """One request. ``missing`` says what a 404 means: ``session`` (it ended),
+        ``connection`` (no such connection) or ``address`` (no such endpoint)."""
         response = send(
             self._http,
             method,
@@ -362,9 +307,9 @@ class ConnectionsClient:
             ),
             answer_lost="The request reached the provider but no answer came back.",
         )
-        return self._answer(response, session)
+        return self._answer(response, missing)
 
-    def _answer(self, response: httpx.Response, session: bool) -> Any:
+    def _answer(self, response: httpx.Response, missing: str) -> Any:
         status = response.status_code
         data = json_body(response)
         if 200 <= status < 300:
@@ -388,11 +333,7 @@ class ConnectionsClient:
         if status == 403:
             raise ScopeMissing()
         if status == 404:
-            if session:
-                raise SessionExpired()
-            raise RequestRejected(
-                "The provider has no such connection (it may belong to another account)."
-            )
+            raise self._not_found(error_code, missing)
         if status == 409:
             raise NotEditable()
         if status == 429:
@@ -400,6 +341,27 @@ class ConnectionsClient:
         if status >= 500:
             raise ServerError(f"The provider had an internal error ({status}). Try again later.")
         raise BadAnswer(f"The provider answered with an unexpected status ({status}).")
+
+    def _not_found(self, error_code: str | None, missing: str) -> ApiError:
+        if error_code == COMPANY_NOT_FOUND:
+            return RequestRejected(
+                _(
+                    "The provider has no company {id} for this API key: choose the company "
+                    "again (the key may belong to another one)."
+                ).format(id=scrub(str(self._company_id))[:40])
+            )
+        if missing == "session":
+            return SessionExpired()
+        if missing == "address":
+            return RequestRejected(
+                _(
+                    "The provider has no such address ({url}): check the provider address "
+                    "(for Radist it ends in /v2)."
+                ).format(url=scrub(self.base_url))
+            )
+        return RequestRejected(
+            "The provider has no such connection (it may belong to another account)."
+        )
 
 
 def _error_fields(data: Any) -> tuple[str | None, str | None]:

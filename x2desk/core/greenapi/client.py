@@ -1,29 +1,31 @@
-"""Client for a Green-API instance's pairing calls (API.md section 4, seed 003).
+"""Client for a Green-API instance's pairing calls (API.md section 4, seed 003: Green-API for
+Telegram).
 
 ``apiTokenInstance`` is a :class:`Secret` that sits in every URL's path
 (``{apiUrl}/waInstance{idInstance}/{method}/{apiTokenInstance}``), so no URL of this API is ever
 logged or put into an exception: the client logs the method and the instance id only, and
-httpx errors are never chained. The contract's shapes (paths, ``type`` values, states, what each
-error means) live in the ``# ---- contract`` section below and nowhere else.
+httpx errors are never chained. The contract's shapes (paths, ``type`` values, states, the
+authorisation answers' reasons, what each error means) live in the ``# ---- contract`` section
+below and nowhere else.
 
-The QR arrives as a base64 PNG. :func:`check_qr_png` checks it really is a PNG of a sane size
-(length cap, magic bytes, IHDR dimensions) before anything decodes it; :func:`read_qr_png` turns
-it into the QR's text with x2desk's own decoder (for a terminal QR, or the sandbox's phone).
+Each instance has its own ``apiUrl`` (``https://NNNN.api.green-api.com``, NNNN the first four
+digits of the id: :func:`default_api_url`); the client takes it, or derives it when given none.
+The QR arrives as a base64 PNG, checked and read by :mod:`x2desk.core.greenapi.qrimage`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
-import struct
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
 from x2desk.core.errors import (
+    AuthorizationRefused,
     BadAnswer,
+    CodeInvalid,
     InputError,
     InvalidAuth,
     PasswordInvalid,
@@ -31,60 +33,58 @@ from x2desk.core.errors import (
     RequestRejected,
     ServerError,
 )
-from x2desk.core.greenapi.endpoints import DEFAULT_API_URL
+from x2desk.core.greenapi.contract import (
+    AUTH_REASON_OTHER,
+    AUTH_REASONS,
+    METHOD_CODE,
+    METHOD_LOGOUT,
+    METHOD_PASSWORD,
+    METHOD_QR,
+    METHOD_START_AUTH,
+    METHOD_STATE,
+    QR_ERRORS,
+    QR_TYPE_CODE,
+    QR_TYPE_ERROR,
+    QR_TYPES_ALREADY,
+    STATE_WHILE_CREATED,
+    STATES,
+    WRONG_ENTRY,
+)
+from x2desk.core.greenapi.endpoints import (
+    API_URL_ENV,
+    CODE_LIFETIME_S,
+    DEFAULT_API_URL,
+    INSTANCE_API_URL,
+    QR_LIFETIME_S,
+    QR_REFRESH_S,
+    UNIVERSAL_API_URL,
+)
+from x2desk.core.greenapi.qrimage import MAX_PNG_BYTES, check_qr_png, read_qr_png
 from x2desk.core.net import json_body, make_http_client, require_secure, retry_after, send
 from x2desk.core.redact import scrub
 from x2desk.core.secret import Secret
+from x2desk.i18n import _
 
-if TYPE_CHECKING:
-    from x2desk.core.scan.decode import QrDecoder
-
-# ---- contract (API.md section 4; the address and QR timings: endpoints.py) ---------------------
-
-
-METHOD_QR = "qr"
-METHOD_STATE = "getStateInstance"
-METHOD_PASSWORD = "sendAuthorizationPassword"
-METHOD_LOGOUT = "logout"
-
-QR_TYPE_CODE = "qrCode"
-QR_TYPE_ERROR = "error"
-QR_TYPES_ALREADY = frozenset({"alreadyLogged", "already_registered"})
-
-STATES = frozenset(
-    {
-        "notAuthorized",
-        "authorized",
-        "pendingPassword",
-        "starting",
-        "sleepMode",
-        "blocked",
-        "yellowCard",
-    }
-)
-
-# `{type: "error", message: ...}` from the qr call: what it means and what to do.
-QR_ERRORS: dict[str, str] = {
-    "timeout": (
-        "The messenger's servers are unreachable from Green-API right now. x2desk keeps "
-        "asking for a new QR; if it lasts, try again later."
-    ),
-    "not_ready": (
-        "The instance is not ready yet (it is starting). x2desk keeps trying; if this lasts "
-        "more than a few minutes, contact Green-API support."
-    ),
-    "connection_closed": (
-        "The messenger's servers refused Green-API's request for a QR. x2desk keeps trying; "
-        "if it lasts, contact Green-API support."
-    ),
-}
-
-# PNG sanity limits: a QR image is small. Checked before anything decodes it.
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-MAX_PNG_BYTES = 512 * 1024
-MIN_PNG_SIDE = 21  # a version-1 QR at one pixel a module
-MAX_PNG_SIDE = 2048
-_DATA_URL = re.compile(r"^data:image/png;base64,", re.IGNORECASE)
+__all__ = [  # the contract and the QR image's checks are read from here too
+    "API_URL_ENV",
+    "CODE_LIFETIME_S",
+    "DEFAULT_API_URL",
+    "MAX_PNG_BYTES",
+    "QR_ERRORS",
+    "QR_LIFETIME_S",
+    "QR_REFRESH_S",
+    "STATES",
+    "UNIVERSAL_API_URL",
+    "AuthAnswer",
+    "GreenApiClient",
+    "QrAnswer",
+    "check_api_token",
+    "check_api_url",
+    "check_instance_id",
+    "check_qr_png",
+    "default_api_url",
+    "read_qr_png",
+]
 
 ID_INSTANCE = re.compile(r"^\d{1,20}$")
 API_TOKEN = re.compile(r"^[A-Za-z0-9]{20,128}$")
@@ -122,62 +122,33 @@ def check_api_token(token: Secret) -> Secret:
     return Secret(value)
 
 
-# ---- the QR image ------------------------------------------------------------------------------
+def default_api_url(id_instance: str | int) -> str:
+    """The instance's own apiUrl, ``https://NNNN.api.green-api.com`` (NNNN: the first four
+    digits of its id); the universal address when the id is shorter than that."""
+    digits = re.sub(r"\D", "", str(id_instance))
+    if len(digits) < 4:
+        return UNIVERSAL_API_URL
+    return INSTANCE_API_URL.format(prefix=digits[:4])
 
 
-def check_qr_png(message: object) -> bytes:
-    """The PNG bytes of a ``qrCode`` message, checked before anything decodes the image.
-
-    BadAnswer (with what was wrong) for anything that is not a base64 PNG of a sane size.
-    """
-    if not isinstance(message, str) or not message.strip():
-        raise BadAnswer("Green-API sent a QR answer without an image. x2desk asks again.")
-    text = _DATA_URL.sub("", message.strip())
-    if len(text) > (MAX_PNG_BYTES * 4) // 3 + 4:
-        raise BadAnswer(
-            f"Green-API sent a QR image larger than {MAX_PNG_BYTES // 1024} KiB; x2desk does not "
-            "open it. It asks again."
+def check_api_url(text: str | None, id_instance: str | int | None = None) -> str:
+    """The apiUrl to use: ``text`` (https://, or http:// on this computer; no query or
+    fragment), else the instance's own one derived from ``id_instance``."""
+    value = (text or "").strip()
+    if not value:
+        if id_instance is None:
+            raise InputError(_("Type the instance's apiUrl (shown in the Green-API console)."))
+        return default_api_url(check_instance_id(id_instance))
+    url = require_secure(value)
+    parts = urlsplit(url)
+    if parts.query or parts.fragment or "@" in parts.netloc:
+        raise InputError(
+            _(
+                "The apiUrl is just an address like https://1101.api.green-api.com, without "
+                "'?', '#' or a user name: copy it again from the Green-API console."
+            )
         )
-    try:
-        data = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise BadAnswer("Green-API sent a QR that is not base64. x2desk asks again.") from None
-    if len(data) > MAX_PNG_BYTES:
-        raise BadAnswer("Green-API sent a QR image that is too large. x2desk asks again.")
-    if not data.startswith(PNG_MAGIC):
-        raise BadAnswer(
-            "Green-API sent a QR that is not a PNG image (its first bytes are wrong). "
-            "x2desk asks again."
-        )
-    if len(data) < 33 or data[12:16] != b"IHDR" or struct.unpack(">I", data[8:12])[0] != 13:
-        raise BadAnswer("Green-API sent a damaged PNG (no image header). x2desk asks again.")
-    width, height = struct.unpack(">II", data[16:24])
-    if not (MIN_PNG_SIDE <= width <= MAX_PNG_SIDE and MIN_PNG_SIDE <= height <= MAX_PNG_SIDE):
-        raise BadAnswer(
-            f"Green-API sent a {width}x{height} image, which cannot be a QR code "
-            f"({MIN_PNG_SIDE} to {MAX_PNG_SIDE} pixels a side). x2desk asks again."
-        )
-    return data
-
-
-def read_qr_png(png: bytes, decoder: QrDecoder | None = None) -> str | None:
-    """The text of the QR in a (checked) PNG, read with x2desk's own decoder; None if unreadable."""
-    import cv2
-    import numpy as np
-
-    from x2desk.core.scan.decode import QrDecoder
-
-    image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_UNCHANGED)
-    if image is None:
-        return None
-    if image.dtype != np.uint8:
-        image = (image / 257).astype(np.uint8)
-    if image.ndim == 3 and image.shape[2] == 4:  # transparent background: put it on white
-        alpha = image[:, :, 3:4].astype(np.float32) / 255.0
-        rgb = image[:, :, :3].astype(np.float32) * alpha + 255.0 * (1.0 - alpha)
-        image = rgb.astype(np.uint8)
-    found = (decoder or QrDecoder()).decode(image)
-    return found[0].text if found else None
+    return url
 
 
 # ---- answers -----------------------------------------------------------------------------------
@@ -199,17 +170,17 @@ class QrAnswer:
     def explanation(self) -> str:
         """One sentence for the person (for an error answer)."""
         if self.already:
-            return "This instance is already authorised (linked to a phone)."
+            return _("This instance is already authorised (linked to a Telegram account).")
         if self.type == QR_TYPE_ERROR:
             known = QR_ERRORS.get(self.error or "")
             if known:
-                return known
+                return _(known)
             what = scrub(self.error or "no details")[:80]
-            return (
-                f"Green-API could not make a QR ({what}). x2desk keeps trying; if it lasts, "
+            return _(
+                "Green-API could not make a QR ({what}). x2desk keeps trying; if it lasts, "
                 "contact Green-API support."
-            )
-        return "Scan the QR with the phone."
+            ).format(what=what)
+        return _("Scan the QR with Telegram on the phone.")
 
 
 def parse_qr(data: Any) -> QrAnswer:
@@ -230,7 +201,15 @@ def parse_qr(data: Any) -> QrAnswer:
 
 
 def parse_state(data: Any) -> str:
-    state = data.get("stateInstance") if isinstance(data, dict) else None
+    """The ``stateInstance``; an empty answer or an empty/null state (an instance still being
+    created) is ``starting``."""
+    if data is None or data == "":
+        return STATE_WHILE_CREATED
+    if not isinstance(data, dict) or "stateInstance" not in data:
+        raise BadAnswer("Green-API's answer to the state request has no 'stateInstance'.")
+    state = data.get("stateInstance")
+    if state is None or state == "":
+        return STATE_WHILE_CREATED
     if not isinstance(state, str):
         raise BadAnswer("Green-API's answer to the state request has no 'stateInstance'.")
     if state not in STATES:
@@ -238,23 +217,70 @@ def parse_state(data: Any) -> str:
     return state
 
 
+@dataclass(frozen=True)
+class AuthAnswer:
+    """An accepted authorisation call: its ``data.status`` and ``data.retryAfter`` when given."""
+
+    status: str | None = None
+    retry_after: float | None = None
+
+
+def explain_reason(reason: str | None) -> str:
+    """One translated sentence for a ``fail`` reason of an authorisation call."""
+    known = AUTH_REASONS.get(reason or "")
+    if known is not None:
+        return _(known)
+    return _(AUTH_REASON_OTHER).format(reason=scrub(reason or "no reason given")[:60])
+
+
+def parse_auth(data: Any, method: str) -> AuthAnswer:
+    """``{status: bool, data: {status, reason?, retryAfter?}}``. A ``fail`` (or ``status:
+    false``) raises: a wrong code or password as CodeInvalid/PasswordInvalid (the page stays),
+    anything else as :class:`AuthorizationRefused` with its reason explained."""
+    if not isinstance(data, dict) or ("status" not in data and "data" not in data):
+        raise BadAnswer(f"Green-API's answer to {method} has no 'status'.")
+    raw = data.get("data")
+    inner: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    inner_status = inner.get("status") if isinstance(inner.get("status"), str) else None
+    reason = inner.get("reason") if isinstance(inner.get("reason"), str) else None
+    if inner_status == "fail" or data.get("status") is False:
+        wrong = WRONG_ENTRY.get(reason or "")
+        if wrong is PasswordInvalid:
+            raise PasswordInvalid(
+                _(
+                    "Green-API says the password is wrong. Type the account's two-step "
+                    "verification (cloud) password again."
+                )
+            )
+        if wrong is CodeInvalid:
+            raise CodeInvalid(_("Green-API says the code is wrong. Type the code again."))
+        raise AuthorizationRefused(explain_reason(reason), reason)
+    wait = inner.get("retryAfter")
+    if isinstance(wait, bool) or not isinstance(wait, int | float):
+        wait = None
+    return AuthAnswer(inner_status, None if wait is None else float(wait))
+
+
 # ---- the client --------------------------------------------------------------------------------
 
 
 class GreenApiClient:
-    """One instance's pairing calls. Blocking (httpx); run it off the GUI thread."""
+    """One instance's pairing calls. Blocking (httpx); run it off the GUI thread.
+
+    ``api_url`` is the instance's own apiUrl; None or empty derives it from the id
+    (:func:`default_api_url`)."""
 
     def __init__(
         self,
-        api_url: str,
+        api_url: str | None,
         id_instance: str | int,
         api_token: Secret,
         http: httpx.Client | None = None,
     ) -> None:
         if not isinstance(api_token, Secret):
             raise TypeError("apiTokenInstance must be a Secret")
-        self.api_url = require_secure(api_url or DEFAULT_API_URL)
         self.id_instance = check_instance_id(id_instance)
+        self.api_url = check_api_url(api_url, self.id_instance)
         self._token = check_api_token(api_token)
         self._http = http or make_http_client()
         self._own_http = http is None
@@ -283,17 +309,30 @@ class GreenApiClient:
         return parse_qr(self._call("GET", METHOD_QR))
 
     def state(self) -> str:
-        """The instance's ``stateInstance`` (one of :data:`STATES`)."""
-        return parse_state(self._call("GET", METHOD_STATE))
+        """The instance's ``stateInstance`` (one of :data:`STATES`; ``starting`` while created)."""
+        return parse_state(self._call("GET", METHOD_STATE, empty_ok=True))
 
-    def send_password(self, password: Secret) -> None:
-        """Send the cloud (2FA) password while ``pendingPassword``; PasswordInvalid if wrong."""
+    def send_password(self, password: Secret) -> AuthAnswer:
+        """Send the cloud (2FA) password while ``pendingPassword``. A wrong one raises
+        PasswordInvalid; any other refusal AuthorizationRefused (its reason explained)."""
         data = self._call("POST", METHOD_PASSWORD, {"password": password.reveal()})
-        if isinstance(data, dict) and data.get("status") is False:
-            raise PasswordInvalid(
-                "Green-API says the password is wrong. Type the account's two-step verification "
-                "(cloud) password again."
-            )
+        return parse_auth(data, METHOD_PASSWORD)
+
+    def start_authorization(self, phone: str) -> AuthAnswer:
+        """Log in by phone instead of a QR: Telegram sends a code to its app on the phone
+        (valid 5 minutes; asked again within them, no new code comes). ``phone`` in
+        international form; InputError before anything is sent when it is not one."""
+        from x2desk.core.accounts.inputs import normalise_phone
+
+        number = int(normalise_phone(phone).lstrip("+"))
+        data = self._call("POST", METHOD_START_AUTH, {"phoneNumber": number})
+        return parse_auth(data, METHOD_START_AUTH)
+
+    def send_code(self, code: Secret) -> AuthAnswer:
+        """Send the login code from the Telegram app. A wrong one raises CodeInvalid; then the
+        state says what follows (``pendingPassword``: the cloud password)."""
+        data = self._call("POST", METHOD_CODE, {"code": code.reveal().strip()})
+        return parse_auth(data, METHOD_CODE)
 
     def logout(self) -> bool:
         """Log the instance out (then it restarts and offers a new QR)."""
@@ -302,7 +341,13 @@ class GreenApiClient:
 
     # -- plumbing --
 
-    def _call(self, http_method: str, method: str, body: dict[str, Any] | None = None) -> Any:
+    def _call(
+        self,
+        http_method: str,
+        method: str,
+        body: dict[str, Any] | None = None,
+        empty_ok: bool = False,
+    ) -> Any:
         url = f"{self.api_url}/waInstance{self.id_instance}/{method}/{self._token.reveal()}"
         response = send(
             self._http,
@@ -318,13 +363,13 @@ class GreenApiClient:
                 "The request reached Green-API but no answer came back. x2desk tries again."
             ),
         )
-        return self._answer(response, method)
+        return self._answer(response, method, empty_ok)
 
-    def _answer(self, response: httpx.Response, method: str) -> Any:
+    def _answer(self, response: httpx.Response, method: str, empty_ok: bool) -> Any:
         status = response.status_code
         data = json_body(response)
         if 200 <= status < 300:
-            if data is None:
+            if data is None and not (empty_ok and not response.content.strip()):
                 raise BadAnswer(f"Green-API's answer to {method} was not the JSON x2desk expects.")
             return data
         if status in (401, 403):

@@ -1,4 +1,5 @@
-"""Pairing a Green-API instance by its rotating QR (issue 6 item 2). No Qt here.
+"""Pairing a Green-API for Telegram instance: by its rotating QR, or by a login code sent to the
+Telegram app (issue 6 item 2, issue 11). No Qt here.
 
 The state machine is the login sessions' own (:class:`~x2desk.core.session.machine.LoginSession`,
 with its :class:`~x2desk.core.session.poller.Poller`): this module only adds a *driver*,
@@ -6,18 +7,24 @@ with its :class:`~x2desk.core.session.poller.Poller`): this module only adds a *
 :class:`GreenApiPairing`, for the GUI, the CLI and the autopilot.
 
 The path through the machine:
-- ``starting``: getStateInstance. ``notAuthorized`` asks for a QR at once; ``authorized`` means
-  the instance was already paired: the attempt stops with :class:`AlreadyAuthorised` and offers
-  :meth:`GreenApiPairing.keep` or :meth:`GreenApiPairing.log_out_and_pair`.
-- ``waiting_for_qr``: a new QR every 5 s (``qr_image``: checked PNG bytes; the GUI makes a QImage
-  of them), each withdrawn after :data:`QR_LIFETIME_S` if no newer one came.
-  ``{type: error}`` answers are shown (what they mean, what to do) and polling goes on.
-- After the scan: ``pendingPassword`` -> ``waiting_for_password`` (the cloud password is sent with
-  sendAuthorizationPassword; a wrong one keeps the page); ``starting``/``sleepMode`` -> ``loading``
-  with what to do; ``blocked`` and ``yellowCard`` end the attempt with what to do.
+- ``starting``: getStateInstance. ``notAuthorized`` asks for a QR at once (or, by phone, sends
+  the login code: startAuthorization); ``authorized`` means the instance was already paired: the
+  attempt stops with :class:`AlreadyAuthorised` and offers :meth:`GreenApiPairing.keep` or
+  :meth:`GreenApiPairing.log_out_and_pair`.
+- ``waiting_for_qr``: every 5 s getStateInstance, then (while ``notAuthorized``) a new QR
+  (``qr_image``: checked PNG bytes), each withdrawn after :data:`QR_LIFETIME_S` if no newer one
+  came. The state is read first because the qr call need not reveal ``pendingPassword`` (it may
+  keep answering ``qrCode``). ``{type: error}`` answers are shown and polling goes on.
+- ``waiting_for_code`` (by phone): the code from the Telegram app goes to sendAuthorizationCode; a
+  wrong one keeps the page, saying so; then the state says what follows.
+- ``pendingPassword`` -> ``waiting_for_password``: the cloud password goes to
+  sendAuthorizationPassword; a wrong one (``data.reason: invalid_password``) keeps the page with
+  its message; another refusal is explained. ``starting`` (or an empty state: being created)
+  and ``sleepMode`` -> ``loading`` with what to do; ``blocked``, ``yellowCard`` and ``suspended``
+  end the attempt with what to do.
 - ``authenticated`` only once getStateInstance says ``authorized``; then the apiTokenInstance goes
-  to the credential store (``secret_ref("greenapi", idInstance)``) and idInstance to a record of
-  kind ``greenapi``: ``connected``, with a :class:`PairedInstance` as the snapshot's ``result``.
+  to the credential store (``secret_ref("greenapi", idInstance)``) and idInstance with its apiUrl
+  to a record of kind ``greenapi``: ``connected``, with a :class:`PairedInstance` as ``result``.
 """
 
 from __future__ import annotations
@@ -30,7 +37,9 @@ from typing import TYPE_CHECKING, Any
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import (
     AlreadyAuthorised,
+    AuthorizationRefused,
     InstanceBlocked,
+    InstanceSuspended,
     InstanceYellowCard,
     RequestRejected,
     StoreError,
@@ -41,6 +50,7 @@ from x2desk.core.saving import Outcome, record_connection
 from x2desk.core.secret import Secret
 from x2desk.core.session.machine import LoginSession, Observer, Snapshot, State, Step
 from x2desk.core.session.poller import DEFAULT_BACKOFF_S, Scheduler
+from x2desk.i18n import N_, _
 
 if TYPE_CHECKING:
     from x2desk.core.store.credentials import CredentialStore
@@ -50,6 +60,7 @@ log = logging.getLogger(__name__)
 
 KIND = "greenapi"
 FLOW_PAIR = "greenapi_qr"
+FLOW_CODE = "greenapi_code"  # paired by a login code sent to the Telegram app
 FLOW_REPAIR = "greenapi_repair"
 FLOW_KEEP = "greenapi_keep"
 
@@ -58,22 +69,36 @@ ACTION_KEEP = "keep"
 ACTION_LOG_OUT_AND_PAIR = "log_out_and_pair"
 ACTION_SAVE_AGAIN = "save_again"  # paired, but its token could not be saved
 
-TEXT_QR = (
-    "Scan this QR with the messenger on the phone that holds the account (Linked devices, "
-    "Link a device). A new QR comes every 5 s."
+TEXT_QR = N_(
+    "Scan this QR with Telegram on the phone that holds the account: Settings > Devices > "
+    "Link Desktop Device. A new QR comes every 5 s."
 )
-TEXT_PASSWORD = (
+TEXT_CODE_SENT = N_(
+    "Telegram sent a login code to the Telegram app on the phone (in the chat 'Telegram'). "
+    "Type it here: it stays valid 5 minutes, and asking again within them sends no new code."
+)
+TEXT_CODE_CONFIRMING = N_(
+    "The code was accepted; x2desk waits for Green-API to confirm the login (this takes a few "
+    "seconds)…"
+)
+TEXT_PASSWORD = N_(
     "The account has a cloud (two-step verification) password: type it to finish the pairing."
 )
-TEXT_STARTING = "The instance is starting; x2desk keeps checking (this takes a few seconds)…"
-TEXT_LOGGED_OUT = "The instance was logged out and is restarting; a new QR comes in a moment…"
-TEXT_SLEEP = (
+TEXT_PASSWORD_AGAIN = N_("Green-API is still waiting for the password: type it again.")
+TEXT_STARTING = N_("The instance is starting; x2desk keeps checking (this takes a few seconds)…")
+TEXT_LOGGED_OUT = N_("The instance was logged out and is restarting; it is ready in a moment…")
+TEXT_SLEEP = N_(
     "The instance is in sleep mode: the phone with the account is off or offline. Switch it on "
     "and connect it to the internet; x2desk keeps checking."
 )
-TEXT_CONFIRMING = "Green-API confirms the instance is authorised; saving it…"
-TEXT_KEPT = "The instance was already authorised; kept it as it is and saved it."
-TEXT_PAIRED = "Paired: the instance is authorised and saved."
+TEXT_CONFIRMING = N_("Green-API confirms the instance is authorised; saving it…")
+TEXT_KEPT = N_("The instance was already authorised; kept it as it is and saved it.")
+TEXT_PAIRED = N_("Paired: the instance is authorised and saved.")
+_ENDS = {
+    "blocked": InstanceBlocked,
+    "yellowCard": InstanceYellowCard,
+    "suspended": InstanceSuspended,
+}
 
 
 @dataclass(frozen=True)
@@ -85,14 +110,16 @@ class PairedInstance:
     secret_ref: str
     store: str  # the credential store's description, for people
     kept: bool = False  # True: it was already authorised and the person chose to keep it
+    api_url: str = ""  # the instance's apiUrl, kept in the record for re-pairing
 
 
 class GreenApiDriver:
     """The :class:`~x2desk.core.session.machine.LoginDriver` for one Green-API instance.
 
-    ``mode`` is ``pair`` (a new QR; an already authorised instance stops with
-    :class:`AlreadyAuthorised`), ``keep`` (already authorised: just save it) or ``logout`` (log out
-    first, then pair). ``records`` and ``credentials`` are opened on first use when not given.
+    ``mode`` is ``pair`` (an already authorised instance stops with :class:`AlreadyAuthorised`),
+    ``keep`` (already authorised: just save it) or ``logout`` (log out first, then pair). With
+    ``phone`` it pairs by a login code sent to the Telegram app instead of a QR. ``records`` and
+    ``credentials`` are opened on first use when not given.
     """
 
     flow = KIND
@@ -107,7 +134,10 @@ class GreenApiDriver:
         clock: Clock = SYSTEM_CLOCK,
         qr_lifetime_s: float = QR_LIFETIME_S,
         repair: bool = False,
+        phone: str | None = None,
     ) -> None:
+        from x2desk.core.accounts.inputs import normalise_phone
+
         self.client = client
         self.name = name
         self.records = records
@@ -115,47 +145,51 @@ class GreenApiDriver:
         self.clock = clock
         self.qr_lifetime_s = qr_lifetime_s
         self.repair = repair
+        self.phone = normalise_phone(phone) if phone is not None else None  # InputError first
         self.mode = "pair"
         self.authorised = False  # Green-API confirmed the pairing (what fails now is saving)
+        self.code_sent = False
         self.states_seen: list[str] = []  # every stateInstance read (tests, reports)
 
     # -- LoginDriver --
 
     def begin(self) -> Step:
         self.authorised = False
+        self.code_sent = False
         if self.mode == "logout":
             self.client.logout()
             self.mode = "pair"
-            return Step(State.LOADING, note=TEXT_LOGGED_OUT)
+            return Step(State.LOADING, note=_(TEXT_LOGGED_OUT))
         return self._from_state(self._state(), at_start=True)
 
     def poll(self) -> Step:
-        answer = self.client.qr()
-        if answer.png is not None:
-            return self._qr_step(answer.png)
-        if answer.already:
-            # most often the scan just succeeded: getStateInstance confirms (or says otherwise)
-            return self._from_state(self._state(), ask_qr=False)
-        if answer.error == "not_ready":  # the state says why (starting, asleep, password...)
-            return self._from_state(self._state(), ask_qr=False)
-        return Step(State.WAITING_FOR_QR, note=answer.explanation)
+        """getStateInstance first (the qr call need not reveal the state), then a QR."""
+        return self._from_state(self._state())
 
     def submit_code(self, code: Secret) -> Step:
-        raise RequestRejected("A Green-API instance is paired by QR; it has no login code.")
+        if self.phone is None:
+            raise RequestRejected(_("This pairing is by QR; it has no login code."))
+        try:
+            self.client.send_code(code)
+        except AuthorizationRefused as exc:
+            return self._refused(exc, State.WAITING_FOR_CODE, "notAuthorized")
+        return self._from_state(self._state(), ask=False, after_code=True)
 
     def submit_password(self, password: Secret) -> Step:
         try:
             self.client.send_password(password)
+        except AuthorizationRefused as exc:
+            return self._refused(exc, State.WAITING_FOR_PASSWORD, "pendingPassword")
         except RequestRejected:
             # e.g. sent twice and the first one did pass: the state tells
-            return self._from_state(self._state(), ask_qr=False)
-        return self._from_state(self._state(), ask_qr=False, after_password=True)
+            return self._from_state(self._state(), ask=False)
+        return self._from_state(self._state(), ask=False, after_password=True)
 
     def finish(self) -> Step:
         self.authorised = True
         kept = self.mode == "keep"
         paired = self._save(kept)
-        return Step(State.CONNECTED, note=TEXT_KEPT if kept else TEXT_PAIRED, result=paired)
+        return Step(State.CONNECTED, note=_(TEXT_KEPT if kept else TEXT_PAIRED), result=paired)
 
     # -- helpers --
 
@@ -164,40 +198,65 @@ class GreenApiDriver:
         self.states_seen.append(state)
         return state
 
-    def _qr_step(self, png: bytes) -> Step:
-        return Step(
-            State.WAITING_FOR_QR,
-            qr_image=png,
-            qr_expires_at=self.clock.time() + self.qr_lifetime_s,
-            note=TEXT_QR,
-        )
+    def _refused(self, exc: AuthorizationRefused, keep: State, still: str) -> Step:
+        """Refused for a reason other than a wrong entry: while the instance still waits for the
+        same thing the page stays, with the reason; otherwise the state says what follows."""
+        state = self._state()
+        if state == still:
+            return Step(keep, note=exc.message)
+        return self._from_state(state, ask=False)
+
+    def _ask_qr(self) -> Step:
+        answer = self.client.qr()
+        if answer.png is not None:
+            return Step(
+                State.WAITING_FOR_QR,
+                qr_image=answer.png,
+                qr_expires_at=self.clock.time() + self.qr_lifetime_s,
+                note=_(TEXT_QR),
+            )
+        if answer.already:  # most often the scan just went through: the state confirms
+            return self._from_state(self._state(), ask=False)
+        return Step(State.WAITING_FOR_QR, note=answer.explanation)
+
+    def _ask_code(self, ask: bool) -> Step:
+        if self.code_sent or not ask:  # a code was accepted or is on its way: no new one
+            return Step(State.LOADING, note=_(TEXT_CODE_CONFIRMING))
+        assert self.phone is not None
+        self.client.start_authorization(self.phone)
+        self.code_sent = True
+        return Step(State.WAITING_FOR_CODE, note=_(TEXT_CODE_SENT))
 
     def _from_state(
-        self, state: str, at_start: bool = False, ask_qr: bool = True, after_password: bool = False
+        self,
+        state: str,
+        at_start: bool = False,
+        ask: bool = True,
+        after_password: bool = False,
+        after_code: bool = False,
     ) -> Step:
         if state == "authorized":
             if at_start and self.mode != "keep":
                 raise AlreadyAuthorised()
-            return Step(State.AUTHENTICATED, note=TEXT_CONFIRMING)
-        if state == "notAuthorized":
-            if ask_qr:
-                return self.poll()
-            return Step(State.WAITING_FOR_QR, note=QR_ERRORS["not_ready"])
+            return Step(State.AUTHENTICATED, note=_(TEXT_CONFIRMING))
+        if state == "pendingCode" and self.phone is not None:  # the code is still awaited
+            return Step(State.WAITING_FOR_CODE, note=_(TEXT_CODE_SENT))
+        if state in ("notAuthorized", "pendingCode"):
+            if self.phone is not None:
+                return self._ask_code(ask and not after_code)
+            if ask:
+                return self._ask_qr()
+            return Step(State.WAITING_FOR_QR, note=_(QR_ERRORS["not_ready"]))
         if state == "pendingPassword":
-            if after_password:  # sent, accepted, but not through yet: say so and keep the page
-                return Step(
-                    State.WAITING_FOR_PASSWORD,
-                    note="Green-API is still waiting for the password: type it again.",
-                )
-            return Step(State.WAITING_FOR_PASSWORD, note=TEXT_PASSWORD)
-        if state == "starting":
-            return Step(State.LOADING, note=TEXT_STARTING)
-        if state == "sleepMode":
-            return Step(State.LOADING, note=TEXT_SLEEP)
-        if state == "blocked":
-            raise InstanceBlocked()
-        if state == "yellowCard":
-            raise InstanceYellowCard()
+            # sent, accepted, but not through yet: say so and keep the page
+            text = TEXT_PASSWORD_AGAIN if after_password else TEXT_PASSWORD
+            return Step(State.WAITING_FOR_PASSWORD, note=_(text))
+        if state in ("starting", "sleepMode"):
+            text = TEXT_SLEEP if state == "sleepMode" else TEXT_STARTING
+            return Step(State.LOADING, note=_(TEXT_CODE_CONFIRMING if after_code else text))
+        ending = _ENDS.get(state)
+        if ending is not None:
+            raise ending()
         raise AssertionError(f"unmapped state {state}")  # parse_state refuses unknown ones
 
     def _save(self, kept: bool) -> PairedInstance:
@@ -212,7 +271,8 @@ class GreenApiDriver:
         self.credentials.save(ref, self.client.api_token)
         own = self.records is None
         records = self.records if self.records is not None else open_records()
-        flow = FLOW_KEEP if kept else (FLOW_REPAIR if self.repair else FLOW_PAIR)
+        flow = FLOW_CODE if self.phone is not None else FLOW_PAIR
+        flow = FLOW_KEEP if kept else (FLOW_REPAIR if self.repair else flow)
         try:
             named = bool(self.name) or records.find(KIND, id_instance) is None
             name = {"name": self.name or f"Green-API {id_instance}"} if named else {}
@@ -232,19 +292,21 @@ class GreenApiDriver:
                 records.close()
         store = getattr(self.credentials, "description", "the credential store")
         log.info("green-api instance %s paired (%s)", id_instance, flow)
-        return PairedInstance(id_instance, record.id, ref, str(store), kept)
+        return PairedInstance(id_instance, record.id, ref, str(store), kept, self.client.api_url)
 
 
 class GreenApiPairing:
     """One pairing attempt, for the GUI, the CLI and the autopilot.
 
-    Commands: :meth:`start`, :meth:`submit_password`, :meth:`keep`, :meth:`log_out_and_pair`,
-    :meth:`save_again` and :meth:`use_file_store` (paired, but the token could not be saved),
-    :meth:`cancel` (stops polling within one tick), :meth:`restart`, :meth:`close`. Observe with
-    :meth:`subscribe` or :meth:`snapshot` (a :class:`~x2desk.core.session.machine.Snapshot`; its
-    ``actions`` include ``keep`` and ``log_out_and_pair`` when the instance was already
-    authorised, ``save_again`` when only saving failed). Everything runs on ``scheduler`` (a
-    thread of its own by default).
+    Commands: :meth:`start`, :meth:`submit_code` (by phone), :meth:`submit_password`,
+    :meth:`keep`, :meth:`log_out_and_pair`, :meth:`save_again` and :meth:`use_file_store`
+    (paired, but the token could not be saved), :meth:`cancel` (stops polling within one tick),
+    :meth:`restart`, :meth:`close`. Observe with :meth:`subscribe` or :meth:`snapshot` (a
+    :class:`~x2desk.core.session.machine.Snapshot`; its ``actions`` include ``submit_code``,
+    ``submit_password``, ``keep`` and ``log_out_and_pair`` when the instance was already
+    authorised, ``save_again`` when only saving failed). ``phone``: pair by a login code sent to
+    the Telegram app instead of a QR. Everything runs on ``scheduler`` (a thread of its own by
+    default).
     """
 
     def __init__(
@@ -259,10 +321,11 @@ class GreenApiPairing:
         backoff_s: tuple[float, ...] = DEFAULT_BACKOFF_S,
         qr_lifetime_s: float = QR_LIFETIME_S,
         repair: bool = False,
+        phone: str | None = None,
     ) -> None:
         self.client = client
         self.driver = GreenApiDriver(
-            client, name, records, credentials, clock, qr_lifetime_s, repair=repair
+            client, name, records, credentials, clock, qr_lifetime_s, repair=repair, phone=phone
         )
         self.session = LoginSession(self.driver, clock, scheduler, interval_s, backoff_s)
 
@@ -274,9 +337,7 @@ class GreenApiPairing:
         api_url: str | None = None,
         **kwargs: Any,
     ) -> GreenApiPairing:
-        """Re-pair a saved instance (from the home list): its id, API URL and saved token."""
-        from x2desk.core.greenapi.endpoints import DEFAULT_API_URL
-
+        """Re-pair a saved instance (from the home list): its id, apiUrl and saved token."""
         if record.kind != KIND:
             raise StoreError(f"Record {record.id} is a {record.kind} connection, not Green-API.")
         token = credentials.load(record.secret_ref or "")
@@ -286,11 +347,15 @@ class GreenApiPairing:
                 f"{getattr(credentials, 'description', 'the credential store')}: connect it "
                 "again with its id and token."
             )
-        url = api_url or record.api_base or DEFAULT_API_URL
-        client = GreenApiClient(url, record.external_id, token)
+        client = GreenApiClient(api_url or record.api_base or None, record.external_id, token)
         return cls(client, record.name or "", credentials=credentials, repair=True, **kwargs)
 
     # -- observing --
+
+    @property
+    def by_code(self) -> bool:
+        """Paired by a login code (a phone number was given), not by a QR."""
+        return self.driver.phone is not None
 
     @property
     def state(self) -> State:
@@ -326,6 +391,11 @@ class GreenApiPairing:
         self.driver.mode = "pair"
         self.session.restart()
 
+    def submit_code(self, code: Secret) -> bool:
+        """Send the login code from the Telegram app (InputError when it is not a few digits);
+        False when none is asked for now."""
+        return self.session.submit_code(code)
+
     def submit_password(self, password: Secret) -> bool:
         """Send the cloud password (InputError when empty); False when none is asked for now."""
         return self.session.submit_password(password)
@@ -335,7 +405,7 @@ class GreenApiPairing:
         return self._choose(ACTION_KEEP, "keep")
 
     def log_out_and_pair(self) -> bool:
-        """Already authorised: log it out and pair again with a new QR. False if not offered."""
+        """Already authorised: log it out and pair again. False if not offered."""
         return self._choose(ACTION_LOG_OUT_AND_PAIR, "logout")
 
     def save_again(self, credentials: CredentialStore | None = None) -> bool:

@@ -190,8 +190,10 @@ def _profile(read: ConfigReader, top: dict[str, Any], flows: tuple[str, ...]) ->
 
     table = read.table(top, ("profile",), PROFILE_KEYS)
     provider_base = read.url(table, ("profile", "provider_base"), DEFAULT_PROVIDER_URL)
+    company_id = read.integer(table, ("profile", "company_id"), _("the company's id number"))
     key_path = ("profile", "provider_key")
-    key_ref = read.text(table, key_path, provider_key_ref(provider_base), 400) or ""
+    default_ref = provider_key_ref(provider_base, company_id)
+    key_ref = read.text(table, key_path, default_ref, 400) or ""
     if not _REF_RE.match(key_ref):
         read.fail(
             key_path,
@@ -201,7 +203,8 @@ def _profile(read: ConfigReader, top: dict[str, Any], flows: tuple[str, ...]) ->
                 "on this computer). Remove the key from this file and save it in x2desk instead."
             ),
         )
-    if key_ref.startswith("provider_api_key:") and key_ref != provider_key_ref(provider_base):
+    saved_for = key_ref.split("#", 1)[0]  # the address part (a company may follow)
+    if key_ref.startswith("provider_api_key:") and saved_for != provider_key_ref(provider_base):
         read.fail(
             key_path,
             _(
@@ -228,7 +231,7 @@ def _profile(read: ConfigReader, top: dict[str, Any], flows: tuple[str, ...]) ->
         x2chat_api_base=read.url(table, ("profile", "x2chat_api_base"), DEFAULT_API_BASE),
         provider_base=provider_base,
         provider_key_ref=key_ref,
-        company_id=read.integer(table, ("profile", "company_id"), _("the company's id number")),
+        company_id=company_id,
         greenapi_api_url=read.url(table, ("profile", "greenapi_api_url"), DEFAULT_API_URL),
         greenapi_instance=instance,
     )

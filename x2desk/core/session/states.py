@@ -46,7 +46,7 @@ _WAITING = frozenset(
 TRANSITIONS: dict[State, frozenset[State]] = {
     State.STARTING: _WAITING | ENDINGS,
     State.WAITING_FOR_QR: _WAITING - {State.WAITING_FOR_CODE} | ENDINGS,
-    State.LOADING: _WAITING - {State.WAITING_FOR_CODE} | ENDINGS,
+    State.LOADING: _WAITING | ENDINGS,  # a Green-API phone login asks for its code once started
     State.WAITING_FOR_CODE: _WAITING - {State.WAITING_FOR_QR} | ENDINGS,
     State.WAITING_FOR_PASSWORD: _WAITING - {State.WAITING_FOR_CODE} | ENDINGS,
     State.AUTHENTICATED: frozenset({State.CREATING_CONNECTION, State.CONNECTED}) | ENDINGS,

@@ -85,14 +85,14 @@ class BotChecks(StateHolder):
         if bot is None or bot.bot_username or "bot_username" not in bot.missing:
             return bot
         missing = tuple(m for m in bot.missing if m != "bot_username")
-        bot = replace(bot, bot_username=user.username, missing=missing)
+        bot = replace(bot, bot_username=user.username or "", missing=missing)
         try:
             records = self._open_records()
             try:
                 records.upsert(
                     RECORD_KIND,
                     bot.bot_id,
-                    name=user.username,
+                    name=user.username or user.first_name,
                     username=user.username,
                     details={"incomplete_answer": list(missing)},
                 )

@@ -7,23 +7,22 @@
 - ``AnswerLost``: the request may have reached the server but no answer came (read timeout,
   dropped connection, protocol error). A redeem is never retried once a byte may have left:
   the token may already be spent;
-- ``TokenInvalid`` (400), ``TokenSpent`` (410) on redeem; ``InvalidAuth`` (401) and
+- ``TokenInvalid`` (400), ``WrongAddress`` (404: no redeem service there, nothing redeemed),
+  ``TokenSpent`` (410) on redeem; ``InvalidAuth`` (401) and
   ``RequestRejected`` (other 4xx, ``ok: false``) on the bot API; ``RateLimited`` (429, with
   ``Retry-After`` or ``parameters.retry_after``); ``ServerError`` (5xx);
 - ``BadAnswer``: not JSON, missing fields or wrong types.
 
 Secrets: the bot token is a :class:`Secret` from the moment it is parsed; URLs that carry it are
 kept only as Secrets; only :func:`safe_url` forms reach the log; no exception message holds either.
-Every shape and status of the contract lives in the ``Contract`` section below.
+Every status of the contract lives in the ``Contract`` section below; the redeem answer is read
+(and its ``api_base`` trusted or not) by :mod:`x2desk.core.x2chat.answers`.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from x2desk.core.errors import (
@@ -35,6 +34,7 @@ from x2desk.core.errors import (
     ServerError,
     TokenInvalid,
     TokenSpent,
+    WrongAddress,
     X2DeskError,
 )
 from x2desk.core.net import (
@@ -47,6 +47,9 @@ from x2desk.core.net import (
 )
 from x2desk.core.redact import scrub
 from x2desk.core.secret import Secret
+from x2desk.core.x2chat.answers import REDEEM_OPTIONAL, Fields, Redeemed, parse_redeemed
+
+__all__ = ["REDEEM_OPTIONAL", "BotUser", "Redeemed", "SentMessage", "WebhookInfo", "X2ChatClient"]
 
 if TYPE_CHECKING:
     import httpx
@@ -56,13 +59,9 @@ log = logging.getLogger(__name__)
 # ---- Contract (API.md sections 1 and 2): change here when the real server says otherwise ------
 
 REDEEM_PATH = "/integrations/redeem"
-REDEEM_STATUS = {400: TokenInvalid, 410: TokenSpent}
+REDEEM_STATUS = {400: TokenInvalid, 404: WrongAddress, 410: TokenSpent}  # 404: nothing redeemed
 BOT_STATUS = {401: InvalidAuth}
 MAX_TEXT_LEN = 4096
-BOT_TOKEN_FORM = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{35,}$")
-# Fields of a redeem answer that may be missing or malformed without losing the bot token.
-REDEEM_OPTIONAL = ("bot_id", "bot_username", "chat_id", "api_base", "send_message_url",
-                   "getUpdates_url")  # fmt: skip
 
 
 def _bot_path(bot_token: Secret, method: str) -> str:
@@ -73,36 +72,19 @@ def _bot_path(bot_token: Secret, method: str) -> str:
 
 
 @dataclass(frozen=True)
-class Redeemed:
-    """What a redeem handed over. The token and the URLs that embed it are Secrets.
-
-    A 200 answer with a usable ``bot_token`` is never thrown away, even when other fields are
-    missing or malformed: those are named in ``missing`` (see ``REDEEM_OPTIONAL``). Then
-    ``bot_username`` may be ``""``, ``chat_id`` ``None``, ``api_base`` the address the redeem was
-    sent to, and ``bot_id`` the numeric id from the token itself.
-    """
-
-    bot_id: str
-    bot_username: str
-    bot_token: Secret
-    chat_id: int | None
-    api_base: str
-    send_message_url: Secret | None = None
-    get_updates_url: Secret | None = None
-    missing: tuple[str, ...] = ()
-
-    @property
-    def complete(self) -> bool:
-        return not self.missing
-
-
-@dataclass(frozen=True)
 class BotUser:
+    """getMe's User. ``username`` is optional (seed 002): show :attr:`display_name`."""
+
     id: int
     is_bot: bool
     first_name: str
-    username: str
+    username: str | None = None
     last_name: str | None = None
+
+    @property
+    def display_name(self) -> str:
+        """``@username``, or the first name when the bot has no username."""
+        return f"@{self.username}" if self.username else self.first_name
 
 
 @dataclass(frozen=True)
@@ -134,48 +116,6 @@ class WebhookInfo:
 
 
 # ---- field readers: wrong types are BadAnswer ---------------------------------------------------
-
-
-class _Fields:
-    def __init__(self, data: object, what: str) -> None:
-        if not isinstance(data, dict):
-            raise BadAnswer(f"The server's answer to {what} is not a JSON object.")
-        self.data: dict[str, Any] = data
-        self.what = what
-
-    def bad(self, name: str, expected: str) -> BadAnswer:
-        return BadAnswer(
-            f"The server's answer to {self.what} has no valid '{name}' ({expected} expected)."
-        )
-
-    def text(self, name: str, *, optional: bool = False, nonempty: bool = False) -> Any:
-        value = self.data.get(name)
-        if value is None and optional:
-            return None
-        if not isinstance(value, str) or (nonempty and not value.strip()):
-            raise self.bad(name, "text")
-        return value
-
-    def integer(self, name: str, *, optional: bool = False) -> Any:
-        value = self.data.get(name)
-        if value is None and optional:
-            return None
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise self.bad(name, "an integer")
-        return value
-
-    def flag(self, name: str, *, default: bool | None = None) -> bool:
-        value = self.data.get(name, default)
-        if not isinstance(value, bool):
-            raise self.bad(name, "true or false")
-        return value
-
-    def id_text(self, name: str) -> str:
-        """An identifier given as text or a number; returned as text."""
-        value = self.data.get(name)
-        if isinstance(value, bool) or not isinstance(value, str | int) or str(value) == "":
-            raise self.bad(name, "an identifier")
-        return str(value)
 
 
 def _retry_after(response: httpx.Response, body: object) -> float | None:
@@ -252,73 +192,17 @@ class X2ChatClient:
                 f"The server answered the redeem with HTTP {response.status_code}. The token may "
                 "be spent: make a new QR in X2Chat and scan again."
             )
-        return self._parse_redeemed(body)
-
-    def _parse_redeemed(self, body: object) -> Redeemed:
-        """Keep a usable bot token whatever else is wrong: the redeem spent the integration token
-        and rotated the bot's token, so dropping it would leave the bot dead everywhere."""
-        spent = " The token is probably spent: make a new QR in X2Chat and scan again."
-        try:
-            f = _Fields(body, "the redeem")
-            raw = f.text("bot_token", nonempty=True).strip()
-        except BadAnswer as exc:
-            raise BadAnswer(exc.message + spent) from None
-        if not BOT_TOKEN_FORM.match(raw):
-            raise BadAnswer(
-                "The server's answer to the redeem has no valid 'bot_token' (a bot token "
-                "expected)." + spent
-            )
-        bot_token = Secret(raw)  # registered: the redaction filter masks it from now on
-        missing: list[str] = []
-
-        def field(name: str, read: Callable[[], Any], fallback: Any) -> Any:
-            try:
-                value = read()
-            except BadAnswer:
-                missing.append(name)
-                return fallback
-            return value
-
-        bot_id = field("bot_id", lambda: f.id_text("bot_id"), raw.split(":", 1)[0])
-        username = field("bot_username", lambda: f.text("bot_username", nonempty=True), "")
-        chat_id = field("chat_id", lambda: f.integer("chat_id"), None)
-
-        def read_api_base() -> str:
-            value = f.text("api_base", optional=True)
-            if value is None:
-                return self.api_base
-            try:
-                return require_secure(value)
-            except InputError:  # never send the new token to an insecure address
-                raise f.bad("api_base", "an https address") from None
-
-        api_base = field("api_base", read_api_base, self.api_base)
-        urls: dict[str, Secret | None] = {}
-        for name in ("send_message_url", "getUpdates_url"):
-            text = field(name, partial(f.text, name, nonempty=True), None)
-            urls[name] = Secret(text) if text else None
-        if missing:
-            log.warning("the redeem answer was incomplete: %s", ", ".join(missing))
-        return Redeemed(
-            bot_id=bot_id,
-            bot_username=username,
-            bot_token=bot_token,
-            chat_id=chat_id,
-            api_base=api_base,
-            send_message_url=urls["send_message_url"],
-            get_updates_url=urls["getUpdates_url"],
-            missing=tuple(missing),
-        )
+        return parse_redeemed(body, self.api_base)
 
     # ---- section 2: the bot API ----
 
     def get_me(self, bot_token: Secret) -> BotUser:
-        f = _Fields(self._bot_call(bot_token, "getMe", None), "getMe")
+        f = Fields(self._bot_call(bot_token, "getMe", None), "getMe")
         return BotUser(
             id=f.integer("id"),
             is_bot=f.flag("is_bot", default=True),
             first_name=f.text("first_name"),
-            username=f.text("username", nonempty=True),
+            username=f.text("username", optional=True) or None,
             last_name=f.text("last_name", optional=True),
         )
 
@@ -328,8 +212,8 @@ class X2ChatClient:
                 f"A message must have 1 to {MAX_TEXT_LEN} characters (this one has {len(text)})."
             )
         payload = {"chat_id": chat_id, "text": text}
-        f = _Fields(self._bot_call(bot_token, "sendMessage", payload), "sendMessage")
-        chat = _Fields(f.data.get("chat"), "sendMessage")
+        f = Fields(self._bot_call(bot_token, "sendMessage", payload), "sendMessage")
+        chat = Fields(f.data.get("chat"), "sendMessage")
         return SentMessage(
             message_id=f.integer("message_id"),
             date=f.integer("date"),
@@ -339,7 +223,7 @@ class X2ChatClient:
         )
 
     def get_webhook_info(self, bot_token: Secret) -> WebhookInfo:
-        f = _Fields(self._bot_call(bot_token, "getWebhookInfo", None), "getWebhookInfo")
+        f = Fields(self._bot_call(bot_token, "getWebhookInfo", None), "getWebhookInfo")
         url = f.text("url")
         allowed = f.data.get("allowed_updates")
         if allowed is not None and not (
@@ -384,11 +268,6 @@ class X2ChatClient:
             raise RateLimited(_retry_after(response, body))
         if status >= 500:
             raise ServerError()
-        if status == 404 and what == "the redeem":
-            raise BadAnswer(
-                "There is no X2Chat redeem service at this address (HTTP 404). Check the API "
-                "address."
-            )
 
     def _call(
         self, method: str, path: str, payload: dict[str, Any] | None, *, what: str

@@ -105,10 +105,10 @@ __all__ = [
 ]
 
 
-def _record_details(store: str, missing: tuple[str, ...]) -> dict[str, Any]:
-    details: dict[str, Any] = {"store": store}
-    if missing:
-        details["incomplete_answer"] = list(missing)
+def _record_details(store: str, redeemed: Redeemed) -> dict[str, Any]:
+    details: dict[str, Any] = {"store": store, "api_base_from": redeemed.api_base_source}
+    if redeemed.missing:
+        details["incomplete_answer"] = list(redeemed.missing)
     return details
 
 
@@ -310,6 +310,8 @@ class RedeemFlow(BotChecks):
                     api_base=redeemed.api_base,
                     token_masked=redeemed.bot_token.masked,
                     missing=redeemed.missing,
+                    notes=redeemed.notes,
+                    api_base_source=redeemed.api_base_source,
                 ),
             )
             return self._save()
@@ -375,7 +377,7 @@ class RedeemFlow(BotChecks):
                     chat_id=redeemed.chat_id,
                     api_base=redeemed.api_base,
                     secret_ref=ref,
-                    details=_record_details(store.description, redeemed.missing),
+                    details=_record_details(store.description, redeemed),
                 )
             finally:
                 records.close()

@@ -73,6 +73,8 @@ class BotSummary:
 
     ``missing`` names the fields the redeem answer lacked or garbled (the token was kept and
     saved anyway): ``bot_username`` may then be ``""`` until getMe tells it, ``chat_id`` ``None``.
+    ``notes``: sentences to show with the result (an address in the answer that was not trusted,
+    an odd-looking token); ``api_base_source``: ``answer`` or ``redeem`` (see ``Redeemed``).
     """
 
     bot_id: str
@@ -81,6 +83,8 @@ class BotSummary:
     api_base: str
     token_masked: str
     missing: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    api_base_source: str = "answer"
 
     @property
     def incomplete(self) -> bool:

@@ -43,6 +43,10 @@ _HEX_DASH = re.compile(r"[0-9a-f-]+", re.IGNORECASE)
 _URL_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*)://", re.IGNORECASE)
 _BOT_TOKEN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
 _HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?")
+# A bot token's shape (API.md section 2), for every check of one (redeem answers, pasted tokens):
+# ``<digits>:<[A-Za-z0-9_-]+>``. Telegram's have 35 characters after the colon, the X2Chat seed's
+# example 27: the shape is checked, never the length.
+BOT_TOKEN_SHAPE = re.compile(r"\d{1,20}:[A-Za-z0-9_-]+")
 # Invisible characters that copy-paste drags along; they are trimmed like whitespace.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
@@ -67,6 +71,11 @@ class Intake:
     def ok(self) -> bool:
         """True when ``token`` can be redeemed."""
         return self.token is not None
+
+
+def is_bot_token(text: str) -> bool:
+    """Whether ``text`` has a bot token's shape (:data:`BOT_TOKEN_SHAPE`), whatever its length."""
+    return BOT_TOKEN_SHAPE.fullmatch(text) is not None
 
 
 def parse_integration_token(text: str) -> str:

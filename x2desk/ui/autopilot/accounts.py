@@ -170,7 +170,7 @@ def whatsapp(pilot: Pilot) -> None:
         pilot.shot("whatsapp-qr")
         (conn,) = of_type(provider_connections(pilot), "whatsapp")[-1:]
     with pilot.step("the provider fails twice: the page says it tries again"):
-        path = f"/v2/connections/{conn['id']}/whatsapp/status"
+        path = f"/v2/companies/*/connections/{conn['id']}/whatsapp/status"
         pilot.phone("make the provider fail", lambda p: p.fault(path, "status", 503, times=2))
         wait_error(pilot, "account_qrBanner", "again", CONNECT_TIMEOUT_S)
         pilot.shot("whatsapp-retrying")
@@ -191,8 +191,8 @@ def telegram_bot(pilot: Pilot) -> None:
         provider_next(pilot)
     with pilot.step("a malformed token: the page says what is wrong, Next stays off"):
         pilot.page("account_bot")
-        pilot.type_text("botToken", "123456789:AAshort")
-        pilot.wait_text("botTokenHint", lambda t: "35" in t, "what is wrong with the token")
+        pilot.type_text("botToken", "123456789:AA sh!rt")
+        pilot.wait_text("botTokenHint", lambda t: "cannot" in t, "what is wrong with the token")
         expect_next_disabled(pilot, "for a malformed token")
         pilot.shot("bot-token-bad")
     token = f"{secrets.randbelow(10**9) + 10**9}:AA{secrets.token_urlsafe(30)[:35]}"

@@ -120,7 +120,7 @@ class CheckPage(WizardPage):
     def _show_bot(self, state: FlowState) -> None:
         bot, user = state.bot, state.bot_user
         if user is not None:
-            self.bot_line.setText(self.tr("✓  @{name} answers").format(name=user.username))
+            self.bot_line.setText(self.tr("✓  {name} answers").format(name=user.display_name))
             self.bot_line.setProperty("tone", "success")
             self.bot_detail.setText(
                 self.tr("{first} · bot id {id} · chat {chat}").format(

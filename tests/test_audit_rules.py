@@ -177,3 +177,23 @@ def test_every_secret_entry_of_the_accounts_wizard_is_masked(qtbot: Any) -> None
     masked = QLineEdit.EchoMode.Password
     plain = [e.accessibleName() for e in secret_edits if e.echoMode() != masked]
     assert plain == []
+
+
+def test_no_function_hides_the_translation_function_behind_a_local() -> None:
+    """``_`` is gettext's function everywhere: a function that also binds ``_`` (``a, _ = ...``)
+    would call a tuple item instead of translating (or fail before the assignment)."""
+    clashes = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for fn in ast.walk(tree):
+            if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                continue
+            names = [n for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id == "_"]
+            binds = any(isinstance(n.ctx, ast.Store) for n in names)
+            calls = any(
+                isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == "_"
+                for c in ast.walk(fn)
+            )
+            if binds and calls:
+                clashes.append(f"{path}:{fn.lineno}")
+    assert clashes == []

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from x2desk.i18n import _
 from x2desk.ui.common.messages import message_for
 from x2desk.ui.common.widgets import Banner, button, label
 from x2desk.ui.common.workers import Job, run_in_worker
@@ -40,10 +41,10 @@ class PhonePanel(QWidget):
         v = QVBoxLayout(self)
         v.setContentsMargins(14, 12, 14, 12)
         v.setSpacing(8)
-        v.addWidget(label(self.tr("X2Chat on the phone"), "phoneTitle", role="heading"))
+        v.addWidget(label(_("X2Chat on the phone"), "phoneTitle", role="heading"))
         v.addWidget(
             label(
-                self.tr("This QR is what the virtual camera sees. Make a new one at any time."),
+                _("This QR is what the virtual camera sees. Make a new one at any time."),
                 "phoneHint",
                 role="muted",
             )
@@ -57,14 +58,14 @@ class PhonePanel(QWidget):
         self.expiry = label("", "phoneExpiry", role="muted")
         self.expiry.setAlignment(Qt.AlignmentFlag.AlignCenter)
         v.addWidget(self.expiry)
-        self.new_button = button(self.tr("Make a &new QR"), "phoneNewQr", primary=True)
+        self.new_button = button(_("Make a &new QR"), "phoneNewQr", primary=True)
         self.new_button.clicked.connect(lambda: self.make_qr())
         v.addWidget(self.new_button)
-        self.same_bot_button = button(self.tr("New QR, &same bot"), "phoneSameBot")
-        self.same_bot_button.setToolTip(self.tr("Connect the same bot again (its token rotates)"))
+        self.same_bot_button = button(_("New QR, &same bot"), "phoneSameBot")
+        self.same_bot_button.setToolTip(_("Connect the same bot again (its token rotates)"))
         self.same_bot_button.clicked.connect(lambda: self.make_qr(same_bot=True))
         v.addWidget(self.same_bot_button)
-        self.webhook_box = QCheckBox(self.tr("New bots have a &webhook"))
+        self.webhook_box = QCheckBox(_("New bots have a &webhook"))
         self.webhook_box.setObjectName("phoneWebhook")
         self.webhook_box.setAccessibleName("New bots have a webhook")
         v.addWidget(self.webhook_box)
@@ -72,7 +73,7 @@ class PhonePanel(QWidget):
         v.addWidget(self.banner)
         self.accounts = AccountsPhone(self)
         v.addWidget(self.accounts)
-        v.addWidget(label(self.tr("Messages in the chat"), "phoneMessagesTitle", role="heading"))
+        v.addWidget(label(_("Messages in the chat"), "phoneMessagesTitle", role="heading"))
         self.messages = QListWidget()
         self.messages.setObjectName("phoneMessages")
         self.messages.setAccessibleName("Messages in the chat")
@@ -111,7 +112,7 @@ class PhonePanel(QWidget):
             when = dt.datetime.fromtimestamp(exp).strftime("%H:%M:%S")
         elif isinstance(exp, str):
             when = exp[11:19]
-        self.expiry.setText(self.tr("One-time, valid until {t}").format(t=when) if when else "")
+        self.expiry.setText(_("One-time, valid until {t}").format(t=when) if when else "")
         self.messages.clear()
 
     def _failed(self, exc: BaseException) -> None:
@@ -207,10 +208,8 @@ class AccountsPhone(QWidget):
         v = QVBoxLayout(self)
         v.setContentsMargins(0, 6, 0, 6)
         v.setSpacing(6)
-        v.addWidget(
-            label(self.tr("Telegram / WhatsApp / MAX"), "accountsPhoneTitle", role="heading")
-        )
-        self.twofa = QCheckBox(self.tr("Account has a &2FA password"))
+        v.addWidget(label(_("Telegram / WhatsApp / MAX"), "accountsPhoneTitle", role="heading"))
+        self.twofa = QCheckBox(_("Account has a &2FA password"))
         self.twofa.setObjectName("phoneTwoFa")
         self.twofa.setAccessibleName("Account has a 2FA password")
         v.addWidget(self.twofa)
@@ -218,10 +217,10 @@ class AccountsPhone(QWidget):
         self.password.setObjectName("phoneTwoFaPassword")
         self.password.setAccessibleName("2FA password")
         v.addWidget(self.password)
-        self.scan_button = button(self.tr("Scan the &desktop's QR"), "phoneScanDesktop")
+        self.scan_button = button(_("Scan the &desktop's QR"), "phoneScanDesktop")
         self.scan_button.clicked.connect(self.scan_desktop)
         v.addWidget(self.scan_button)
-        self.code_button = button(self.tr("Show the login &code"), "phoneShowCode")
+        self.code_button = button(_("Show the login &code"), "phoneShowCode")
         self.code_button.clicked.connect(self.show_code)
         v.addWidget(self.code_button)
         self.result = label("", "phoneAccountResult", role="muted", selectable=True)
@@ -238,7 +237,7 @@ class AccountsPhone(QWidget):
             return
         qr = desktop_qr(self.window())
         if qr is None or not qr.isVisible() or qr.pixmap() is None or qr.pixmap().isNull():
-            self.result.setText(self.tr("There is no login QR on the desktop's screen now."))
+            self.result.setText(_("There is no login QR on the desktop's screen now."))
             return
         image = qr.grab().toImage()  # the pixels on the page, as a camera would see them
         password = self._password()
@@ -246,11 +245,11 @@ class AccountsPhone(QWidget):
         def scan() -> str:
             text = read_qr(image)
             if text is None:
-                return self.tr("The phone could not read the QR.")
+                return _("The phone could not read the QR.")
             self._phone().scan(text, password=password)
-            return self.tr("Scanned: the desktop logs in at its next check.")
+            return _("Scanned: the desktop logs in at its next check.")
 
-        self.result.setText(self.tr("Scanning…"))
+        self.result.setText(_("Scanning…"))
         self._job = run_in_worker(scan, self._done, self._failed, "phone scan")
 
     def show_code(self) -> None:
@@ -259,13 +258,13 @@ class AccountsPhone(QWidget):
         wizard = self.window().findChild(QWidget, "accountsWizard")
         session_id = getattr(wizard, "current_session_id", lambda: None)()
         if not session_id:
-            self.result.setText(self.tr("No login is waiting for a code."))
+            self.result.setText(_("No login is waiting for a code."))
             return
         password = self._password()
 
         def code() -> str:
             value = self._phone().code(session_id, password=password)
-            return self.tr("Login code: {c}").format(c=value)
+            return _("Login code: {c}").format(c=value)
 
         self._job = run_in_worker(code, self._done, self._failed, "phone code")
 

@@ -76,8 +76,8 @@ class ChoosePage(WizardPage):
     def __init__(self) -> None:
         super().__init__()
         self.step = _(STEP_CHOOSE)
-        self.title = self.tr("What do you want to connect?")
-        self.subtitle = self.tr("Choose one. You can connect more afterwards.")
+        self.title = _("What do you want to connect?")
+        self.subtitle = _("Choose one. You can connect more afterwards.")
         self._lay = QVBoxLayout(self)
         self._lay.setContentsMargins(0, 0, 0, 0)
         self._lay.setSpacing(10)
@@ -88,7 +88,7 @@ class ChoosePage(WizardPage):
         self._lay.addStretch(1)
         self._lay.addWidget(
             label(
-                self.tr(
+                _(
                     "An X2Chat bot needs only the QR from the X2Chat app; messenger accounts "
                     "need your connections provider's API key; a Green-API instance needs its "
                     "idInstance and token. Secrets go to the system keyring, never on screen."
@@ -142,7 +142,7 @@ class Chooser(QWidget):
         super().__init__()
         self.setObjectName("chooser")
         self.page = ChoosePage()
-        self.frame = WizardFrame([_(STEP_CHOOSE)], heading=self.tr("Connect"))
+        self.frame = WizardFrame([_(STEP_CHOOSE)], heading=_("Connect"))
         self.frame.add_page(self.page)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from x2desk.i18n import _
 from x2desk.ui.common.theme import colors
 from x2desk.ui.common.widgets import run_deferred
 from x2desk.ui.context import AppContext
@@ -47,7 +48,7 @@ class MainWindow(QMainWindow):
         self._painted_once = False
         self._load_after_show = False
         self.setObjectName("mainWindow")
-        self.setWindowTitle(self.tr("x2desk") + (self.tr(" — demo") if ctx.demo else ""))
+        self.setWindowTitle(_("x2desk") + (_(" — demo") if ctx.demo else ""))
         self.setMinimumSize(860, 600)
 
         central = QWidget()
@@ -94,13 +95,13 @@ class MainWindow(QMainWindow):
         )
         h = QHBoxLayout(strip)
         h.setContentsMargins(16, 6, 16, 6)
-        badge = QLabel(self.tr("DEMO"))
+        badge = QLabel(_("DEMO"))
         badge.setObjectName("demoBadge")
         badge.setAccessibleName("Demo mode")
         h.addWidget(badge)
         where = self.ctx.sandbox_url or ""
         text = QLabel(
-            self.tr(
+            _(
                 "Demo mode: a local sandbox at {url} stands in for X2Chat, and the camera "
                 "is a virtual phone."
             ).format(url=where)
@@ -172,7 +173,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QDockWidget
 
-        dock = QDockWidget(self.tr("Phone (demo)"), self)
+        dock = QDockWidget(_("Phone (demo)"), self)
         dock.setObjectName("phoneDock")
         dock.setAccessibleName("Phone (demo)")
         dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)

@@ -27,8 +27,8 @@ class BotTokenPage(StatusPage):
     def __init__(self) -> None:
         super().__init__("account_bot")
         self.step = _(STEP_DETAILS)
-        self.title = self.tr("The Telegram bot's token")
-        self.subtitle = self.tr(
+        self.title = _("The Telegram bot's token")
+        self.subtitle = _(
             "In Telegram, @BotFather gives it (/mybots > the bot > API Token). It is shown "
             "masked here and goes only to the provider."
         )
@@ -39,9 +39,9 @@ class BotTokenPage(StatusPage):
         self.token_edit.setPlaceholderText("123456789:AA…")
         self.name_edit = QLineEdit()
         name(self.name_edit, "botName", "Connection name")
-        self.name_edit.setPlaceholderText(self.tr("optional, e.g. Support bot"))
-        form.addRow(self.tr("Bot &token"), self.token_edit)
-        form.addRow(self.tr("Connection &name"), self.name_edit)
+        self.name_edit.setPlaceholderText(_("optional, e.g. Support bot"))
+        form.addRow(_("Bot &token"), self.token_edit)
+        form.addRow(_("Connection &name"), self.name_edit)
         self.lay.addLayout(form)
         self.hint = label("", "botTokenHint")
         self.lay.addWidget(self.hint)
@@ -61,7 +61,7 @@ class BotTokenPage(StatusPage):
         else:
             try:
                 self.token()
-                _hint(self.hint, self.tr("This looks like a bot token."), True)
+                _hint(self.hint, _("This looks like a bot token."), True)
             except InputError as exc:
                 _hint(self.hint, exc.message, False)
         self.changed.emit()
@@ -88,13 +88,13 @@ class GroupKeyPage(StatusPage):
     def __init__(self) -> None:
         super().__init__("account_group")
         self.step = _(STEP_DETAILS)
-        self.title = self.tr("The Odnoklassniki group's API key")
-        self.subtitle = self.tr(
+        self.title = _("The Odnoklassniki group's API key")
+        self.subtitle = _(
             "In the group's settings on ok.ru: Manage > API keys. It is shown masked here."
         )
-        self.new_radio = QRadioButton(self.tr("Connect a &new group"))
+        self.new_radio = QRadioButton(_("Connect a &new group"))
         name(self.new_radio, "groupNew", "Connect a new group")
-        self.change_radio = QRadioButton(self.tr("&Change the key of a connected group"))
+        self.change_radio = QRadioButton(_("&Change the key of a connected group"))
         name(self.change_radio, "groupChange", "Change the key of a connected group")
         self.new_radio.setChecked(True)
         for radio in (self.new_radio, self.change_radio):  # no wide dead area to click
@@ -107,10 +107,10 @@ class GroupKeyPage(StatusPage):
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.name_edit = QLineEdit()
         name(self.name_edit, "groupName", "Connection name")
-        self.name_edit.setPlaceholderText(self.tr("optional, e.g. Our shop"))
-        form.addRow(self.tr("&Group"), self.existing)
-        form.addRow(self.tr("API &key"), self.key_edit)
-        form.addRow(self.tr("Connection &name"), self.name_edit)
+        self.name_edit.setPlaceholderText(_("optional, e.g. Our shop"))
+        form.addRow(_("&Group"), self.existing)
+        form.addRow(_("API &key"), self.key_edit)
+        form.addRow(_("Connection &name"), self.name_edit)
         self.lay.addLayout(form)
         self.hint = label("", "groupKeyHint")
         self.lay.addWidget(self.hint)
@@ -135,13 +135,13 @@ class GroupKeyPage(StatusPage):
         change = self.change_radio.isChecked()
         self.existing.setEnabled(change)
         self.name_edit.setEnabled(not change)
-        self.next_text = self.tr("&Change key") if change else ""
+        self.next_text = _("&Change key") if change else ""
         self.changed.emit()
 
     def key(self) -> Secret:
         from x2desk.core.accounts.client import check_api_key
 
-        return check_api_key(Secret(self.key_edit.text()), self.tr("group's API key"))
+        return check_api_key(Secret(self.key_edit.text()), _("group's API key"))
 
     def target(self) -> int | str | None:
         """The connection whose key changes, or None for a new group."""
@@ -156,7 +156,7 @@ class GroupKeyPage(StatusPage):
         else:
             try:
                 self.key()
-                _hint(self.hint, self.tr("The key has the right form."), True)
+                _hint(self.hint, _("The key has the right form."), True)
             except InputError as exc:
                 _hint(self.hint, exc.message, False)
         self.changed.emit()

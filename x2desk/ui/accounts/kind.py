@@ -15,8 +15,8 @@ class KindPage(StatusPage):
     def __init__(self) -> None:
         super().__init__("account_kind")
         self.step = _(STEP_CHOOSE)
-        self.title = self.tr("Which account or bot?")
-        self.subtitle = self.tr(
+        self.title = _("Which account or bot?")
+        self.subtitle = _(
             "x2desk connects it through your connections provider: nobody copies a password."
         )
         self.group = QButtonGroup(self)

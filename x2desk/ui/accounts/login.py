@@ -27,8 +27,8 @@ class PhonePage(StatusPage):
     def __init__(self) -> None:
         super().__init__("account_phone")
         self.step = _(STEP_DETAILS)
-        self.title = self.tr("The account's phone number")
-        self.subtitle = self.tr(
+        self.title = _("The account's phone number")
+        self.subtitle = _(
             "In international form: + and the country code, then the number. The code is "
             "sent to the app on that phone."
         )
@@ -38,9 +38,9 @@ class PhonePage(StatusPage):
         self.phone_edit.setPlaceholderText("+44 20 7946 0958")
         self.name_edit = QLineEdit()
         name(self.name_edit, "accountName", "Connection name")
-        self.name_edit.setPlaceholderText(self.tr("optional, e.g. Sales"))
-        form.addRow(self.tr("&Phone number"), self.phone_edit)
-        form.addRow(self.tr("Connection &name"), self.name_edit)
+        self.name_edit.setPlaceholderText(_("optional, e.g. Sales"))
+        form.addRow(_("&Phone number"), self.phone_edit)
+        form.addRow(_("Connection &name"), self.name_edit)
         self.lay.addLayout(form)
         self.hint = label("", "accountPhoneHint")
         self.lay.addWidget(self.hint)
@@ -52,7 +52,7 @@ class PhonePage(StatusPage):
 
     def set_flow(self, flow: str, reauth: bool) -> None:
         app = "MAX" if flow == "max_code" else "Telegram"
-        self.title = self.tr("The {app} account's phone number").format(app=app)
+        self.title = _("The {app} account's phone number").format(app=app)
         self.name_edit.setEnabled(not reauth)
         self.banner.clear_message()
         self.set_busy(False)
@@ -67,7 +67,7 @@ class PhonePage(StatusPage):
             self.hint.setText("")
         else:
             try:
-                _hint(self.hint, self.tr("OK: {p}").format(p=self.phone()), True)
+                _hint(self.hint, _("OK: {p}").format(p=self.phone()), True)
             except InputError as exc:
                 _hint(self.hint, exc.message, False)
         self.changed.emit()
@@ -117,7 +117,7 @@ class _SecretEntryPage(StatusPage):
 
     def show_snapshot(self, snap: Snapshot) -> None:
         if snap.busy:
-            self.set_busy(True, self.tr("Checking with the provider…"))
+            self.set_busy(True, _("Checking with the provider…"))
         else:
             self.set_busy(False)
         if snap.error is not None and not snap.busy:
@@ -128,9 +128,7 @@ class _SecretEntryPage(StatusPage):
             self.banner.clear_message()
         if snap.session_seconds_left is not None:
             m, s = divmod(snap.session_seconds_left, 60)
-            self.session_left.setText(
-                self.tr("The login session ends in {m}:{s:02d}.").format(m=m, s=s)
-            )
+            self.session_left.setText(_("The login session ends in {m}:{s:02d}.").format(m=m, s=s))
 
     def enter(self) -> None:
         self.edit.setFocus()
@@ -143,16 +141,16 @@ class CodePage(_SecretEntryPage):
     def __init__(self) -> None:
         super().__init__("account_code")
         name(self.edit, "accountCode", "Login code")
-        self.edit.setPlaceholderText(self.tr("e.g. 12345"))
+        self.edit.setPlaceholderText(_("e.g. 12345"))
         self.step = _(STEP_LOGIN)
-        self.title = self.tr("Type the login code")
-        self.next_text = self.tr("&Log in")
+        self.title = _("Type the login code")
+        self.next_text = _("&Log in")
 
     def set_flow(self, flow: str, phone: str) -> None:
         app = "MAX" if flow == "max_code" else "Telegram"
-        self.prompt.setText(self.tr("{app} sent a code to {phone}.").format(app=app, phone=phone))
+        self.prompt.setText(_("{app} sent a code to {phone}.").format(app=app, phone=phone))
         self.note.setText(
-            self.tr(
+            _(
                 "It arrives in the {app} app on the phone (not by SMS if the app is "
                 "installed). Codes are short-lived: use the newest one."
             ).format(app=app)
@@ -165,17 +163,17 @@ class PasswordPage(_SecretEntryPage):
         super().__init__("account_password")
         name(self.edit, "accountPassword", "Two-step verification password")
         self.step = _(STEP_LOGIN)
-        self.title = self.tr("Two-step verification")
-        self.next_text = self.tr("&Log in")
+        self.title = _("Two-step verification")
+        self.next_text = _("&Log in")
         self.prompt.setText(
-            self.tr("This account is protected by a password: type it to finish logging in.")
+            _("This account is protected by a password: type it to finish logging in.")
         )
 
     def show_snapshot(self, snap: Snapshot) -> None:
         hint = snap.password_hint
         self.note.setText(
-            self.tr("Password hint: {h}").format(h=hint)
+            _("Password hint: {h}").format(h=hint)
             if hint
-            else self.tr("It is the password set in Settings > Privacy > Two-Step Verification.")
+            else _("It is the password set in Settings > Privacy > Two-Step Verification.")
         )
         super().show_snapshot(snap)

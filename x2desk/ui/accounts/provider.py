@@ -17,8 +17,8 @@ class ProviderPage(StatusPage):
     def __init__(self) -> None:
         super().__init__("account_provider")
         self.step = _(STEP_PROVIDER)
-        self.title = self.tr("Your connections provider")
-        self.subtitle = self.tr(
+        self.title = _("Your connections provider")
+        self.subtitle = _(
             "Accounts and bots are connected through the provider's API. x2desk needs its "
             "address and an API key with the scope 'connections'."
         )
@@ -30,13 +30,13 @@ class ProviderPage(StatusPage):
         self.key_edit = QLineEdit()
         name(self.key_edit, "providerKey", "Provider API key")
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)  # no copy, no plain display
-        self.key_edit.setPlaceholderText(self.tr("from the provider's dashboard"))
-        form.addRow(self.tr("&Address"), self.url_edit)
-        form.addRow(self.tr("API &key"), self.key_edit)
+        self.key_edit.setPlaceholderText(_("from the provider's dashboard"))
+        form.addRow(_("&Address"), self.url_edit)
+        form.addRow(_("API &key"), self.key_edit)
         self.lay.addLayout(form)
         self.hint = label("", "providerHint", role="muted")
         self.lay.addWidget(self.hint)
-        self.remember = QCheckBox(self.tr("&Remember the key in the system keyring"))
+        self.remember = QCheckBox(_("&Remember the key in the system keyring"))
         name(self.remember, "providerRemember", "Remember the key in the system keyring")
         self.remember.setChecked(True)
         self.lay.addWidget(self.remember)
@@ -62,12 +62,12 @@ class ProviderPage(StatusPage):
 
         url = self.url_edit.text().strip().rstrip("/")
         if not url:
-            raise InputError(self.tr("Type the provider's address (https://...)."))
+            raise InputError(_("Type the provider's address (https://...)."))
         try:
             url = require_secure(url)
         except InputError as exc:
             raise InputError(exc.message) from None
-        key = check_api_key(Secret(self.key_edit.text()), self.tr("provider's API key"))
+        key = check_api_key(Secret(self.key_edit.text()), _("provider's API key"))
         return url, key
 
     def _check(self) -> None:
@@ -77,7 +77,7 @@ class ProviderPage(StatusPage):
             self.hint.setText(exc.message)
             self.hint.setProperty("tone", "hint-bad")
         else:
-            self.hint.setText(self.tr("Looks good. Next checks the key with the provider."))
+            self.hint.setText(_("Looks good. Next checks the key with the provider."))
             self.hint.setProperty("tone", "hint-ok")
         from x2desk.ui.common.theme import repolish
 

@@ -50,7 +50,7 @@ class ProviderKeySteps(SessionWizard):
         """The saved key is in the encrypted file and it is locked: a way to type its
         passphrase (hidden until then)."""
         self.unlock_button = button(
-            self.tr("&Unlock the saved key…"), "providerUnlock", accessible="Unlock the saved key"
+            _("&Unlock the saved key…"), "providerUnlock", accessible="Unlock the saved key"
         )
         self.unlock_button.clicked.connect(lambda: self.unlock_key())
         self.unlock_button.hide()
@@ -70,7 +70,7 @@ class ProviderKeySteps(SessionWizard):
         self.provider.banner.clear_message()
         if self.reauth_id is not None:
             self.provider.show_info(
-                self.tr("Re-authorising connection {id}: no new connection will be made.").format(
+                _("Re-authorising connection {id}: no new connection will be made.").format(
                     id=self.reauth_id
                 )
             )
@@ -105,7 +105,7 @@ class ProviderKeySteps(SessionWizard):
     def _show_locked(self, text: str = "") -> None:
         self.provider.banner.show_message(
             text
-            or self.tr(
+            or _(
                 "The API key saved for this provider is in the encrypted credentials file, which "
                 "is locked. Unlock it with its passphrase, or type the key."
             ),
@@ -128,13 +128,13 @@ class ProviderKeySteps(SessionWizard):
                 return
             if key is None:
                 self.provider.show_info(
-                    self.tr("The encrypted file is open, but it has no key for this provider.")
+                    _("The encrypted file is open, but it has no key for this provider.")
                 )
                 return
-            self.provider.fill(url, key, self.tr("The saved API key was filled in."))
+            self.provider.fill(url, key, _("The saved API key was filled in."))
             if self.reauth_id is not None:
                 self.provider.show_info(
-                    self.tr(
+                    _(
                         "Re-authorising connection {id}: the saved key was filled in; press Next."
                     ).format(id=self.reauth_id)
                 )
@@ -158,7 +158,7 @@ class ProviderKeySteps(SessionWizard):
         unlocked, wall_time = self.ctx.file_store, self.clock.time
         self.unlock_button.hide()
         self.provider.banner.clear_message()
-        self.provider.set_busy(True, self.tr("Checking the key with the provider…"))
+        self.provider.set_busy(True, _("Checking the key with the provider…"))
 
         def verify() -> VerifiedKey:
             from x2desk.core.accounts.provider_key import verify_key
@@ -173,7 +173,7 @@ class ProviderKeySteps(SessionWizard):
             self._connections_listed(verified)
             note = ""
             if verified.save_error is not None:
-                note = self.tr("The key works but was not saved: {m}").format(
+                note = _("The key works but was not saved: {m}").format(
                     m=provider_message(verified.save_error)
                 )
             self._after_provider(note)

@@ -27,7 +27,7 @@ class QrPage(QrLoginPage):
     def __init__(self) -> None:
         super().__init__("account_qr", "accountQr", "Login QR")
         self.step = _(STEP_LOGIN)
-        self.title = self.tr("Scan the QR with your phone")
+        self.title = _("Scan the QR with your phone")
         self.subtitle = ""
         self.flow = ""
         self.shown_payload: str | None = None  # for tests and the demo phone (never a secret)
@@ -48,18 +48,18 @@ class QrPage(QrLoginPage):
         self.session_left = label("", "accountSessionLeft", role="muted")
         self.side.addWidget(self.session_left)
         self.finish_side()
-        self.clear_qr(self.tr("Asking the provider for a QR…"))
+        self.clear_qr(_("Asking the provider for a QR…"))
 
     def set_flow(self, flow: str) -> None:
         self.flow = flow
         self.title = (
-            self.tr("Link WhatsApp: scan the QR")
+            _("Link WhatsApp: scan the QR")
             if flow == "whatsapp"
-            else self.tr("Log in to Telegram: scan the QR")
+            else _("Log in to Telegram: scan the QR")
         )
-        self.instructions.setText(self.tr(SCAN_STEPS.get(flow, SCAN_STEPS["telegram_qr"])))
+        self.instructions.setText(_(SCAN_STEPS.get(flow, SCAN_STEPS["telegram_qr"])))
         self.link.hide()
-        self.clear_qr(self.tr("Asking the provider for a QR…"))
+        self.clear_qr(_("Asking the provider for a QR…"))
 
     def clear_qr(self, text: str) -> None:
         self.panel.clear(text)
@@ -77,25 +77,23 @@ class QrPage(QrLoginPage):
             self.panel.draw(image, snap.qr_version)
             self.shown_payload = snap.qr
         elif not has_qr and self.shown_version is not None:
-            self.clear_qr(self.tr("The QR expired. Getting a new one…"))
+            self.clear_qr(_("The QR expired. Getting a new one…"))
         elif not has_qr and snap.state is State.LOADING:
-            self.clear_qr(self.tr("Scanned."))
+            self.clear_qr(_("Scanned."))
         left = snap.qr_seconds_left
         self.panel.show_countdown(
-            has_qr, None if left is None else self.tr("This QR changes in {s} s").format(s=left)
+            has_qr, None if left is None else _("This QR changes in {s} s").format(s=left)
         )
         if snap.qr_link:
             self.link.setText(
-                self.tr('On another device? <a href="{url}">Open the QR page</a>').format(
+                _('On another device? <a href="{url}">Open the QR page</a>').format(
                     url=snap.qr_link
                 )
             )
             self.link.show()
         if snap.session_seconds_left is not None:
             m, s = divmod(snap.session_seconds_left, 60)
-            self.session_left.setText(
-                self.tr("The login session ends in {m}:{s:02d}.").format(m=m, s=s)
-            )
+            self.session_left.setText(_("The login session ends in {m}:{s:02d}.").format(m=m, s=s))
         else:
             self.session_left.setText("")
         waiting = snap.state in (State.STARTING, State.LOADING) or not has_qr
@@ -105,5 +103,5 @@ class QrPage(QrLoginPage):
             self.show_error(provider_message(snap.error))
         else:
             self.banner.clear_message()
-        self.status.setText(self.tr(snap.text) if not snap.retry_in else "")
-        self.set_busy(waiting, self.tr("Waiting for the provider…"))
+        self.status.setText(_(snap.text) if not snap.retry_in else "")
+        self.set_busy(waiting, _("Waiting for the provider…"))

@@ -22,7 +22,7 @@ class ResultPage(StatusPage):
     def __init__(self, actions: ResultActions) -> None:
         super().__init__("account_result")
         self.step = _(STEP_DONE)
-        self.title = self.tr("Connecting…")
+        self.title = _("Connecting…")
         self.outcome = ""  # connected | failed | expired | cancelled | working
         self.headline = label("", "resultHeadline", role="big")
         self.lay.addWidget(self.headline)
@@ -31,21 +31,21 @@ class ResultPage(StatusPage):
         inner.addWidget(self.details)
         self.lay.addWidget(self.details_card)
         self.add_status()
-        self.limits = label(self.tr(LIMITS_TEXT), "resultLimits", role="muted")
+        self.limits = label(_(LIMITS_TEXT), "resultLimits", role="muted")
         self.lay.addWidget(self.limits)
         row = QHBoxLayout()
-        self.restart_button = button(self.tr("&Start again"), "resultRestart", primary=True)
+        self.restart_button = button(_("&Start again"), "resultRestart", primary=True)
         self.restart_button.clicked.connect(actions.restart)
-        self.fix_button = button(self.tr("C&hange the details"), "resultFix")
+        self.fix_button = button(_("C&hange the details"), "resultFix")
         self.fix_button.clicked.connect(actions.fix_details)
-        self.another_button = button(self.tr("Connect &another"), "resultAnother")
+        self.another_button = button(_("Connect &another"), "resultAnother")
         self.another_button.clicked.connect(actions.connect_another)
         for b in (self.restart_button, self.fix_button, self.another_button):
             row.addWidget(b)
         row.addStretch(1)
         self.lay.addLayout(row)
         self.lay.addStretch(1)
-        self.next_text = self.tr("&Finish")
+        self.next_text = _("&Finish")
 
     def show_snapshot(self, snap: Snapshot) -> None:
         for w in (self.restart_button, self.fix_button, self.another_button, self.details_card):
@@ -55,20 +55,20 @@ class ResultPage(StatusPage):
         state = snap.state
         if state in (State.AUTHENTICATED, State.CREATING_CONNECTION, State.STARTING):
             self.outcome = "working"
-            self.title = self.tr("Connecting…")
-            self.headline.setText(self.tr("Logged in. Creating the connection…"))
-            self.set_busy(True, self.tr("Waiting for the provider…"))
+            self.title = _("Connecting…")
+            self.headline.setText(_("Logged in. Creating the connection…"))
+            self.set_busy(True, _("Waiting for the provider…"))
             return
         self.set_busy(False)
-        self.restart_button.setText(self.tr("&Start again"))
+        self.restart_button.setText(_("&Start again"))
         if state is State.CONNECTED:
             self._show_connected(snap)
         elif state is State.EXPIRED:
             self.outcome = "expired"
-            self.title = self.tr("The login session ended")
-            self.headline.setText(self.tr("The login session has ended."))
+            self.title = _("The login session ended")
+            self.headline.setText(_("The login session has ended."))
             self.show_error(
-                self.tr(
+                _(
                     "Login sessions last 10 minutes, and this one is over (or the provider "
                     "forgot it). Nothing was connected. Start again to get a new one."
                 )
@@ -77,8 +77,8 @@ class ResultPage(StatusPage):
             self.restart_button.setFocus()
         elif state is State.CANCELLED:
             self.outcome = "cancelled"
-            self.title = self.tr("Cancelled")
-            self.headline.setText(self.tr("Cancelled. Nothing more was sent."))
+            self.title = _("Cancelled")
+            self.headline.setText(_("Cancelled. Nothing more was sent."))
             self.restart_button.show()
             self.fix_button.show()
             self.restart_button.setFocus()
@@ -88,8 +88,8 @@ class ResultPage(StatusPage):
 
     def _show_connected(self, snap: Snapshot) -> None:
         self.outcome = "connected"
-        self.title = self.tr("Connected")
-        self.headline.setText(self.tr("{what} connected.").format(what=flow_kind_name(snap.flow)))
+        self.title = _("Connected")
+        self.headline.setText(_("{what} connected.").format(what=flow_kind_name(snap.flow)))
         self.details.setText(self._describe(snap))
         self.details_card.show()
         self.limits.show()
@@ -98,17 +98,17 @@ class ResultPage(StatusPage):
 
     def _show_failed(self, snap: Snapshot) -> None:
         self.outcome = "failed"
-        self.title = self.tr("Not connected")
+        self.title = _("Not connected")
         what = flow_kind_name(snap.flow)
-        self.headline.setText(self.tr("{what}: not connected.").format(what=what))
+        self.headline.setText(_("{what}: not connected.").format(what=what))
         key = snap.error_key or ""
-        text = provider_message(snap.error) if snap.error is not None else self.tr(snap.text)
+        text = provider_message(snap.error) if snap.error is not None else _(snap.text)
         if key == "subscription_required":
-            text += " " + self.tr("(The provider answered 402: payment required.)")
+            text += " " + _("(The provider answered 402: payment required.)")
             self.limits.show()
         self.show_error(text)
         self.fix_button.show()
-        self.restart_button.setText(self.tr("&Try again"))
+        self.restart_button.setText(_("&Try again"))
         self.restart_button.show()
         (self.fix_button if key in ("invalid_auth", "scope_missing") else self.restart_button
          ).setFocus()  # fmt: skip
@@ -117,13 +117,13 @@ class ResultPage(StatusPage):
         conn = snap.result
         lines = []
         if snap.text and snap.text not in ("Connected.",):
-            lines.append(self.tr(snap.text))
+            lines.append(_(snap.text))
         if conn is not None and hasattr(conn, "id"):
             kind = kind_name(conn.type)
-            lines.append(self.tr("Name: {n}").format(n=conn.name or "—"))
-            lines.append(self.tr("Kind: {k}").format(k=kind))
-            lines.append(self.tr("Connection id: {i}").format(i=conn.id))
-            lines.append(self.tr("Status at the provider: {s}").format(s=conn.status or "—"))
+            lines.append(_("Name: {n}").format(n=conn.name or "—"))
+            lines.append(_("Kind: {k}").format(k=kind))
+            lines.append(_("Connection id: {i}").format(i=conn.id))
+            lines.append(_("Status at the provider: {s}").format(s=conn.status or "—"))
         return "\n".join(lines)
 
     def can_next(self) -> bool:

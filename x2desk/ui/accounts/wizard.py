@@ -85,7 +85,7 @@ class AccountsWizard(ProviderKeySteps):
         super().__init__(
             ctx,
             object_name="accountsWizard",
-            heading=self.tr("Connect an account"),
+            heading=_("Connect an account"),
             steps=[_(step) for step in STEPS],
             clock=clock,
             scheduler_factory=scheduler_factory,
@@ -227,7 +227,7 @@ class AccountsWizard(ProviderKeySteps):
             self.qr.set_flow(driver.flow)
             self._show("account_qr")
         elif isinstance(self.frame.current, StatusPage):
-            self.frame.current.set_busy(True, self.tr("Asking the provider…"))
+            self.frame.current.set_busy(True, _("Asking the provider…"))
         self._run_session(self.session)
 
     def _running(self) -> Running | None:
@@ -313,7 +313,7 @@ class AccountsWizard(ProviderKeySteps):
 
         def failed(exc: BaseException) -> None:
             self.result.banner.show_message(
-                self.tr("Connected at the provider, but not recorded on this computer: {m}").format(
+                _("Connected at the provider, but not recorded on this computer: {m}").format(
                     m=provider_message(exc)
                 ),
                 "warning",

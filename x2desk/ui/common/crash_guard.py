@@ -24,6 +24,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from x2desk.core.redact import scrub
+from x2desk.i18n import _
 from x2desk.ui.common.gui_thread import Mailbox
 
 log = logging.getLogger(__name__)
@@ -35,13 +36,9 @@ _mailbox: Mailbox | None = None
 _box: QMessageBox | None = None
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("crash_guard", text)
-
-
 def user_message(exc_type: type[BaseException]) -> str:
     """What the box says: the exception's type only (its message may hold a secret)."""
-    return _tr(
+    return _(
         "Something unexpected went wrong ({name}). x2desk keeps running: go back a step or "
         "try again. If it keeps happening, run x2desk -v from a terminal for details."
     ).format(name=exc_type.__name__)

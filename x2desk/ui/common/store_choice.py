@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from x2desk.core.secret import Secret
+from x2desk.i18n import _
 from x2desk.ui.common.widgets import button, label
 
 MIN_PASSPHRASE = 8
@@ -32,11 +33,11 @@ class PassphraseDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("passphraseDialog")
-        self.setWindowTitle(self.tr("Encrypted file store"))
+        self.setWindowTitle(_("Encrypted file store"))
         self.setModal(True)
         v = QVBoxLayout(self)
         if intro is None:
-            intro = self.tr(
+            intro = _(
                 "x2desk will keep the credentials in a file encrypted with a passphrase you "
                 "choose. You will need it whenever x2desk opens the credentials. It is not "
                 "stored anywhere."
@@ -52,10 +53,10 @@ class PassphraseDialog(QDialog):
         self.second.setObjectName("passphraseAgain")
         self.second.setAccessibleName("Passphrase again")
         self.second.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(self.tr("Passphrase:"), self.first)
+        form.addRow(_("Passphrase:"), self.first)
         self.confirm = confirm
         if confirm:
-            form.addRow(self.tr("Again:"), self.second)
+            form.addRow(_("Again:"), self.second)
         v.addLayout(form)
         self.hint = label("", "passphraseHint")
         self.hint.setProperty("tone", "hint-bad")
@@ -79,11 +80,11 @@ class PassphraseDialog(QDialog):
     def problem(self) -> str:
         a, b = self.first.text(), self.second.text()
         if not self.confirm:  # opening an existing file: whatever it was made with
-            return "" if a else self.tr("Type the passphrase.")
+            return "" if a else _("Type the passphrase.")
         if len(a) < MIN_PASSPHRASE:
-            return self.tr("Use at least {n} characters.").format(n=MIN_PASSPHRASE)
+            return _("Use at least {n} characters.").format(n=MIN_PASSPHRASE)
         if self.confirm and a != b:
-            return self.tr("The two passphrases differ.")
+            return _("The two passphrases differ.")
         return ""
 
     def _validate(self) -> None:
@@ -122,11 +123,9 @@ class StoreChoice(QWidget):
         self.setObjectName("storeChoice")
         h = QHBoxLayout(self)
         h.setContentsMargins(0, 0, 0, 0)
-        self.file_button = button(
-            self.tr("Use an &encrypted file…"), "useEncryptedFile", primary=True
-        )
-        self.retry_button = button(self.tr("Try the &keyring again"), "retryKeyring")
-        self.discard_button = button(self.tr("&Discard the credentials"), "discardCredentials")
+        self.file_button = button(_("Use an &encrypted file…"), "useEncryptedFile", primary=True)
+        self.retry_button = button(_("Try the &keyring again"), "retryKeyring")
+        self.discard_button = button(_("&Discard the credentials"), "discardCredentials")
         h.addWidget(self.file_button)
         h.addWidget(self.retry_button)
         h.addStretch(1)
@@ -159,7 +158,7 @@ def ask_passphrase(
     dlg = PassphraseDialog(
         parent,
         confirm=False,
-        intro=parent.tr(
+        intro=_(
             "The saved credentials are in the encrypted file. Type its passphrase to open it; "
             "it is used only now and is not stored anywhere."
         ),

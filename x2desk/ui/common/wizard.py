@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from x2desk.i18n import N_
+from x2desk.i18n import N_, _
 from x2desk.ui.common.theme import repolish
 from x2desk.ui.common.widgets import Banner, BusyIndicator, button, label
 
@@ -132,7 +132,7 @@ class WizardFrame(QWidget):
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        outer.addWidget(self._sidebar(heading or self.tr("Connect")))
+        outer.addWidget(self._sidebar(heading or _("Connect")))
         outer.addWidget(self._main(), 1)
         self.set_steps(steps)
         self.cancel_button.clicked.connect(self.cancel_requested)
@@ -183,12 +183,12 @@ class WizardFrame(QWidget):
         main.addWidget(self.stack, 1)
         nav = QHBoxLayout()
         nav.setContentsMargins(0, 14, 0, 0)
-        self.cancel_button = button(self.tr("Cancel"), "wizardCancel")
-        self.cancel_button.setToolTip(self.tr("Close the wizard (Esc)"))
-        self.back_button = button(self.tr("< &Back"), "wizardBack", accessible="Back")
-        self.back_button.setToolTip(self.tr("Previous page (Alt+Left)"))
-        self.next_button = button(self.tr("&Next >"), "wizardNext", primary=True, accessible="Next")
-        self.next_button.setToolTip(self.tr("Next page (Alt+Right)"))
+        self.cancel_button = button(_("Cancel"), "wizardCancel")
+        self.cancel_button.setToolTip(_("Close the wizard (Esc)"))
+        self.back_button = button(_("< &Back"), "wizardBack", accessible="Back")
+        self.back_button.setToolTip(_("Previous page (Alt+Left)"))
+        self.next_button = button(_("&Next >"), "wizardNext", primary=True, accessible="Next")
+        self.next_button.setToolTip(_("Next page (Alt+Right)"))
         self.next_button.setDefault(True)
         nav.addWidget(self.cancel_button)
         nav.addStretch(1)
@@ -270,7 +270,7 @@ class WizardFrame(QWidget):
         self.next_button.setEnabled(page.can_next())
         self.back_button.setEnabled(page.can_back())
         self.back_button.setVisible(page.can_back() or not page.hide_back_when_disabled)
-        self.next_button.setText(page.next_text or self.tr("&Next >"))
+        self.next_button.setText(page.next_text or _("&Next >"))
         self.next_button.setAccessibleName(page.next_text.replace("&", "") or "Next")
         self.cancel_button.setVisible(page.show_cancel)
 

@@ -14,22 +14,22 @@ class AlreadyPage(StatusPage):
         super().__init__("greenapi_already")
         self.wiz = actions
         self.step = _(STEP_PAIR)
-        self.title = self.tr("This instance is already paired")
-        self.subtitle = self.tr(
+        self.title = _("This instance is already paired")
+        self.subtitle = _(
             "Green-API says instance {i} is already linked to a phone. Choose what to do."
         )
         self.next_text = ""
         self.headline = label("", "greenapiAlreadyText")
         self.lay.addWidget(self.headline)
         keep_card, keep_lay = card("greenapiKeepCard")
-        self.keep_button = button(self.tr("&Keep it as it is"), "greenapiKeep", primary=True)
+        self.keep_button = button(_("&Keep it as it is"), "greenapiKeep", primary=True)
         self.keep_button.setAccessibleDescription(
-            self.tr("Save the instance without touching its pairing")
+            _("Save the instance without touching its pairing")
         )
         keep_lay.addWidget(self.keep_button)
         keep_lay.addWidget(
             label(
-                self.tr(
+                _(
                     "The phone stays linked and nothing is interrupted. x2desk confirms the "
                     "instance is authorised and saves it."
                 ),
@@ -39,14 +39,12 @@ class AlreadyPage(StatusPage):
         )
         self.lay.addWidget(keep_card)
         repair_card, repair_lay = card("greenapiRepairCard")
-        self.repair_button = button(self.tr("&Log out and pair again"), "greenapiLogoutPair")
-        self.repair_button.setAccessibleDescription(
-            self.tr("Unlink the current phone and show a new QR")
-        )
+        self.repair_button = button(_("&Log out and pair again"), "greenapiLogoutPair")
+        self.repair_button.setAccessibleDescription(_("Unlink the current phone and show a new QR"))
         repair_lay.addWidget(self.repair_button)
         repair_lay.addWidget(
             label(
-                self.tr(
+                _(
                     "Unlinks the phone now linked (anything using this instance stops until "
                     "the new pairing), then shows a new QR to scan with the right phone."
                 ),
@@ -61,7 +59,7 @@ class AlreadyPage(StatusPage):
         self.repair_button.clicked.connect(self._repair)
 
     def set_instance(self, id_instance: str) -> None:
-        self.subtitle = self.tr(
+        self.subtitle = _(
             "Green-API says instance {i} is already linked to a phone. Choose what to do."
         ).format(i=id_instance)
         self.banner.clear_message()

@@ -30,8 +30,8 @@ class InstancePage(StatusPage):
     def __init__(self) -> None:
         super().__init__("greenapi_instance")
         self.step = _(STEP_INSTANCE)
-        self.title = self.tr("Which Green-API instance?")
-        self.subtitle = self.tr(
+        self.title = _("Which Green-API instance?")
+        self.subtitle = _(
             "Both values are on the instance's page in the Green-API console "
             "(console.green-api.com). The token is kept in the system keyring, never shown."
         )
@@ -43,19 +43,19 @@ class InstancePage(StatusPage):
         self.token_edit = QLineEdit()
         name(self.token_edit, "greenapiToken", "apiTokenInstance")
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token_edit.setPlaceholderText(self.tr("paste it here (it stays hidden)"))
+        self.token_edit.setPlaceholderText(_("paste it here (it stays hidden)"))
         self.token_edit.setMaximumWidth(520)
         self.name_edit = QLineEdit()
         name(self.name_edit, "greenapiName", "Connection name")
-        self.name_edit.setPlaceholderText(self.tr("optional, e.g. Support WhatsApp"))
+        self.name_edit.setPlaceholderText(_("optional, e.g. Support WhatsApp"))
         self.name_edit.setMaximumWidth(360)
-        form.addRow(self.tr("&idInstance"), self.id_edit)
+        form.addRow(_("&idInstance"), self.id_edit)
         self.id_hint = label("", "greenapiIdHint")
         form.addRow("", self.id_hint)
-        form.addRow(self.tr("api&TokenInstance"), self.token_edit)
+        form.addRow(_("api&TokenInstance"), self.token_edit)
         self.token_hint = label("", "greenapiTokenHint")
         form.addRow("", self.token_hint)
-        form.addRow(self.tr("Connection &name"), self.name_edit)
+        form.addRow(_("Connection &name"), self.name_edit)
         self.lay.addLayout(form)
         self.demo_note = label("", "greenapiDemoNote", role="muted")
         self.demo_note.hide()
@@ -107,9 +107,9 @@ class InstancePage(StatusPage):
             self.id_hint.setText("")
         else:
             try:
-                _hint(self.id_hint, self.tr("OK: instance {i}").format(i=self.instance_id()), True)
+                _hint(self.id_hint, _("OK: instance {i}").format(i=self.instance_id()), True)
             except InputError as exc:
-                _hint(self.id_hint, self.tr(exc.message), False)
+                _hint(self.id_hint, _(exc.message), False)
         if not self.token_edit.text().strip():
             self.token_hint.setText("")
         else:
@@ -117,13 +117,11 @@ class InstancePage(StatusPage):
                 token = self.token()
                 _hint(
                     self.token_hint,
-                    self.tr("OK: {n} characters, {m}").format(
-                        n=len(token.reveal()), m=token.masked
-                    ),
+                    _("OK: {n} characters, {m}").format(n=len(token.reveal()), m=token.masked),
                     True,
                 )
             except InputError as exc:
-                _hint(self.token_hint, self.tr(exc.message), False)
+                _hint(self.token_hint, _(exc.message), False)
         self.changed.emit()
 
     def enter(self) -> None:

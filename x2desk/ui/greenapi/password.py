@@ -17,10 +17,10 @@ class GreenApiPasswordPage(StatusPage):
     def __init__(self) -> None:
         super().__init__("greenapi_password")
         self.step = _(STEP_PAIR)
-        self.title = self.tr("The account's cloud password")
-        self.next_text = self.tr("&Send password")
+        self.title = _("The account's cloud password")
+        self.next_text = _("&Send password")
         self.prompt = label(
-            self.tr(
+            _(
                 "The QR was scanned. This account has two-step verification: type its cloud "
                 "password to finish the pairing."
             ),
@@ -34,7 +34,7 @@ class GreenApiPasswordPage(StatusPage):
         self.edit.setMaximumWidth(360)
         self.lay.addWidget(self.edit)
         self.note = label(
-            self.tr(
+            _(
                 "It is the password set in the messenger under Settings > Account > Two-step "
                 "verification. x2desk sends it to Green-API once and does not keep it."
             ),
@@ -58,7 +58,7 @@ class GreenApiPasswordPage(StatusPage):
         self.set_busy(False)
 
     def show_snapshot(self, snap: Snapshot) -> None:
-        self.set_busy(bool(snap.busy), self.tr("Sending the password to Green-API…"))
+        self.set_busy(bool(snap.busy), _("Sending the password to Green-API…"))
         if snap.busy:
             return
         if snap.error is not None:
@@ -68,7 +68,7 @@ class GreenApiPasswordPage(StatusPage):
             self.edit.selectAll()
             self.edit.setFocus()
         elif snap.text and "again" in snap.text:
-            self.show_info(self.tr(snap.text))
+            self.show_info(_(snap.text))
         else:
             self.banner.clear_message()
 

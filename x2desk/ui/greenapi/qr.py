@@ -21,27 +21,25 @@ class GreenApiQrPage(QrLoginPage):
     def __init__(self) -> None:
         super().__init__("greenapi_qr", "greenapiQr", "Green-API pairing QR")
         self.step = _(STEP_PAIR)
-        self.title = self.tr("Pair the instance: scan the QR")
+        self.title = _("Pair the instance: scan the QR")
         self.shown_png: bytes | None = None  # the PNG on screen (tests, the demo phone)
         self.redraws = 0  # how many QRs were drawn (tests)
         self.instance_label = label("", "greenapiQrInstance", role="muted")
         self.side.addWidget(self.instance_label)
-        self.instructions = label(self.tr(SCAN_STEPS), "greenapiQrSteps")
+        self.instructions = label(_(SCAN_STEPS), "greenapiQrSteps")
         self.side.addWidget(self.instructions)
         self.status = label("", "greenapiQrStatus", role="heading")
         self.side.addWidget(self.status)
         self.finish_side()
-        self.clear_qr(self.tr("Asking Green-API for a QR…"))
+        self.clear_qr(_("Asking Green-API for a QR…"))
 
     def set_instance(self, id_instance: str, repair: bool = False) -> None:
         self.instance_label.setText(
-            (self.tr("Re-pairing instance {i}") if repair else self.tr("Instance {i}")).format(
-                i=id_instance
-            )
+            (_("Re-pairing instance {i}") if repair else _("Instance {i}")).format(i=id_instance)
         )
         self.status.setText("")
         self.banner.clear_message()
-        self.clear_qr(self.tr("Checking the instance…"))
+        self.clear_qr(_("Checking the instance…"))
 
     def clear_qr(self, text: str) -> None:
         self.panel.clear(text)
@@ -60,37 +58,37 @@ class GreenApiQrPage(QrLoginPage):
             image = png_image(png, QR_PX)
             if image.isNull():
                 has_qr = False
-                self.clear_qr(self.tr("Green-API sent a QR x2desk cannot show; asking again…"))
+                self.clear_qr(_("Green-API sent a QR x2desk cannot show; asking again…"))
             else:
                 self.panel.draw(image, snap.qr_version)
                 self.shown_png = png
                 self.redraws += 1
         elif not has_qr and self.shown_version is not None:
-            self.clear_qr(self.tr("The QR expired. Getting a new one…"))
+            self.clear_qr(_("The QR expired. Getting a new one…"))
         elif not has_qr and snap.state is State.LOADING:
-            self.clear_qr(self.tr("Waiting for the instance…"))
+            self.clear_qr(_("Waiting for the instance…"))
         left = snap.qr_seconds_left
         self.panel.show_countdown(
             has_qr,
-            None if left is None else self.tr("This QR is valid for {s} s more").format(s=left),
+            None if left is None else _("This QR is valid for {s} s more").format(s=left),
         )
         if snap.retry_in:
             self.show_error(
                 greenapi_message(snap.error)
                 + " "
-                + self.tr("Trying again in {s} s.").format(s=int(snap.retry_in))
+                + _("Trying again in {s} s.").format(s=int(snap.retry_in))
             )
             self.status.setText("")
         else:
             self.banner.clear_message()
             if has_qr and snap.state is State.WAITING_FOR_QR:
-                self.status.setText(self.tr("Waiting for the phone to scan it…"))
+                self.status.setText(_("Waiting for the phone to scan it…"))
             else:
-                self.status.setText(self.tr(snap.text))
+                self.status.setText(_(snap.text))
         waiting = snap.state in (State.STARTING, State.LOADING) or not has_qr
         caption = (
-            self.tr("Waiting for the instance…")
+            _("Waiting for the instance…")
             if snap.state is State.LOADING
-            else self.tr("Waiting for Green-API…")
+            else _("Waiting for Green-API…")
         )
         self.set_busy(waiting, caption)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from x2desk.core.errors import StoreError, X2DeskError
+from x2desk.i18n import _
 from x2desk.ui.common.session_wizard import SessionWizard
 from x2desk.ui.common.workers import run_in_worker
 from x2desk.ui.greenapi.common import greenapi_message
@@ -34,7 +35,7 @@ class RepairSteps(SessionWizard):
         """Re-pair a saved instance (home list): its id, API address and saved token."""
         self.stop_session()
         self.password.reset()
-        self.result.show_working(self.tr("Opening the saved instance…"))
+        self.result.show_working(_("Opening the saved instance…"))
         self._show("greenapi_result")
         self._locked_record_id = None
         opened = self.ctx.file_store
@@ -87,7 +88,7 @@ class RepairSteps(SessionWizard):
 
         self.result.show_locked(
             hint
-            or self.tr(
+            or _(
                 "This instance's apiTokenInstance is kept in the encrypted credentials file, "
                 "which is locked. Type its passphrase to open it and re-pair the instance."
             )

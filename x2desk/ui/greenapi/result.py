@@ -23,7 +23,7 @@ class GreenApiResultPage(StatusPage):
     def __init__(self, actions: GreenApiActions) -> None:
         super().__init__("greenapi_result")
         self.step = _(STEP_DONE)
-        self.title = self.tr("Pairing…")
+        self.title = _("Pairing…")
         self.outcome = ""  # working | paired | failed | store_failed | cancelled | locked
         self.headline = label("", "greenapiResultHeadline", role="big")
         self.lay.addWidget(self.headline)
@@ -38,14 +38,14 @@ class GreenApiResultPage(StatusPage):
         self.store_choice.discard.connect(actions.discard)
         self.lay.addWidget(self.store_choice)
         row = QHBoxLayout()
-        self.retry_button = button(self.tr("&Try again"), "greenapiRetry", primary=True)
+        self.retry_button = button(_("&Try again"), "greenapiRetry", primary=True)
         self.retry_button.clicked.connect(actions.restart)
-        self.fix_button = button(self.tr("C&hange the id or token"), "greenapiFix")
+        self.fix_button = button(_("C&hange the id or token"), "greenapiFix")
         self.fix_button.clicked.connect(actions.fix_details)
-        self.another_button = button(self.tr("Connect &another"), "greenapiAnother")
+        self.another_button = button(_("Connect &another"), "greenapiAnother")
         self.another_button.clicked.connect(actions.connect_another)
         self.unlock_button = button(
-            self.tr("&Unlock the encrypted file…"), "greenapiUnlock", primary=True
+            _("&Unlock the encrypted file…"), "greenapiUnlock", primary=True
         )
         self.unlock_button.clicked.connect(lambda: actions.unlock_for_repair())
         for b in (self.unlock_button, self.retry_button, self.fix_button, self.another_button):
@@ -53,7 +53,7 @@ class GreenApiResultPage(StatusPage):
         row.addStretch(1)
         self.lay.addLayout(row)
         self.lay.addStretch(1)
-        self.next_text = self.tr("&Finish")
+        self.next_text = _("&Finish")
 
     def _hide_all(self) -> None:
         for w in (
@@ -66,27 +66,27 @@ class GreenApiResultPage(StatusPage):
     def show_working(self, text: str) -> None:
         self._hide_all()
         self.outcome = "working"
-        self.title = self.tr("Pairing…")
+        self.title = _("Pairing…")
         self.headline.setText(text)
-        self.set_busy(True, self.tr("Waiting for Green-API…"))
+        self.set_busy(True, _("Waiting for Green-API…"))
         self.changed.emit()
 
     def show_paired(self, paired: PairedInstance, token_masked: str, api_url: str) -> None:
         self._hide_all()
         self.set_busy(False)
         self.outcome = "paired"
-        self.title = self.tr("Paired")
+        self.title = _("Paired")
         text = (
-            self.tr("Instance {i} was already paired: kept and saved.")
+            _("Instance {i} was already paired: kept and saved.")
             if paired.kept
-            else self.tr("Instance {i} is paired and saved.")
+            else _("Instance {i} is paired and saved.")
         )
         self.headline.setText(text.format(i=paired.id_instance))
         lines = [
-            self.tr("idInstance: {i}").format(i=paired.id_instance),
-            self.tr("API address: {u}").format(u=api_url),
-            self.tr("apiTokenInstance: {t} (kept in {s})").format(t=token_masked, s=paired.store),
-            self.tr("Green-API confirmed the state: authorized."),
+            _("idInstance: {i}").format(i=paired.id_instance),
+            _("API address: {u}").format(u=api_url),
+            _("apiTokenInstance: {t} (kept in {s})").format(t=token_masked, s=paired.store),
+            _("Green-API confirmed the state: authorized."),
         ]
         self.details.setText("\n".join(lines))
         self.details_card.show()
@@ -99,25 +99,25 @@ class GreenApiResultPage(StatusPage):
         self.set_busy(False)
         if snap.state is State.CANCELLED:
             self.outcome = "cancelled"
-            self.title = self.tr("Cancelled")
-            self.headline.setText(self.tr("Cancelled. Nothing more is sent to Green-API."))
-            self.retry_button.setText(self.tr("&Start again"))
+            self.title = _("Cancelled")
+            self.headline.setText(_("Cancelled. Nothing more is sent to Green-API."))
+            self.retry_button.setText(_("&Start again"))
             self.retry_button.show()
             self.fix_button.show()
             self.retry_button.setFocus()
         elif store_failed:
             self.outcome = "store_failed"
-            self.title = self.tr("Paired, not saved yet")
-            self.headline.setText(self.tr("The instance is paired, but its token is not saved."))
+            self.title = _("Paired, not saved yet")
+            self.headline.setText(_("The instance is paired, but its token is not saved."))
             self.show_error(greenapi_message(snap.error))
             self.store_choice.show()
             self.store_choice.file_button.setFocus()
         else:
             self.outcome = "failed"
-            self.title = self.tr("Not paired")
-            self.headline.setText(self.tr("The instance is not paired."))
-            self.show_error(greenapi_message(snap.error) if snap.error else self.tr(snap.text))
-            self.retry_button.setText(self.tr("&Try again"))
+            self.title = _("Not paired")
+            self.headline.setText(_("The instance is not paired."))
+            self.show_error(greenapi_message(snap.error) if snap.error else _(snap.text))
+            self.retry_button.setText(_("&Try again"))
             self.retry_button.show()
             self.fix_button.show()
             if snap.error_key == "invalid_auth":
@@ -131,10 +131,8 @@ class GreenApiResultPage(StatusPage):
         self._hide_all()
         self.set_busy(False)
         self.outcome = "locked"
-        self.title = self.tr("Unlock the saved token")
-        self.headline.setText(
-            self.tr("The instance's saved token is in the encrypted credentials file.")
-        )
+        self.title = _("Unlock the saved token")
+        self.headline.setText(_("The instance's saved token is in the encrypted credentials file."))
         self.show_error(text)
         self.unlock_button.show()
         self.fix_button.show()
@@ -144,9 +142,9 @@ class GreenApiResultPage(StatusPage):
     def show_discarded(self) -> None:
         self._hide_all()
         self.outcome = "cancelled"
-        self.title = self.tr("Not saved")
+        self.title = _("Not saved")
         self.headline.setText(
-            self.tr(
+            _(
                 "The token was discarded; nothing was saved on this computer. The instance stays "
                 "paired at Green-API: connect it again with its id and token to save it."
             )

@@ -73,7 +73,7 @@ class GreenApiWizard(RepairSteps):
         super().__init__(
             ctx,
             object_name="greenapiWizard",
-            heading=self.tr("Connect a Green-API instance"),
+            heading=_("Connect a Green-API instance"),
             steps=[_(step) for step in STEPS],
             clock=clock,
             scheduler_factory=scheduler_factory,
@@ -124,7 +124,7 @@ class GreenApiWizard(RepairSteps):
             self.instance.fill(
                 id_instance,
                 token,
-                self.tr(
+                _(
                     "Demo: the sandbox's Green-API console made instance {i}; its id and token "
                     "are filled in."
                 ).format(i=id_instance),
@@ -180,7 +180,7 @@ class GreenApiWizard(RepairSteps):
         self.qr.set_instance(id_instance, repair)
         self.already.set_instance(id_instance)
         self._show("greenapi_qr")
-        self.qr.set_busy(True, self.tr("Checking the instance with Green-API…"))
+        self.qr.set_busy(True, _("Checking the instance with Green-API…"))
         self._run_session(pairing)
 
     def _running(self) -> Running | None:
@@ -230,7 +230,7 @@ class GreenApiWizard(RepairSteps):
         elif state in (State.AUTHENTICATED, State.CREATING_CONNECTION):
             self.qr.clear_qr("")
             self.password.set_busy(False)
-            self.result.show_working(self.tr("Green-API confirms the instance; saving it…"))
+            self.result.show_working(_("Green-API confirms the instance; saving it…"))
             self._show("greenapi_result")
         elif state is State.CONNECTED:
             self.timer.stop()
@@ -262,15 +262,15 @@ class GreenApiWizard(RepairSteps):
 
     def keep(self) -> None:
         if self.pairing is not None and self.pairing.keep():
-            self.result.show_working(self.tr("Keeping the pairing; confirming with Green-API…"))
+            self.result.show_working(_("Keeping the pairing; confirming with Green-API…"))
             self._show("greenapi_result")
             self.timer.start()
 
     def log_out_and_pair(self) -> None:
         if self.pairing is not None and self.pairing.log_out_and_pair():
             self._show("greenapi_qr")
-            self.qr.clear_qr(self.tr("Logging the instance out…"))
-            self.qr.set_busy(True, self.tr("Logging out; a new QR comes in a moment…"))
+            self.qr.clear_qr(_("Logging the instance out…"))
+            self.qr.set_busy(True, _("Logging out; a new QR comes in a moment…"))
             self.timer.start()
 
     def submit_password(self) -> None:
@@ -283,7 +283,7 @@ class GreenApiWizard(RepairSteps):
             return
         if sent:
             self.password.banner.clear_message()
-            self.password.set_busy(True, self.tr("Sending the password to Green-API…"))
+            self.password.set_busy(True, _("Sending the password to Green-API…"))
 
     def restart(self) -> None:
         """Try again after a failure or a cancel (a new attempt with the same instance)."""
@@ -299,7 +299,7 @@ class GreenApiWizard(RepairSteps):
         self.pairing.restart()
 
     def _saving_again(self) -> None:
-        self.result.show_working(self.tr("Saving the instance…"))
+        self.result.show_working(_("Saving the instance…"))
         self._show("greenapi_result")
         self.timer.start()
 
@@ -308,7 +308,7 @@ class GreenApiWizard(RepairSteps):
         pairing = self.pairing
         if pairing is None:
             return
-        self.result.show_working(self.tr("Opening the encrypted file store…"))
+        self.result.show_working(_("Opening the encrypted file store…"))
 
         def done(store: CredentialStore) -> None:
             self._job = None

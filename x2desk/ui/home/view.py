@@ -105,10 +105,10 @@ class HomeView(QWidget):
 
         head = QHBoxLayout()
         titles = QVBoxLayout()
-        titles.addWidget(label(self.tr("Your connections"), "pageTitle"))
+        titles.addWidget(label(_("Your connections"), "pageTitle"))
         titles.addWidget(
             label(
-                self.tr(
+                _(
                     "Bots and accounts x2desk has connected. Their secrets stay in the "
                     "system keyring and are never shown here."
                 ),
@@ -116,9 +116,9 @@ class HomeView(QWidget):
             )
         )
         head.addLayout(titles, 1)
-        self.connect_button = button(self.tr("&Connect…"), "connectButton", primary=True)
+        self.connect_button = button(_("&Connect…"), "connectButton", primary=True)
         self.connect_button.setAccessibleName("Connect")
-        self.connect_button.setToolTip(self.tr("Connect a bot or account (Ctrl+N)"))
+        self.connect_button.setToolTip(_("Connect a bot or account (Ctrl+N)"))
         self.connect_button.setMinimumHeight(40)
         self.connect_button.setMinimumWidth(150)
         # top-aligned by a stretch under it: no ``Qt.AlignmentFlag`` (PySide6's slow enums)
@@ -173,15 +173,15 @@ class HomeView(QWidget):
         lst.setUniformItemSizes(True)
         self.stack.addWidget(lst)
         self._list = lst
-        reauth = button(self.tr("&Re-authorise…"), "reauthButton")
+        reauth = button(_("&Re-authorise…"), "reauthButton")
         reauth.setToolTip(
-            self.tr("Log in again to the selected Telegram or MAX account (no new connection)")
+            _("Log in again to the selected Telegram or MAX account (no new connection)")
         )
         reauth.setEnabled(False)
         reauth.clicked.connect(self._reauth)
         lst.currentRowChanged.connect(self._selection_changed)
-        repair = button(self.tr("Re-&pair…"), "repairButton")
-        repair.setToolTip(self.tr("Pair the selected Green-API instance again with a new QR"))
+        repair = button(_("Re-&pair…"), "repairButton")
+        repair.setToolTip(_("Pair the selected Green-API instance again with a new QR"))
         repair.setEnabled(False)
         repair.clicked.connect(self._repair)
         self._reauth_button, self._repair_button = reauth, repair
@@ -194,10 +194,10 @@ class HomeView(QWidget):
         """ "Nothing connected yet": how connecting goes, and a button to start."""
         empty, lay = card("emptyState")
         lay.setContentsMargins(36, 34, 36, 34)
-        lay.addWidget(label(self.tr("Nothing connected yet"), "emptyTitle", role="big"))
+        lay.addWidget(label(_("Nothing connected yet"), "emptyTitle", role="big"))
         lay.addWidget(
             label(
-                self.tr(
+                _(
                     "Connecting takes about a minute and nobody has to copy a secret:\n\n"
                     "1.  Press Connect… and choose what to connect (an X2Chat bot, for a start).\n"
                     "2.  In the X2Chat app on your phone, make an integration QR for the bot.\n"
@@ -208,7 +208,7 @@ class HomeView(QWidget):
                 "emptyText",
             )
         )
-        start = button(self.tr("Connect your first bot…"), "emptyConnectButton", primary=True)
+        start = button(_("Connect your first bot…"), "emptyConnectButton", primary=True)
         start.clicked.connect(self.connect_requested)
         lay.addSpacing(6)
         start_row = QHBoxLayout()
@@ -218,7 +218,7 @@ class HomeView(QWidget):
         if self._demo:
             lay.addWidget(
                 label(
-                    self.tr(
+                    _(
                         "Demo mode: everything talks to a local sandbox and the camera is a "
                         "virtual phone. Nothing leaves this computer."
                     ),

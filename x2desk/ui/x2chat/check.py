@@ -23,23 +23,23 @@ class CheckPage(WizardPage):
         super().__init__()
         self.wiz = actions
         self.step = _(STEP_CHECK)
-        self.title = self.tr("Checking the bot")
-        self.subtitle = self.tr("The credentials are saved. Now make sure the bot really works.")
-        self.next_text = self.tr("&Finish")
+        self.title = _("Checking the bot")
+        self.subtitle = _("The credentials are saved. Now make sure the bot really works.")
+        self.next_text = _("&Finish")
         self._state: FlowState | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(12)
-        self.busy = BusyIndicator("checkBusy", self.tr("Asking X2Chat about the bot…"))
+        self.busy = BusyIndicator("checkBusy", _("Asking X2Chat about the bot…"))
         lay.addWidget(self.busy)
         self.error = Banner("checkError")
         lay.addWidget(self.error)
         row = QHBoxLayout()
-        self.retry_button = button(self.tr("&Try again"), "retryCheck", primary=True)
+        self.retry_button = button(_("&Try again"), "retryCheck", primary=True)
         self.retry_button.clicked.connect(self.wiz.retry)
-        self.skip_button = button(self.tr("S&kip the checks"), "skipChecks")
+        self.skip_button = button(_("S&kip the checks"), "skipChecks")
         self.skip_button.clicked.connect(self.wiz.skip_checks)
-        self.scan_again_button = button(self.tr("&Scan a new QR"), "checkScanAgain")
+        self.scan_again_button = button(_("&Scan a new QR"), "checkScanAgain")
         self.scan_again_button.clicked.connect(self.wiz.scan_again)
         for b in (self.retry_button, self.skip_button, self.scan_again_button):
             row.addWidget(b)
@@ -58,7 +58,7 @@ class CheckPage(WizardPage):
         lay.addWidget(self.webhook)
 
         self.test_card, tl = card("testCard")
-        tl.addWidget(label(self.tr("Send a test message to the chat"), "testTitle", role="heading"))
+        tl.addWidget(label(_("Send a test message to the chat"), "testTitle", role="heading"))
         row = QHBoxLayout()
         self.test_text = QLineEdit()
         self.test_text.setObjectName("testMessageText")
@@ -67,12 +67,12 @@ class CheckPage(WizardPage):
         self.test_text.textEdited.connect(self.wiz.set_test_text)
         self.test_text.textChanged.connect(lambda _t: self._update_send())
         self.test_text.returnPressed.connect(self._send)
-        self.send_button = button(self.tr("Send &test message"), "sendTestMessage")
+        self.send_button = button(_("Send &test message"), "sendTestMessage")
         self.send_button.clicked.connect(self._send)
         row.addWidget(self.test_text, 1)
         row.addWidget(self.send_button)
         tl.addLayout(row)
-        self.test_busy = BusyIndicator("testBusy", self.tr("Sending…"))
+        self.test_busy = BusyIndicator("testBusy", _("Sending…"))
         self.test_busy.hide()
         tl.addWidget(self.test_busy)
         self.test_result = label("", "testResult")
@@ -97,7 +97,7 @@ class CheckPage(WizardPage):
         for b in (self.retry_button, self.skip_button, self.scan_again_button):
             b.hide()
         if step is Step.CHECKING or (step is Step.CHECKED and state.bot_user is None):
-            self.busy.start(self.tr("Asking X2Chat about the bot…"))
+            self.busy.start(_("Asking X2Chat about the bot…"))
             self.error.clear_message()
         else:
             self.busy.stop()
@@ -120,19 +120,17 @@ class CheckPage(WizardPage):
     def _show_bot(self, state: FlowState) -> None:
         bot, user = state.bot, state.bot_user
         if user is not None:
-            self.bot_line.setText(self.tr("✓  {name} answers").format(name=user.display_name))
+            self.bot_line.setText(_("✓  {name} answers").format(name=user.display_name))
             self.bot_line.setProperty("tone", "success")
             self.bot_detail.setText(
-                self.tr("{first} · bot id {id} · chat {chat}").format(
+                _("{first} · bot id {id} · chat {chat}").format(
                     first=user.first_name, id=user.id, chat=self._chat(bot)
                 )
             )
         elif bot is not None:
-            self.bot_line.setText(
-                "@" + bot.bot_username if bot.bot_username else self.tr("The new bot")
-            )
+            self.bot_line.setText("@" + bot.bot_username if bot.bot_username else _("The new bot"))
             self.bot_line.setProperty("tone", "")
-            self.bot_detail.setText(self.tr("chat {chat}").format(chat=self._chat(bot)))
+            self.bot_detail.setText(_("chat {chat}").format(chat=self._chat(bot)))
         repolish(self.bot_line)
         self.bot_card.setVisible(bot is not None)
         warning = incomplete_text(bot)
@@ -144,7 +142,7 @@ class CheckPage(WizardPage):
     def _show_webhook(self, state: FlowState) -> None:
         if state.webhook is not None and state.webhook.is_set:
             self.webhook.show_message(
-                self.tr(
+                _(
                     "This bot has a webhook set (to {host}). While it is set, getUpdates does "
                     "not work: your system must receive updates through that webhook, or "
                     "remove it (deleteWebhook) to poll with getUpdates."
@@ -153,12 +151,12 @@ class CheckPage(WizardPage):
             )
         elif state.webhook is not None:
             self.webhook.show_message(
-                self.tr("No webhook is set: your system can fetch updates with getUpdates."),
+                _("No webhook is set: your system can fetch updates with getUpdates."),
                 "info",
             )
         elif state.webhook_error is not None:
             self.webhook.show_message(
-                self.tr("Could not check the webhook: {msg}").format(
+                _("Could not check the webhook: {msg}").format(
                     msg=message_for(state.webhook_error)
                 ),
                 "warning",
@@ -182,7 +180,7 @@ class CheckPage(WizardPage):
             m = state.test_message
             when = dt.datetime.fromtimestamp(m.date).strftime("%H:%M:%S") if m.date else ""
             self.test_result.setText(
-                self.tr(
+                _(
                     "✓ Delivered: message #{id} reached chat {chat} at {when}. Look for it in "
                     "X2Chat."
                 ).format(id=m.message_id, chat=m.chat_id, when=when)
@@ -194,7 +192,7 @@ class CheckPage(WizardPage):
 
     def _chat(self, bot: BotSummary | None) -> str:
         if bot is None or bot.chat_id is None:
-            return self.tr("unknown")
+            return _("unknown")
         return str(bot.chat_id)
 
     def can_next(self) -> bool:

@@ -16,17 +16,17 @@ class ConfirmPage(WizardPage):
     def __init__(self) -> None:
         super().__init__()
         self.step = _(STEP_CONFIRM)
-        self.title = self.tr("Before you connect this bot")
-        self.subtitle = self.tr("One thing to know, once.")
-        self.next_text = self.tr("&Connect bot")
+        self.title = _("Before you connect this bot")
+        self.subtitle = _("One thing to know, once.")
+        self.next_text = _("&Connect bot")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(14)
         box, blay = card("rotationCard")
-        blay.addWidget(label(self.tr("The bot gets a new token"), "rotationTitle", role="heading"))
+        blay.addWidget(label(_("The bot gets a new token"), "rotationTitle", role="heading"))
         blay.addWidget(
             label(
-                self.tr(
+                _(
                     "Connecting gives this bot a brand-new secret token and the old one stops "
                     "working at once. If anything else already uses this bot (n8n, a website, "
                     "another x2desk), it will stop sending and receiving messages until you "
@@ -37,20 +37,20 @@ class ConfirmPage(WizardPage):
         )
         blay.addWidget(
             label(
-                self.tr("If this bot is new, or used only here, there is nothing to worry about."),
+                _("If this bot is new, or used only here, there is nothing to worry about."),
                 "rotationNote",
                 role="muted",
             )
         )
         lay.addWidget(box)
         self.understand = QCheckBox(
-            self.tr("I understand: other integrations of this bot will stop working")
+            _("I understand: other integrations of this bot will stop working")
         )
         self.understand.setObjectName("confirmRotation")
         self.understand.setAccessibleName("I understand other integrations will stop working")
         self.understand.toggled.connect(lambda _on: self.changed.emit())
         lay.addWidget(self.understand)
-        self.dont_ask = QCheckBox(self.tr("Don't show this warning again"))
+        self.dont_ask = QCheckBox(_("Don't show this warning again"))
         self.dont_ask.setObjectName("dontAskRotation")
         self.dont_ask.setAccessibleName("Don't show this warning again")
         lay.addWidget(self.dont_ask)

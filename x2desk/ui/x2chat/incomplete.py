@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("incomplete", text)
+from x2desk.i18n import _
 
 
 def incomplete_text(bot: Any) -> str:
@@ -16,14 +12,14 @@ def incomplete_text(bot: Any) -> str:
     missing = tuple(getattr(bot, "missing", ()) or ())
     if not missing:
         return ""
-    text = _tr(
+    text = _(
         "X2Chat's answer was incomplete: it had no valid {fields}. The new bot token was saved "
         "anyway, because the redeem already replaced the old one."
     ).format(fields=", ".join(missing))
     if "chat_id" in missing:
-        text += " " + _tr(
+        text += " " + _(
             "Without a chat id no test message can be sent: look up the chat id in X2Chat."
         )
     if "bot_id" in missing:
-        text += " " + _tr("The bot is filed under the number in its token.")
+        text += " " + _("The bot is filed under the number in its token.")
     return text

@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from x2desk.core.x2chat.tokens import Intake, classify
+from x2desk.i18n import _
 from x2desk.ui.common.theme import repolish
 from x2desk.ui.common.widgets import label
 
@@ -25,7 +26,7 @@ class PasteTab(QWidget):
         v.setContentsMargins(16, 16, 16, 16)
         v.addWidget(
             label(
-                self.tr(
+                _(
                     'Paste the token from X2Chat\'s "Copy token" button, or its link '
                     "(x2chat://bot/integrate?token=…)."
                 )
@@ -49,10 +50,10 @@ class PasteTab(QWidget):
         if not text.strip():
             self.hint.setText("")
         elif self.intake.ok:
-            self.hint.setText(self.tr("✓ A valid X2Chat integration token. Press Next."))
+            self.hint.setText(_("✓ A valid X2Chat integration token. Press Next."))
             self.hint.setProperty("tone", "hint-ok")
         else:
-            self.hint.setText(self.tr(self.intake.explanation))
+            self.hint.setText(_(self.intake.explanation))
             self.hint.setProperty("tone", "hint-bad")
         repolish(self.hint)
         self.changed.emit()

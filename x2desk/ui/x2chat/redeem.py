@@ -22,15 +22,15 @@ class RedeemPage(WizardPage):
         super().__init__()
         self.wiz = actions
         self.step = _(STEP_REDEEM)
-        self.title = self.tr("Connecting the bot")
-        self.subtitle = self.tr("x2desk trades the one-time token for the bot's credentials.")
+        self.title = _("Connecting the bot")
+        self.subtitle = _("x2desk trades the one-time token for the bot's credentials.")
         self._state: FlowState | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(14)
-        self.busy = BusyIndicator("redeemBusy", self.tr("Getting ready…"))
+        self.busy = BusyIndicator("redeemBusy", _("Getting ready…"))
         lay.addWidget(self.busy)
-        self.cancel_button = button(self.tr("Cancel &redeem"), "cancelRedeem")
+        self.cancel_button = button(_("Cancel &redeem"), "cancelRedeem")
         self.cancel_button.clicked.connect(self.wiz.cancel_redeem)
         lay.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.error = Banner("redeemError")
@@ -40,10 +40,10 @@ class RedeemPage(WizardPage):
         lay.addWidget(self.countdown)
         row = QHBoxLayout()
         self.scan_again_button = button(
-            self.tr("&Scan a new QR"), "scanAgain", primary=True, accessible="Scan a new QR"
+            _("&Scan a new QR"), "scanAgain", primary=True, accessible="Scan a new QR"
         )
         self.scan_again_button.clicked.connect(self.wiz.scan_again)
-        self.retry_button = button(self.tr("&Try again"), "retryRedeem", primary=True)
+        self.retry_button = button(_("&Try again"), "retryRedeem", primary=True)
         self.retry_button.clicked.connect(self.wiz.retry)
         row.addWidget(self.scan_again_button)
         row.addWidget(self.retry_button)
@@ -71,16 +71,16 @@ class RedeemPage(WizardPage):
             self.error.clear_message()
             self.timer.stop()
             if state.sending:
-                self.busy.start(self.tr("Redeeming the token with X2Chat…"))
+                self.busy.start(_("Redeeming the token with X2Chat…"))
                 self.cancel_button.setEnabled(False)
                 self.cancel_button.setToolTip(
-                    self.tr("The request is on its way; stopping now could lose the token.")
+                    _("The request is on its way; stopping now could lose the token.")
                 )
             elif state.busy:
-                self.busy.start(self.tr("Opening the credential store…"))
+                self.busy.start(_("Opening the credential store…"))
                 self.cancel_button.setEnabled(True)
             else:
-                self.busy.start(self.tr("Getting ready…"))
+                self.busy.start(_("Getting ready…"))
                 self.cancel_button.setEnabled(True)
             self.cancel_button.show()
             self.changed.emit()
@@ -112,13 +112,11 @@ class RedeemPage(WizardPage):
         left = self.wiz.seconds_until_retry()
         if left <= 0:
             self.timer.stop()
-            self.countdown.setText(self.tr("You can try again now."))
+            self.countdown.setText(_("You can try again now."))
             self.retry_button.setEnabled(True)
             return
         secs = int(left + 0.999)
-        self.countdown.setText(
-            self.tr("Try again in {m}:{s:02d}").format(m=secs // 60, s=secs % 60)
-        )
+        self.countdown.setText(_("Try again in {m}:{s:02d}").format(m=secs // 60, s=secs % 60))
         self.retry_button.setEnabled(False)
 
     def leave(self) -> None:

@@ -25,13 +25,13 @@ class SavedPage(WizardPage):
         super().__init__()
         self.wiz = actions
         self.step = _(STEP_SAVED)
-        self.title = self.tr("The bot is connected")
-        self.next_text = self.tr("&Done")
+        self.title = _("The bot is connected")
+        self.next_text = _("&Done")
         self._state: FlowState | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(12)
-        self.busy = BusyIndicator("saveBusy", self.tr("Saving the credentials…"))
+        self.busy = BusyIndicator("saveBusy", _("Saving the credentials…"))
         self.busy.hide()
         lay.addWidget(self.busy)
         self.error = Banner("saveError")
@@ -44,7 +44,7 @@ class SavedPage(WizardPage):
         self.discard_note = Banner("discardNote")
         lay.addWidget(self.discard_note)
         self.confirm_discard = button(
-            self.tr("Yes, discard the new token"), "confirmDiscard", accessible="Confirm discard"
+            _("Yes, discard the new token"), "confirmDiscard", accessible="Confirm discard"
         )
         self.confirm_discard.clicked.connect(self.wiz.discard)
         self.confirm_discard.hide()
@@ -55,7 +55,7 @@ class SavedPage(WizardPage):
         lay.addWidget(self.incomplete)
         self.webhook_note = Banner("savedWebhookNote")
         lay.addWidget(self.webhook_note)
-        self.another = button(self.tr("Connect &another…"), "connectAnother")
+        self.another = button(_("Connect &another…"), "connectAnother")
         self.another.clicked.connect(self.wiz.connect_another)
         lay.addWidget(self.another, 0, Qt.AlignmentFlag.AlignLeft)
         lay.addStretch(1)
@@ -73,14 +73,14 @@ class SavedPage(WizardPage):
         self.chat_id = label("", "savedChatId", selectable=True)
         self.token = label("", "savedToken")  # masked; deliberately not selectable, no copy
         self.where = label("", "savedWhere")
-        form.addRow(self.tr("Bot:"), self.username)
-        form.addRow(self.tr("Chat id:"), self.chat_id)
-        form.addRow(self.tr("Token:"), self.token)
-        form.addRow(self.tr("Stored in:"), self.where)
+        form.addRow(_("Bot:"), self.username)
+        form.addRow(_("Chat id:"), self.chat_id)
+        form.addRow(_("Token:"), self.token)
+        form.addRow(_("Stored in:"), self.where)
         dl.addLayout(form)
         dl.addWidget(
             label(
-                self.tr(
+                _(
                     "The token itself is never shown or copied: programs on this computer get "
                     "it from the store. To replace it, connect the bot again."
                 ),
@@ -94,13 +94,9 @@ class SavedPage(WizardPage):
         self._state = state
         step = state.step
         failed = step is Step.STORE_FAILED
-        self.title = (
-            self.tr("The credentials are not saved yet")
-            if failed
-            else self.tr("The bot is connected")
-        )
+        self.title = _("The credentials are not saved yet") if failed else _("The bot is connected")
         self.subtitle = (
-            self.tr("They are kept in memory until you save or discard them.") if failed else ""
+            _("They are kept in memory until you save or discard them.") if failed else ""
         )
         self.store_choice.setVisible(failed and not state.busy)
         self.details_card.setVisible(not failed)
@@ -116,22 +112,20 @@ class SavedPage(WizardPage):
             self.hide_discard()
         bot = state.bot
         if bot is not None and not failed:
-            name = "@" + bot.bot_username if bot.bot_username else self.tr("the bot")
+            name = "@" + bot.bot_username if bot.bot_username else _("the bot")
             if bot.incomplete:
-                self.headline.setText(self.tr("✓  The token of {name} is saved").format(name=name))
+                self.headline.setText(_("✓  The token of {name} is saved").format(name=name))
                 self.headline.setProperty("tone", "warning")
             else:
-                self.headline.setText(self.tr("✓  {name} is ready").format(name=name))
+                self.headline.setText(_("✓  {name} is ready").format(name=name))
                 self.headline.setProperty("tone", "success")
             repolish(self.headline)
             self.username.setText(name)
             self.chat_id.setText(
-                str(bot.chat_id)
-                if bot.chat_id is not None
-                else self.tr("unknown (not in the answer)")
+                str(bot.chat_id) if bot.chat_id is not None else _("unknown (not in the answer)")
             )
             self.token.setText(bot.token_masked)
-            self.where.setText(state.store_description or self.tr("the system keyring"))
+            self.where.setText(state.store_description or _("the system keyring"))
         warning = incomplete_text(bot) if not failed else ""
         if warning:
             self.incomplete.show_message(warning, "warning")
@@ -139,7 +133,7 @@ class SavedPage(WizardPage):
             self.incomplete.clear_message()
         if state.webhook is not None and state.webhook.is_set and not failed:
             self.webhook_note.show_message(
-                self.tr("Remember: a webhook is set, so getUpdates will not work for this bot."),
+                _("Remember: a webhook is set, so getUpdates will not work for this bot."),
                 "warning",
             )
         else:
@@ -149,7 +143,7 @@ class SavedPage(WizardPage):
 
     def show_discard_question(self) -> None:
         self.discard_note.show_message(
-            self.tr(
+            _(
                 "Discard the bot's new token? X2Chat already replaced the old one, so this bot "
                 "will work nowhere until you connect it again with a new QR."
             ),

@@ -56,10 +56,10 @@ class TokenPage(WizardPage):
         self.ctx = ctx
         self._submit = submit
         self.step = _(STEP_TOKEN)
-        self.title = self.tr("Show the X2Chat QR to the camera")
-        self.subtitle = self.tr(
+        self.title = _("Show the X2Chat QR to the camera")
+        self.subtitle = _(
             "In the X2Chat app, open the bot and make an integration QR. {hint}"
-        ).format(hint=self.tr("Integration tokens are one-time and live 5 minutes."))
+        ).format(hint=_("Integration tokens are one-time and live 5 minutes."))
         self.setAcceptDrops(True)
         self.bridge: Any = None
         self._camera_on = False
@@ -73,15 +73,15 @@ class TokenPage(WizardPage):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tokenTabs")
         self.tabs.setAccessibleName("How to get the token")
-        self.tabs.addTab(self._camera_tab(), self.tr("&Camera"))
-        self.tabs.addTab(self._paste_tab(), self.tr("&Paste token"))
-        self.tabs.addTab(self._image_tab(), self.tr("&Image file"))
-        self.tabs.addTab(self._screen_tab(), self.tr("&Screen"))
+        self.tabs.addTab(self._camera_tab(), _("&Camera"))
+        self.tabs.addTab(self._paste_tab(), _("&Paste token"))
+        self.tabs.addTab(self._image_tab(), _("&Image file"))
+        self.tabs.addTab(self._screen_tab(), _("&Screen"))
         self.tabs.currentChanged.connect(self._tab_changed)
         lay.addWidget(self.tabs, 1)
         lay.addWidget(self.banner)
         ttl = label(
-            self.tr(
+            _(
                 "Tokens live 5 minutes and work once. Nobody needs to copy or see the bot's "
                 "secret token: x2desk fetches it and keeps it in the system keyring."
             ),
@@ -110,14 +110,14 @@ class TokenPage(WizardPage):
         self.camera_combo.setAccessibleName("Camera")
         self.camera_combo.setMinimumWidth(260)
         self.camera_combo.activated.connect(lambda _i: self.start_camera())
-        self.mirror_box = QCheckBox(self.tr("&Mirror preview"))
+        self.mirror_box = QCheckBox(_("&Mirror preview"))
         self.mirror_box.setObjectName("mirrorPreview")
         self.mirror_box.setAccessibleName("Mirror preview")
         self.mirror_box.toggled.connect(self._set_mirror)
-        self.retry_camera = button(self.tr("&Retry"), "cameraRetry")
+        self.retry_camera = button(_("&Retry"), "cameraRetry")
         self.retry_camera.clicked.connect(self.start_camera)
         self.retry_camera.hide()
-        top.addWidget(label(self.tr("Camera:"), wrap=False))
+        top.addWidget(label(_("Camera:"), wrap=False))
         top.addWidget(self.camera_combo)
         top.addWidget(self.mirror_box)
         top.addStretch(1)
@@ -139,7 +139,7 @@ class TokenPage(WizardPage):
     def _image_tab(self) -> QWidget:
         w, v = self._tab(16)
         drop = label(
-            self.tr("Drop a screenshot or photo of the QR here,\nor choose an image file."),
+            _("Drop a screenshot or photo of the QR here,\nor choose an image file."),
             "dropArea",
         )
         drop.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -148,10 +148,10 @@ class TokenPage(WizardPage):
             "QLabel#dropArea { border: 2px dashed palette(mid); border-radius: 12px; }"
         )
         v.addWidget(drop, 1)
-        self.open_image_button = button(self.tr("&Open image…"), "openImage")
+        self.open_image_button = button(_("&Open image…"), "openImage")
         self.open_image_button.clicked.connect(self.choose_image)
         v.addWidget(self.open_image_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.image_busy = BusyIndicator("imageBusy", self.tr("Reading the image…"))
+        self.image_busy = BusyIndicator("imageBusy", _("Reading the image…"))
         self.image_busy.hide()
         v.addWidget(self.image_busy)
         return w
@@ -159,15 +159,15 @@ class TokenPage(WizardPage):
     def _screen_tab(self) -> QWidget:
         w, v = self._tab(
             16,
-            self.tr(
+            _(
                 "If the X2Chat desktop app shows the QR on this computer's screen, x2desk "
                 "can read it from there. Make sure only that one QR is visible."
             ),
         )
-        self.capture_screen_button = button(self.tr("Capture &screen"), "captureScreen")
+        self.capture_screen_button = button(_("Capture &screen"), "captureScreen")
         self.capture_screen_button.clicked.connect(self.capture_screen)
         v.addWidget(self.capture_screen_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self.screen_busy = BusyIndicator("screenBusy", self.tr("Looking for the QR on screen…"))
+        self.screen_busy = BusyIndicator("screenBusy", _("Looking for the QR on screen…"))
         self.screen_busy.hide()
         v.addWidget(self.screen_busy)
         v.addStretch(1)
@@ -217,17 +217,17 @@ class TokenPage(WizardPage):
 
     def _titles(self) -> list[str]:
         return [
-            self.tr("Show the X2Chat QR to the camera"),
-            self.tr("Paste the integration token"),
-            self.tr("Open a picture of the QR"),
-            self.tr("Read the QR from this screen"),
+            _("Show the X2Chat QR to the camera"),
+            _("Paste the integration token"),
+            _("Open a picture of the QR"),
+            _("Read the QR from this screen"),
         ]
 
     # ---- camera --------------------------------------------------------------------------------
 
     def _load_cameras(self) -> None:
         if self.ctx.camera_factory is not None:
-            self._set_cameras([(self.tr("Virtual phone camera (demo)"), "demo")])
+            self._set_cameras([(_("Virtual phone camera (demo)"), "demo")])
             return
         if self.ctx.camera:
             self._set_cameras([(Path(self.ctx.camera).name or self.ctx.camera, self.ctx.camera)])
@@ -238,7 +238,7 @@ class TokenPage(WizardPage):
 
             return [(c.name, str(c.index)) for c in list_cameras()]
 
-        self.camera_status.setText(self.tr("Looking for cameras…"))
+        self.camera_status.setText(_("Looking for cameras…"))
         self._job = run_in_worker(listing, self._set_cameras, self._cameras_failed, "cameras")
 
     def _cameras_failed(self, exc: BaseException) -> None:
@@ -255,9 +255,9 @@ class TokenPage(WizardPage):
             if i >= 0:
                 self.camera_combo.setCurrentIndex(i)
         if not cameras:
-            self.viewfinder.clear(self.tr("No camera found"))
+            self.viewfinder.clear(_("No camera found"))
             self.camera_status.setText(
-                self.tr(
+                _(
                     "No camera was found. Connect a webcam and press Retry, or use Paste token, "
                     "Image file or Screen."
                 )
@@ -287,8 +287,8 @@ class TokenPage(WizardPage):
         from x2desk.ui.scan.capture_bridge import CaptureBridge
 
         self.retry_camera.hide()
-        self.viewfinder.clear(self.tr("Starting the camera…"))
-        self.camera_status.setText(self.tr("Hold the QR inside the frame, about 20 cm away."))
+        self.viewfinder.clear(_("Starting the camera…"))
+        self.camera_status.setText(_("Hold the QR inside the frame, about 20 cm away."))
         if self.bridge is None:
             from x2desk.ui.scan.background import NiceDecoder
 
@@ -331,7 +331,7 @@ class TokenPage(WizardPage):
 
     def _camera_failed(self, key: str, message: str) -> None:
         self.stop_camera()
-        self.viewfinder.clear(self.tr("Camera stopped"))
+        self.viewfinder.clear(_("Camera stopped"))
         self.camera_status.setText(message)
         self.retry_camera.show()
 
@@ -347,8 +347,8 @@ class TokenPage(WizardPage):
     # ---- files and screen ----------------------------------------------------------------------
 
     def choose_image(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open an image of the QR"), str(Path.home()), self.tr(IMAGE_FILTER)
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Open an image of the QR"), str(Path.home()), _(IMAGE_FILTER)
         )
         if path:
             self.read_image(path)
@@ -397,9 +397,9 @@ class TokenPage(WizardPage):
         self._job = None
         busy.stop()
         if not texts:
-            where = self.tr("the screen") if source == "screen" else self.tr("this image")
+            where = _("the screen") if source == "screen" else _("this image")
             self.banner.show_message(
-                self.tr(
+                _(
                     "No QR code was found in {where}. Make sure the whole QR is visible and "
                     "sharp, or try the camera."
                 ).format(where=where),
@@ -427,7 +427,7 @@ class TokenPage(WizardPage):
                 event.acceptProposedAction()
                 self.read_image(url.toLocalFile())
                 return
-        self.banner.show_message(self.tr("Drop an image file of the QR (PNG, JPEG…)."), "warning")
+        self.banner.show_message(_("Drop an image file of the QR (PNG, JPEG…)."), "warning")
 
     # ---- a text was read -----------------------------------------------------------------------
 
@@ -440,7 +440,7 @@ class TokenPage(WizardPage):
             self.banner.clear_message()
             return
         # Not an integration token: say what it was, keep scanning.
-        self.banner.show_message(self.tr(intake.explanation), "warning")
+        self.banner.show_message(_(intake.explanation), "warning")
         if source == "camera" and self.bridge is not None:
             self.viewfinder.accepted = False
             QTimer.singleShot(1500, self._resume_camera)

@@ -69,9 +69,7 @@ class X2ChatWizard(QWidget):
         # the flow's listeners run on worker threads: they only post to this mailbox
         self._state_box = Mailbox(lambda _state: self._render())
 
-        self.frame = WizardFrame(
-            [_(step) for step in STEPS], heading=self.tr("Connect an X2Chat bot")
-        )
+        self.frame = WizardFrame([_(step) for step in STEPS], heading=_("Connect an X2Chat bot"))
         self.token = TokenPage(ctx, self.submit)
         self.confirm = ConfirmPage()
         self.redeem = RedeemPage(self, countdown_interval_ms)
@@ -235,7 +233,7 @@ class X2ChatWizard(QWidget):
     def cancel_redeem(self) -> None:
         if self.flow is not None and self.flow.cancel():
             self.token.banner.show_message(
-                self.tr("Cancelled before anything was sent: the token is still good."), "info"
+                _("Cancelled before anything was sent: the token is still good."), "info"
             )
 
     def scan_again(self) -> None:
@@ -291,9 +289,7 @@ class X2ChatWizard(QWidget):
             self.saved.hide_discard()
             self.token.reset()
             self.token.banner.show_message(
-                self.tr(
-                    "The credentials were discarded. Make a new QR in X2Chat to connect again."
-                ),
+                _("The credentials were discarded. Make a new QR in X2Chat to connect again."),
                 "info",
             )
 

@@ -86,7 +86,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return build_parser(argv).parse_args(argv)
 
 
-def _command_module(name: str):  # type: ignore[no-untyped-def]
+def _command_module(name: str):
     return importlib.import_module(f"x2desk.commands.{name}")
 
 

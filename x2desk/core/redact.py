@@ -73,7 +73,7 @@ def install() -> None:
     base_factory = logging.getLogRecordFactory()
 
     def factory(*args: object, **kwargs: object) -> logging.LogRecord:
-        record = base_factory(*args, **kwargs)  # type: ignore[arg-type]
+        record = base_factory(*args, **kwargs)
         try:
             message = record.getMessage()
         except Exception:  # a bad format string must not hide the record

@@ -18,8 +18,8 @@ from keyring.errors import PasswordDeleteError
 class DemoKeyring(KeyringBackend):
     """An in-memory keyring for the demo: the sandbox's pretend secrets never reach the OS."""
 
-    name = "the demo's keyring (in memory, forgotten when the demo closes)"  # type: ignore[assignment]
-    priority = 1  # type: ignore[assignment]
+    name = "the demo's keyring (in memory, forgotten when the demo closes)"
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()

@@ -23,7 +23,7 @@ _WORDS = ("info", "shop", "desk", "news", "order", "help", "promo", "alert")
 # ---- errors ------------------------------------------------------------------------------------
 
 
-def _x2_error(status: int, error: str, description: str, retry_after: float | None = None):  # type: ignore[no-untyped-def]
+def _x2_error(status: int, error: str, description: str, retry_after: float | None = None) -> Any:
     body: dict[str, Any] = {
         "ok": False,
         "error_code": status,

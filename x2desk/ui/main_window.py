@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
                 self.settings.setValue("window/size", self.size())
             self.settings.sync()
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True

@@ -153,7 +153,7 @@ class Pilot:
         timer.stop()
         value = outcome["value"]
         if value:
-            return value  # type: ignore[no-any-return]
+            return value
         if not outcome["ended"]:
             raise Aborted(f"the application quit while waiting for {what}")
         if not self.window.isVisible():
@@ -305,7 +305,7 @@ class Pilot:
         self.wait_until(lambda: bool(outcome), f"the phone to {what}", timeout)
         if "error" in outcome:
             raise StepFailed(f"the phone could not {what}: {describe(outcome['error'])}")
-        return outcome["value"]  # type: ignore[no-any-return]
+        return outcome["value"]
 
     def close(self) -> None:
         if self._phone is not None:

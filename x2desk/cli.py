@@ -18,6 +18,7 @@ from x2desk import __version__
 from x2desk.commands import COMMANDS
 from x2desk.core import redact
 from x2desk.core.errors import X2DeskError
+from x2desk.i18n import LANGUAGES
 
 if TYPE_CHECKING:
     import argparse
@@ -40,6 +41,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"x2desk {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of the window and messages (default: $X2DESK_LANG, else the system's)",
+    )
     gui = parser.add_argument_group("window (when no command is given)")
     gui.add_argument("--demo", action="store_true", help="run against an embedded sandbox")
     gui.add_argument("--sandbox-url", metavar="URL", help="use an already running sandbox")
@@ -63,6 +69,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 # without building the parser (start-up); a test keeps them equal to the parser's.
 NO_ARGUMENT_DEFAULTS: dict[str, object] = {
     "verbose": False,
+    "lang": None,
     "demo": False,
     "sandbox_url": None,
     "camera": None,
@@ -90,6 +97,23 @@ def _command_module(name: str):
     return importlib.import_module(f"x2desk.commands.{name}")
 
 
+def _setup_language(option: str | None) -> None:
+    """``--lang``, else ``$X2DESK_LANG``, else the system's language (English where x2desk does
+    not speak it). A wrong ``$X2DESK_LANG`` is said once and English used."""
+    from x2desk import i18n
+
+    try:
+        code = i18n.choose_language(option)
+    except ValueError as exc:
+        print(
+            f"x2desk: {i18n.LANG_ENV}={exc} is not a language x2desk speaks "
+            f"({', '.join(i18n.LANGUAGES)}); using English.",
+            file=sys.stderr,
+        )
+        code = i18n.DEFAULT_LANGUAGE
+    i18n.set_language(code)
+
+
 def _setup_logging(verbose: bool) -> None:
     """Warnings (everything with -v) on stderr; INFO and up (DEBUG with -v) in the data folder's
     log file (core/logfile.py). Every record is scrubbed of secrets first (redact.install)."""
@@ -111,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv:  # the plain window: no garbage collection before its first paint (run_gui)
         gc.disable()
     args = parse_args(argv)
+    _setup_language(args.lang)
     _setup_logging(args.verbose)
     what = args.command or ("self-test" if args.self_test else "window")
     log.info("x2desk %s: %s", __version__, what)

@@ -86,14 +86,10 @@ def ensure_app(argv: list[str] | None = None, *, dark_guess: bool | None = None)
 
 
 def _install_translations(app: QApplication) -> None:
-    from PySide6.QtCore import QLocale, QTranslator
+    """Qt's own texts (standard buttons) in x2desk's language, following every switch."""
+    from x2desk.ui.common.language import language
 
-    folder = RESOURCES / "translations"
-    if not folder.is_dir():
-        return
-    translator = QTranslator(app)
-    if translator.load(QLocale(), APP_NAME, "_", str(folder)):
-        app.installTranslator(translator)
+    language(app)
 
 
 def build_context(args: argparse.Namespace) -> tuple[AppContext, Any]:

@@ -89,7 +89,7 @@ class X2ChatWizard(QWidget):
     def start(self) -> None:
         """The token page with a fresh flow."""
         self.new_flow()
-        self.token.reset()
+        self.token.reset(fresh=True)
         self._show("token")
 
     def shutdown(self) -> None:

@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QCheckBox, QLineEdit, QRadioButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QCheckBox,
+    QLineEdit,
+    QRadioButton,
+    QWidget,
+)
 
 from x2desk.ui.app import ensure_app
 from x2desk.ui.common import theme
@@ -138,17 +145,32 @@ def test_after_a_page_change_the_focus_is_on_the_page(qtbot: Any) -> None:
     wizard.activateWindow()
     qtbot.waitActive(wizard)
     wizard.start()
+    wizard.frame.show_page("saved")  # no field: the page itself, where Enter presses Done
+    assert wizard.focusWidget() is wizard.saved, wizard.focusWidget()
     wizard.frame.cancel_button.setFocus()
     wizard.frame.show_page("confirm")
     focus = wizard.focusWidget()
     assert focus is wizard.confirm.understand, focus
     qtbot.keyClick(focus, Qt.Key.Key_Space)  # ticked: Next can be pressed (and reached)
-    # Tab goes through the page, then Cancel, Back and Next
+    # Tab goes through the page, then Next, Back and Cancel
     order = []
     for _ in range(6):
         qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Tab)
         order.append(wizard.focusWidget().objectName())
-    assert order[:4] == ["dontAskRotation", "wizardCancel", "wizardBack", "wizardNext"], order
+    assert order[:4] == ["dontAskRotation", "wizardNext", "wizardBack", "wizardCancel"], order
+    # a page button turns disabled under the focus: the focus stays on the page, not Cancel
+    wizard.frame.show_page("check")
+    send = wizard.check.send_button
+    wizard.check.test_card.show()
+    send.setEnabled(True)
+    wizard.activateWindow()
+    qtbot.waitActive(wizard)
+    send.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is send)
+    send.setEnabled(False)
+    assert wizard.focusWidget() is not wizard.frame.cancel_button, wizard.focusWidget()
+    wizard.frame.show_page("confirm")
+    wizard.confirm.understand.setChecked(True)
     # Next turns disabled while it has the focus: the focus goes to the page, not to Cancel
     wizard.frame.next_button.setFocus()
     wizard.confirm.understand.setChecked(False)

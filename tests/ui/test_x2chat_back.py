@@ -135,3 +135,19 @@ def test_the_banner_gives_the_technical_words_on_a_details_line(
     assert "hooks.example.com" in plain
     assert details.startswith("Details:") and "getUpdates" in details
     w.shutdown()
+
+
+def test_reopening_the_wizard_closed_on_the_token_page_starts_the_camera_again(
+    qtbot: Any, sandbox: Any, phone: SandboxPhone, fake_clock: FakeClock
+) -> None:
+    issued = phone.issue_token()
+    cam = VirtualCamera(issued["deep_link"])
+    w = camera_wizard(qtbot, sandbox.url, fake_clock, cam)
+    qtbot.waitUntil(lambda: w.frame.current is w.confirm, timeout=SCAN_MS)
+    qtbot.mouseClick(w.frame.back_button, Qt.MouseButton.LeftButton)
+    w.request_close()  # Escape on the token page
+    assert not w.token.camera_running
+    w.start()  # opened again from the chooser: the same QR is taken (a fresh start)
+    assert w.token.camera_running or w.frame.current is w.confirm
+    qtbot.waitUntil(lambda: w.frame.current is w.confirm, timeout=SCAN_MS)
+    w.shutdown()

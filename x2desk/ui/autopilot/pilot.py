@@ -354,8 +354,10 @@ def _scroll_to(w: QWidget) -> None:
     scrolls to what they are about to press (and the screenshots show it)."""
     parent = w.parentWidget()
     while parent is not None:
-        if isinstance(parent, QScrollArea):
+        if isinstance(parent, QScrollArea):  # up and down only: a wide row stays at its start
+            across = parent.horizontalScrollBar().value()
             parent.ensureWidgetVisible(w, 8, 8)
+            parent.horizontalScrollBar().setValue(across)
         parent = parent.parentWidget()
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -67,6 +68,16 @@ class WizardPage(QWidget):
 
     def is_busy(self) -> bool:
         return False
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """The width the page needs; its height is what its width makes it (heightForWidth,
+        which the scroll area around it asks), not the guess Qt makes for wrapped texts at
+        some narrow width (a page that fit scrolled by that much)."""
+        hint = super().minimumSizeHint()
+        lay = self.layout()
+        if lay is not None and lay.hasHeightForWidth():
+            return QSize(hint.width(), 0)
+        return hint
 
     def default_button(self) -> QAbstractButton | None:
         """The button Enter presses on this page when no button has the focus (None: the
@@ -170,6 +181,9 @@ class WizardFrame(QWidget):
             sc = QShortcut(seq, self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
 
     def _sidebar(self, heading: str) -> QFrame:
         """The heading over the numbered step list (filled by :meth:`set_steps`)."""
@@ -277,6 +291,10 @@ class WizardFrame(QWidget):
         if self._current is not None and self._current is not page:
             self._current.leave()
         self._current = page
+        if self.isAncestorOf(self.window().focusWidget()):
+            # parked on the frame: Qt would hand the focus of the page left to the new page's
+            # first button ("Connect another" on Saved, where Enter must press Done)
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
         self.stack.setCurrentWidget(self._holders[page_id])
         self._holders[page_id].verticalScrollBar().setValue(0)
         self._mark_steps(page.step)
@@ -288,8 +306,9 @@ class WizardFrame(QWidget):
     def _settle_focus(self, page: WizardPage) -> None:
         """After a page change the focus is on this page (or Next), never left on a hidden
         page, on Cancel or outside the wizard (the demo's phone panel). Tab goes through the
-        page, then Cancel, Back, Next."""
-        keys.tab_after(page, [self.cancel_button, self.back_button, self.next_button])
+        page, then Next, Back, Cancel: where Qt moves the focus from a page button that turns
+        disabled (Send test message while sending) is Next, never Cancel."""
+        keys.tab_after(page, [self.next_button, self.back_button, self.cancel_button])
         focus = self.window().focusWidget()
         if keys.usable(focus) and (page.isAncestorOf(focus) or focus is self.next_button):
             return  # not Cancel: Enter would close the wizard
@@ -301,6 +320,16 @@ class WizardFrame(QWidget):
         must not press "Don't connect"), where Enter presses the default button."""
         target = keys.first_focusable(page, fields_only=True) or page
         target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _focus_moved(self, old: QWidget | None, new: QWidget | None) -> None:
+        """A page control turned disabled or hidden under the focus (Send while sending) and
+        Qt passed the focus on to Cancel, where Enter would close the wizard: the page takes
+        it instead."""
+        page = self._current
+        if new is not self.cancel_button or page is None or old is None:
+            return
+        if page.isAncestorOf(old) and not keys.usable(old):
+            self._focus_page(page)
 
     def default_button(self) -> QAbstractButton | None:
         """What Enter presses when no button has the focus: the page's own default button,

@@ -14,21 +14,14 @@ from x2desk.core.store.journal import open_journal
 from x2desk.core.store.records import open_records
 from x2desk.ui.app import ensure_app
 from x2desk.ui.context import AppContext
-from x2desk.ui.home.journal import SHOWN_AT_MOST, notice_text
-
-TOKEN = "fc6e2368-b677-430d-9f2f-295ce705c9d0"
-BOT_TOKEN = "5282937401:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+from x2desk.ui.home.journal import SHOWN_AT_MOST, JournalNotice, notice_text
 
 
-def test_the_home_view_shows_what_an_earlier_run_left_unfinished(qtbot: Any) -> None:
+def started_window(qtbot: Any) -> tuple[Any, JournalNotice]:
+    """The window as it starts (the records after the first paint), and its journal notice
+    once the findings are in."""
     from x2desk.ui.main_window import MainWindow
 
-    with open_journal() as journal:
-        journal.begin("x2chat_bot", "redeem", token=TOKEN)  # killed before the answer
-        half = journal.begin("x2chat_bot", "redeem", token=TOKEN)
-        journal.answered(half, 88)
-        KeyringStore().save("x2chat_bot:88", Secret(BOT_TOKEN))
-        journal.saved(half, "x2chat_bot:88")  # saved, killed before the record
     ensure_app()
     win = MainWindow(AppContext(), load_now=False)
     qtbot.addWidget(win)
@@ -37,6 +30,21 @@ def test_the_home_view_shows_what_an_earlier_run_left_unfinished(qtbot: Any) -> 
     notice = win.home.journal
     assert notice is not None
     qtbot.waitUntil(lambda: notice.count is not None, timeout=10000)
+    return win, notice
+
+
+TOKEN = "fc6e2368-b677-430d-9f2f-295ce705c9d0"
+BOT_TOKEN = "5282937401:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+def test_the_home_view_shows_what_an_earlier_run_left_unfinished(qtbot: Any) -> None:
+    with open_journal() as journal:
+        journal.begin("x2chat_bot", "redeem", token=TOKEN)  # killed before the answer
+        half = journal.begin("x2chat_bot", "redeem", token=TOKEN)
+        journal.answered(half, 88)
+        KeyringStore().save("x2chat_bot:88", Secret(BOT_TOKEN))
+        journal.saved(half, "x2chat_bot:88")  # saved, killed before the record
+    win, notice = started_window(qtbot)
     assert notice.count == 2
     assert notice.isVisible() and notice.banner.tone == "info"  # calm: not an error
     text = notice.banner.text()
@@ -52,18 +60,9 @@ def test_the_home_view_shows_what_an_earlier_run_left_unfinished(qtbot: Any) -> 
 
 
 def test_nothing_unfinished_shows_nothing(qtbot: Any) -> None:
-    from x2desk.ui.main_window import MainWindow
-
     with open_records() as records:
         records.upsert("x2chat_bot", 5, name="shop_bot")  # no secret ref: nothing missing
-    ensure_app()
-    win = MainWindow(AppContext(), load_now=False)
-    qtbot.addWidget(win)
-    with qtbot.waitSignal(win.first_painted, timeout=5000):
-        win.show()
-    notice = win.home.journal
-    assert notice is not None
-    qtbot.waitUntil(lambda: notice.count is not None, timeout=10000)
+    win, notice = started_window(qtbot)
     assert notice.count == 0 and not notice.isVisible()
     win.close()
 

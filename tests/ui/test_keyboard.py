@@ -41,6 +41,21 @@ def wizards(ctx: AppContext) -> dict[str, Any]:
     }
 
 
+def x2chat_wizard(qtbot: Any, active: bool = False) -> Any:
+    """The X2Chat wizard on its first page (``active``: its window has the keyboard)."""
+    from x2desk.ui.x2chat.wizard import X2ChatWizard
+
+    ensure_app()
+    wizard = X2ChatWizard(AppContext())
+    qtbot.addWidget(wizard)
+    wizard.show()
+    if active:
+        wizard.activateWindow()
+        qtbot.waitActive(wizard)
+    wizard.start()
+    return wizard
+
+
 def enter_from(qtbot: Any, widget: QWidget) -> None:
     widget.setFocus()
     qtbot.keyClick(widget, Qt.Key.Key_Return)
@@ -78,13 +93,7 @@ def test_enter_presses_the_default_button_on_every_page(qtbot: Any, sandbox: Any
 
 
 def test_enter_presses_the_focused_button_not_the_default(qtbot: Any) -> None:
-    from x2desk.ui.x2chat.wizard import X2ChatWizard
-
-    ensure_app()
-    wizard = X2ChatWizard(AppContext())
-    qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.start()
+    wizard = x2chat_wizard(qtbot)
     wizard.frame.show_page("confirm")
     wizard.confirm.understand.setChecked(True)
     wizard.frame.refresh()
@@ -99,13 +108,7 @@ def test_enter_presses_the_focused_button_not_the_default(qtbot: Any) -> None:
 
 def test_enter_without_a_default_presses_the_pages_blue_button(qtbot: Any) -> None:
     """A failed redeem: Next cannot be pressed; Enter presses "Scan a new QR"."""
-    from x2desk.ui.x2chat.wizard import X2ChatWizard
-
-    ensure_app()
-    wizard = X2ChatWizard(AppContext())
-    qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.start()
+    wizard = x2chat_wizard(qtbot)
     page = wizard.frame.show_page("redeem")
     wizard.redeem.cancel_button.hide()
     wizard.redeem.scan_again_button.show()
@@ -136,15 +139,7 @@ def test_enter_on_home_presses_the_focused_connect_button(qtbot: Any) -> None:
 
 
 def test_after_a_page_change_the_focus_is_on_the_page(qtbot: Any) -> None:
-    from x2desk.ui.x2chat.wizard import X2ChatWizard
-
-    ensure_app()
-    wizard = X2ChatWizard(AppContext())
-    qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.activateWindow()
-    qtbot.waitActive(wizard)
-    wizard.start()
+    wizard = x2chat_wizard(qtbot, active=True)
     wizard.frame.show_page("saved")  # no field: the page itself, where Enter presses Done
     assert wizard.focusWidget() is wizard.saved, wizard.focusWidget()
     wizard.frame.cancel_button.setFocus()

@@ -30,14 +30,22 @@ def camera_wizard(qtbot: Any, url: str, clock: FakeClock, camera: VirtualCamera)
     return w
 
 
+def scanned_then_back(
+    qtbot: Any, sandbox: Any, phone: SandboxPhone, clock: FakeClock
+) -> tuple[X2ChatWizard, VirtualCamera, dict[str, Any]]:
+    """The camera reads a new QR (Confirm), then Back: the wizard, its camera, the QR's token."""
+    issued = phone.issue_token()
+    cam = VirtualCamera(issued["deep_link"])
+    w = camera_wizard(qtbot, sandbox.url, clock, cam)
+    qtbot.waitUntil(lambda: w.frame.current is w.confirm, timeout=SCAN_MS)
+    qtbot.mouseClick(w.frame.back_button, Qt.MouseButton.LeftButton)
+    return w, cam, issued
+
+
 def test_back_from_confirm_does_not_bounce_forward(
     qtbot: Any, sandbox: Any, phone: SandboxPhone, fake_clock: FakeClock
 ) -> None:
-    issued = phone.issue_token()
-    cam = VirtualCamera(issued["deep_link"])
-    w = camera_wizard(qtbot, sandbox.url, fake_clock, cam)
-    qtbot.waitUntil(lambda: w.frame.current is w.confirm, timeout=SCAN_MS)
-    qtbot.mouseClick(w.frame.back_button, Qt.MouseButton.LeftButton)
+    w, cam, issued = scanned_then_back(qtbot, sandbox, phone, fake_clock)
     assert w.frame.current is w.token
     # the camera reads the same QR again, and again: it is refused each time
     qtbot.waitUntil(lambda: w.token.just_used.refusals >= 2, timeout=SCAN_MS)
@@ -60,11 +68,7 @@ def test_back_from_confirm_does_not_bounce_forward(
 def test_a_new_qr_is_taken_at_once_after_back(
     qtbot: Any, sandbox: Any, phone: SandboxPhone, fake_clock: FakeClock
 ) -> None:
-    first = phone.issue_token()
-    cam = VirtualCamera(first["deep_link"])
-    w = camera_wizard(qtbot, sandbox.url, fake_clock, cam)
-    qtbot.waitUntil(lambda: w.frame.current is w.confirm, timeout=SCAN_MS)
-    qtbot.mouseClick(w.frame.back_button, Qt.MouseButton.LeftButton)
+    w, cam, _first = scanned_then_back(qtbot, sandbox, phone, fake_clock)
     second = phone.issue_token()
     cam.show(second["deep_link"])  # the phone shows a new QR
     qtbot.waitUntil(lambda: w.frame.current is w.confirm, timeout=SCAN_MS)
@@ -140,11 +144,7 @@ def test_the_banner_gives_the_technical_words_on_a_details_line(
 def test_reopening_the_wizard_closed_on_the_token_page_starts_the_camera_again(
     qtbot: Any, sandbox: Any, phone: SandboxPhone, fake_clock: FakeClock
 ) -> None:
-    issued = phone.issue_token()
-    cam = VirtualCamera(issued["deep_link"])
-    w = camera_wizard(qtbot, sandbox.url, fake_clock, cam)
-    qtbot.waitUntil(lambda: w.frame.current is w.confirm, timeout=SCAN_MS)
-    qtbot.mouseClick(w.frame.back_button, Qt.MouseButton.LeftButton)
+    w, _cam, _issued = scanned_then_back(qtbot, sandbox, phone, fake_clock)
     w.request_close()  # Escape on the token page
     assert not w.token.camera_running
     w.start()  # opened again from the chooser: the same QR is taken (a fresh start)

@@ -47,16 +47,16 @@ X2CHAT_TEXTS: dict[str, str] = {
         "make a new QR in X2Chat and scan again."
     ),
     "keyring_unavailable": N_(
-        "No system keyring is available on this computer, so the bot token could not be "
-        "saved there. Use the encrypted file store (protected by a passphrase you choose), "
-        "or try the keyring again."
+        "This computer has no password store x2desk can use (no system keyring), so the bot's "
+        "key could not be kept there. Keep it in an encrypted file instead (protected by a "
+        "passphrase you choose), or try the password store again."
     ),
     "invalid_auth": N_(
         "X2Chat refused the bot token: it was replaced by a newer connection of this bot. "
         "Make a new QR in X2Chat and connect again."
     ),
     "rate_limited": N_(
-        "X2Chat allows only a few redeems per hour and this computer reached the limit."
+        "X2Chat allows only a few connections an hour, and this computer has reached the limit."
     ),
 }
 

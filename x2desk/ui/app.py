@@ -128,10 +128,23 @@ def _install_crash_guard() -> None:
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    """The window until it closes; its exit code (128 + the signal's number after SIGTERM or
+    SIGINT, which close it as the window's own close would)."""
+    from x2desk.ui.common.stop_signals import StopSignals
+
     settings = make_settings()
     if QApplication.instance() is None:  # a fresh start: some settings wait for the first paint
         widgets.defer_until_painted()
     app = ensure_app(dark_guess=saved_scheme(settings))
+    stop = StopSignals(lambda _signum: QCoreApplication.quit())  # before the demo's folder
+    try:
+        code = _run_window(args, app, settings)
+    finally:
+        stop.uninstall()
+    return 128 + stop.received if stop.received else code
+
+
+def _run_window(args: argparse.Namespace, app: QApplication, settings: QSettings) -> int:
     ctx, session = build_context(args)
     from x2desk.ui.main_window import MainWindow
 
@@ -148,7 +161,7 @@ def run_gui(args: argparse.Namespace) -> int:
     if ctx.kiosk:
         window.showFullScreen()
     else:
-        window.show()
+        window.show_fitted()
     autopilot = None
     if getattr(args, "autopilot", False):
         from x2desk.ui.autopilot import Autopilot

@@ -1,5 +1,10 @@
 """The main window: the home view, "What to connect" and the wizards (shown by its
-:class:`~x2desk.ui.router.Router`), and in demo mode the phone panel."""
+:class:`~x2desk.ui.router.Router`), and in demo mode the phone panel.
+
+It fits its screen (:mod:`x2desk.ui.common.fit`): a minimum no larger than the screen, a first
+size that fits (maximised where the usual size does not), a remembered geometry pulled back
+onto the screen. The wizard owns the keyboard: the demo's phone panel takes no Tab, Enter or
+mnemonic, and can be hidden."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from x2desk.i18n import _
+from x2desk.ui.common import fit
 from x2desk.ui.common.theme import colors
 from x2desk.ui.common.widgets import run_deferred
 from x2desk.ui.context import AppContext
@@ -23,7 +29,8 @@ from x2desk.ui.home.view import HomeView
 from x2desk.ui.router import Router
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent, QPaintEvent
+    from PySide6.QtGui import QCloseEvent, QKeyEvent, QPaintEvent
+    from PySide6.QtWidgets import QDockWidget, QPushButton
 
 # If no paint comes (a window never exposed), the after-paint work runs after this long anyway.
 AFTER_PAINT_FALLBACK_MS = 250
@@ -48,8 +55,13 @@ class MainWindow(QMainWindow):
         self._painted_once = False
         self._load_after_show = False
         self.setObjectName("mainWindow")
-        self.setWindowTitle(_("x2desk") + (_(" — demo") if ctx.demo else ""))
-        self.setMinimumSize(860, 600)
+        # Qt adds " — x2desk" (the application's display name) to a title that does not end
+        # with it: "Demo — x2desk", never "x2desk — demo — x2desk"
+        self.setWindowTitle(_("Demo — x2desk") if ctx.demo else _("x2desk"))
+        self.setMinimumSize(fit.minimum_for(self))
+        self.start_maximised = False  # the usual size does not fit the screen (show_fitted)
+        self.phone_dock: QDockWidget | None = None
+        self.phone_toggle: QPushButton | None = None
 
         central = QWidget()
         lay = QVBoxLayout(central)
@@ -87,6 +99,8 @@ class MainWindow(QMainWindow):
         quit_sc.activated.connect(self.close)
 
     def _demo_strip(self) -> QWidget:
+        """What the demo is, in plain words (the sandbox's address on a details line), and the
+        button that hides or shows the phone panel."""
         strip = QWidget()
         strip.setObjectName("demoStrip")
         c = colors()
@@ -99,16 +113,40 @@ class MainWindow(QMainWindow):
         badge.setObjectName("demoBadge")
         badge.setAccessibleName("Demo mode")
         h.addWidget(badge)
-        where = self.ctx.sandbox_url or ""
-        text = QLabel(
-            _(
-                "Demo mode: a local sandbox at {url} stands in for X2Chat, and the camera "
-                "is a virtual phone."
-            ).format(url=where)
-        )
+        words = QVBoxLayout()
+        words.setSpacing(0)
+        text = QLabel(_("A practice run: nothing here is real and nothing leaves this computer."))
         text.setObjectName("demoText")
-        h.addWidget(text, 1)
+        text.setWordWrap(True)
+        words.addWidget(text)
+        details = QLabel(_("Details: the sandbox at {url}").format(url=self.ctx.sandbox_url or ""))
+        details.setObjectName("demoDetails")
+        details.setProperty("role", "muted")
+        words.addWidget(details)
+        h.addLayout(words, 1)
+        h.addWidget(self._phone_toggle())
         return strip
+
+    def _phone_toggle(self) -> QPushButton:
+        from x2desk.ui.common import keys
+        from x2desk.ui.common.widgets import button
+
+        toggle = button(_("Hide the phone"), "phoneToggle", accessible="Show or hide the phone")
+        toggle.setCheckable(True)
+        toggle.setChecked(True)
+        toggle.setToolTip(_("Show or hide the demo's phone ({keys})").format(keys="Ctrl+Shift+P"))
+        toggle.toggled.connect(self.show_phone)
+        keys.keep_out_of_tab_order(toggle)
+        self.phone_toggle = toggle
+        return toggle
+
+    def show_phone(self, shown: bool) -> None:
+        """Show or hide the demo's phone panel (the wizard gets its room)."""
+        if self.phone_dock is not None:
+            self.phone_dock.setVisible(shown)
+        if self.phone_toggle is not None:
+            self.phone_toggle.setChecked(shown)
+            self.phone_toggle.setText(_("Hide the phone") if shown else _("Show the phone"))
 
     # ---- navigation ----------------------------------------------------------------------------
 
@@ -119,15 +157,34 @@ class MainWindow(QMainWindow):
     # ---- window state --------------------------------------------------------------------------
 
     def _restore_geometry(self) -> None:
-        self.resize(1040, 700)
-        if self.settings is None:
+        """The remembered geometry, else the usual size; either way on the screen, whole."""
+        self.resize(fit.PREFERRED.boundedTo(fit.room(self)))
+        self.start_maximised = not fit.fits(fit.PREFERRED, self)
+        if self.settings is not None:
+            geo = self.settings.value("window/geometry")
+            if isinstance(geo, QByteArray | bytes):
+                self.restoreGeometry(QByteArray(geo))
+            size = self.settings.value("window/size")
+            if isinstance(size, QSize) and size.isValid():
+                self.resize(size)
+                self.start_maximised = self.isMaximized()
+        self.fit_to_screen()
+
+    def fit_to_screen(self) -> None:
+        """No larger than the screen's free area, and on it; the minimum size too."""
+        self.setMinimumSize(fit.minimum_for(self))
+        if self.isMaximized() or self.isFullScreen():
             return
-        geo = self.settings.value("window/geometry")
-        if isinstance(geo, QByteArray | bytes):
-            self.restoreGeometry(QByteArray(geo))
-        size = self.settings.value("window/size")
-        if isinstance(size, QSize) and size.isValid():
-            self.resize(size)
+        avail, deco = fit.available(self), fit.decoration(self)
+        inner = avail.adjusted(0, 0, -deco.width(), -deco.height())
+        self.setGeometry(fit.clamped(self.geometry(), inner))
+
+    def show_fitted(self) -> None:
+        """Show the window: maximised when its usual size does not fit the screen."""
+        if self.start_maximised:
+            self.showMaximized()
+        else:
+            self.show()
 
     def save_geometry(self) -> None:
         if self.settings is not None:
@@ -159,7 +216,18 @@ class MainWindow(QMainWindow):
             self._load_after_show = False
             self._add_shortcuts()
             self.home.reload()
+        self.home.check_journal()
         self.first_painted.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Enter that no control took (outside a wizard: the home view's buttons) presses the
+        focused button."""
+        from x2desk.ui.common import keys  # PySide6's Qt enums: not before the first paint
+
+        if keys.is_enter(event) and keys.press_focused(self.focusWidget(), self):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.router.shutdown()
@@ -169,15 +237,26 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def set_phone_panel(self, panel: QWidget) -> None:
-        """Demo: dock the phone panel on the right."""
+        """Demo: dock the phone panel on the right, in a scroll area (a small screen scrolls
+        it), out of the keyboard's way; Ctrl+Shift+P or the strip's button hides it."""
         from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence, QShortcut
         from PySide6.QtWidgets import QDockWidget
+
+        from x2desk.ui.common import keys
 
         dock = QDockWidget(_("Phone (demo)"), self)
         dock.setObjectName("phoneDock")
         dock.setAccessibleName("Phone (demo)")
         dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
         dock.setTitleBarWidget(QWidget())  # the panel has its own headings
-        dock.setWidget(panel)
+        area = fit.scroll_area(panel, "phoneScroll")
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setMinimumWidth(panel.minimumWidth() + area.verticalScrollBar().sizeHint().width())
+        dock.setWidget(area)
+        keys.keep_out_of_tab_order(dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.phone_panel = panel
+        self.phone_dock = dock
+        toggle = QShortcut(QKeySequence("Ctrl+Shift+P"), self)
+        toggle.activated.connect(lambda: self.show_phone(dock.isHidden()))

@@ -82,8 +82,9 @@ def choices() -> list[Choice]:
             X2CHAT,
             N_("X2Chat bot"),
             N_(
-                "Scan the integration QR from the X2Chat app: x2desk gets the bot's token and "
-                "chat id, checks them and keeps the token in the system keyring."
+                "Scan the integration QR from the X2Chat app: x2desk gets the bot's key and "
+                "chat, checks that the bot works and keeps the key safely in this computer's "
+                "password store."
             ),
             X2CHAT_STEPS,
             _x2chat,

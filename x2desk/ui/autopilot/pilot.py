@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QLabel,
     QRadioButton,
+    QScrollArea,
     QStyle,
     QStyleOptionButton,
     QTabWidget,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from x2desk.core.redact import scrub
+from x2desk.ui.common.fit import overflow
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +96,12 @@ class Screenshots:
                     old.unlink()
 
     def save(self, widget: QWidget, name: str) -> Path | None:
+        """A PNG of ``widget``; StepFailed when it is a window that is not whole on its screen
+        (a person could not see all of it)."""
         if self.folder is None:
             return None
+        if widget.isWindow() and (why := overflow(widget)):
+            raise StepFailed(why)
         path = self.folder / f"{len(self.saved) + 1:02d}-{_slug(name)}.png"
         if not widget.grab().save(str(path), "PNG"):
             raise StepFailed(f"could not write the screenshot {path}")
@@ -202,7 +208,9 @@ class Pilot:
             w = self.visible(name)
             return w if w is not None and w.isEnabled() else None
 
-        return self.wait_until(ready, f"the control {name!r} to be visible and enabled", timeout)
+        found = self.wait_until(ready, f"the control {name!r} to be visible and enabled", timeout)
+        _scroll_to(found)
+        return found
 
     def wait_visible(self, name: str, timeout: float | None = None) -> QWidget:
         return self.wait_until(lambda: self.visible(name), f"{name!r} to show", timeout)
@@ -339,6 +347,18 @@ class Pilot:
             raise
         finally:
             record.seconds = round(time.monotonic() - started, 3)
+
+
+def _scroll_to(w: QWidget) -> None:
+    """Scroll the pages (or the phone panel) holding ``w`` so that it is in view, as a person
+    scrolls to what they are about to press (and the screenshots show it)."""
+    parent = w.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea):  # up and down only: a wide row stays at its start
+            across = parent.horizontalScrollBar().value()
+            parent.ensureWidgetVisible(w, 8, 8)
+            parent.horizontalScrollBar().setValue(across)
+        parent = parent.parentWidget()
 
 
 def _click_point(w: QWidget) -> QPoint:

@@ -16,17 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSize, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from x2desk.ui.autopilot.pilot import Pilot, Screenshots, StepFailed, StepRecord, describe
+from x2desk.ui.common.fit import room
 
 log = logging.getLogger(__name__)
 
 # The flow scripts, in the order they run.
 FLOW_MODULES: tuple[str, ...] = ("x2chat", "accounts", "greenapi")
 RUN_DEADLINE_S = 110.0  # the whole run (CI kills it at 120 s)
-WINDOW_SIZE = (1180, 820)  # screenshots of the same size from run to run (room for the phone)
+# screenshots of the same size from run to run (room for the phone), where the screen has room
+WINDOW_SIZE = (1180, 820)
 
 __all__ = ["FLOW_MODULES", "Autopilot", "Flow", "FlowRecord", "Pilot", "StepFailed", "load_flows"]
 
@@ -118,7 +120,7 @@ class Autopilot(QObject):
         started = time.monotonic()
         self.shots = Screenshots(self.screenshots)
         if self.window_size and not (self.window.isMaximized() or self.window.isFullScreen()):
-            self.window.resize(*self.window_size)
+            self.window.resize(QSize(*self.window_size).boundedTo(room(self.window)))
         flows = self._flows if self._flows is not None else load_flows()
         pilot = Pilot(self.window, self.session, self.shots, deadline=started + self.deadline_s)
         try:

@@ -29,7 +29,7 @@ class Colors:
     danger_bg: str
     info_bg: str
     demo: str
-    focus: str
+    focus: str  # the focus ring of a blue button: >= 3:1 against the blue and the window
 
 
 LIGHT = Colors(
@@ -50,7 +50,7 @@ LIGHT = Colors(
     danger_bg="#fdecea",
     info_bg="#eaf1fd",
     demo="#7c3aed",
-    focus="#93b4f4",
+    focus="#0f1d40",
 )
 
 DARK = Colors(
@@ -71,7 +71,7 @@ DARK = Colors(
     danger_bg="#3d1f1c",
     info_bg="#1c2a44",
     demo="#a78bfa",
-    focus="#c9d8ff",
+    focus="#ffffff",
 )
 
 _current: Colors = LIGHT
@@ -157,7 +157,7 @@ QPushButton[primary="true"] {{
     background: {c.accent}; color: {c.accent_text}; border: 1px solid {c.accent}; font-weight: 600;
 }}
 QPushButton[primary="true"]:hover {{ background: {c.accent_hover}; }}
-QPushButton[primary="true"]:focus {{ border: 2px solid {c.focus}; }}
+QPushButton[primary="true"]:focus {{ border: 3px solid {c.focus}; padding: 5px 14px; }}
 QPushButton[primary="true"]:disabled {{
     background: {c.border}; border-color: {c.border}; color: {c.muted};
 }}

@@ -125,9 +125,11 @@ class Banner(QLabel):
         if _alive(self):
             self.setTextFormat(Qt.TextFormat.PlainText)
 
-    def show_message(self, text: str, tone: str = "info") -> None:
+    def show_message(self, text: str, tone: str = "info", details: str = "") -> None:
+        """``text`` in plain words; ``details`` (the technical words, if any) on a line of
+        its own under it."""
         self._plain_text()
-        self.setText(text)
+        self.setText(f"{text}\n{details}" if details else text)
         self.setProperty("tone", tone)
         repolish(self)
         self.show()

@@ -1,7 +1,10 @@
 """A wizard frame with our own navigation: a step list, the page, and Back / Next / Cancel.
 
-Keyboard: Alt+Left or Alt+B = Back, Alt+Right or Alt+N = Next (Enter in a single-line field
-also presses Next when it is enabled), Escape = Cancel. The frame only moves between pages; what
+Keyboard: Alt+Left or Alt+B = Back, Alt+Right or Alt+N = Next, Escape = Cancel, Enter = the
+button with the focus, else the page's default button (:meth:`WizardFrame.default_button`: the
+page's own, else Next, else the page's blue button), from any control that does not use Enter
+itself (:mod:`x2desk.ui.common.keys`). Each page sits in a scroll area, so a small screen scrolls
+the page and keeps the buttons under it in view. The frame only moves between pages; what
 "next" means is decided by the controller that owns the pages (for example
 :class:`x2desk.ui.x2chat.wizard.X2ChatWizard`).
 """
@@ -10,18 +13,23 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from x2desk.i18n import N_, _
+from x2desk.ui.common import keys
+from x2desk.ui.common.fit import scroll_area
 from x2desk.ui.common.theme import repolish
 from x2desk.ui.common.widgets import Banner, BusyIndicator, button, label
 
@@ -61,6 +69,32 @@ class WizardPage(QWidget):
     def is_busy(self) -> bool:
         return False
 
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """The width the page needs; its height is what its width makes it (heightForWidth,
+        which the scroll area around it asks), not the guess Qt makes for wrapped texts at
+        some narrow width (a page that fit scrolled by that much)."""
+        hint = super().minimumSizeHint()
+        lay = self.layout()
+        if lay is not None and lay.hasHeightForWidth():
+            return QSize(hint.width(), 0)
+        return hint
+
+    def default_button(self) -> QAbstractButton | None:
+        """The button Enter presses on this page when no button has the focus (None: the
+        frame's Next, or when Next cannot be pressed the page's blue button)."""
+        return None
+
+
+# The step list's width, and the page's margins (left, top, right, bottom), with room to spare
+# and on a narrow (True, _) or low (_, True) frame: below COMPACT_SIZE (width, height)
+SIDEBAR_WIDTH = {False: 210, True: 168}
+MARGINS = {
+    (False, False): (32, 26, 32, 20),
+    (True, False): (20, 26, 20, 20),
+    (False, True): (32, 12, 32, 10),
+    (True, True): (20, 12, 20, 10),
+}
+COMPACT_SIZE = (820, 560)
 
 # The first step of every wizard's list: the chooser's ("What do you want to connect?").
 STEP_CHOOSE = N_("What to connect")
@@ -128,6 +162,7 @@ class WizardFrame(QWidget):
         super().__init__(parent)
         self.setObjectName("wizard")
         self._pages: dict[str, WizardPage] = {}
+        self._holders: dict[str, QScrollArea] = {}
         self._current: WizardPage | None = None
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -146,13 +181,17 @@ class WizardFrame(QWidget):
             sc = QShortcut(seq, self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
 
     def _sidebar(self, heading: str) -> QFrame:
         """The heading over the numbered step list (filled by :meth:`set_steps`)."""
         side = QFrame()
         side.setProperty("role", "sidebar")
         side.setObjectName("wizardSteps")
-        side.setFixedWidth(210)
+        side.setFixedWidth(SIDEBAR_WIDTH[False])
+        self._side = side
         side_lay = QVBoxLayout(side)
         side_lay.setContentsMargins(22, 26, 16, 20)
         side_lay.setSpacing(6)
@@ -172,7 +211,8 @@ class WizardFrame(QWidget):
     def _main(self) -> QWidget:
         """The page's title and subtitle, the page, and Cancel / Back / Next under it."""
         main = QVBoxLayout()
-        main.setContentsMargins(32, 26, 32, 20)
+        self._main_lay = main
+        main.setContentsMargins(*MARGINS[(False, False)])
         main.setSpacing(6)
         self.title_label = label("", "pageTitle")
         self.subtitle_label = label("", "pageSubtitle")
@@ -199,6 +239,14 @@ class WizardFrame(QWidget):
         holder.setLayout(main)
         return holder
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """Less room (a 1024x600 or a 2x-scaled screen): a narrower step list, tighter
+        margins; the page gets the rest and scrolls if it needs more."""
+        super().resizeEvent(event)
+        narrow, low = self.width() < COMPACT_SIZE[0], self.height() < COMPACT_SIZE[1]
+        self._side.setFixedWidth(SIDEBAR_WIDTH[narrow])
+        self._main_lay.setContentsMargins(*MARGINS[(narrow, low)])
+
     def set_steps(self, steps: list[str]) -> None:
         """The numbered step list (the chooser shows the steps of the choice selected)."""
         if list(self._step_labels) == steps:
@@ -211,6 +259,7 @@ class WizardFrame(QWidget):
         self._step_labels = {}
         for i, step in enumerate(steps, start=1):
             lab = QLabel(f"{i}   {step}")
+            lab.setWordWrap(True)  # the narrow step list of a small screen
             lab.setObjectName("stepLabel")
             lab.setAccessibleName(f"step {step}")
             self._step_labels[step] = lab
@@ -224,7 +273,9 @@ class WizardFrame(QWidget):
         page.setObjectName(f"page_{page.page_id}")
         page.setAccessibleName(page.title or page.page_id)
         self._pages[page.page_id] = page
-        self.stack.addWidget(page)
+        holder = scroll_area(page, f"scroll_{page.page_id}")
+        self._holders[page.page_id] = holder
+        self.stack.addWidget(holder)
         page.changed.connect(self._refresh)
         page.submitted.connect(self._next)
 
@@ -240,11 +291,67 @@ class WizardFrame(QWidget):
         if self._current is not None and self._current is not page:
             self._current.leave()
         self._current = page
-        self.stack.setCurrentWidget(page)
+        if self.isAncestorOf(self.window().focusWidget()):
+            # parked on the frame: Qt would hand the focus of the page left to the new page's
+            # first button ("Connect another" on Saved, where Enter must press Done)
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.stack.setCurrentWidget(self._holders[page_id])
+        self._holders[page_id].verticalScrollBar().setValue(0)
         self._mark_steps(page.step)
         page.enter()
         self._refresh()  # after enter(): the page may retitle itself there
+        self._settle_focus(page)
         return page
+
+    def _settle_focus(self, page: WizardPage) -> None:
+        """After a page change the focus is on this page (or Next), never left on a hidden
+        page, on Cancel or outside the wizard (the demo's phone panel). Tab goes through the
+        page, then Next, Back, Cancel: where Qt moves the focus from a page button that turns
+        disabled (Send test message while sending) is Next, never Cancel."""
+        keys.tab_after(page, [self.next_button, self.back_button, self.cancel_button])
+        focus = self.window().focusWidget()
+        if keys.usable(focus) and (page.isAncestorOf(focus) or focus is self.next_button):
+            return  # not Cancel: Enter would close the wizard
+        self._focus_page(page)
+
+    @staticmethod
+    def _focus_page(page: WizardPage) -> None:
+        """The page's first field or choice; else the page itself (no button: a second Enter
+        must not press "Don't connect"), where Enter presses the default button."""
+        target = keys.first_focusable(page, fields_only=True) or page
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _focus_moved(self, old: QWidget | None, new: QWidget | None) -> None:
+        """A page control turned disabled or hidden under the focus (Send while sending) and
+        Qt passed the focus on to Cancel, where Enter would close the wizard: the page takes
+        it instead."""
+        page = self._current
+        if new is not self.cancel_button or page is None or old is None:
+            return
+        if page.isAncestorOf(old) and not keys.usable(old):
+            self._focus_page(page)
+
+    def default_button(self) -> QAbstractButton | None:
+        """What Enter presses when no button has the focus: the page's own default button,
+        else Next, else the page's blue button; None when none can be pressed now."""
+        page = self._current
+        if page is None:
+            return None
+        for candidate in (page.default_button(), self.next_button):
+            if keys.usable(candidate):
+                return candidate
+        return keys.primary_button(page)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """An Enter no control took: the focused button, else the page's default button."""
+        if not keys.is_enter(event):
+            super().keyPressEvent(event)
+            return
+        if not keys.press_focused(self.window().focusWidget(), self):
+            target = self.default_button()
+            if target is not None:
+                target.click()
+        event.accept()
 
     def leave_current(self) -> None:
         if self._current is not None:
@@ -267,7 +374,10 @@ class WizardFrame(QWidget):
         self.title_label.setText(page.title)
         self.subtitle_label.setText(page.subtitle)
         self.subtitle_label.setVisible(bool(page.subtitle))
+        next_had_focus = self.window().focusWidget() is self.next_button
         self.next_button.setEnabled(page.can_next())
+        if next_had_focus and not self.next_button.isEnabled():
+            self._focus_page(page)  # not where Qt would put it: Cancel, or the demo's phone
         self.back_button.setEnabled(page.can_back())
         self.back_button.setVisible(page.can_back() or not page.hide_back_when_disabled)
         self.next_button.setText(page.next_text or _("&Next >"))

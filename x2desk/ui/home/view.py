@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QListWidget
 
     from x2desk.core.store.records import Record
+    from x2desk.ui.home.journal import JournalNotice
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +110,8 @@ class HomeView(QWidget):
         titles.addWidget(
             label(
                 _(
-                    "Bots and accounts x2desk has connected. Their secrets stay in the "
-                    "system keyring and are never shown here."
+                    "Bots and accounts x2desk has connected. Their secrets are kept safely by "
+                    "this computer's password store and never shown here."
                 ),
                 "pageSubtitle",
             )
@@ -128,6 +129,8 @@ class HomeView(QWidget):
 
         self.banner = Banner("homeBanner")
         outer.addWidget(self.banner)
+        self._outer = outer
+        self.journal: JournalNotice | None = None  # made by check_journal, after the start
 
         self.stack = QStackedWidget()
         self._loading = QWidget()  # shown until the records are read, just after start-up
@@ -202,8 +205,8 @@ class HomeView(QWidget):
                     "1.  Press Connect… and choose what to connect (an X2Chat bot, for a start).\n"
                     "2.  In the X2Chat app on your phone, make an integration QR for the bot.\n"
                     "3.  Hold the phone up to this computer's camera (or paste the token).\n\n"
-                    "x2desk redeems the one-time token, checks the bot and keeps its token in "
-                    "the system keyring."
+                    "x2desk trades the one-time code for the bot's key, checks the bot and "
+                    "keeps the key safely in this computer's password store."
                 ),
                 "emptyText",
             )
@@ -219,8 +222,8 @@ class HomeView(QWidget):
             lay.addWidget(
                 label(
                     _(
-                        "Demo mode: everything talks to a local sandbox and the camera is a "
-                        "virtual phone. Nothing leaves this computer."
+                        "Demo: a pretend X2Chat answers, and the camera sees the phone on the "
+                        "right. Nothing leaves this computer."
                     ),
                     "emptyDemoNote",
                     role="muted",
@@ -282,6 +285,15 @@ class HomeView(QWidget):
         row = self._selected_row()
         if row is not None and row.fix is Fix.REAUTHORISE and row.external_id:
             self.reauth_requested.emit(row.raw_kind, row.external_id, row.api_base)
+
+    def check_journal(self) -> None:
+        """Once, after the start: what an earlier run left unfinished, as a calm notice."""
+        from x2desk.ui.home.journal import JournalNotice
+
+        if self.journal is None:
+            self.journal = JournalNotice()
+            self._outer.insertWidget(self._outer.indexOf(self.banner) + 1, self.journal)
+            self.journal.check()
 
     def reload(self) -> None:
         """Read the record store (SQLite) in a worker, then show its rows (a later call wins)."""

@@ -44,7 +44,9 @@ class Viewfinder(QWidget):
         self._corner_mask: QPainterPath | None = None
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(640, 360)
+        """Its least size: it grows into whatever room the page has (a stretch), while a small
+        screen's page does not scroll for a preview that could be smaller."""
+        return self.minimumSize()
 
     def set_frame(self, image: QImage, corners: Corners = ()) -> None:
         self._image = image

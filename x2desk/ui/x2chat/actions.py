@@ -11,7 +11,7 @@ from x2desk.ui.common.wizard import STEP_CHOOSE
 
 STEP_TOKEN = N_("Get the token")
 STEP_CONFIRM = N_("Confirm")
-STEP_REDEEM = N_("Redeeming")
+STEP_REDEEM = N_("Connecting")
 STEP_CHECK = N_("Check")
 STEP_SAVED = N_("Saved")
 STEPS = (STEP_CHOOSE, STEP_TOKEN, STEP_CONFIRM, STEP_REDEEM, STEP_CHECK, STEP_SAVED)

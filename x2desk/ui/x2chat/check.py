@@ -143,23 +143,29 @@ class CheckPage(WizardPage):
         if state.webhook is not None and state.webhook.is_set:
             self.webhook.show_message(
                 _(
-                    "This bot has a webhook set (to {host}). While it is set, getUpdates does "
-                    "not work: your system must receive updates through that webhook, or "
-                    "remove it (deleteWebhook) to poll with getUpdates."
-                ).format(host=state.webhook.host or "a web address"),
+                    "This bot already sends its messages on to another web address ({host}), "
+                    "so your program cannot fetch them itself: let it receive them there, or "
+                    "turn that forwarding off where it was set up."
+                ).format(host=state.webhook.host or _("a web address")),
                 "warning",
+                _(
+                    "Details: a webhook is set; getUpdates does not work until it is removed "
+                    "(deleteWebhook)."
+                ),
             )
         elif state.webhook is not None:
             self.webhook.show_message(
-                _("No webhook is set: your system can fetch updates with getUpdates."),
+                _("Your program can fetch this bot's messages."),
                 "info",
+                _("Details: no webhook is set, so getUpdates works."),
             )
         elif state.webhook_error is not None:
             self.webhook.show_message(
-                _("Could not check the webhook: {msg}").format(
+                _("Could not check where this bot's messages go: {msg}").format(
                     msg=message_for(state.webhook_error)
                 ),
                 "warning",
+                _("Details: getWebhookInfo failed."),
             )
         else:
             self.webhook.clear_message()

@@ -1,4 +1,5 @@
-"""Confirm: redeeming gives the bot a new token, so its other integrations stop working."""
+"""Confirm: connecting (redeeming the integration token) gives the bot a new token, so its other
+integrations stop working. Plain words first; the technical ones on a details line."""
 
 from __future__ import annotations
 
@@ -23,14 +24,14 @@ class ConfirmPage(WizardPage):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(14)
         box, blay = card("rotationCard")
-        blay.addWidget(label(_("The bot gets a new token"), "rotationTitle", role="heading"))
+        blay.addWidget(label(_("The bot gets a new key"), "rotationTitle", role="heading"))
         blay.addWidget(
             label(
                 _(
-                    "Connecting gives this bot a brand-new secret token and the old one stops "
-                    "working at once. If anything else already uses this bot (n8n, a website, "
-                    "another x2desk), it will stop sending and receiving messages until you "
-                    "connect it again there."
+                    "Connecting gives this bot a brand-new secret key and the old one stops "
+                    "working at once. If anything else already uses this bot (another program, "
+                    "a website, another computer), it stops sending and receiving messages "
+                    "until you connect it again there."
                 ),
                 "rotationText",
             )
@@ -42,9 +43,19 @@ class ConfirmPage(WizardPage):
                 role="muted",
             )
         )
+        blay.addWidget(
+            label(
+                _(
+                    "Details: redeeming the integration token rotates the bot token; an n8n "
+                    "workflow or a webhook server with the old token stops working."
+                ),
+                "rotationDetails",
+                role="muted",
+            )
+        )
         lay.addWidget(box)
         self.understand = QCheckBox(
-            _("I understand: other integrations of this bot will stop working")
+            _("I understand: anything else that uses this bot stops working")
         )
         self.understand.setObjectName("confirmRotation")
         self.understand.setAccessibleName("I understand other integrations will stop working")

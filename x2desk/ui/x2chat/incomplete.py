@@ -13,8 +13,8 @@ def incomplete_text(bot: Any) -> str:
     if not missing:
         return ""
     text = _(
-        "X2Chat's answer was incomplete: it had no valid {fields}. The new bot token was saved "
-        "anyway, because the redeem already replaced the old one."
+        "X2Chat's answer was incomplete: it had no valid {fields}. The bot's new key was saved "
+        "anyway, because connecting already replaced the old one."
     ).format(fields=", ".join(missing))
     if "chat_id" in missing:
         text += " " + _(

@@ -23,14 +23,14 @@ class RedeemPage(WizardPage):
         self.wiz = actions
         self.step = _(STEP_REDEEM)
         self.title = _("Connecting the bot")
-        self.subtitle = _("x2desk trades the one-time token for the bot's credentials.")
+        self.subtitle = _("x2desk hands the one-time code to X2Chat and gets the bot's key.")
         self._state: FlowState | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(14)
         self.busy = BusyIndicator("redeemBusy", _("Getting ready…"))
         lay.addWidget(self.busy)
-        self.cancel_button = button(_("Cancel &redeem"), "cancelRedeem")
+        self.cancel_button = button(_("&Don't connect"), "cancelRedeem")
         self.cancel_button.clicked.connect(self.wiz.cancel_redeem)
         lay.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.error = Banner("redeemError")
@@ -71,13 +71,13 @@ class RedeemPage(WizardPage):
             self.error.clear_message()
             self.timer.stop()
             if state.sending:
-                self.busy.start(_("Redeeming the token with X2Chat…"))
+                self.busy.start(_("Getting the bot's key from X2Chat…"))
                 self.cancel_button.setEnabled(False)
                 self.cancel_button.setToolTip(
-                    _("The request is on its way; stopping now could lose the token.")
+                    _("X2Chat has been asked already; stopping now could lose the bot's key.")
                 )
             elif state.busy:
-                self.busy.start(_("Opening the credential store…"))
+                self.busy.start(_("Opening this computer's password store…"))
                 self.cancel_button.setEnabled(True)
             else:
                 self.busy.start(_("Getting ready…"))

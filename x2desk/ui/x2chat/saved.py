@@ -81,8 +81,9 @@ class SavedPage(WizardPage):
         dl.addWidget(
             label(
                 _(
-                    "The token itself is never shown or copied: programs on this computer get "
-                    "it from the store. To replace it, connect the bot again."
+                    "The bot's key is kept safely by this computer's password store, never "
+                    "shown or copied: programs on this computer get it from there. To replace "
+                    "it, connect the bot again."
                 ),
                 "savedNote",
                 role="muted",
@@ -125,7 +126,7 @@ class SavedPage(WizardPage):
                 str(bot.chat_id) if bot.chat_id is not None else _("unknown (not in the answer)")
             )
             self.token.setText(bot.token_masked)
-            self.where.setText(state.store_description or _("the system keyring"))
+            self.where.setText(state.store_description or _("this computer's password store"))
         warning = incomplete_text(bot) if not failed else ""
         if warning:
             self.incomplete.show_message(warning, "warning")
@@ -133,8 +134,9 @@ class SavedPage(WizardPage):
             self.incomplete.clear_message()
         if state.webhook is not None and state.webhook.is_set and not failed:
             self.webhook_note.show_message(
-                _("Remember: a webhook is set, so getUpdates will not work for this bot."),
+                _("Remember: this bot sends its messages on to another web address."),
                 "warning",
+                _("Details: a webhook is set, so getUpdates does not work for this bot."),
             )
         else:
             self.webhook_note.clear_message()

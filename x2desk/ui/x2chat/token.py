@@ -1,10 +1,10 @@
 """Get the token: camera (live preview, viewfinder, outline), paste, image file (or drop), screen.
 
-The camera runs through :class:`CaptureBridge` (capture and decoding on
-its own threads); files and screen grabs are decoded in a worker. Whatever is read is classified
-once (:func:`~x2desk.core.x2chat.tokens.classify`; the Paste tab does it as the text changes) and
-the :class:`Intake` goes to the wizard: a Webhook QR or a Telegram login QR gets its own
-explanation and scanning goes on.
+The camera runs through :class:`CaptureBridge` (capture and decoding on its own threads); files
+and screen grabs are decoded in a worker. Whatever is read is classified once
+(:func:`~x2desk.core.x2chat.tokens.classify`; the Paste tab does it as the text changes) and the
+:class:`Intake` goes to the wizard: a Webhook QR or a Telegram login QR gets its own explanation
+and scanning goes on; the QR just used is not taken again until it leaves the view.
 """
 
 from __future__ import annotations
@@ -28,12 +28,13 @@ from PySide6.QtWidgets import (
 
 from x2desk.core.errors import X2DeskError
 from x2desk.core.x2chat.tokens import Intake, classify
-from x2desk.i18n import _
+from x2desk.i18n import N_, _
 from x2desk.ui.common.widgets import Banner, BusyIndicator, button, label
 from x2desk.ui.common.wizard import WizardPage
 from x2desk.ui.common.workers import Job, run_in_worker
 from x2desk.ui.scan.viewfinder import Viewfinder
 from x2desk.ui.x2chat.actions import STEP_TOKEN
+from x2desk.ui.x2chat.just_used import REFUSED_PAUSE_MS, JustUsedQr
 from x2desk.ui.x2chat.paste import PasteTab
 
 if TYPE_CHECKING:
@@ -42,6 +43,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff *.gif)"
+TITLES = (  # the page's title on each tab
+    N_("Show the X2Chat QR to the camera"),
+    N_("Paste the integration token"),
+    N_("Open a picture of the QR"),
+    N_("Read the QR from this screen"),
+)
 
 
 class TokenPage(WizardPage):
@@ -56,7 +63,7 @@ class TokenPage(WizardPage):
         self.ctx = ctx
         self._submit = submit
         self.step = _(STEP_TOKEN)
-        self.title = _("Show the X2Chat QR to the camera")
+        self.title = _(TITLES[self.TAB_CAMERA])
         self.subtitle = _(
             "In the X2Chat app, open the bot and make an integration QR. {hint}"
         ).format(hint=_("Integration tokens are one-time and live 5 minutes."))
@@ -65,30 +72,30 @@ class TokenPage(WizardPage):
         self._camera_on = False
         self._job: Job | None = None
         self._active = False
-
+        self.just_used = JustUsedQr()  # Back from Confirm does not bounce straight forward
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(10)
         self.banner = Banner("tokenBanner")
+        self.paste = PasteTab()
+        self.paste_edit, self.paste_hint = self.paste.edit, self.paste.hint
+        self.paste.changed.connect(self.changed)
+        self.paste.submitted.connect(self.submit_paste)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tokenTabs")
         self.tabs.setAccessibleName("How to get the token")
         self.tabs.addTab(self._camera_tab(), _("&Camera"))
-        self.tabs.addTab(self._paste_tab(), _("&Paste token"))
+        self.tabs.addTab(self.paste, _("&Paste token"))
         self.tabs.addTab(self._image_tab(), _("&Image file"))
         self.tabs.addTab(self._screen_tab(), _("&Screen"))
         self.tabs.currentChanged.connect(self._tab_changed)
         lay.addWidget(self.tabs, 1)
         lay.addWidget(self.banner)
-        ttl = label(
-            _(
-                "Tokens live 5 minutes and work once. Nobody needs to copy or see the bot's "
-                "secret token: x2desk fetches it and keeps it in the system keyring."
-            ),
-            "tokenTtlNote",
-            role="muted",
+        note = _(
+            "Nobody needs to copy or see the bot's secret token: x2desk fetches it, and it is "
+            "kept safely by this computer's password store."
         )
-        lay.addWidget(ttl)
+        lay.addWidget(label(note, "tokenTtlNote", role="muted"))
 
     # ---- tabs ----------------------------------------------------------------------------------
 
@@ -108,7 +115,7 @@ class TokenPage(WizardPage):
         self.camera_combo = QComboBox()
         self.camera_combo.setObjectName("cameraPicker")
         self.camera_combo.setAccessibleName("Camera")
-        self.camera_combo.setMinimumWidth(260)
+        self.camera_combo.setMinimumWidth(200)
         self.camera_combo.activated.connect(lambda _i: self.start_camera())
         self.mirror_box = QCheckBox(_("&Mirror preview"))
         self.mirror_box.setObjectName("mirrorPreview")
@@ -123,18 +130,11 @@ class TokenPage(WizardPage):
         top.addStretch(1)
         top.addWidget(self.retry_camera)
         v.addLayout(top)
+        self.camera_status = label("", "cameraStatus", role="muted")  # above: never scrolled off
+        v.addWidget(self.camera_status)
         self.viewfinder = Viewfinder()
         v.addWidget(self.viewfinder, 1)
-        self.camera_status = label("", "cameraStatus", role="muted")
-        v.addWidget(self.camera_status)
         return w
-
-    def _paste_tab(self) -> QWidget:
-        self.paste = PasteTab()
-        self.paste_edit, self.paste_hint = self.paste.edit, self.paste.hint
-        self.paste.changed.connect(self.changed)
-        self.paste.submitted.connect(self.submit_paste)
-        return self.paste
 
     def _image_tab(self) -> QWidget:
         w, v = self._tab(16)
@@ -177,9 +177,10 @@ class TokenPage(WizardPage):
 
     def enter(self) -> None:
         self._active = True
-        self.title = self._titles()[self.tabs.currentIndex()]
+        self.title = _(TITLES[self.tabs.currentIndex()])
         self.banner.clear_message()
         self.viewfinder.accepted = False
+        self.just_used.back_on_page()
         if self.tabs.currentIndex() == self.TAB_CAMERA:
             self._load_cameras()
         elif self.tabs.currentIndex() == self.TAB_PASTE:
@@ -192,21 +193,20 @@ class TokenPage(WizardPage):
             self._job.discard()
             self._job = None
 
-    def reset(self) -> None:
+    def reset(self, fresh: bool = False) -> None:  # fresh: the wizard opened anew
         self.paste.clear()
         self.banner.clear_message()
+        if fresh:
+            self.just_used.forget()
 
     def can_next(self) -> bool:
         return self.tabs.currentIndex() == self.TAB_PASTE and self.paste.intake.ok
-
-    def can_back(self) -> bool:
-        return True
 
     def _tab_changed(self, index: int) -> None:
         if not self._active:
             return
         self.banner.clear_message()  # it spoke of what another tab read
-        self.title = self._titles()[index]
+        self.title = _(TITLES[index])
         if index == self.TAB_CAMERA:
             self._load_cameras()
         else:
@@ -214,14 +214,6 @@ class TokenPage(WizardPage):
         if index == self.TAB_PASTE:
             self.paste_edit.setFocus()
         self.changed.emit()
-
-    def _titles(self) -> list[str]:
-        return [
-            _("Show the X2Chat QR to the camera"),
-            _("Paste the integration token"),
-            _("Open a picture of the QR"),
-            _("Read the QR from this screen"),
-        ]
 
     # ---- camera --------------------------------------------------------------------------------
 
@@ -288,7 +280,7 @@ class TokenPage(WizardPage):
 
         self.retry_camera.hide()
         self.viewfinder.clear(_("Starting the camera…"))
-        self.camera_status.setText(_("Hold the QR inside the frame, about 20 cm away."))
+        self.camera_status.setText(self.just_used.hint())
         if self.bridge is None:
             from x2desk.ui.scan.background import NiceDecoder
 
@@ -322,9 +314,15 @@ class TokenPage(WizardPage):
         if self.viewfinder.message and not self.viewfinder.accepted:
             self.viewfinder.set_message("")
         self.viewfinder.set_frame(image, corners or ())
+        if self.just_used.frame(bool(corners)):  # the QR just used left the view
+            self.camera_status.setText(self.just_used.hint())
 
     def _on_camera_text(self, text: str) -> None:
         if not self._camera_on:
+            return
+        if self.just_used.refuses(text):  # not again until it leaves the view
+            self.camera_status.setText(self.just_used.hint())
+            QTimer.singleShot(REFUSED_PAUSE_MS, self._resume_camera)
             return
         self.viewfinder.accepted = True
         self._read(text, "camera")
@@ -435,6 +433,8 @@ class TokenPage(WizardPage):
         """A text was read (camera, image, screen) or the pasted one submitted: classified once
         here (or already, by the Paste tab), and the :class:`Intake` handed to the wizard."""
         intake = read if isinstance(read, Intake) else classify(read)
+        if intake.ok and source == "camera":
+            self.just_used.taken(str(read))
         intake = self._submit(intake)
         if intake.ok:
             self.banner.clear_message()

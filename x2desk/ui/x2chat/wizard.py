@@ -87,10 +87,12 @@ class X2ChatWizard(QWidget):
     # ---- life ----------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """The token page with a fresh flow."""
+        """The token page with a fresh flow, entered afresh (the camera starts) even when it
+        was the page on screen when the wizard was last closed."""
         self.new_flow()
-        self.token.reset()
-        self._show("token")
+        self.token.reset(fresh=True)
+        self.frame.show_page("token")
+        self.page_shown.emit("token")
 
     def shutdown(self) -> None:
         """The window closes: stop the camera, forget pending results."""

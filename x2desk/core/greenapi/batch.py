@@ -122,7 +122,7 @@ class BatchQueue:
                 continue
             rows.append(_save(row, line, credentials, records))
             seen[row[0]] = line
-        return cls(rows, errors)
+        return cls(rows, sorted(errors, key=lambda e: e.line))
 
     # ---- the queue ---------------------------------------------------------------------------
 

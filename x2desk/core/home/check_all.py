@@ -88,12 +88,12 @@ class CheckAll:
         started: float | None = None
         pause = 0.0
         for done, record_id in enumerate(self.record_ids, start=1):
-            if started is not None:
-                left = started + max(self.interval_s, pause) - self.clock.monotonic()
-                if left > 0 and self._wait(left):
-                    return
             if self.cancelled:
                 return
+            if started is not None:
+                left = started + max(self.interval_s, pause) - self.clock.monotonic()
+                if (left > 0 and self._wait(left)) or self.cancelled:
+                    return
             started = self.clock.monotonic()
             try:
                 result: CheckResult | None = self.checker.check(record_id)

@@ -66,6 +66,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     for name, help_text in COMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
         sub_parser.set_defaults(command=name)
+        # also after the command's name (x2desk list --profile acme); SUPPRESS keeps the global
+        sub_parser.add_argument(
+            "--profile", metavar="NAME", default=argparse.SUPPRESS, help="work in this profile"
+        )
         if name in needed:
             _command_module(name).add_arguments(sub_parser)
     return parser

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -106,17 +107,19 @@ class BatchQueue:
         records: RecordStore,
         *,
         refuse_shared: bool = True,
+        api_url_for: Callable[[str], str] | None = None,
     ) -> BatchQueue:
         """Read and check ``path``, saving each good line's token and record as it goes.
         InputError for a file that cannot be read at all (missing, too big, not UTF-8, readable
-        by others when ``refuse_shared``); bad lines are in :attr:`errors`."""
+        by others when ``refuse_shared``); bad lines are in :attr:`errors`. ``api_url_for``:
+        the apiUrl of an instance whose line gives none (default: its own, from its id)."""
         text = _read_text(Path(path), refuse_shared)
         rows: list[BatchRow] = []
         errors: list[RowError] = []
         seen: dict[str, int] = {}
         for line, cells in _lines(text, errors):
             try:
-                row = _check(cells, line, seen)
+                row = _check(cells, line, seen, api_url_for)
             except InputError as exc:
                 errors.append(RowError(line, exc.message))
                 continue
@@ -278,7 +281,12 @@ def _lines(text: str, errors: list[RowError]) -> list[tuple[int, dict[str, str]]
     return found
 
 
-def _check(cells: dict[str, str], line: int, seen: dict[str, int]) -> tuple[str, Secret, str, str]:
+def _check(
+    cells: dict[str, str],
+    line: int,
+    seen: dict[str, int],
+    api_url_for: Callable[[str], str] | None,
+) -> tuple[str, Secret, str, str]:
     from x2desk.core.greenapi.client import check_api_token, check_api_url, check_instance_id
     from x2desk.core.store.records import check_label
 
@@ -298,6 +306,8 @@ def _check(cells: dict[str, str], line: int, seen: dict[str, int]) -> tuple[str,
         raise InputError(
             _("the apiUrl column holds no address (https://...): check the columns' order.")
         )
+    if not url_text and api_url_for is not None:
+        url_text = api_url_for(id_instance)
     api_url = check_api_url(url_text, id_instance)
     label = cells.get("label", "")
     if label and token.reveal() in label:

@@ -172,10 +172,21 @@ def _env_value(value: str | int) -> str:
 
 
 def write_export(path: Path, data: bytes, *, replace: bool = False) -> None:
-    """Write ``data`` to ``path`` atomically with mode 0600. InputError when ``path`` exists
-    (unless ``replace``), is a folder, or its folder does not exist."""
+    """Write ``data`` to ``path`` atomically with mode 0600 (:func:`check_target` first)."""
     from x2desk.core.store.atomic import atomic_write
 
+    path = check_target(path, replace=replace)
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        raise StoreError(
+            _("Cannot write {path}: {why}.").format(path=path, why=exc.strerror or exc)
+        ) from None
+
+
+def check_target(path: Path, *, replace: bool = False) -> Path:
+    """``path`` (``~`` expanded) if a file may be written there: InputError when it exists
+    (unless ``replace``), is a folder, or its folder does not exist."""
     path = Path(path).expanduser()
     if path.is_dir():
         raise InputError(_("{path} is a folder: give a file name.").format(path=path))
@@ -187,12 +198,7 @@ def write_export(path: Path, data: bytes, *, replace: bool = False) -> None:
                 path=path
             )
         )
-    try:
-        atomic_write(path, data)
-    except OSError as exc:
-        raise StoreError(
-            _("Cannot write {path}: {why}.").format(path=path, why=exc.strerror or exc)
-        ) from None
+    return path
 
 
 def export_connection(

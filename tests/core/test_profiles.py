@@ -172,3 +172,40 @@ def test_a_store_that_lists_its_entries_gives_up_every_one_of_the_profile(
     store.save("greenapi:5", Secret("v" * 30))
     remove_profile("acme", store)
     assert set(store.items) == {"profile:acmex:greenapi:5", "greenapi:5"}
+
+
+def test_each_profile_s_audit_sees_only_its_own_orphan_secrets(x2desk_home: Path) -> None:
+    from x2desk.core.store.audit import audit
+    from x2desk.core.store.journal import open_journal
+
+    class Listing(MemoryStore):
+        def refs(self) -> list[str]:
+            return list(self.items)
+
+    store = Listing()
+    store.save("x2chat_bot:1", Secret("1:default-token-value"))
+    store.save("profile:acme:x2chat_bot:2", Secret("2:acme-token-value"))
+    profiles.add_profile("acme")
+    for name, orphan in (("default", "x2chat_bot:1"), ("acme", "profile:acme:x2chat_bot:2")):
+        profiles.set_session_profile(name)
+        with open_journal() as journal, RecordStore.open() as records:
+            found = audit(journal, records, store).findings
+        assert [(f.problem, f.secret_ref) for f in found] == [("secret_without_record", orphan)]
+
+
+def test_addresses_per_profile_are_validated(x2desk_home: Path) -> None:
+    profiles.add_profile("acme")
+    assert profiles.set_addresses("acme", {"x2chat": "https://acme.example/api/v1/"}) == {
+        "x2chat": "https://acme.example/api/v1"
+    }
+    assert profiles.set_addresses("default", {"greenapi": "http://127.0.0.1:8765"}) == {
+        "greenapi": "http://127.0.0.1:8765"
+    }
+    with pytest.raises(InputError, match="https"):
+        profiles.set_addresses("acme", {"provider": "http://provider.example/v2"})
+    with pytest.raises(InputError, match="Unknown service"):
+        profiles.set_addresses("acme", {"mail": "https://mail.example"})
+    assert profiles.set_addresses("acme", {"x2chat": None}) == {}
+    assert profiles.profile_addresses("default") == {"greenapi": "http://127.0.0.1:8765"}
+    profiles.set_session_profile("acme")
+    assert load_settings().api_bases == {}

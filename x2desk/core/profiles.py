@@ -336,6 +336,49 @@ def forget_profile_entry(name: str) -> None:
 # ---- the profile's own settings ----------------------------------------------------------------
 
 
+def profile_addresses(name: str | None = None) -> dict[str, str]:
+    """The addresses saved for profile ``name`` (default: the active one): service ("x2chat",
+    "provider", "greenapi") -> address; a service not listed uses the public one."""
+    from x2desk.core.store.settings import load_settings, settings_path
+
+    name = active_profile() if name is None else check_name(name)
+    if name == DEFAULT:
+        return dict(load_settings(settings_path()).api_bases)
+    bases = get_profile(name).settings.get("api_bases")
+    return {k: v for k, v in bases.items() if isinstance(v, str)} if isinstance(bases, dict) else {}
+
+
+def set_addresses(name: str, addresses: dict[str, str | None]) -> dict[str, str]:
+    """Save addresses for profile ``name``: service -> address (https://, http:// only on this
+    computer: InputError otherwise), or None to go back to the public one. The result."""
+    from x2desk.core.net import require_secure
+    from x2desk.core.store.settings import settings_path, update_settings
+
+    name = check_name(name)
+    checked = {k: require_secure(v) if v else None for k, v in addresses.items()}
+    _check_services({k: v or "" for k, v in checked.items()})
+
+    def merge(bases: dict[str, Any]) -> None:
+        for service, url in checked.items():
+            if url is None:
+                bases.pop(service, None)
+            else:
+                bases[service] = url
+
+    if name == DEFAULT:
+        update_settings(lambda settings: merge(settings.api_bases), settings_path())
+        return profile_addresses(name)
+
+    def write(registry: dict[str, Any]) -> None:
+        _require(name, registry)
+        entry = registry.setdefault("profiles", {}).setdefault(name, {})
+        own = entry.setdefault("settings", {})
+        merge(own.setdefault("api_bases", {}))
+
+    _change(write)
+    return profile_addresses(name)
+
+
 def profile_settings(name: str | None = None) -> dict[str, Any] | None:
     """Profile ``name``'s own settings keys (:data:`PROFILE_SETTINGS`); None for ``default``,
     whose settings are the settings file itself."""

@@ -111,10 +111,15 @@ def test_which_profile_is_active(x2desk_home: Path, monkeypatch: pytest.MonkeyPa
     profiles.add_profile("acme")
     profiles.add_profile("shop-2", "Second shop")
     assert profiles.active_profile() == "default"
-    profiles.use_profile("SHOP-2")  # names are case-insensitive
-    assert profiles.active_profile() == "shop-2"
     monkeypatch.setenv("X2DESK_PROFILE", "acme")
     assert profiles.active_profile() == "acme"
+    profiles.use_profile("SHOP-2")  # names are case-insensitive; this process switches at once
+    assert profiles.active_profile() == "shop-2"
+    profiles.set_session_profile(None)  # the next run: the environment over the remembered one
+    assert profiles.active_profile() == "acme"
+    monkeypatch.delenv("X2DESK_PROFILE")
+    assert profiles.active_profile() == "shop-2"
+    monkeypatch.setenv("X2DESK_PROFILE", "acme")
     profiles.set_session_profile("default")
     assert profiles.active_profile() == "default"
     monkeypatch.setenv("X2DESK_PROFILE", "nope")

@@ -304,7 +304,8 @@ def set_title(name: str, title: str) -> Profile:
 
 
 def use_profile(name: str) -> Profile:
-    """Make ``name`` the active profile, remembered for the next runs, and in this process."""
+    """Make ``name`` the active profile: remembered for the next runs, and this process works
+    in it from now on (over ``$X2DESK_PROFILE``: the window's switch)."""
     global _session
     name = check_name(name)
 
@@ -313,8 +314,7 @@ def use_profile(name: str) -> Profile:
         registry["active"] = name
 
     _change(remember)
-    if _session is not None:
-        _session = name
+    _session = name
     return get_profile(name)
 
 

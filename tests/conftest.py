@@ -28,6 +28,10 @@ def x2desk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "x2desk-home"
     monkeypatch.setenv("X2DESK_HOME", str(home))
     monkeypatch.setenv("X2DESK_PHONE_REGION", "")  # not the machine's locale: international only
+    monkeypatch.delenv("X2DESK_PROFILE", raising=False)
+    from x2desk.core import profiles
+
+    monkeypatch.setattr(profiles, "_session", None)  # --profile and the window's switch
     return home
 
 

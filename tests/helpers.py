@@ -327,3 +327,32 @@ def make_greenapi_wizard(
         countdown_ms=3_600_000,  # countdowns are ticked by hand
     )
     return shown(qtbot, w)
+
+
+def write_v1_records(path: Path) -> None:
+    import json
+    import sqlite3
+
+    from x2desk.core.store.records import MIGRATIONS
+
+    """A records file exactly as x2desk wrote it before schema 2."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(path) as db:
+        db.executescript(MIGRATIONS[0])
+        db.execute("PRAGMA user_version = 1")
+        db.execute(
+            "INSERT INTO connections (kind, external_id, name, username, chat_id, api_base, "
+            "secret_ref, flow, outcome, created_at, updated_at, details) VALUES "
+            "('x2chat_bot', '55', 'old_bot', 'old_bot', 7, 'https://ix.x2chat.com/api/v1', "
+            "'x2chat_bot:55', 'x2chat_redeem', 'connected', 1.0, 1.0, '{}')"
+        )
+        db.execute(
+            "INSERT INTO connections (kind, external_id, name, api_base, flow, outcome, "
+            "created_at, updated_at, details) VALUES ('telegram', '8', 'ÉCOLE Fleurie', "
+            "'https://api.radist.online/v2', 'telegram_qr', 'connected', 2.0, 2.0, ?)",
+            (json.dumps({"status": "active"}),),
+        )
+        db.execute(
+            "INSERT INTO history (connection_id, at, flow, outcome) VALUES (1, 1.0, "
+            "'x2chat_redeem', 'connected')"
+        )

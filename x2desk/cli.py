@@ -46,6 +46,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         choices=LANGUAGES,
         help="language of the window and messages (default: $X2DESK_LANG, else the system's)",
     )
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="work in this profile (default: $X2DESK_PROFILE, else the one 'x2desk profile "
+        "use' chose, else 'default')",
+    )
     gui = parser.add_argument_group("window (when no command is given)")
     gui.add_argument("--demo", action="store_true", help="run against an embedded sandbox")
     gui.add_argument("--sandbox-url", metavar="URL", help="use an already running sandbox")
@@ -60,6 +66,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     for name, help_text in COMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
         sub_parser.set_defaults(command=name)
+        # also after the command's name (x2desk list --profile acme); SUPPRESS keeps the global
+        sub_parser.add_argument(
+            "--profile", metavar="NAME", default=argparse.SUPPRESS, help="work in this profile"
+        )
         if name in needed:
             _command_module(name).add_arguments(sub_parser)
     return parser
@@ -70,6 +80,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 NO_ARGUMENT_DEFAULTS: dict[str, object] = {
     "verbose": False,
     "lang": None,
+    "profile": None,
     "demo": False,
     "sandbox_url": None,
     "camera": None,
@@ -140,6 +151,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     what = args.command or ("self-test" if args.self_test else "window")
     log.info("x2desk %s: %s", __version__, what)
     try:
+        if args.profile:
+            from x2desk.core.profiles import set_session_profile
+
+            set_session_profile(args.profile)
         if args.command:
             return int(_command_module(args.command).run(args))
         if args.self_test:

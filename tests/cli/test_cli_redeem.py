@@ -62,11 +62,13 @@ def test_redeem_list_forget(
     record_id = str(records[0]["id"])
 
     code, out, err = run(capsys, "forget", record_id)
-    assert code == 0 and "Forgot" in out
+    assert code == 0 and "Forgot" in out and "stays at X2Chat" in err
     assert keyring.get_password("x2desk", f"x2chat_bot:{issued['bot_id']}") is None
     code, out, _ = run(capsys, "list", "--json")
     assert json.loads(out) == []
-    code, _, err = run(capsys, "forget", record_id)
+    code, out, _ = run(capsys, "forget", record_id)  # forgotten: its history stays
+    assert code == 0 and "already forgotten" in out
+    code, _, err = run(capsys, "forget", "999")
     assert code == 22 and "x2desk list" in err
     code, _, err = run(capsys, "forget", "abc")
     assert code == 22 and "whole numbers" in err

@@ -44,3 +44,19 @@ def test_demo_session_uses_a_given_sandbox(sandbox: Any) -> None:
         assert session.messages(info["chat_id"]) == []
     finally:
         session.stop()
+
+
+def test_the_demo_has_two_profiles_at_its_sandbox(sandbox: Any) -> None:
+    from x2desk.core import profiles
+    from x2desk.core.addresses import resolve_address
+
+    for _run in range(2):  # a second start keeps them, and follows the sandbox's address
+        session = DemoSession(sandbox_url=sandbox.url).start()
+        session.stop()
+    shown = [(p.name, p.display_name) for p in profiles.list_profiles()]
+    assert shown == [("default", "Flower shop"), ("bakery", "Corner bakery")]
+    profiles.set_session_profile("bakery")
+    assert resolve_address("greenapi", environ={}) == sandbox.url
+    assert resolve_address("provider", environ={}) == f"{sandbox.url}/v2"
+    profiles.set_session_profile("default")
+    assert resolve_address("provider", environ={}) == "https://api.radist.online/v2"

@@ -40,7 +40,12 @@ STOPPED = N_(
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(texts="greenapi")  # cli.main words errors with Green-API's table
     parser.add_argument(
-        "--instance", metavar="ID", required=True, help="the idInstance (digits, from the console)"
+        "--instance", metavar="ID", help="the idInstance (digits, from the console)"
+    )
+    parser.add_argument(
+        "--batch",
+        metavar="FILE",
+        help="pair every instance of a CSV file (id, token, apiUrl, label), one after another",
     )
     parser.add_argument(
         "--token-file",
@@ -111,6 +116,12 @@ def run(
     from x2desk.core.session.machine import State
     from x2desk.core.store.records import open_records
 
+    if getattr(args, "batch", None):  # many instances from a CSV (connect_batch.py)
+        from x2desk.commands import connect_batch
+
+        return connect_batch.run(args, term, runtime)
+    if not args.instance:
+        raise InputError(_("Give the instance's id (--instance ID), or a CSV file (--batch FILE)."))
     term = term or GreenApiTerminal()
     id_instance = check_instance_id(args.instance)  # InputError before anything else
     api_url = require_secure(resolve_api_url(args, id_instance))

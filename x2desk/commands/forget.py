@@ -1,10 +1,12 @@
-"""`x2desk forget ID`: delete a saved connection's secret, then its record.
+"""`x2desk forget ID`: delete a saved connection's secret from the credential store and mark its
+record forgotten (it leaves the list; its history stays: ``x2desk history ID``).
 
-The secret goes first: if the credential store fails, the record stays, so the command can be
-run again. The store is opened by the rule every command shares (``--passphrase-file``,
-``$X2DESK_PASSPHRASE_FILE``, or a passphrase typed in a terminal). Nothing is deleted at the
-remote service (the bot keeps working elsewhere only if it is connected there again: its token
-was rotated to this computer).
+The secret goes first, and the record says what is still to delete until it is gone
+(:mod:`x2desk.core.home.forget`): if the credential store fails half way, the command says what
+is left and exits with the store's error; run it again to finish. The store is opened by the
+rule every command shares (``--passphrase-file``, ``$X2DESK_PASSPHRASE_FILE``, or a passphrase
+typed in a terminal). Nothing is deleted at the remote service (a note on stderr says what
+stays there).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import argparse
 
 from x2desk.commands.stores import add_passphrase_option
 
-HELP = "Delete a saved connection and its secret"
+HELP = "Forget a saved connection: its secret is deleted, its history kept"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,19 +25,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from x2desk.commands.stores import open_store
-    from x2desk.commands.terminal import show
+    from x2desk.commands.terminal import say, show
+    from x2desk.core.errors import StoreError
+    from x2desk.core.home.forget import (
+        forget_connection,
+        forget_left_text,
+        forget_warning,
+        refs_to_forget,
+    )
     from x2desk.core.store.records import RecordStore
     from x2desk.i18n import _
 
     with RecordStore.open() as records:
         record = records.get(args.id)
-        if record.secret_ref:
-            open_store(args, create=False).delete(record.secret_ref)
-        records.delete(record.id)
-    name = f"@{record.username}" if record.username else (record.name or record.external_id)
+        if record.forgotten:
+            show(_("Connection {id} was already forgotten.").format(id=record.id))
+            return 0
+        store = open_store(args, create=False) if refs_to_forget(record) else None
+        description = getattr(store, "description", None)
+        say(forget_warning(record, description))
+        result = forget_connection(records, store, record.id)
+    if not result.done:  # what is left, the store's reason, and what to do (exit 20)
+        raise StoreError(forget_left_text(result))
     show(
-        _("Forgot connection {id} ({kind} {name}) and its secret.").format(
-            id=record.id, kind=record.kind, name=name
+        _("Forgot connection {id} ({kind} {label}); its history stays.").format(
+            id=record.id, kind=record.kind, label=record.display_label
         )
     )
     return 0

@@ -18,8 +18,6 @@ One rule, one set of messages:
 
 from __future__ import annotations
 
-import os
-import stat
 import sys
 from pathlib import Path
 
@@ -73,15 +71,15 @@ def read_secret_file(path: str, what: str) -> Secret:
 
 
 def _refuse_if_others_can_read(fd: int, path: str, what: str) -> None:
-    if os.name != "posix":
-        return
-    mode = os.fstat(fd).st_mode
-    if stat.S_ISREG(mode) and mode & (stat.S_IRGRP | stat.S_IROTH):
+    from x2desk.core.private_files import shared_mode
+
+    mode = shared_mode(fd)
+    if mode is not None:
         raise InputError(
             _(
                 "The {what} file {path} can be read by other users of this computer (mode "
                 "{mode}): run 'chmod 600 {path}' and try again."
-            ).format(what=what, path=path, mode=oct(stat.S_IMODE(mode))[2:].zfill(4))
+            ).format(what=what, path=path, mode=mode)
         )
 
 

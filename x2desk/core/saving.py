@@ -12,6 +12,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from x2desk.i18n import _
+
 if TYPE_CHECKING:
     from x2desk.core.secret import Secret
     from x2desk.core.store.credentials import CredentialStore
@@ -26,6 +28,41 @@ class Outcome(StrEnum):
     REPAIRED = "repaired"  # a saved Green-API instance paired again (or kept as it was)
 
 
+def default_label(
+    kind: str,
+    external_id: str | int,
+    *,
+    name: str | None = None,
+    username: str | None = None,
+    phone: str | None = None,
+) -> str:
+    """The label a connection gets when the person gives none, one they can tell apart: a bot's
+    ``@username``; an account's name as the provider returns it, else its phone, else the kind
+    and its id (``Telegram account #12``); a Green-API instance's id, with its phone when known.
+    The wizards prefill their label field with it."""
+    from x2desk.core.kinds import KINDS, Service
+
+    entry = KINDS.get("x2chat_bot" if kind == "x2chat" else kind)
+    kind_name = _(entry.name) if entry is not None else kind
+    if entry is not None and entry.service is Service.X2CHAT:
+        return f"@{username}" if username else (name or f"{kind_name} {external_id}")
+    if entry is not None and entry.service is Service.GREENAPI:
+        generic = {f"Green-API {external_id}", ""}
+        if name and name not in generic:
+            return name
+        return f"Green-API {external_id}" + (f" · {phone}" if phone else "")
+    if name and not _is_kind_name(name):
+        return name
+    return f"{kind_name} {phone}" if phone else f"{kind_name} #{external_id}"
+
+
+def _is_kind_name(name: str) -> bool:
+    """A provider connection named only by its kind (nobody typed a name)."""
+    from x2desk.core.kinds import KINDS
+
+    return any(name in (k.name, _(k.name)) for k in KINDS.values())
+
+
 def record_connection(
     kind: str,
     external_id: str | int,
@@ -33,21 +70,55 @@ def record_connection(
     flow: str,
     outcome: Outcome,
     records: RecordStore | None = None,
+    label: str | None = None,
+    phone: str | None = None,
     **fields: Any,
 ) -> Record:
     """Create or update the record of (``kind``, ``external_id``) with what ``flow`` did.
 
     ``fields`` are the record's own (``name``, ``username``, ``chat_id``, ``api_base``,
-    ``secret_ref``, ``details``: merged into the stored details). ``records``: an open store
-    (otherwise the default one is opened and closed here)."""
+    ``secret_ref``, ``details``: merged into the stored details). ``label``: what the person
+    typed; without one a new record (or one that never had a label) gets :func:`default_label`
+    (``phone`` helps it), and a renamed one keeps its own. The status is what the flow just
+    learnt (a provider connection's status, an authorised instance), else "not checked".
+    ``records``: an open store (otherwise the default one is opened and closed here)."""
     if not isinstance(outcome, Outcome):
         raise TypeError(f"outcome must be an Outcome, not {outcome!r}")
-    if records is not None:
-        return records.upsert(kind, external_id, flow=flow, outcome=outcome.value, **fields)
-    from x2desk.core.store.records import RecordStore
+    if records is None:
+        from x2desk.core.store.records import RecordStore
 
-    with RecordStore.open() as own:
-        return own.upsert(kind, external_id, flow=flow, outcome=outcome.value, **fields)
+        with RecordStore.open() as own:
+            return record_connection(
+                kind,
+                external_id,
+                flow=flow,
+                outcome=outcome,
+                records=own,
+                label=label,
+                phone=phone,
+                **fields,
+            )
+    from x2desk.core.home.verdicts import connect_verdict
+    from x2desk.core.store.records import check_label
+
+    existing = records.find(kind, external_id)
+    if label:
+        fields["label"] = check_label(label)
+    elif existing is None or not existing.label:
+        fields["label"] = default_label(
+            kind,
+            external_id,
+            name=fields.get("name"),
+            username=fields.get("username"),
+            phone=phone,
+        )
+    verdict = connect_verdict(kind, fields.get("details") or {})
+    fields.update(
+        status=verdict.status,
+        status_reason=verdict.reason,
+        checked_at=records.now() if verdict.checked else None,
+    )
+    return records.upsert(kind, external_id, flow=flow, outcome=outcome.value, **fields)
 
 
 def is_locked(exc: BaseException) -> bool:

@@ -22,6 +22,11 @@ AUTOPILOT_LIMITS: dict[str, Any] = {
     "greenapi_starting_s": 1.0,  # "starting" after a Green-API logout
 }
 AUTOPILOT_POLL_S = 1.0
+# The demo's two businesses: the default profile and a second one, both at the sandbox.
+DEMO_PROFILES: tuple[tuple[str, str], ...] = (
+    ("default", "Flower shop"),
+    ("bakery", "Corner bakery"),
+)
 AUTOPILOT_BACKOFF_S = (1.0, 2.0, 4.0)
 
 
@@ -55,7 +60,28 @@ class DemoSession:
             limits = AUTOPILOT_LIMITS if self.autopilot else {}
             self.server = SandboxServer("127.0.0.1", 0, **limits).start()
             self.url = self.server.url.rstrip("/")
+        self.make_profiles()
         return self
+
+    def make_profiles(self) -> None:
+        """The demo's two profiles (:data:`DEMO_PROFILES`): made when missing, titled when
+        untitled; the second one's addresses follow the sandbox (its port changes every run).
+        The default profile's addresses are left alone: the demo's window is pointed at the
+        sandbox anyway, and a data folder given by $X2DESK_HOME keeps its own."""
+        from x2desk.core import profiles
+        from x2desk.core.addresses import SERVICES, sandbox_address
+
+        known = {p.name: p for p in profiles.list_profiles()}
+        for name, title in DEMO_PROFILES:
+            if name not in known:
+                profiles.add_profile(name, title)
+            elif not known[name].title:
+                profiles.set_title(name, title)
+            if name != profiles.DEFAULT:
+                addresses: dict[str, str | None] = {
+                    s: sandbox_address(s, self.url) for s in SERVICES
+                }
+                profiles.set_addresses(name, addresses)
 
     def context(self) -> AppContext:
         """The window's context: every client at the sandbox, and what the demo fills in (the

@@ -30,13 +30,18 @@ def _address(base_url: str) -> str:
     return base_url.strip().rstrip("/")
 
 
-def provider_key_ref(base_url: str, company_id: int | str | None = None) -> str:
-    """The credential-store name of the API key for one provider address and company.
+def provider_key_ref(
+    base_url: str, company_id: int | str | None = None, profile: str | None = None
+) -> str:
+    """The credential-store name of the API key for one provider address and company, in
+    ``profile`` (default: the active one; :func:`x2desk.core.profiles.profile_ref`).
 
     Without a company it is the address-only name older versions saved keys under.
     """
+    from x2desk.core.profiles import profile_ref
+
     ref = f"{KEY_REF_PREFIX}{_address(base_url)}"
-    return ref if company_id is None else f"{ref}#company={company_id}"
+    return profile_ref(ref if company_id is None else f"{ref}#company={company_id}", profile)
 
 
 def choose_company(companies: Sequence[Company], wanted: str | int | None = None) -> Company:

@@ -203,10 +203,13 @@ def _orphan_secrets(
     list_refs = getattr(store, "refs", None)
     if list_refs is None:
         return []
+    from x2desk.core.profiles import own_ref
+
     used = {r.secret_ref for r in saved} | {f.secret_ref for f in known}
     found = []
     for ref in list_refs():
-        kind = ref.partition(":")[0]
+        bare = own_ref(ref)  # None: another profile's secret, not this one's orphan
+        kind = bare.partition(":")[0] if bare is not None else ""
         if kind in KINDS and ref not in used:
             found.append(
                 Finding(

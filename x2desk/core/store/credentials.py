@@ -43,8 +43,11 @@ class CredentialStore(Protocol):
 
 
 def secret_ref(kind: str, external_id: str | int) -> str:
-    """The key a connection's secret is saved under: ``x2chat_bot:<bot_id>``."""
-    return f"{kind}:{external_id}"
+    """The key a connection's secret is saved under: ``x2chat_bot:<bot_id>`` (in a profile
+    other than default, with its prefix: :func:`x2desk.core.profiles.profile_ref`)."""
+    from x2desk.core.profiles import profile_ref
+
+    return profile_ref(f"{kind}:{external_id}")
 
 
 # ---- the OS keyring --------------------------------------------------------------------------

@@ -94,10 +94,11 @@ class Database:
 
     @classmethod
     def open(cls, path: Path | None = None, clock: Clock | None = None) -> Self:
-        """Open (creating and migrating as needed) :attr:`FILE` under the data folder."""
-        from x2desk.core.store.folder import store_folder
+        """Open (creating and migrating as needed) :attr:`FILE` in the active profile's folder
+        (the data folder itself for the default profile: see :mod:`x2desk.core.profiles`)."""
+        from x2desk.core.profiles import profile_folder
 
-        path = Path(path) if path is not None else store_folder() / cls.FILE
+        path = Path(path) if path is not None else profile_folder() / cls.FILE
         return cls(open_database(cls.WHAT, path, cls.MIGRATIONS), path, clock or SYSTEM_CLOCK)
 
     @property

@@ -101,16 +101,31 @@ def settings_path() -> Path:
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    """The saved settings, or the defaults when there is no file yet.
+    """The saved settings, or the defaults when there is no file yet. Without ``path``: the
+    settings file, with the active profile's own keys (its addresses and companies,
+    :data:`x2desk.core.profiles.PROFILE_SETTINGS`) in place of the default profile's.
 
     A file that is not valid JSON or holds wrong values raises :class:`StoreError` saying which
     file and what is wrong: x2desk never guesses at a damaged preference silently.
     """
+    given = path is not None
     path = path or settings_path()
+    data = _read(path)
+    if not given:
+        from x2desk.core.profiles import PROFILE_SETTINGS, profile_settings
+
+        own = profile_settings()
+        if own is not None:
+            data = {k: v for k, v in data.items() if k not in PROFILE_SETTINGS} | own
+    return Settings.from_json(data, source=f"The settings file {path}")
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """The settings file's JSON object ({} when there is no file)."""
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return Settings()
+        return {}
     except OSError as exc:
         raise StoreError(f"Cannot read the settings file {path}: {exc.strerror}.") from None
     try:
@@ -122,7 +137,7 @@ def load_settings(path: Path | None = None) -> Settings:
         ) from None
     if not isinstance(data, dict):
         raise StoreError(f"The settings file {path} is damaged (not a JSON object).")
-    return Settings.from_json(data, source=f"The settings file {path}")
+    return data
 
 
 def _refuse_secrets(value: object) -> None:
@@ -138,26 +153,49 @@ def _refuse_secrets(value: object) -> None:
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     """Write the settings atomically (temp file, mode 0600, fsync, rename) under the store lock.
+    Without ``path`` the active profile's own keys go to its entry in the profiles file (the
+    default profile's stay in the settings file).
 
     To change one preference, prefer :func:`update_settings`: it reads, changes and writes under
     one lock, so another x2desk's change made meanwhile is not overwritten.
     """
     data = settings.to_json()
     _refuse_secrets(data)
-    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    given = path is not None
     path = path or settings_path()
     with store_lock(path):
+        if not given:
+            data = _keep_profiles_apart(data, path)
+        text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         try:
             atomic_write(path, text.encode("utf-8"))
         except OSError as exc:
             raise StoreError(f"Cannot save the settings: {exc.strerror}.") from None
 
 
+def _keep_profiles_apart(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """In a profile other than default: its own keys go to the profiles file; the settings file
+    keeps the default profile's (what is returned is what goes to the settings file)."""
+    from x2desk.core.profiles import (
+        DEFAULT,
+        PROFILE_SETTINGS,
+        active_profile,
+        save_profile_settings,
+    )
+
+    name = active_profile()
+    if name == DEFAULT:
+        return data
+    save_profile_settings(name, {k: data[k] for k in PROFILE_SETTINGS if k in data})
+    saved = _read(path)
+    common = {k: v for k, v in data.items() if k not in PROFILE_SETTINGS}
+    return common | {k: saved[k] for k in PROFILE_SETTINGS if k in saved}
+
+
 def update_settings(change: Callable[[Settings], None], path: Path | None = None) -> Settings:
     """Load the settings, apply ``change`` to them and save them, all under the store lock, so
     two x2desk processes changing different preferences both keep theirs. Returns the result."""
-    path = path or settings_path()
-    with store_lock(path):
+    with store_lock(path or settings_path()):
         settings = load_settings(path)
         change(settings)
         save_settings(settings, path)

@@ -250,6 +250,16 @@ class AccountsDriver(WizardDriver):
         self.wait_page("account_provider")
         self.type(self.wiz.provider.key_edit, key)
         self.next()
+        self.name_qr_connection()
+
+    def name_qr_connection(self) -> None:
+        """A new QR login asks for the connection's name first (prefilled): keep it, Next."""
+        from x2desk.ui.accounts.wizard import is_qr_flow
+
+        if is_qr_flow(self.wiz.kind) and self.wiz.reauth_id is None:
+            self.wait_page("account_name")
+            assert self.wiz.name_page.value(), "the name is prefilled"
+            self.next()
 
 
 def make_accounts_wizard(

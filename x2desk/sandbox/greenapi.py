@@ -144,6 +144,7 @@ def scan(sim: Simulator, code: QrCode, password: str | None) -> Response:
         instance.password = password
     else:
         instance.state = "authorized"
+    instance.account_phone = f"7900{secrets.randbelow(10**7):07d}"  # the phone that scanned
     sim.forget_qrs("greenapi", code.owner)
     return json_response(
         200,
@@ -248,6 +249,7 @@ def _send_code(sim: Simulator, instance: Instance, req: Request) -> Response:
     if str(code).strip() != instance.code:
         return _auth("invalid_code")  # the code stays valid (as the real one: 5 minutes)
     instance.code = instance.code_at = None
+    instance.account_phone = str(instance.code_phone)
     password = body.get("password")
     if instance.password and password != instance.password:
         instance.state = "pendingPassword"
@@ -269,9 +271,17 @@ def login_code(sim: Simulator, id_instance: Any, password: str | None) -> Respon
         return json_response(200, {"code": instance.code})
 
 
+def _account(sim: Simulator, instance: Instance, req: Request) -> Response:
+    """getAccountSettings: the Telegram account's phone (empty until it is authorised)."""
+    authorised = instance.state == "authorized"
+    phone = (instance.account_phone or "") if authorised else ""
+    return json_response(200, {"avatar": "", "phone": phone, "stateInstance": instance.state})
+
+
 def _logout(sim: Simulator, instance: Instance, req: Request) -> Response:
     instance.state = "starting"
     instance.password = None
+    instance.account_phone = None
     instance.code = instance.code_at = None
     instance.starting_until = sim.now() + sim.limits.greenapi_starting_s
     sim.forget_qrs("greenapi", str(instance.id_instance))
@@ -285,6 +295,7 @@ _METHODS: dict[str, Any] = {
     "startAuthorization": _start_authorization,
     "sendAuthorizationCode": _send_code,
     "logout": _logout,
+    "getAccountSettings": _account,
 }
 
 

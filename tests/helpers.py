@@ -295,12 +295,19 @@ class GreenApiDriver(WizardDriver):
     def until_state(self, state: State, step_s: float = 0.0) -> None:
         self.until(lambda: self.state() is state, f"reached {state}", step_s)
 
-    def enter_instance(self, info: dict[str, Any]) -> None:
+    def enter_instance(self, info: dict[str, Any], phone: str | None = None) -> None:
+        """Type the instance's ID and token (the address follows the ID), Next; then pair by
+        QR, or with ``phone`` by a login code."""
         assert self.page == "greenapi_instance"
         self.type(self.wiz.instance.id_edit, str(info["idInstance"]))
         self.type(self.wiz.instance.token_edit, info["apiTokenInstance"])
         self.next()
-        self.wait_page("greenapi_qr")
+        self.wait_page("greenapi_method")
+        if phone is not None:
+            self.click(self.wiz.method.cards["code"])
+            self.type(self.wiz.method.phone.edit, phone)
+        self.next()
+        self.wait_page("greenapi_code" if phone is not None else "greenapi_qr")
 
     def qr_payload(self) -> str:
         """What the phone reads off the page's PNG (x2desk's own decoder)."""

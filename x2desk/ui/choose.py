@@ -91,7 +91,8 @@ class ChoosePage(WizardPage):
                 _(
                     "An X2Chat bot needs only the QR from the X2Chat app; messenger accounts "
                     "need your connections provider's API key; a Green-API instance needs its "
-                    "idInstance and token. Secrets go to the system keyring, never on screen."
+                    "ID and token. Secrets are kept safely by this computer's password store, "
+                    "never on screen."
                 ),
                 "chooseNote",
                 role="muted",

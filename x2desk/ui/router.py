@@ -102,8 +102,9 @@ def choices() -> list[Choice]:
             GREENAPI,
             N_("Green-API instance"),
             N_(
-                "A WhatsApp number on a Green-API instance: type its idInstance and token, then "
-                "scan the QR it shows with the phone. The token goes to the system keyring."
+                "A Telegram account on a Green-API instance: type the instance's ID and token, "
+                "then link the account by a QR or a login code. The token is kept safely by "
+                "this computer's password store."
             ),
             GREENAPI_STEPS,
             _greenapi,

@@ -5,14 +5,14 @@ page)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit
+from PySide6.QtWidgets import QFormLayout, QLineEdit
 
-from x2desk.core.secret import Secret
 from x2desk.core.session.states import Snapshot
 from x2desk.i18n import _
 from x2desk.ui.accounts.common import STEP_DETAILS, STEP_LOGIN, provider_message
 from x2desk.ui.common.phone_field import PhoneField
-from x2desk.ui.common.widgets import label, name
+from x2desk.ui.common.secret_entry import SecretEntryPage
+from x2desk.ui.common.widgets import name
 from x2desk.ui.common.wizard import StatusPage
 
 
@@ -68,72 +68,9 @@ class PhonePage(StatusPage):
         return not self.is_busy() and self.field.is_valid()
 
 
-class SecretEntryPage(StatusPage):
-    """A page with one masked entry that the session takes (code or password); ``show_toggle``:
-    a "Show" box that unmasks it (a login code: the error may say "check the code")."""
-
-    def __init__(self, page_id: str, show_toggle: bool = False) -> None:
-        super().__init__(page_id)
-        self.prompt = label("", f"{page_id}Prompt", role="heading")
-        self.lay.addWidget(self.prompt)
-        self.edit = QLineEdit()
-        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.edit.setMaximumWidth(360)
-        self.lay.addWidget(self.edit)
-        self.show_box: QCheckBox | None = None
-        if show_toggle:
-            self.show_box = QCheckBox(_("&Show the code"))
-            name(self.show_box, f"{page_id}Show", "Show the code")
-            self.show_box.toggled.connect(self._unmask)
-            self.lay.addWidget(self.show_box)
-        self.note = label("", f"{page_id}Note", role="muted")
-        self.lay.addWidget(self.note)
-        self.session_left = label("", f"{page_id}SessionLeft", role="muted")
-        self.lay.addWidget(self.session_left)
-        self.add_status()
-        self.lay.addStretch(1)
-        self.edit.textChanged.connect(lambda _t: self.changed.emit())
-        self.edit.returnPressed.connect(self.submitted)
-
-    def _unmask(self, shown: bool) -> None:
-        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
-        self.edit.setEchoMode(mode)
-
-    def value(self) -> Secret:
-        return Secret(self.edit.text())
-
-    def reset(self) -> None:
-        self.edit.clear()
-        if self.show_box is not None:
-            self.show_box.setChecked(False)
-        self.banner.clear_message()
-        self.set_busy(False)
-
-    def show_error_text(self, snap: Snapshot) -> str:
-        return provider_message(snap.error)
-
-    def show_snapshot(self, snap: Snapshot) -> None:
-        self.set_busy(bool(snap.busy), _("Checking with the provider…"))
-        if snap.error is not None and not snap.busy:
-            self.show_error(self.show_error_text(snap))
-            self.edit.selectAll()
-            self.edit.setFocus()
-        elif not snap.busy:
-            self.banner.clear_message()
-        if snap.session_seconds_left is not None:
-            m, s = divmod(snap.session_seconds_left, 60)
-            self.session_left.setText(_("The login session ends in {m}:{s:02d}.").format(m=m, s=s))
-
-    def enter(self) -> None:
-        self.edit.setFocus()
-
-    def can_next(self) -> bool:
-        return not self.is_busy() and bool(self.edit.text().strip())
-
-
 class CodePage(SecretEntryPage):
     def __init__(self) -> None:
-        super().__init__("account_code", show_toggle=True)
+        super().__init__("account_code", provider_message, show_toggle=True)
         name(self.edit, "accountCode", "Login code")
         self.edit.setPlaceholderText(_("e.g. 12345"))
         self.step = _(STEP_LOGIN)
@@ -154,7 +91,7 @@ class CodePage(SecretEntryPage):
 
 class PasswordPage(SecretEntryPage):
     def __init__(self) -> None:
-        super().__init__("account_password")
+        super().__init__("account_password", provider_message)
         name(self.edit, "accountPassword", "Two-step verification password")
         self.step = _(STEP_LOGIN)
         self.title = _("Two-step verification")

@@ -376,3 +376,22 @@ def test_a_connection_made_but_not_active_says_why(h, capsys) -> None:
     assert "Made, but not active: telegram_bot connection 1 'Helper'" in out
     assert "Connected" not in out
     assert "subscription" in err and "status 'waiting'" in err
+
+
+def test_several_companies_in_a_terminal_are_asked_by_number(h, capsys, monkeypatch) -> None:
+    from x2desk.commands import terminal
+
+    account = h.phone.provider_account(companies=["Shop", "Cafe"])
+    secret_file(h.key_file, account["api_key"])
+    shop = account["companies"][0]["id"]
+    monkeypatch.setattr(terminal, "interactive", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda _prompt="": "1")
+    h.answers = [BOT_TOKEN]
+    assert h.run("telegram-bot") == 0
+    err = capsys.readouterr().err
+    assert "1. Shop" in err and "2. Cafe" in err and f"Shop (id {shop})" in err
+    assert h.posts(f"/v2/companies/{shop}/connections") == 1
+    monkeypatch.setattr("builtins.input", lambda _prompt="": "")  # not asked again:
+    h.answers = [BOT_TOKEN.replace("C", "D")]
+    assert h.run("telegram-bot") == 0  # the company chosen is remembered for the address
+    assert h.posts(f"/v2/companies/{shop}/connections") == 2

@@ -153,3 +153,25 @@ def test_the_qr_countdown_agrees_with_a_fresh_qr_every_5_s(
     assert all("valid for" not in t for t in seen)
     drops = [a - b for a, b in itertools.pairwise(counts) if b < a]
     assert all(step == 1 for step in drops)  # it counts down by one, then starts again at 5
+
+
+def test_a_refusal_other_than_a_wrong_password_is_explained_and_the_page_stays(
+    d: Driver, wiz: GreenApiWizard, phone: SandboxPhone
+) -> None:
+    info = phone.greenapi_instance()
+    d.enter_instance(info)
+    phone.scan(d.qr_payload(), password=PASSWORD)
+    d.until(lambda: d.page == "greenapi_password", "asked for the password", step_s=5)
+    phone.greenapi_control(info["idInstance"], auth_fail=["connection_error"])
+    d.type(wiz.password.edit, PASSWORD)
+    d.next()
+    d.until(lambda: wiz.password.banner.tone == "warning", "explained the refusal")
+    assert "could not reach Telegram" in wiz.password.banner.text()
+    assert d.page == "greenapi_password" and wiz.password.wrong_count == 0
+    d.type(wiz.password.edit, "not-it")
+    d.next()
+    d.until(lambda: wiz.password.wrong_count == 1, "said the password is wrong")
+    assert "password is wrong" in wiz.password.banner.text()
+    d.type(wiz.password.edit, PASSWORD)
+    d.next()
+    d.until(lambda: wiz.result.outcome == "paired", "paired", step_s=5)

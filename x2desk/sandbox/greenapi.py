@@ -84,7 +84,8 @@ def new_instance(sim: Simulator, req: Request) -> Response:
 
 def control(sim: Simulator, req: Request) -> Response:
     """``POST /_sandbox/greenapi/control {idInstance, state?, qr_errors?, already_type?,
-    state_body?}``."""
+    state_body?, auth_fail?}``; ``auth_fail``: the reasons the next authorisation calls
+    (password, code) fail with, one each (e.g. ``["connection_error"]``)."""
     body = req.object_body()
     state = body.get("state")
     state_body = body.get("state_body")
@@ -92,6 +93,11 @@ def control(sim: Simulator, req: Request) -> Response:
         return _error(400, "BAD_REQUEST", f"state_body must be one of {STATE_BODIES}")
     qr_errors = body.get("qr_errors")
     already = body.get("already_type")
+    auth_fail = body.get("auth_fail")
+    if auth_fail is not None and (
+        not isinstance(auth_fail, list) or not all(isinstance(r, str) and r for r in auth_fail)
+    ):
+        return _error(400, "BAD_REQUEST", 'auth_fail must be a list like ["connection_error"]')
     if state is not None and state not in STATES:
         return _error(400, "BAD_REQUEST", f"state must be one of {', '.join(STATES)}")
     if qr_errors is not None and (
@@ -117,6 +123,8 @@ def control(sim: Simulator, req: Request) -> Response:
             instance.qr_errors = list(qr_errors)
         if already is not None:
             instance.already_type = already
+        if auth_fail is not None:
+            instance.auth_fail = list(auth_fail)
         return json_response(
             200,
             {
@@ -202,6 +210,8 @@ def _send_password(sim: Simulator, instance: Instance, req: Request) -> Response
     password = body.get("password")
     if not isinstance(password, str) or not password:
         return _error(400, "BAD_REQUEST", "send {password: ...}")
+    if instance.auth_fail:
+        return _auth(instance.auth_fail.pop(0))
     if instance.state == "authorized":
         return _auth("already_registered")
     if instance.state != "pendingPassword":
@@ -240,6 +250,8 @@ def _send_code(sim: Simulator, instance: Instance, req: Request) -> Response:
     code = body.get("code")
     if not isinstance(code, str | int) or isinstance(code, bool) or str(code).strip() == "":
         return _error(400, "BAD_REQUEST", "send {code: ...}")
+    if instance.auth_fail:
+        return _auth(instance.auth_fail.pop(0))
     if instance.state == "authorized":
         return _auth("already_registered")
     if instance.code is None or instance.code_at is None:

@@ -183,6 +183,7 @@ class ProviderPage(StatusPage):
     def _check(self) -> None:
         if self.banner.tone == "error":
             self.banner.clear_message()  # it was about what was there before the change
+        self.hint.show()
         try:
             self.values()
         except InputError as exc:
@@ -193,6 +194,7 @@ class ProviderPage(StatusPage):
 
     def show_error(self, text: str) -> None:
         self.hint.setText("")  # no "looks good" under a refusal
+        self.hint.hide()
         super().show_error(text)
 
     def enter(self) -> None:

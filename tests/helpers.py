@@ -250,6 +250,16 @@ class AccountsDriver(WizardDriver):
         self.wait_page("account_provider")
         self.type(self.wiz.provider.key_edit, key)
         self.next()
+        self.name_qr_connection()
+
+    def name_qr_connection(self) -> None:
+        """A new QR login asks for the connection's name first (prefilled): keep it, Next."""
+        from x2desk.ui.accounts.wizard import is_qr_flow
+
+        if is_qr_flow(self.wiz.kind) and self.wiz.reauth_id is None:
+            self.wait_page("account_name")
+            assert self.wiz.name_page.value(), "the name is prefilled"
+            self.next()
 
 
 def make_accounts_wizard(
@@ -285,12 +295,19 @@ class GreenApiDriver(WizardDriver):
     def until_state(self, state: State, step_s: float = 0.0) -> None:
         self.until(lambda: self.state() is state, f"reached {state}", step_s)
 
-    def enter_instance(self, info: dict[str, Any]) -> None:
+    def enter_instance(self, info: dict[str, Any], phone: str | None = None) -> None:
+        """Type the instance's ID and token (the address follows the ID), Next; then pair by
+        QR, or with ``phone`` by a login code."""
         assert self.page == "greenapi_instance"
         self.type(self.wiz.instance.id_edit, str(info["idInstance"]))
         self.type(self.wiz.instance.token_edit, info["apiTokenInstance"])
         self.next()
-        self.wait_page("greenapi_qr")
+        self.wait_page("greenapi_method")
+        if phone is not None:
+            self.click(self.wiz.method.cards["code"])
+            self.type(self.wiz.method.phone.edit, phone)
+        self.next()
+        self.wait_page("greenapi_code" if phone is not None else "greenapi_qr")
 
     def qr_payload(self) -> str:
         """What the phone reads off the page's PNG (x2desk's own decoder)."""

@@ -208,10 +208,10 @@ def test_sandbox_key_offered_saved_then_taken_from_the_store(h, capsys, monkeypa
     assert h.run("odnoklassniki", "--save-key", key=False) == 0
     err = capsys.readouterr().err
     assert "from the sandbox" in err and "keyring" not in err.lower().replace("memorykeyring", "")
-    ref = provider_key_ref(h.sandbox.url + "/v2")
+    from x2desk.core.accounts.provider_key import key_in
     from x2desk.core.store.credentials import open_credential_store
 
-    saved = open_credential_store().load(ref)
+    saved = key_in(open_credential_store(), h.sandbox.url + "/v2")  # with its company
     assert saved is not None
     assert asked == [h.sandbox.url]
     h.answers = ["group-key-b"]  # no key prompt, and no new key from the sandbox this time
@@ -226,9 +226,10 @@ def test_key_prompted_and_saved_without_a_sandbox(h, capsys) -> None:
     argv = ["connect", "odnoklassniki", "--provider-url", h.sandbox.url + "/v2", "--save-key"]
     assert cli.main(argv) == 0
     assert "Provider API key" in h.prompts[0]
+    from x2desk.core.accounts.provider_key import key_in
     from x2desk.core.store.credentials import open_credential_store
 
-    assert open_credential_store().load(provider_key_ref(h.sandbox.url + "/v2")) == Secret(h.key)
+    assert key_in(open_credential_store(), h.sandbox.url + "/v2") == Secret(h.key)
     assert h.key not in "".join(capsys.readouterr())
 
 
@@ -328,4 +329,69 @@ def test_save_key_honours_the_passphrase_file_without_a_keyring(
     err = capsys.readouterr().err
     assert "saved in encrypted file" in err
     store = open_credential_store(passphrase=Secret("pass-phrase-1"))
-    assert store.load(provider_key_ref(h.sandbox.url + "/v2")) == Secret(h.key)
+    from x2desk.core.accounts.provider_key import key_in
+
+    assert key_in(store, h.sandbox.url + "/v2") == Secret(h.key)
+    assert store.load(provider_key_ref(h.sandbox.url + "/v2")) is None  # bound to its company
+
+
+# ---- companies and what was made (issue 11) ----------------------------------------------
+
+
+def test_several_companies_without_a_terminal_say_how_to_choose(h, capsys) -> None:
+    account = h.phone.provider_account(companies=["Shop", "Cafe"])
+    secret_file(h.key_file, account["api_key"])
+    h.answers = [BOT_TOKEN]
+    assert h.run("telegram-bot") == 2
+    err = capsys.readouterr().err
+    assert "several companies" in err and "--company" in err and "Shop" in err and "Cafe" in err
+    assert h.posts("/connections") == 0
+
+
+def test_company_by_name_is_used_said_recorded_and_used_to_reauthorise(h, capsys) -> None:
+    account = h.phone.provider_account(companies=["Shop", "Cafe"])
+    secret_file(h.key_file, account["api_key"])
+    cafe = account["companies"][1]["id"]
+    h.answers = [lambda: h.session_code()]
+    assert h.run("max", "--phone", "+79991234567", "--company", "cafe") == 0
+    err = capsys.readouterr().err
+    assert f"Company at the provider: Cafe (id {cafe})" in err
+    assert h.posts(f"/v2/companies/{cafe}/max_personal/init") == 1
+    from x2desk.core.store.records import RecordStore
+
+    with RecordStore.open() as records:
+        (record,) = records.list("max_personal")
+    assert record.details["company_id"] == cafe
+    h.answers = [lambda: h.session_code()]  # no --company: the record's own company
+    assert h.run("max", "--phone", "+79991234567", "--reauth", record.external_id) == 0
+    assert h.posts(f"/v2/companies/{cafe}/max_personal/init") == 2
+    assert "paid subscription" not in capsys.readouterr().err  # nothing new was made
+
+
+def test_a_connection_made_but_not_active_says_why(h, capsys) -> None:
+    secret_file(h.key_file, h.phone.provider_key(inactive_types=["telegram_bot"]))
+    h.answers = [BOT_TOKEN]
+    assert h.run("telegram-bot", "--name", "Helper") == 26
+    out, err = capsys.readouterr()
+    assert "Made, but not active: telegram_bot connection 1 'Helper'" in out
+    assert "Connected" not in out
+    assert "subscription" in err and "status 'waiting'" in err
+
+
+def test_several_companies_in_a_terminal_are_asked_by_number(h, capsys, monkeypatch) -> None:
+    from x2desk.commands import terminal
+
+    account = h.phone.provider_account(companies=["Shop", "Cafe"])
+    secret_file(h.key_file, account["api_key"])
+    shop = account["companies"][0]["id"]
+    monkeypatch.setattr(terminal, "interactive", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda _prompt="": "1")
+    h.answers = [BOT_TOKEN]
+    assert h.run("telegram-bot") == 0
+    err = capsys.readouterr().err
+    assert "1. Shop" in err and "2. Cafe" in err and f"Shop (id {shop})" in err
+    assert h.posts(f"/v2/companies/{shop}/connections") == 1
+    monkeypatch.setattr("builtins.input", lambda _prompt="": "")  # not asked again:
+    h.answers = [BOT_TOKEN.replace("C", "D")]
+    assert h.run("telegram-bot") == 0  # the company chosen is remembered for the address
+    assert h.posts(f"/v2/companies/{shop}/connections") == 2

@@ -19,7 +19,7 @@ from x2desk import cli
 from x2desk.commands import connect_greenapi
 from x2desk.commands.session_loop import Runtime
 from x2desk.core.clock import FakeClock
-from x2desk.core.errors import AlreadyAuthorised, InputEnded, InvalidAuth
+from x2desk.core.errors import AlreadyAuthorised, InputEnded, InputError, InvalidAuth
 from x2desk.core.secret import Secret
 from x2desk.core.session.poller import ManualScheduler
 from x2desk.core.store.credentials import KeyringStore, secret_ref
@@ -103,7 +103,8 @@ def test_pairs_with_a_terminal_qr_and_a_wrong_password_first(
     )
     assert code == 0
     out = capsys.readouterr().out
-    assert f"Green-API instance {id_instance} authorised" in out
+    assert f"Green-API instance {id_instance} (Telegram account +7900" in out  # which account
+    assert ") authorised" in out
     assert term.drawn and term.drawn[0] is not None and term.drawn[0].endswith(id_instance)
     assert isinstance(term.out, io.StringIO) and "█" in term.out.getvalue()  # the QR, as text
     assert "cannot be empty" in term.said and "password is wrong" in term.said
@@ -351,3 +352,77 @@ def test_without_an_api_url_the_instance_s_own_host_is_used(monkeypatch) -> None
     assert connect_greenapi.resolve_api_url(args, "3100123456") == "https://3100.api.green-api.com"
     args.api_url = "https://7103.api.greenapi.com"
     assert connect_greenapi.resolve_api_url(args, "3100123456") == args.api_url
+
+
+# ---- issue 11: the phone code, the saved apiUrl ------------------------------------------
+
+
+class CodeTerminal(PhoneTerminal):
+    """The person reads the login code off the Telegram app (the sandbox's phone): a wrong one
+    first, then the right one."""
+
+    def __init__(self, phone: SandboxPhone, id_instance: str, password: str | None = None) -> None:
+        super().__init__(phone)
+        self.id_instance = id_instance
+        self.codes_asked = 0
+        self.password_of_account = password
+
+    def ask_code(self) -> Secret:
+        self.codes_asked += 1
+        if self.codes_asked == 1:
+            return Secret("00000")
+        return Secret(self.phone.greenapi_code(self.id_instance, self.password_of_account))
+
+
+def test_pairs_by_a_phone_code_with_a_wrong_code_first(
+    sandbox: SandboxServer,
+    fake_clock: FakeClock,
+    phone: SandboxPhone,
+    instance: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    id_instance = str(instance["idInstance"])
+    term = CodeTerminal(phone, id_instance, password="cloud-pw")
+    term.passwords = ["cloud-pw"]
+    argv = ("--instance", id_instance, "--token-file", instance["file"], "--code")
+    code, _ = run(sandbox, fake_clock, term, *argv, "--phone", "+7 916 123-45-67")
+    assert code == 0
+    out = capsys.readouterr().out
+    assert f"Green-API instance {id_instance} (Telegram account +79161234567) authorised" in out
+    assert "code is wrong" in term.said and term.codes_asked == 2
+    assert term.drawn == []  # no QR at all
+    starts = [r for r in phone.requests() if "/startAuthorization/" in r["path"]]
+    assert len(starts) == 1
+    with open_records() as records:
+        record = records.find("greenapi", id_instance)
+        assert record is not None and record.flow == "greenapi_code"
+        assert record.details["phone"] == "+79161234567"
+
+
+def test_phone_without_code_is_refused_before_sending(
+    sandbox: SandboxServer, fake_clock: FakeClock, phone: SandboxPhone, instance: dict[str, Any]
+) -> None:
+    term = PhoneTerminal(phone)
+    argv = ("--instance", str(instance["idInstance"]), "--token-file", instance["file"])
+    with pytest.raises(InputError, match="--phone is for --code"):
+        run(sandbox, fake_clock, term, *argv, "--phone", "+79161234567")
+    assert not [r for r in phone.requests() if r["path"].startswith("/waInstance")]
+
+
+def test_repair_uses_the_saved_api_url(
+    sandbox: SandboxServer, fake_clock: FakeClock, phone: SandboxPhone, instance: dict[str, Any]
+) -> None:
+    """The re-pair used to ignore the record's apiUrl (and went to the public host)."""
+    id_instance = str(instance["idInstance"])
+    assert (
+        run(sandbox, fake_clock, PhoneTerminal(phone), "--instance", id_instance, "--token-file",
+            instance["file"])[0]
+        == 0
+    )  # fmt: skip
+    phone.greenapi_control(instance["idInstance"], state="notAuthorized")
+    args = cli.build_parser().parse_args(["connect", "green-api", "--instance", id_instance])
+    scheduler = ManualScheduler(fake_clock)
+    term = PhoneTerminal(phone)
+    runtime = Runtime(fake_clock, scheduler, lambda _c: scheduler.advance(1.0))
+    assert connect_greenapi.run(args, term=term, runtime=runtime) == 0  # no --sandbox-url
+    assert "Re-pairing saved instance" in term.said

@@ -201,10 +201,10 @@ def test_provider_key_refused_then_accepted_and_remembered(
     good = phone.provider_key()
     d.provide(good)
     d.wait_page("account_bot")
-    from x2desk.core.accounts.client import provider_key_ref
+    from x2desk.core.accounts.provider_key import key_in
     from x2desk.core.store.credentials import open_credential_store
 
-    saved = open_credential_store().load(provider_key_ref(f"{sandbox.url}/v2"))
+    saved = key_in(open_credential_store(), f"{sandbox.url}/v2")  # for its company, remembered
     assert saved is not None and saved.reveal() == good
 
 
@@ -326,7 +326,7 @@ def test_back_and_cancel_stop_polling(d: Driver, wiz: AccountsWizard, phone: San
     d.until(State.WAITING_FOR_QR)
     d.run(5)
     d.back()
-    d.wait_page("account_provider")
+    d.wait_page("account_name")  # back to the connection's name (the page before the QR)
     before = len(phone.requests())
     d.run(60)
     assert len(phone.requests()) == before + 0  # (the requests call itself is not counted)

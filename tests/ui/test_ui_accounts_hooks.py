@@ -126,6 +126,7 @@ def test_demo_prefills_the_key_and_the_phone_scans_the_desktop_qr(
     assert "Demo" in wiz.provider.banner.text()
     d.shot("provider_demo")
     d.next()
+    d.name_qr_connection()
     d.until(State.WAITING_FOR_QR)
     d.run(31)  # a QR that rotates before the scan
     d.qtbot.waitUntil(lambda: wiz.qr.shown_version == 2, timeout=3000)

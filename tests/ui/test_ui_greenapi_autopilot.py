@@ -19,16 +19,17 @@ def test_autopilot_runs_the_greenapi_flows(demo: tuple[Any, Any], tmp_path: Path
     pilot = run_demo_flows(demo, "greenapi", SHOTS, report)
 
     flows = json.loads(report.read_text())["flows"]
-    assert [f["name"] for f in flows] == ["greenapi_2fa", "greenapi_repair"]
+    assert [f["name"] for f in flows] == ["greenapi_2fa", "greenapi_code", "greenapi_repair"]
     for flow in flows:
         failed = [s for s in flow["steps"] if not s["ok"]]
         assert flow["ok"] and not failed, f"{flow['name']} failed: {failed}"
     assert pilot.exit_code == 0
-    assert sum(f["seconds"] for f in flows) < 40
+    assert sum(f["seconds"] for f in flows) < 50
     steps = {f["name"]: " / ".join(s["name"] for s in f["steps"]) for f in flows}
     assert "wrong password is refused" in steps["greenapi_2fa"]
+    assert "wrong code is refused" in steps["greenapi_code"]
     assert "stale QR is refused" in steps["greenapi_repair"]
     assert "log out and pair again" in steps["greenapi_repair"]
     states = session.phone.state()["instances"]
-    assert [s["state"] for s in states.values()] == ["authorized"]
+    assert [s["state"] for s in states.values()] == ["authorized", "authorized"]
     assert any(p.name.endswith("greenapi-repair-already-logged.png") for p in SHOTS.iterdir())

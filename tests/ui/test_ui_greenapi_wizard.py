@@ -116,7 +116,7 @@ def test_two_factor_pairing_with_a_wrong_password_first(
     token = info["apiTokenInstance"]
     d.enter_instance(info)
     payload = d.qr_payload()
-    assert wiz.qr.busy.isHidden() and "valid for 20 s" in wiz.qr.countdown.text()
+    assert wiz.qr.busy.isHidden() and "A fresh QR in 5 s" in wiz.qr.countdown.text()
     d.shot("02-qr")
     phone.scan(payload, password=PASSWORD)
     d.until(lambda: d.page == "greenapi_password", "asked for the password", step_s=5)
@@ -133,10 +133,12 @@ def test_two_factor_pairing_with_a_wrong_password_first(
     d.qtbot.keyClick(wiz.password.edit, Qt.Key.Key_Return)  # Enter sends it too
     d.until(lambda: wiz.result.outcome == "paired", "paired")
     details = wiz.result.details.text()
-    assert f"idInstance: {info['idInstance']}" in details
+    assert f"Instance: {info['idInstance']}" in details and "Telegram account: +7900" in details
     assert Secret(token).masked in details and token not in details
-    assert "kept in" in details
+    assert "password store" in details and "keyring" not in details  # plain words...
+    assert f"idInstance {info['idInstance']}" in wiz.result.technical.text()  # ...and details
     assert wiz.frame.next_button.isEnabled()
+    assert not wiz.frame.cancel_button.isVisible()  # paired: only Finish
     d.shot("05-paired")
     assert saved_token(info["idInstance"]) == Secret(token)
     record = saved_record(info["idInstance"])
@@ -264,6 +266,8 @@ def test_a_wrong_token_says_so_and_change_keeps_the_values(
     assert wiz.instance.id_edit.text() == str(info["idInstance"])
     d.type(wiz.instance.token_edit, info["apiTokenInstance"])
     d.next()
+    d.wait_page("greenapi_method")
+    d.next()
     phone.scan(d.qr_payload())
     d.until(lambda: wiz.result.outcome == "paired", "paired", step_s=5)
 
@@ -300,7 +304,7 @@ def test_already_authorised_log_out_and_pair_again(
     d.run(4)
     phone.scan(d.qr_payload())
     d.until(lambda: wiz.result.outcome == "paired", "paired", step_s=5)
-    assert "is paired" in wiz.result.headline.text()
+    assert "is linked to the Telegram account +7900" in wiz.result.headline.text()
     assert any(r["path"].startswith(f"/waInstance{info['idInstance']}/logout/") for r in
                phone.requests())  # fmt: skip
 
@@ -314,7 +318,7 @@ def test_already_authorised_keep_it(d: Driver, wiz: GreenApiWizard, phone: Sandb
     d.until(lambda: d.page == "greenapi_already", "offered the choice")
     d.qtbot.keyClick(wiz.already.keep_button, Qt.Key.Key_Space)  # keyboard works
     d.until(lambda: wiz.result.outcome == "paired", "kept")
-    assert "already paired: kept" in wiz.result.headline.text()
+    assert "already linked: kept" in wiz.result.headline.text()
     assert not any("/logout/" in r["path"] for r in phone.requests())
     assert saved_record(info["idInstance"]).flow == "greenapi_keep"
 
@@ -343,7 +347,7 @@ def test_no_keyring_then_the_encrypted_file_store(
     wiz.result.store_choice.use_file.emit(Secret("a long passphrase"))
     d.until(lambda: wiz.result.outcome == "paired", "saved")
     assert file_store.items[f"greenapi:{info['idInstance']}"] == Secret(info["apiTokenInstance"])
-    assert "the test store" in wiz.result.details.text()
+    assert "the test store" in wiz.result.technical.text()
 
 
 # ---- re-pairing from the home list ---------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""The X2Chat wizard when the redeem answer is incomplete: the token is saved anyway and the
-Check and Saved pages say what was missing (sandbox over loopback, a ``partial`` fault)."""
+"""The X2Chat wizard when the redeem answer is incomplete or untrusted: the token is saved anyway
+and the Check and Saved pages say what was missing, or which address was not trusted (sandbox
+over loopback, a ``partial`` fault)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PySide6.QtCore import Qt
 
 from x2desk.core.clock import FakeClock
 from x2desk.sandbox.phone import SandboxPhone
+from x2desk.sandbox.server import SandboxServer
 from x2desk.ui.x2chat.wizard import X2ChatWizard
 
 REDEEM = "/api/v1/integrations/redeem"
@@ -70,3 +72,35 @@ def test_complete_answer_shows_no_warning(
     qtbot.mouseClick(wiz.frame.next_button, Qt.MouseButton.LeftButton)
     assert not wiz.saved.incomplete.isVisible()
     assert wiz.saved.headline.text().endswith("is ready")
+
+
+# ---- issue 11 item 5: the redeem answer is not trusted to redirect the token ------------------
+
+
+def test_the_saved_page_says_which_address_was_not_trusted(
+    qtbot: Any, wiz: X2ChatWizard, phone: SandboxPhone, fake_clock: FakeClock
+) -> None:
+    with SandboxServer(clock=fake_clock) as elsewhere:
+        fields = {"api_base": f"{elsewhere.url}/api/v1"}
+        phone._call("POST", "/faults", {"path_prefix": REDEEM, "kind": "partial", "fields": fields})
+        issued = phone.issue_token()
+        to_paste(qtbot, wiz)
+        paste_and_confirm(qtbot, wiz, issued["token"])
+        qtbot.waitUntil(lambda: step(wiz) == "checked", timeout=10000)
+        qtbot.mouseClick(wiz.frame.next_button, Qt.MouseButton.LeftButton)
+        assert wiz.frame.current is wiz.saved
+        notes = wiz.saved.notes
+        assert notes.isVisible() and notes.tone == "warning"
+        assert "another address" in notes.text()
+        assert elsewhere.url.split("//")[1] in notes.text()
+
+
+def test_no_note_when_the_answer_was_trusted(
+    qtbot: Any, wiz: X2ChatWizard, phone: SandboxPhone
+) -> None:
+    issued = phone.issue_token()
+    to_paste(qtbot, wiz)
+    paste_and_confirm(qtbot, wiz, issued["token"])
+    qtbot.waitUntil(lambda: step(wiz) == "checked", timeout=10000)
+    qtbot.mouseClick(wiz.frame.next_button, Qt.MouseButton.LeftButton)
+    assert wiz.frame.current is wiz.saved and not wiz.saved.notes.isVisible()

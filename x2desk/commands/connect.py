@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 HELP = "Connect a Telegram, MAX or WhatsApp account, a Telegram bot or an Odnoklassniki group"
 EXIT_CANCELLED = 130
+EXIT_NOT_ACTIVE = 26  # the connection was made but is not active (it does not work yet)
 
 
 def _kinds() -> dict[str, str]:
@@ -67,6 +68,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     where.add_argument(
         "--api-key-file", metavar="FILE", help="read the provider's API key from FILE"
+    )
+    where.add_argument(
+        "--company",
+        metavar="ID|NAME",
+        help="the provider company to connect in, when the key works for several (default: "
+        "the one used last at this address, or the only one)",
     )
     where.add_argument(
         "--save-key", action="store_true", help="save the API key in the credential store"
@@ -181,13 +188,17 @@ def describe(snap: Snapshot) -> str:
     if conn is None:
         return _("Connected.")
     name = getattr(conn, "name", "")
+    made = _("Connected") if getattr(conn, "active", True) else _("Made, but not active")
     if name:
-        return _("Connected: {type} connection {id} '{name}' (status {status}).").format(
-            type=conn.type, id=conn.id, name=name, status=conn.status
+        text = _("{made}: {type} connection {id} '{name}' (status {status}).").format(
+            made=made, type=conn.type, id=conn.id, name=name, status=conn.status
         )
-    return _("Connected: {type} connection {id} (status {status}).").format(
-        type=conn.type, id=conn.id, status=conn.status
-    )
+    else:
+        text = _("{made}: {type} connection {id} (status {status}).").format(
+            made=made, type=conn.type, id=conn.id, status=conn.status
+        )
+    account = conn.account_lines() if hasattr(conn, "account_lines") else []
+    return " ".join([text, *account])
 
 
 _note = say  # (what _record says with)
@@ -205,7 +216,7 @@ def _record(session: LoginSession) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from x2desk.commands.provider_key import resolve_api_key
+    from x2desk.commands.provider_key import choose_company, resolve_api_key, save_key
     from x2desk.core.accounts.client import ConnectionsClient
     from x2desk.core.addresses import resolve_address
     from x2desk.core.net import require_secure
@@ -220,10 +231,18 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.interval < 1:
         raise InputError(_("--interval must be at least 1 second."))
-    api_key = resolve_api_key(args, base_url)
+    own_company = _record_company(args)  # re-authorising: the connection's own company
+    wanted = args.company or own_company
+    key_company = wanted if wanted and str(wanted).isdigit() else None
+    api_key, from_store = resolve_api_key(args, base_url, key_company)
     runtime = session_loop.make_runtime()
     with ConnectionsClient(base_url, api_key, wall_time=runtime.clock.time) as client:
+        company = choose_company(client, base_url, wanted)
+        if args.save_key and not from_store:
+            save_key(args, base_url, company.id, api_key)
         driver = make_driver(args, client)
+        if _makes_one(args):
+            say(_(LIMITS_NOTE))  # before a connection is made, not after
         session = LoginSession(
             driver, clock=runtime.clock, scheduler=runtime.scheduler, interval_s=args.interval
         )
@@ -237,6 +256,29 @@ def run(args: argparse.Namespace) -> int:
     return _outcome(args, session, snap)
 
 
+def _makes_one(args: argparse.Namespace) -> bool:
+    """Whether the command makes a new connection (not re-authorising or changing a key)."""
+    return not any(getattr(args, a, None) for a in ("reauth", "reconnect", "change_key"))
+
+
+def _record_company(args: argparse.Namespace) -> str | None:
+    """The company a connection being re-authorised was made in (its record), if known."""
+    target = getattr(args, "reauth", None) or getattr(args, "reconnect", None)
+    if not target:
+        return None
+    from x2desk.core.errors import StoreError
+    from x2desk.core.store.records import open_records
+
+    kind = {"telegram": "telegram", "max": "max_personal", "whatsapp": "whatsapp"}[args.kind]
+    try:
+        with open_records() as records:
+            record = records.find(kind, str(target).strip())
+    except StoreError:
+        return None
+    company = record.details.get("company_id") if record is not None else None
+    return str(company) if company not in (None, "") else None
+
+
 def _outcome(args: argparse.Namespace, session: LoginSession, snap: Snapshot) -> int:
     """Say how the session ended, once: success on stdout, an error raised for cli.main."""
     from x2desk.core.session.machine import STATE_TEXT, State
@@ -246,8 +288,10 @@ def _outcome(args: argparse.Namespace, session: LoginSession, snap: Snapshot) ->
         if snap.text and snap.text != STATE_TEXT[State.CONNECTED]:
             say(snap.text)  # what was done besides connecting ("The group's key was changed.")
         show(describe(snap))
-        if args.kind in ("telegram", "max", "whatsapp") and not getattr(args, "reauth", None):
-            say(_(LIMITS_NOTE))
+        note = getattr(snap.result, "status_note", None)
+        if note:  # made, but it does not work yet: say why (the subscription, usually)
+            say(note)
+            return EXIT_NOT_ACTIVE
         return 0
     if snap.state is State.CANCELLED:
         say(_("Cancelled."))

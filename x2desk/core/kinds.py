@@ -136,6 +136,17 @@ FLOWS: dict[str, Flow] = {
             "green-api",
             Entry.INSTANCE,
         ),
+        Flow(
+            "greenapi_code",
+            "greenapi",
+            N_("Green-API instance, by login code"),
+            N_(
+                "Pair an instance by a code Telegram sends to its app, for a phone that cannot "
+                "scan."
+            ),
+            "green-api",
+            Entry.INSTANCE,
+        ),
     )
 }
 

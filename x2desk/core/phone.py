@@ -30,7 +30,7 @@ MAX_INPUT = 64
 E164 = re.compile(r"\+[1-9]\d{6,14}")
 _PUNCTUATION = set(" +-().,/\t")
 _INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff")  # zero-width, dropped like spaces
-_EXAMPLE = "+44 20 7946 0958"
+_EXAMPLE = "+7 916 123-45-67"  # (the messages' example: the market x2desk is made for)
 
 
 def default_region() -> str | None:

@@ -259,13 +259,19 @@ class AccountsPhone(QWidget):
             return
         wizard = self.window().findChild(QWidget, "accountsWizard")
         session_id = getattr(wizard, "current_session_id", lambda: None)()
-        if not session_id:
+        greenapi = self.window().findChild(QWidget, "greenapiWizard")
+        instance = getattr(greenapi, "current_code_instance", lambda: None)()
+        if not session_id and not instance:
             self.result.setText(_("No login is waiting for a code."))
             return
         password = self._password()
 
         def code() -> str:
-            value = self._phone().code(session_id, password=password)
+            phone = self._phone()
+            if instance and not (session_id and wizard is not None and wizard.isVisible()):
+                value = phone.greenapi_code(instance, password=password)  # in the Telegram app
+            else:
+                value = phone.code(session_id, password=password)
             return _("Login code: {c}").format(c=value)
 
         self._job = run_in_worker(code, self._done, self._failed, "phone code")

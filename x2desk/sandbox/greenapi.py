@@ -84,7 +84,8 @@ def new_instance(sim: Simulator, req: Request) -> Response:
 
 def control(sim: Simulator, req: Request) -> Response:
     """``POST /_sandbox/greenapi/control {idInstance, state?, qr_errors?, already_type?,
-    state_body?}``."""
+    state_body?, auth_fail?}``; ``auth_fail``: the reasons the next authorisation calls
+    (password, code) fail with, one each (e.g. ``["connection_error"]``)."""
     body = req.object_body()
     state = body.get("state")
     state_body = body.get("state_body")
@@ -92,6 +93,11 @@ def control(sim: Simulator, req: Request) -> Response:
         return _error(400, "BAD_REQUEST", f"state_body must be one of {STATE_BODIES}")
     qr_errors = body.get("qr_errors")
     already = body.get("already_type")
+    auth_fail = body.get("auth_fail")
+    if auth_fail is not None and (
+        not isinstance(auth_fail, list) or not all(isinstance(r, str) and r for r in auth_fail)
+    ):
+        return _error(400, "BAD_REQUEST", 'auth_fail must be a list like ["connection_error"]')
     if state is not None and state not in STATES:
         return _error(400, "BAD_REQUEST", f"state must be one of {', '.join(STATES)}")
     if qr_errors is not None and (
@@ -117,6 +123,8 @@ def control(sim: Simulator, req: Request) -> Response:
             instance.qr_errors = list(qr_errors)
         if already is not None:
             instance.already_type = already
+        if auth_fail is not None:
+            instance.auth_fail = list(auth_fail)
         return json_response(
             200,
             {
@@ -144,6 +152,7 @@ def scan(sim: Simulator, code: QrCode, password: str | None) -> Response:
         instance.password = password
     else:
         instance.state = "authorized"
+    instance.account_phone = f"7900{secrets.randbelow(10**7):07d}"  # the phone that scanned
     sim.forget_qrs("greenapi", code.owner)
     return json_response(
         200,
@@ -201,6 +210,8 @@ def _send_password(sim: Simulator, instance: Instance, req: Request) -> Response
     password = body.get("password")
     if not isinstance(password, str) or not password:
         return _error(400, "BAD_REQUEST", "send {password: ...}")
+    if instance.auth_fail:
+        return _auth(instance.auth_fail.pop(0))
     if instance.state == "authorized":
         return _auth("already_registered")
     if instance.state != "pendingPassword":
@@ -239,6 +250,8 @@ def _send_code(sim: Simulator, instance: Instance, req: Request) -> Response:
     code = body.get("code")
     if not isinstance(code, str | int) or isinstance(code, bool) or str(code).strip() == "":
         return _error(400, "BAD_REQUEST", "send {code: ...}")
+    if instance.auth_fail:
+        return _auth(instance.auth_fail.pop(0))
     if instance.state == "authorized":
         return _auth("already_registered")
     if instance.code is None or instance.code_at is None:
@@ -248,6 +261,7 @@ def _send_code(sim: Simulator, instance: Instance, req: Request) -> Response:
     if str(code).strip() != instance.code:
         return _auth("invalid_code")  # the code stays valid (as the real one: 5 minutes)
     instance.code = instance.code_at = None
+    instance.account_phone = str(instance.code_phone)
     password = body.get("password")
     if instance.password and password != instance.password:
         instance.state = "pendingPassword"
@@ -269,9 +283,17 @@ def login_code(sim: Simulator, id_instance: Any, password: str | None) -> Respon
         return json_response(200, {"code": instance.code})
 
 
+def _account(sim: Simulator, instance: Instance, req: Request) -> Response:
+    """getAccountSettings: the Telegram account's phone (empty until it is authorised)."""
+    authorised = instance.state == "authorized"
+    phone = (instance.account_phone or "") if authorised else ""
+    return json_response(200, {"avatar": "", "phone": phone, "stateInstance": instance.state})
+
+
 def _logout(sim: Simulator, instance: Instance, req: Request) -> Response:
     instance.state = "starting"
     instance.password = None
+    instance.account_phone = None
     instance.code = instance.code_at = None
     instance.starting_until = sim.now() + sim.limits.greenapi_starting_s
     sim.forget_qrs("greenapi", str(instance.id_instance))
@@ -285,6 +307,7 @@ _METHODS: dict[str, Any] = {
     "startAuthorization": _start_authorization,
     "sendAuthorizationCode": _send_code,
     "logout": _logout,
+    "getAccountSettings": _account,
 }
 
 

@@ -169,6 +169,11 @@ def login(sim: Simulator, req: Request, kind: str, company_id: int) -> Response:
     return json_response(200, session_view(sim, session))
 
 
+def _scanning_phone() -> str:
+    """The number of the phone's account (a made-up Russian mobile)."""
+    return f"+7900{secrets.randbelow(10**7):07d}"
+
+
 def scan(sim: Simulator, code: QrCode, password: str | None) -> Response:
     """The phone scanned a Telegram login QR or a WhatsApp QR. Hold ``sim.lock``."""
     stale = error(409, "QR_EXPIRED", "this QR has expired or was replaced by a newer one")
@@ -179,6 +184,7 @@ def scan(sim: Simulator, code: QrCode, password: str | None) -> Response:
         if not sim.is_current(code, connection.qr_started_at, sim.limits.whatsapp_qr_rotation_s):
             return stale
         connection.scanned_at = sim.now()
+        connection.params.setdefault("phone", _scanning_phone())  # the account that scanned
         sim.forget_qrs("whatsapp", code.owner)
         return json_response(200, {"scanned": "whatsapp", "connection_id": connection.id})
     session = live_session(sim, code.owner)
@@ -186,6 +192,7 @@ def scan(sim: Simulator, code: QrCode, password: str | None) -> Response:
         return stale
     if not sim.is_current(code, session.qr_started_at, sim.limits.qr_rotation_s):
         return stale
+    session.phone = session.phone or _scanning_phone()  # the account that scanned
     if password:
         session.password = password
         session.status = "waiting_for_password"

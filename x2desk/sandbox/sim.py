@@ -126,6 +126,8 @@ class Instance:
     code: str | None = None  # the phone-login code startAuthorization "sent" to the app
     code_at: float | None = None
     code_phone: int | None = None
+    account_phone: str | None = None  # the Telegram account's number, once paired
+    auth_fail: list[str] = field(default_factory=list)  # reasons the next auth calls fail with
 
 
 @dataclass

@@ -41,6 +41,7 @@ class AppContext:
     # kept for this window: the provider key checked earlier, and the encrypted credentials file
     # once opened (unlocked by its passphrase, or chosen when the keyring failed)
     provider_key: Secret | None = None
+    provider_key_for: tuple[str, str | None] | None = None  # (address, company) it was checked for
     file_store: CredentialStore | None = None
     # the demo's (set by x2desk.demo, None otherwise): the virtual camera, a provider key from
     # the sandbox's dashboard, a new Green-API instance {idInstance, apiTokenInstance} from its

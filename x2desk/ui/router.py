@@ -103,8 +103,9 @@ def choices() -> list[Choice]:
             GREENAPI,
             N_("Green-API instance"),
             N_(
-                "A WhatsApp number on a Green-API instance: type its idInstance and token, then "
-                "scan the QR it shows with the phone. The token goes to the system keyring."
+                "A Telegram account on a Green-API instance: type the instance's ID and token, "
+                "then link the account by a QR or a login code. The token is kept safely by "
+                "this computer's password store."
             ),
             GREENAPI_STEPS,
             _greenapi,
@@ -140,11 +141,14 @@ class Router(QObject):
         wizard.start()
         return wizard
 
-    def reauthorise(self, kind: str, connection_id: str, api_base: str = "") -> None:
-        """Log a saved Telegram or MAX connection in again (the accounts wizard)."""
+    def reauthorise(
+        self, kind: str, connection_id: str, api_base: str = "", company_id: str = ""
+    ) -> None:
+        """Log a saved Telegram or MAX connection in again (the accounts wizard), at the address
+        and in the company it was made in."""
         wizard: AccountsWizard = self._wizard(ACCOUNTS)  # type: ignore[assignment]
         conn_id: int | str = int(connection_id) if connection_id.isdigit() else connection_id
-        wizard.start_reauth(kind, conn_id, api_base or None)
+        wizard.start_reauth(kind, conn_id, api_base or None, company_id or None)
 
     def repair(self, record_id: str) -> None:
         """Pair a saved Green-API instance again (the Green-API wizard)."""

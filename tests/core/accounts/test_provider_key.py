@@ -16,7 +16,13 @@ from x2desk.core.accounts.provider_key import (
     remember_key,
     verify_key,
 )
-from x2desk.core.errors import InvalidAuth, KeyringUnavailable, PassphraseRequired
+from x2desk.core.errors import (
+    CompanyChoiceRequired,
+    InputError,
+    InvalidAuth,
+    KeyringUnavailable,
+    PassphraseRequired,
+)
 from x2desk.core.secret import Secret
 from x2desk.core.store.credentials import open_credential_store, use_encrypted_file
 from x2desk.sandbox.phone import SandboxPhone
@@ -31,7 +37,7 @@ def test_a_prefilled_key_says_where_it_came_from() -> None:
     assert nothing.key is None and nothing.source is KeySource.NONE and not nothing.locked
     demo = load_key(URL, demo_key=lambda: "demo-key-0001")
     assert demo.source is KeySource.DEMO and demo.key == Secret("demo-key-0001")
-    remember_key(URL, Secret("saved-key-0001"))
+    remember_key(URL, Secret("saved-key-0001"), 1)
     saved = load_key(URL, demo_key=lambda: "demo-key-0001")
     assert saved.source is KeySource.SAVED and saved.key == Secret("saved-key-0001")
     earlier = load_key(URL, earlier=Secret("checked-0001"))
@@ -87,3 +93,33 @@ def test_a_key_that_works_but_cannot_be_saved_says_why(sandbox: Any, phone: Sand
     unlocked = open_credential_store(passphrase=PASSPHRASE)
     verified = verify_key(url, key, remember=True, unlocked=unlocked)
     assert verified.saved and key_in(unlocked, url) == key
+
+
+def test_a_key_that_sees_several_companies_asks_which_and_is_saved_for_the_one_chosen(
+    sandbox: Any, phone: SandboxPhone
+) -> None:
+    url = f"{sandbox.url}/v2"
+    account = phone.provider_account(companies=["Shop", "Cafe"])
+    key = Secret(account["api_key"])
+    shop, cafe = (c["id"] for c in account["companies"])
+    with pytest.raises(CompanyChoiceRequired) as asked:
+        verify_key(url, key, remember=True)
+    assert [c.name for c in asked.value.companies] == ["Shop", "Cafe"]
+    assert load_key(url).key is None  # nothing saved while no company was chosen
+    verified = verify_key(url, key, remember=True, company="cafe")  # by name, any case
+    assert verified.company is not None and verified.company.id == cafe and verified.saved
+    assert [c.name for c in verified.companies] == ["Shop", "Cafe"]
+    loaded = load_key(url)  # the company remembered for the address, its key with it
+    assert loaded.key == key and loaded.company_id == str(cafe)
+    assert load_key(url, company_id=shop).key is None  # not saved for the other company
+    again = verify_key(url, key, remember=False, preferred=cafe)
+    assert again.company is not None and again.company.id == cafe
+    with pytest.raises(InputError):
+        verify_key(url, key, remember=False, company="Bar")  # a company the key does not see
+
+
+def test_a_stale_remembered_company_asks_again(sandbox: Any, phone: SandboxPhone) -> None:
+    url = f"{sandbox.url}/v2"
+    key = Secret(phone.provider_account(companies=["Shop", "Cafe"])["api_key"])
+    with pytest.raises(CompanyChoiceRequired):
+        verify_key(url, key, remember=False, preferred=999)

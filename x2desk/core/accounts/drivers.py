@@ -23,7 +23,7 @@ from x2desk.core.accounts.client import (
     check_bot_token,
     normalise_phone,
 )
-from x2desk.core.accounts.endpoints import SESSION_LIFETIME_S
+from x2desk.core.accounts.endpoints import SESSION_LIFETIME_S, WHATSAPP_LINK_LIFETIME_S
 from x2desk.core.errors import InputError, SessionExpired, X2DeskError
 from x2desk.core.kinds import FLOWS, KINDS, Entry
 from x2desk.core.saving import Outcome, record_connection
@@ -193,6 +193,7 @@ class WhatsAppDriver(ProviderDriver):
     (refreshed as it expires, about every 30 s) until ``authorized``."""
 
     flow = "whatsapp"
+    session_lifetime_s: float | None = WHATSAPP_LINK_LIFETIME_S  # x2desk's own limit
 
     def __init__(
         self, client: ConnectionsClient, name: str = "", connection_id: int | str | None = None
@@ -330,5 +331,11 @@ def record_login(session: LoginSession) -> Record | None:
         outcome=driver.outcome,
         name=conn.name or None,
         api_base=driver.client.base_url,
-        details={"status": conn.status, "provider_connection_id": conn.id},
+        details={
+            "status": conn.status,
+            "provider_connection_id": conn.id,
+            # re-authorising needs the company the connection lives in (and its key)
+            "company_id": conn.company_id or driver.client.company_id,
+            "company": driver.client.company.name if driver.client.company else None,
+        },
     )

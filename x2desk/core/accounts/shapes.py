@@ -51,6 +51,17 @@ INACTIVE_OTHER = N_(
 )
 
 
+# Non-secret params that tell which account a connection is (shown once it is made). The seed does
+# not list a connection's params: these are the names x2desk looks for, in this order.
+ACCOUNT_PARAMS: dict[str, str] = {
+    "phone": N_("Phone: {v}"),
+    "username": N_("Username: @{v}"),
+    "account_name": N_("Account: {v}"),
+    "first_name": N_("Account: {v}"),
+    "title": N_("Account: {v}"),
+}
+
+
 @dataclass(frozen=True)
 class Company:
     """A company the API key can see; every other provider call is made under one of them."""
@@ -104,6 +115,20 @@ class Connection:
         if self.active:
             return None
         return INACTIVE.get(self.status, ("unknown", ""))[0]
+
+    def account_lines(self) -> list[str]:
+        """What the provider says about the account (its phone, @username, name), translated
+        and escaped; one line each, the same value once."""
+        lines: list[str] = []
+        seen: set[str] = set()
+        for key, text in ACCOUNT_PARAMS.items():
+            value = self.params.get(key)
+            if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+                shown = scrub(str(value)).strip().lstrip("@")[:80]
+                if shown not in seen:
+                    seen.add(shown)
+                    lines.append(_(text).format(v=shown))
+        return lines
 
     @property
     def status_note(self) -> str | None:

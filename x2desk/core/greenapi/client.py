@@ -36,6 +36,7 @@ from x2desk.core.errors import (
 from x2desk.core.greenapi.contract import (
     AUTH_REASON_OTHER,
     AUTH_REASONS,
+    METHOD_ACCOUNT,
     METHOD_CODE,
     METHOD_LOGOUT,
     METHOD_PASSWORD,
@@ -334,6 +335,15 @@ class GreenApiClient:
         data = self._call("POST", METHOD_CODE, {"code": code.reveal().strip()})
         return parse_auth(data, METHOD_CODE)
 
+    def account_phone(self) -> str | None:
+        """The paired Telegram account's number (+E.164), when Green-API says it."""
+        data = self._call("GET", METHOD_ACCOUNT)
+        phone = data.get("phone") if isinstance(data, dict) else None
+        if isinstance(phone, int) and not isinstance(phone, bool):
+            phone = str(phone)
+        digits = phone.strip().lstrip("+") if isinstance(phone, str) else ""
+        return f"+{digits}" if digits.isdigit() and 6 <= len(digits) <= 15 else None
+
     def logout(self) -> bool:
         """Log the instance out (then it restarts and offers a new QR)."""
         data = self._call("GET", METHOD_LOGOUT)
@@ -400,6 +410,18 @@ class GreenApiClient:
         if status >= 500:
             raise ServerError(f"Green-API had an internal error ({status}). Try again later.")
         raise BadAnswer(f"Green-API answered with an unexpected status ({status}).")
+
+
+def paired_phone(client: Any) -> str:
+    """Which Telegram account an authorised instance is (best effort: "" when Green-API does
+    not say, or ``client`` is a stand-in without the call)."""
+    from x2desk.core.errors import X2DeskError
+
+    ask = getattr(client, "account_phone", None)
+    try:
+        return (ask() or "") if ask is not None else ""
+    except X2DeskError:
+        return ""
 
 
 def _detail(data: Any) -> str | None:

@@ -15,6 +15,9 @@ METHOD_PASSWORD = "sendAuthorizationPassword"
 METHOD_START_AUTH = "startAuthorization"  # {phoneNumber}: a code goes to the Telegram app
 METHOD_CODE = "sendAuthorizationCode"  # {code}
 METHOD_LOGOUT = "logout"
+# Green-API's GetAccountSettings ({avatar, phone, stateInstance}; phone empty until authorised):
+# which Telegram account was paired, shown once it is (not in seed 003: Green-API's own docs)
+METHOD_ACCOUNT = "getAccountSettings"
 
 QR_TYPE_CODE = "qrCode"
 QR_TYPE_ERROR = "error"

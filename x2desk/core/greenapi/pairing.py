@@ -44,7 +44,7 @@ from x2desk.core.errors import (
     RequestRejected,
     StoreError,
 )
-from x2desk.core.greenapi.client import QR_ERRORS, GreenApiClient
+from x2desk.core.greenapi.client import QR_ERRORS, GreenApiClient, paired_phone
 from x2desk.core.greenapi.endpoints import QR_LIFETIME_S, QR_REFRESH_S
 from x2desk.core.saving import Outcome, record_connection
 from x2desk.core.secret import Secret
@@ -111,6 +111,7 @@ class PairedInstance:
     store: str  # the credential store's description, for people
     kept: bool = False  # True: it was already authorised and the person chose to keep it
     api_url: str = ""  # the instance's apiUrl, kept in the record for re-pairing
+    phone: str = ""  # the paired Telegram account's number, when Green-API says it
 
 
 class GreenApiDriver:
@@ -188,7 +189,7 @@ class GreenApiDriver:
     def finish(self) -> Step:
         self.authorised = True
         kept = self.mode == "keep"
-        paired = self._save(kept)
+        paired = self._save(kept, paired_phone(self.client))
         return Step(State.CONNECTED, note=_(TEXT_KEPT if kept else TEXT_PAIRED), result=paired)
 
     # -- helpers --
@@ -259,7 +260,7 @@ class GreenApiDriver:
             raise ending()
         raise AssertionError(f"unmapped state {state}")  # parse_state refuses unknown ones
 
-    def _save(self, kept: bool) -> PairedInstance:
+    def _save(self, kept: bool, phone: str = "") -> PairedInstance:
         from x2desk.core.store.credentials import open_credential_store, secret_ref
         from x2desk.core.store.records import open_records
 
@@ -285,14 +286,16 @@ class GreenApiDriver:
                 **name,
                 api_base=self.client.api_url,
                 secret_ref=ref,
-                details={"stateInstance": "authorized"},
+                details={"stateInstance": "authorized", **({"phone": phone} if phone else {})},
             )
         finally:
             if own:
                 records.close()
         store = getattr(self.credentials, "description", "the credential store")
         log.info("green-api instance %s paired (%s)", id_instance, flow)
-        return PairedInstance(id_instance, record.id, ref, str(store), kept, self.client.api_url)
+        return PairedInstance(
+            id_instance, record.id, ref, str(store), kept, self.client.api_url, phone
+        )
 
 
 class GreenApiPairing:

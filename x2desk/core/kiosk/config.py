@@ -219,7 +219,7 @@ def _profile(read: ConfigReader, top: dict[str, Any], flows: tuple[str, ...]) ->
             instance = check_instance_id(instance if isinstance(instance, str | int) else "")
         except InputError:
             read.fail(instance_path, _("must be the instance's idInstance (digits only)."))
-    elif "greenapi_qr" in flows:
+    elif {"greenapi_qr", "greenapi_code"} & set(flows):
         read.fail(
             instance_path,
             _(

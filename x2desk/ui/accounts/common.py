@@ -4,6 +4,8 @@ provider (the provider's table in :mod:`x2desk.core.texts`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from x2desk.core.kinds import FLOWS, KINDS
 from x2desk.core.texts import PROVIDER, error_text
 from x2desk.i18n import N_, _
@@ -28,10 +30,23 @@ def flow_kind_name(flow_id: str) -> str:
     return kind_name(flow.kind) if flow is not None else _("connection")
 
 
-LIMITS_TEXT = (
+LIMITS_TEXT = N_(
     "Good to know: connections cannot be deleted here, only by the provider's support, and "
     "deleting one also deletes its chats. A connection works only inside a paid subscription."
 )
+
+
+def suggest_name(kind_id: str, taken: Iterable[str] = ()) -> str:
+    """A name for a new connection: its kind's ("Telegram account"), numbered when the provider
+    has one of that name already ("Telegram account 2")."""
+    base = kind_name(kind_id)
+    used = {n.casefold() for n in taken}
+    if base.casefold() not in used:
+        return base
+    number = 2
+    while f"{base} {number}".casefold() in used:
+        number += 1
+    return f"{base} {number}"
 
 
 def provider_message(exc: BaseException | None) -> str:

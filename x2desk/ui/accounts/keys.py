@@ -3,8 +3,6 @@ you type) and an Odnoklassniki group's API key (a new group, or a new key for a 
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QRadioButton
 
@@ -12,15 +10,9 @@ from x2desk.core.errors import InputError
 from x2desk.core.secret import Secret
 from x2desk.i18n import _
 from x2desk.ui.accounts.common import STEP_DETAILS
-from x2desk.ui.common.theme import repolish
+from x2desk.ui.common.hints import set_hint
 from x2desk.ui.common.widgets import label, name
 from x2desk.ui.common.wizard import StatusPage
-
-
-def _hint(widget: Any, text: str, ok: bool) -> None:
-    widget.setText(text)
-    widget.setProperty("tone", "hint-ok" if ok else "hint-bad")
-    repolish(widget)
 
 
 class BotTokenPage(StatusPage):
@@ -61,9 +53,9 @@ class BotTokenPage(StatusPage):
         else:
             try:
                 self.token()
-                _hint(self.hint, _("This looks like a bot token."), True)
+                set_hint(self.hint, _("This looks like a bot token."), True)
             except InputError as exc:
-                _hint(self.hint, exc.message, False)
+                set_hint(self.hint, exc.message, False)
         self.changed.emit()
 
     def reset(self) -> None:
@@ -156,9 +148,9 @@ class GroupKeyPage(StatusPage):
         else:
             try:
                 self.key()
-                _hint(self.hint, _("The key has the right form."), True)
+                set_hint(self.hint, _("The key has the right form."), True)
             except InputError as exc:
-                _hint(self.hint, exc.message, False)
+                set_hint(self.hint, exc.message, False)
         self.changed.emit()
 
     def reset(self) -> None:

@@ -1,14 +1,20 @@
-"""Which account or bot to connect through the connections provider: one choice per provider
-flow of :data:`x2desk.core.kinds.FLOWS`, in the table's order."""
+"""Which account or bot to connect through the connections provider: one card per provider flow
+of :data:`x2desk.core.kinds.FLOWS`, in the table's order, in the same card style as the chooser
+before it (:class:`~x2desk.ui.choose.ChoiceCard`: the title over its description, wrapped, never
+clipped). Enter or a double click on a card chooses it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QButtonGroup, QRadioButton
+from PySide6.QtWidgets import QButtonGroup, QGridLayout
 
 from x2desk.core.kinds import Service, flows_of
 from x2desk.i18n import _
+from x2desk.ui.accounts.common import LIMITS_TEXT
+from x2desk.ui.choose import ChoiceCard
+from x2desk.ui.common.widgets import label
 from x2desk.ui.common.wizard import STEP_CHOOSE, StatusPage
+
+COLUMNS = 2
 
 
 class KindPage(StatusPage):
@@ -20,18 +26,27 @@ class KindPage(StatusPage):
             "x2desk connects it through your connections provider: nobody copies a password."
         )
         self.group = QButtonGroup(self)
-        self.buttons: dict[str, QRadioButton] = {}
-        for flow in flows_of(Service.ACCOUNTS):
+        self.group.setExclusive(True)
+        self.buttons: dict[str, ChoiceCard] = {}
+        grid = QGridLayout()
+        grid.setSpacing(10)
+        for i, flow in enumerate(flows_of(Service.ACCOUNTS)):
             title, detail = _(flow.title), _(flow.detail)
-            b = QRadioButton(f"{title}  —  {detail}")
-            b.setObjectName(f"kind_{flow.id}")
-            b.setAccessibleName(title)
-            b.setAccessibleDescription(detail)
-            self.group.addButton(b)
-            self.buttons[flow.id] = b
-            self.lay.addWidget(b, 0, Qt.AlignmentFlag.AlignLeft)
+            card = ChoiceCard(title, detail)
+            card.setObjectName(f"kind_{flow.id}")
+            card.setAccessibleName(title)
+            card.setAccessibleDescription(detail)
+            card.activated.connect(self.submitted)
+            self.group.addButton(card)
+            self.buttons[flow.id] = card
+            grid.addWidget(card, i // COLUMNS, i % COLUMNS)
+        for column in range(COLUMNS):
+            grid.setColumnStretch(column, 1)
+        self.lay.addLayout(grid)
         next(iter(self.buttons.values())).setChecked(True)
         self.group.buttonToggled.connect(lambda *_args: self.changed.emit())
+        self.limits = label(_(LIMITS_TEXT), "kindLimits", role="muted")
+        self.lay.addWidget(self.limits)
         self.lay.addStretch(1)
         self.add_status()
 

@@ -1,7 +1,8 @@
 """The accounts wizard's provider step: it renders what :mod:`x2desk.core.accounts.provider_key`
-decides. Entering the step prefills the key (saved, checked earlier in this window, or the demo's);
-a key locked in the encrypted file gets an "Unlock…" button (asked at once when re-authorising);
-Next checks the key with the provider in a worker and remembers it when asked to."""
+decides. Entering the step prefills the key (saved for this address and company, checked earlier
+in this window for them, or the demo's); a key locked in the encrypted file gets an "Unlock…"
+button (asked at once when re-authorising); Next checks the key with the provider in a worker,
+finds its company (asking which one when it sees several) and remembers both when asked to."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 
-from x2desk.core.errors import InputError, X2DeskError
+from x2desk.core.errors import CompanyChoiceRequired, InputError, X2DeskError
 from x2desk.core.secret import Secret
 from x2desk.i18n import _
 from x2desk.ui.accounts.common import provider_message
@@ -20,6 +21,7 @@ from x2desk.ui.common.workers import run_in_worker
 
 if TYPE_CHECKING:
     from x2desk.core.accounts.provider_key import LoadedKey, VerifiedKey
+    from x2desk.core.accounts.shapes import Company
     from x2desk.core.store.credentials import CredentialStore
 
 
@@ -45,6 +47,10 @@ class ProviderKeySteps(SessionWizard):
     base_url: str
     api_key: Secret | None
     _loaded_key: bool
+    # the company the key works in (found, chosen, or the record's when re-authorising)
+    company_id: str | None = None
+    company: Company | None = None
+    must_use_company = False  # re-authorising: the connection's own company, nothing else
 
     def _add_unlock_button(self) -> None:
         """The saved key is in the encrypted file and it is locked: a way to type its
@@ -75,6 +81,7 @@ class ProviderKeySteps(SessionWizard):
                 )
             )
         self.provider.fill(self.base_url, self.api_key)
+        self.provider.show_company(self.company if self.api_key is not None else None)
         self._show("account_provider")
         if self.api_key is None and not self._loaded_key:
             self._load_key()
@@ -82,25 +89,38 @@ class ProviderKeySteps(SessionWizard):
     def _load_key(self) -> None:
         """Prefill the key in a worker (the credential store, or the demo's dashboard)."""
         self._loaded_key = True
-        url = self.base_url
-        earlier, unlocked = self.ctx.provider_key, self.ctx.file_store
+        url, company = self.base_url, self.company_id
+        earlier, unlocked = self._earlier_key(url, company), self.ctx.file_store
         demo_key = self.ctx.demo_provider_key
 
         def load() -> LoadedKey:
             from x2desk.core.accounts.provider_key import load_key
 
-            return load_key(url, earlier=earlier, unlocked=unlocked, demo_key=demo_key)
+            return load_key(
+                url, company_id=company, earlier=earlier, unlocked=unlocked, demo_key=demo_key
+            )
 
         def done(loaded: LoadedKey) -> None:
+            if self.company_id is None:
+                self.company_id = loaded.company_id  # preferred when the key sees several
             if loaded.key is not None and self.api_key is None:
                 note = key_note(loaded)
-                self.provider.fill(self.provider.url_edit.text() or url, loaded.key, note)
+                self.provider.fill(url, loaded.key, note)
             elif loaded.locked and self.api_key is None:
                 self._show_locked()
                 if self.reauth_id is not None:
                     self.unlock_key()
 
         self._job = run_in_worker(load, done, lambda _e: None, "provider key")
+
+    def _earlier_key(self, url: str, company: str | None) -> Secret | None:
+        """The key checked earlier in this window, when it was for this address (and company)."""
+        at = self.ctx.provider_key_for
+        if self.ctx.provider_key is None or at is None or at[0] != url:
+            return None
+        if company is not None and at[1] != company:
+            return None
+        return self.ctx.provider_key
 
     def _show_locked(self, text: str = "") -> None:
         self.provider.banner.show_message(
@@ -116,13 +136,14 @@ class ProviderKeySteps(SessionWizard):
     def unlock_key(self, hint: str = "") -> None:
         """Ask for the encrypted file's passphrase; once it opens, fill in the saved key."""
         url = self.provider.url_edit.text().strip().rstrip("/") or self.base_url
+        company = self.company_id
 
         def opened(store: CredentialStore) -> None:
             from x2desk.core.accounts.provider_key import key_in
 
             self.unlock_button.hide()
             try:
-                key = key_in(store, url)
+                key = key_in(store, url, company)
             except X2DeskError as exc:
                 self._show_locked(provider_message(exc))
                 return
@@ -155,6 +176,10 @@ class ProviderKeySteps(SessionWizard):
             self.provider.show_error(exc.message)
             return
         remember = self.provider.remember.isChecked()
+        chosen = self.provider.company_choice()
+        if chosen is None and self.must_use_company:
+            chosen = self.company_id
+        preferred = self.company_id if url == self.base_url else None
         unlocked, wall_time = self.ctx.file_store, self.clock.time
         self.unlock_button.hide()
         self.provider.banner.clear_message()
@@ -163,13 +188,24 @@ class ProviderKeySteps(SessionWizard):
         def verify() -> VerifiedKey:
             from x2desk.core.accounts.provider_key import verify_key
 
-            return verify_key(url, key, remember=remember, unlocked=unlocked, wall_time=wall_time)
+            return verify_key(
+                url,
+                key,
+                remember=remember,
+                company=chosen,
+                preferred=preferred,
+                unlocked=unlocked,
+                wall_time=wall_time,
+            )
 
         def done(verified: VerifiedKey) -> None:
             self._job = None
             self.provider.set_busy(False)
             self.base_url, self.api_key = url, key
-            self.ctx.provider_key = key
+            self.company = verified.company
+            self.company_id = str(verified.company.id) if verified.company else None
+            self.ctx.provider_key, self.ctx.provider_key_for = key, (url, self.company_id)
+            self.provider.show_company(verified.company)
             self._connections_listed(verified)
             note = ""
             if verified.save_error is not None:
@@ -181,6 +217,20 @@ class ProviderKeySteps(SessionWizard):
         def failed(exc: BaseException) -> None:
             self._job = None
             self.provider.set_busy(False)
-            self.provider.show_error(provider_message(exc))
+            if isinstance(exc, CompanyChoiceRequired):
+                self._ask_company(exc, preferred)
+            else:
+                self.provider.show_error(provider_message(exc))
 
         self._job = run_in_worker(verify, done, failed, "provider check")
+
+    def _ask_company(self, asked: CompanyChoiceRequired, preferred: str | None) -> None:
+        """The key works for several companies: which one (the one remembered preselected)."""
+        self.provider.set_companies(asked.companies, preferred)
+        self.provider.show_info(
+            _(
+                "This API key works for several companies. Choose the one to connect in, then "
+                "press Next (x2desk remembers the choice)."
+            )
+        )
+        self.provider.company_box.setFocus()

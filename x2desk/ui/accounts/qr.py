@@ -1,5 +1,7 @@
 """The login QR (Telegram account or WhatsApp): drawn from the session's payload, redrawn when
-it changes, with the seconds it has left; an expired QR is taken off the screen at once."""
+it changes, with the seconds it has left and how long the login may still take; an expired QR is
+taken off the screen at once. Once the phone has scanned it, the page says so at once and counts
+the seconds the other side takes (WhatsApp loads the account for a few seconds)."""
 
 from __future__ import annotations
 
@@ -49,6 +51,7 @@ class QrPage(QrLoginPage):
         self.side.addWidget(self.session_left)
         self.finish_side()
         self.clear_qr(_("Asking the provider for a QR…"))
+        self._loading_since: float | None = None  # when the scan was seen (the wizard's clock)
 
     def set_flow(self, flow: str) -> None:
         self.flow = flow
@@ -59,27 +62,35 @@ class QrPage(QrLoginPage):
         )
         self.instructions.setText(_(SCAN_STEPS.get(flow, SCAN_STEPS["telegram_qr"])))
         self.link.hide()
+        self.session_left.setText("")
+        self._loading_since = None
         self.clear_qr(_("Asking the provider for a QR…"))
+
+    def reset(self) -> None:
+        self.banner.clear_message()
+        self.set_busy(False)
 
     def clear_qr(self, text: str) -> None:
         self.panel.clear(text)
         self.shown_payload = None
 
-    def show_snapshot(self, snap: Snapshot) -> None:
-        """Draw ``snap``: a new QR at once, none when it expired, the countdowns."""
+    def show_snapshot(self, snap: Snapshot, now: float = 0.0) -> None:
+        """Draw ``snap``: a new QR at once, none when it expired, the countdowns (``now``: the
+        wizard's clock, for the seconds since the scan)."""
         from x2desk.ui.common.qr_image import png_image, qr_image
 
         has_qr = bool(snap.qr or snap.qr_image)
         if has_qr and snap.qr_seconds_left == 0:
             has_qr = False  # expired this very second: never leave it on screen
+        loading = snap.state is State.LOADING
         if has_qr and self.panel.is_new(snap.qr_version):
             image = qr_image(snap.qr, QR_PX) if snap.qr else png_image(snap.qr_image or b"", QR_PX)
             self.panel.draw(image, snap.qr_version)
             self.shown_payload = snap.qr
+        elif loading:
+            self.clear_qr(_("✓ Scanned"))
         elif not has_qr and self.shown_version is not None:
             self.clear_qr(_("The QR expired. Getting a new one…"))
-        elif not has_qr and snap.state is State.LOADING:
-            self.clear_qr(_("Scanned."))
         left = snap.qr_seconds_left
         self.panel.show_countdown(
             has_qr, None if left is None else _("This QR changes in {s} s").format(s=left)
@@ -91,17 +102,40 @@ class QrPage(QrLoginPage):
                 )
             )
             self.link.show()
-        if snap.session_seconds_left is not None:
-            m, s = divmod(snap.session_seconds_left, 60)
-            self.session_left.setText(_("The login session ends in {m}:{s:02d}.").format(m=m, s=s))
-        else:
-            self.session_left.setText("")
-        waiting = snap.state in (State.STARTING, State.LOADING) or not has_qr
+        self._show_session_left(snap)
+        waiting = snap.state is State.STARTING or (not has_qr and not loading)
         if snap.retry_in:
             self.show_error(snap.text)
         elif snap.error is not None and not snap.retry_in:
             self.show_error(provider_message(snap.error))
         else:
             self.banner.clear_message()
-        self.status.setText(_(snap.text) if not snap.retry_in else "")
-        self.set_busy(waiting, _("Waiting for the provider…"))
+        self.status.setText(self._status(snap, now) if not snap.retry_in else "")
+        if loading:
+            self.set_busy(True, _("The phone linked it; the account is loading…"))
+        else:
+            self.set_busy(waiting, _("Waiting for the provider…"))
+
+    def _status(self, snap: Snapshot, now: float) -> str:
+        if snap.state is not State.LOADING:
+            self._loading_since = None
+            return _(snap.text)
+        if self._loading_since is None:
+            self._loading_since = now
+        seconds = max(0, int(now - self._loading_since))
+        return _(
+            "Scanned: the phone linked it. {app} is loading the account ({s} s); this usually "
+            "takes a few seconds."
+        ).format(app="WhatsApp" if self.flow == "whatsapp" else "Telegram", s=seconds)
+
+    def _show_session_left(self, snap: Snapshot) -> None:
+        if snap.session_seconds_left is None:
+            self.session_left.setText("")
+            return
+        m, s = divmod(snap.session_seconds_left, 60)
+        text = (
+            _("x2desk shows new QRs for {m}:{s:02d} more.")
+            if self.flow == "whatsapp"
+            else _("The login session ends in {m}:{s:02d}.")
+        )
+        self.session_left.setText(text.format(m=m, s=s))

@@ -25,14 +25,23 @@ from x2desk.core.kinds import FLOWS, REAUTH_FLOW, Entry
 from x2desk.core.secret import Secret
 from x2desk.core.session.states import Running, Snapshot, State
 from x2desk.i18n import _
-from x2desk.ui.accounts.common import STEPS, provider_message
+from x2desk.ui.accounts.common import STEPS, provider_message, suggest_name
+from x2desk.ui.accounts.details import (
+    DETAILS_PAGE,
+    LOGIN_PAGES,
+    details_page,
+    driver_from_pages,
+    is_qr_flow,
+)
 from x2desk.ui.accounts.keys import BotTokenPage, GroupKeyPage
 from x2desk.ui.accounts.kind import KindPage
 from x2desk.ui.accounts.login import CodePage, PasswordPage, PhonePage
+from x2desk.ui.accounts.name import NamePage
 from x2desk.ui.accounts.provider import ProviderPage
 from x2desk.ui.accounts.provider_step import ProviderKeySteps
 from x2desk.ui.accounts.qr import QrPage
 from x2desk.ui.accounts.result import ResultPage
+from x2desk.ui.common.phone_field import remember_region
 from x2desk.ui.common.wizard import StatusPage, WizardPage
 from x2desk.ui.common.workers import run_in_worker
 from x2desk.ui.context import AppContext
@@ -43,24 +52,6 @@ if TYPE_CHECKING:
     from x2desk.core.session.machine import LoginSession
 
 log = logging.getLogger(__name__)
-
-# The page that asks for what each kind of entry needs (a QR flow needs nothing: no page).
-DETAILS_PAGE = {
-    Entry.PHONE: "account_phone",
-    Entry.BOT_TOKEN: "account_bot",
-    Entry.GROUP_KEY: "account_group",
-}
-LOGIN_PAGES = frozenset({"account_qr", "account_code", "account_password"})
-
-
-def details_page(flow: str | None) -> str | None:
-    """The page of ``flow``'s details (phone, token, key), or None when it needs none."""
-    entry = FLOWS[flow].entry if flow in FLOWS else None
-    return DETAILS_PAGE.get(entry) if entry is not None else None
-
-
-def is_qr_flow(flow: str | None) -> bool:
-    return flow in FLOWS and FLOWS[flow].entry is Entry.QR
 
 
 class AccountsWizard(ProviderKeySteps):
@@ -101,8 +92,10 @@ class AccountsWizard(ProviderKeySteps):
         self._client: Any = None
         self._scheduler: Any = None
         self._loaded_key = False
+        self._taken_names: list[str] = []  # the provider's connections' names (for a new name)
 
         self.kind_page = KindPage()
+        self.name_page = NamePage()
         self.provider = ProviderPage()
         self.phone = PhonePage()
         self.bot = BotTokenPage()
@@ -112,7 +105,7 @@ class AccountsWizard(ProviderKeySteps):
         self.password = PasswordPage()
         self.result = ResultPage(self)
         self.add_pages(
-            self.kind_page, self.provider, self.phone, self.bot, self.group,
+            self.kind_page, self.provider, self.name_page, self.phone, self.bot, self.group,
             self.qr, self.code, self.password, self.result,
         )  # fmt: skip
         self._add_unlock_button()
@@ -123,8 +116,20 @@ class AccountsWizard(ProviderKeySteps):
         """The first page (or, with ``kind``, straight to the provider page for it)."""
         self.stop_session()
         self.reauth_id = None
+        if self.must_use_company:  # the last run re-authorised in a record's own company
+            self.must_use_company = False
+            self._forget_key()
         self.kind = None
-        for page in (self.bot, self.group, self.code, self.password):
+        pages = (
+            self.bot,
+            self.group,
+            self.code,
+            self.password,
+            self.phone,
+            self.qr,
+            self.name_page,
+        )
+        for page in pages:
             page.reset()
         if kind is not None:
             self.kind_page.select(kind)
@@ -134,9 +139,14 @@ class AccountsWizard(ProviderKeySteps):
             self._show("account_kind")
 
     def start_reauth(
-        self, connection_type: str, connection_id: int | str, api_base: str | None = None
+        self,
+        connection_type: str,
+        connection_id: int | str,
+        api_base: str | None = None,
+        company_id: str | None = None,
     ) -> None:
-        """Re-authorise an existing Telegram or MAX connection: no new connection afterwards."""
+        """Re-authorise an existing Telegram or MAX connection (at ``api_base``, in the company
+        ``company_id`` it was made in): no new connection afterwards."""
         if connection_type not in REAUTH_FLOW:
             raise InputError(
                 f"Only Telegram and MAX account connections can be re-authorised, not "
@@ -146,9 +156,20 @@ class AccountsWizard(ProviderKeySteps):
         self.kind = REAUTH_FLOW[connection_type]
         self.kind_page.select(self.kind)
         self.reauth_id = connection_id
-        if api_base:
-            self.base_url = api_base
+        address = (api_base or self.base_url).strip().rstrip("/")
+        company = str(company_id) if company_id not in (None, "") else None
+        if address != self.base_url or (company is not None and company != self.company_id):
+            self._forget_key()  # the key belongs to one address and company
+        self.base_url = address
+        self.company_id = company if company is not None else self.company_id
+        self.must_use_company = company is not None
         self._show_provider()
+
+    def _forget_key(self) -> None:
+        self.api_key, self.company, self._loaded_key = None, None, False
+        self.company_id = None
+        self.provider.key_edit.clear()
+        self.provider.clear_companies()
 
     # ---- after the provider step ---------------------------------------------------------------
 
@@ -157,15 +178,20 @@ class AccountsWizard(ProviderKeySteps):
             (f"{c.name} (#{c.id}, {c.status})", c.id) for c in verified.of_type("odnoklassniki")
         ]
         self.group.set_groups(groups)
+        self._taken_names = [c.name for c in verified.connections]
+        self.result.company = verified.company.name if verified.company else ""
 
     def _after_provider(self, note: str = "") -> None:
         kind = self.kind or "telegram_qr"
-        page_id = details_page(kind)
+        page_id = details_page(kind, self.reauth_id is not None)
         if page_id is None:
             self._begin(kind)
             return
+        suggested = suggest_name(FLOWS[kind].kind, self._taken_names)
         if page_id == "account_phone":
-            self.phone.set_flow(kind, self.reauth_id is not None)
+            self.phone.set_flow(kind, self.reauth_id is not None, suggested)
+        elif page_id == "account_name":
+            self.name_page.set_name(suggested)
         page = self.frame.page(page_id)
         self._show(page_id)
         if note and isinstance(page, StatusPage):
@@ -178,32 +204,20 @@ class AccountsWizard(ProviderKeySteps):
 
         assert self.api_key is not None
         if self._client is None:
-            self._client = ConnectionsClient(self.base_url, self.api_key, wall_time=self.clock.time)
+            self._client = ConnectionsClient(
+                self.base_url, self.api_key, wall_time=self.clock.time, company_id=self.company_id
+            )
+            if self.company is not None:
+                self._client.use_company(self.company)  # its name, for the record
         return self._client
 
     def _make_driver(self, kind: str) -> ProviderDriver:
         """The driver of ``kind`` with what the pages hold (InputError: nothing was sent)."""
-        from x2desk.core.accounts.drivers import make_driver
-
-        entry = FLOWS[kind].entry if kind in FLOWS else None
-        client = self._client_for_session()
-        if entry is Entry.PHONE:
-            return make_driver(
-                kind,
-                client,
-                phone=self.phone.phone(),
-                name=self.phone.name_edit.text().strip(),
-                connection_id=self.reauth_id,
-            )
-        if entry is Entry.BOT_TOKEN:
-            name = self.bot.name_edit.text().strip()
-            return make_driver(kind, client, secret=self.bot.token(), name=name)
-        if entry is Entry.GROUP_KEY:
-            name, target = self.group.name_edit.text().strip(), self.group.target()
-            return make_driver(
-                kind, client, secret=self.group.key(), name=name, connection_id=target
-            )
-        return make_driver(kind, client, connection_id=self.reauth_id)
+        driver = driver_from_pages(self, kind, self._client_for_session())
+        if FLOWS[kind].entry is Entry.PHONE:
+            region = self.phone.field.region()  # the number's country, for the next one
+            run_in_worker(lambda: remember_region(region), None, lambda _e: None, "phone region")
+        return driver
 
     def _begin(self, kind: str) -> None:
         from x2desk.core.session.machine import LoginSession
@@ -219,7 +233,7 @@ class AccountsWizard(ProviderKeySteps):
             driver,
             clock=self.clock,
             scheduler=scheduler,
-            interval_s=self.interval_s,
+            interval_s=self._interval(driver.flow),
             backoff_s=self.backoff_s or DEFAULT_BACKOFF_S,
         )
         self._attach_session(self.session)
@@ -229,6 +243,12 @@ class AccountsWizard(ProviderKeySteps):
         elif isinstance(self.frame.current, StatusPage):
             self.frame.current.set_busy(True, _("Asking the provider…"))
         self._run_session(self.session)
+
+    def _interval(self, flow: str) -> float:
+        """How often the session polls: WhatsApp's status more often (a scan shows sooner)."""
+        from x2desk.core.accounts.endpoints import WHATSAPP_POLL_S
+
+        return min(self.interval_s, WHATSAPP_POLL_S) if flow == "whatsapp" else self.interval_s
 
     def _running(self) -> Running | None:
         return self.session
@@ -266,12 +286,12 @@ class AccountsWizard(ProviderKeySteps):
         if state is State.STARTING:
             if is_qr_flow(snap.flow):
                 self._show("account_qr")
-                self.qr.show_snapshot(snap)
+                self.qr.show_snapshot(snap, self.clock.monotonic())
             elif self.frame.current is self.result:
                 self.result.show_snapshot(snap)
         elif state in (State.WAITING_FOR_QR, State.LOADING):
             self._show("account_qr")
-            self.qr.show_snapshot(snap)
+            self.qr.show_snapshot(snap, self.clock.monotonic())
         elif state is State.WAITING_FOR_CODE:
             if self.frame.current is not self.code:
                 self.code.set_flow(snap.flow, getattr(self.session.driver, "phone", ""))
@@ -336,13 +356,15 @@ class AccountsWizard(ProviderKeySteps):
     def fix_details(self) -> None:
         key = getattr(self.snapshot, "error_key", None)
         self.stop_session()
-        if key in ("invalid_auth", "scope_missing") or details_page(self.kind) is None:
+        reauth = self.reauth_id is not None
+        key_matters = key in ("invalid_auth", "scope_missing", "subscription_required")
+        if key_matters or details_page(self.kind, reauth) is None:
             self._show_provider()
         else:
             self._show_details()
 
     def _show_details(self) -> None:
-        page_id = details_page(self.kind) or "account_provider"
+        page_id = details_page(self.kind, self.reauth_id is not None) or "account_provider"
         page = self.frame.page(page_id)
         if isinstance(page, StatusPage):
             page.set_busy(False)
@@ -384,7 +406,7 @@ class AccountsWizard(ProviderKeySteps):
             self._show_provider()
         elif pid in LOGIN_PAGES or pid == "account_result":
             self.stop_session()
-            if details_page(self.kind) is not None:
+            if details_page(self.kind, self.reauth_id is not None) is not None:
                 self._show_details()
             else:
                 self._show_provider()

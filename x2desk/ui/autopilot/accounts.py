@@ -32,11 +32,12 @@ from PySide6.QtWidgets import QListWidget
 from x2desk.ui.autopilot.moves import (
     CONNECT_TIMEOUT_S,
     PASSWORD_2FA,
-    ROTATION_TIMEOUT_S,
+    choose_item,
     choose_kind,
     expect_next_disabled,
     finish,
     login_code_on_phone,
+    name_connection,
     of_type,
     open_accounts,
     provider_connections,
@@ -49,6 +50,7 @@ from x2desk.ui.autopilot.moves import (
     wait_connected,
     wait_error,
     wait_for_qr,
+    wait_rotation,
 )
 from x2desk.ui.autopilot.runner import Flow, Pilot, StepFailed
 
@@ -60,6 +62,8 @@ def telegram_qr(pilot: Pilot) -> None:
         open_accounts(pilot, "telegram_qr", shots=True)
     with pilot.step("the provider's key (the demo dashboard's), checked"):
         provider_next(pilot, shot="provider")
+    with pilot.step("the connection's name, suggested"):
+        name_connection(pilot, shot="name")
     with pilot.step("the QR shows; the phone reads it but waits"):
         wait_for_qr(pilot)
         pilot.wait_text("accountQrCountdown", lambda t: "changes in" in t, "the QR's countdown")
@@ -67,9 +71,7 @@ def telegram_qr(pilot: Pilot) -> None:
         old = read_desktop_qr(pilot)
         shown = qr_key(pilot)
     with pilot.step("the QR rotates before the scan: the phone's stale scan is refused"):
-        pilot.wait_until(
-            lambda: qr_key(pilot) not in (0, shown), "the QR to rotate", ROTATION_TIMEOUT_S
-        )
+        wait_rotation(pilot, shown)
         if read_desktop_qr(pilot) == old:
             raise StepFailed("the QR on screen did not change when it rotated")
         refused = pilot.phone("scan the old QR", lambda p: scan_refused(p, old))
@@ -102,18 +104,21 @@ def telegram_code(pilot: Pilot) -> None:
     with pilot.step("open the wizard, choose a Telegram account by login code"):
         open_accounts(pilot, "telegram_code")
         provider_next(pilot)
-    with pilot.step("a phone number without + and country code: the hint says so"):
+    with pilot.step("a phone number without a country: the hint says so"):
         pilot.page("account_phone")
-        pilot.type_text("accountPhone", "2079460958")
+        choose_item(pilot, "accountPhoneCountry", "+")  # "+ and country code"
+        pilot.type_text("accountPhone", "9161234567")
         pilot.wait_text("accountPhoneHint", lambda t: "+" in t, "what is wrong with the number")
         expect_next_disabled(pilot, "for a phone number without a country code")
         pilot.shot("phone-bad")
-    with pilot.step("the number in full: a code is sent"):
-        pilot.type_text("accountPhone", "+44 20 7946 0958")
-        pilot.wait_text("accountPhoneHint", lambda t: "+442079460958" in t, "the number is OK")
+    with pilot.step("the number as dialled in Russia: +7, and a code is sent"):
+        choose_item(pilot, "accountPhoneCountry", "Russia")
+        pilot.type_text("accountPhone", "8 916 123-45-67")
+        pilot.wait_text("accountPhoneHint", lambda t: "+79161234567" in t, "the number is OK")
+        pilot.shot("phone-national")
         pilot.press("accountPhone", Qt.Key.Key_Return)
         pilot.page("account_code", CONNECT_TIMEOUT_S)
-        pilot.wait_text("account_codePrompt", lambda t: "+442079460958" in t, "where it was sent")
+        pilot.wait_text("account_codePrompt", lambda t: "+79161234567" in t, "where it was sent")
         pilot.shot("code")
     with pilot.step("a wrong login code: the page stays and says so"):
         set_phone_2fa(pilot, False)
@@ -161,9 +166,10 @@ def max_code(pilot: Pilot) -> None:
 
 
 def whatsapp(pilot: Pilot) -> None:
-    with pilot.step("open the wizard, choose WhatsApp"):
+    with pilot.step("open the wizard, choose WhatsApp, name it"):
         open_accounts(pilot, "whatsapp")
         provider_next(pilot)
+        name_connection(pilot, "Support WhatsApp")
     with pilot.step("the WhatsApp QR, with a link for another device"):
         wait_for_qr(pilot)
         pilot.wait_text("accountQrLink", lambda t: "href" in t, "the link to the QR page")
@@ -252,6 +258,7 @@ def subscription_402(pilot: Pilot) -> None:
         before = len(provider_connections(pilot))
         open_accounts(pilot, "whatsapp")
         provider_next(pilot, key=unpaid)
+        name_connection(pilot)
         pilot.page("account_result", CONNECT_TIMEOUT_S)
         text = wait_error(pilot, "account_resultBanner", "402", CONNECT_TIMEOUT_S)
         if "subscription" not in text.lower():
@@ -263,6 +270,7 @@ def subscription_402(pilot: Pilot) -> None:
         paid = pilot.phone("get a key with a paid plan", lambda p: p.provider_key())
         pilot.click("resultFix")
         provider_next(pilot, key=paid)
+        name_connection(pilot)
         set_phone_2fa(pilot, False)
         scan_desktop(pilot)
         wait_connected(pilot, "the WhatsApp account")

@@ -1,10 +1,13 @@
-"""The Green-API instance flows, as a person runs them in the demo (issue 6 item 5).
+"""The Green-API instance flows, as a person runs them in the demo (issue 6 item 5, issue 11).
 
 1. ``greenapi_2fa``: "Connect…", "Green-API instance"; the demo fills in a new sandbox instance
-   (a mistyped idInstance is explained first and corrected); the QR shows; the demo phone reads
-   the page's PNG with x2desk's own decoder and scans it as an account with a cloud password; a
-   wrong password is refused and the page stays; the right one pairs the instance; Finish.
-2. ``greenapi_repair``: "Re-pair…" on that instance in the home list: Green-API says it is
+   (a mistyped instance ID is explained first and corrected; the API address follows the ID);
+   "Scan a QR"; the QR shows; the demo phone reads the page's PNG with x2desk's own decoder and
+   scans it as an account with a cloud password; a wrong password is refused and the page
+   stays; the right one pairs the instance; Finish.
+2. ``greenapi_code``: a new instance paired by a login code instead of a QR: the phone number,
+   a wrong code first (the page stays and says so), then the code the phone shows.
+3. ``greenapi_repair``: "Re-pair…" on that instance in the home list: Green-API says it is
    already logged in; "Log out and pair again"; the phone first scans the QR it read earlier,
    which the sandbox refuses as stale (as a real phone would); then it scans the new QR on the
    page and the instance is paired again.
@@ -18,7 +21,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QListWidget
 
-from x2desk.ui.autopilot.moves import PASSWORD_2FA, read_desktop_qr, scan_refused, set_phone_2fa
+from x2desk.ui.autopilot.moves import (
+    CONNECT_TIMEOUT_S,
+    PASSWORD_2FA,
+    login_code_on_phone,
+    qr_wait_s,
+    read_desktop_qr,
+    scan_refused,
+    set_phone_2fa,
+)
 from x2desk.ui.autopilot.runner import Flow, Pilot, StepFailed
 from x2desk.ui.autopilot.x2chat import until
 
@@ -34,15 +45,21 @@ def _qr_on_page(pilot: Pilot) -> int:
     return pilot.pixmap_key("greenapiQrImage")
 
 
+def _wait_qr(pilot: Pilot) -> None:
+    """A QR on the page: as soon as the next check brings one (the countdown says when)."""
+    wait = qr_wait_s(pilot, "greenapiQrCountdown")
+    pilot.wait_until(lambda: _qr_on_page(pilot), "the Green-API QR on the page", wait)
+
+
 def read_page_qr(pilot: Pilot) -> str:
     """What a phone camera reads off the page's QR (its pixels, x2desk's own decoder)."""
-    pilot.wait_until(lambda: _qr_on_page(pilot), "the Green-API QR on the page", 20)
+    _wait_qr(pilot)
     return read_desktop_qr(pilot, "greenapiQrImage")
 
 
 def phone_scans_the_page(pilot: Pilot) -> None:
     """Press the demo phone's "Scan the desktop's QR" and wait until it says it scanned."""
-    pilot.wait_until(lambda: _qr_on_page(pilot), "the Green-API QR on the page", 20)
+    _wait_qr(pilot)
     pilot.click("phoneScanDesktop")
     said = pilot.wait_text(
         "phoneAccountResult", lambda t: t != "Scanning…", "what the phone did", 15
@@ -56,18 +73,42 @@ def _finish_enabled(pilot: Pilot) -> bool:
     return finish is not None and finish.isEnabled()
 
 
+def _says_saved(headline: str) -> bool:
+    return headline.endswith("saved.") and "not saved" not in headline
+
+
 def wait_paired(pilot: Pilot) -> str:
     until(
         pilot,
-        lambda: "paired" in pilot.text("greenapiResultHeadline") and _finish_enabled(pilot),
+        lambda: _says_saved(pilot.text("greenapiResultHeadline")) and _finish_enabled(pilot),
         "the instance to be paired and saved",
         PAIR_TIMEOUT_S,
     )
     details = pilot.text("greenapiResultDetails")
-    token_line = next((ln for ln in details.splitlines() if "apiTokenInstance" in ln), "")
-    if "…" not in token_line or len(token_line.split(":", 1)[1].split("(")[0].strip()) > 12:
+    token_line = next((ln for ln in details.splitlines() if ln.startswith("Token:")), "")
+    if "…" not in token_line or len(token_line.split(":", 1)[1].split(",")[0].strip()) > 12:
         raise StepFailed(f"the token is not masked on the result page: {token_line[:30]}…")
+    if pilot.is_visible("wizardCancel"):
+        raise StepFailed("Cancel is offered beside Finish after the pairing")
     return details
+
+
+def open_greenapi(pilot: Pilot, shot: bool = False) -> str:
+    """Connect…, "Green-API instance", Next; the demo fills in a new instance: its ID."""
+    pilot.wait_visible("home")
+    pilot.click("connectButton")
+    pilot.page("choose")
+    pilot.click("choice_greenapi")
+    if shot:
+        pilot.shot("choose")
+    pilot.click("wizardNext")
+    pilot.page("greenapi_instance")
+    id_instance = pilot.wait_text(
+        "greenapiId", lambda t: t.isdigit(), "the demo instance's id", CONNECT_TIMEOUT_S
+    )
+    pilot.wait_text("greenapiTokenHint", lambda t: t.startswith("OK"), "the token is OK")
+    pilot.wait_text("greenapiApiUrlHint", lambda t: t.startswith("OK"), "the address is OK")
+    return id_instance
 
 
 def select_row(pilot: Pilot, list_name: str, contains: str) -> None:
@@ -97,17 +138,8 @@ def select_row(pilot: Pilot, list_name: str, contains: str) -> None:
 
 
 def pair_with_password(pilot: Pilot) -> None:
-    with pilot.step("open the Green-API wizard"):
-        pilot.wait_visible("home")
-        pilot.click("connectButton")
-        pilot.page("choose")
-        pilot.click("choice_greenapi")
-        pilot.shot("choose")
-        pilot.click("wizardNext")
-        pilot.page("greenapi_instance")
-    with pilot.step("the demo fills in a new instance"):
-        id_instance = pilot.wait_text("greenapiId", lambda t: t.isdigit(), "the demo instance's id")
-        pilot.wait_text("greenapiTokenHint", lambda t: t.startswith("OK"), "the token is OK")
+    with pilot.step("open the Green-API wizard; the demo fills in a new instance"):
+        id_instance = open_greenapi(pilot, shot=True)
         _seen["id"] = id_instance
     with pilot.step("a mistyped idInstance is explained"):
         pilot.type_text("greenapiId", id_instance[:3] + "O" + id_instance[4:])
@@ -118,10 +150,15 @@ def pair_with_password(pilot: Pilot) -> None:
         pilot.type_text("greenapiId", id_instance)
         pilot.wait_text("greenapiIdHint", lambda t: t.startswith("OK"), "the id is OK")
         pilot.shot("instance")
-    with pilot.step("the QR shows"):
+    with pilot.step("pair by a QR: it shows"):
         pilot.click("wizardNext")
-        pilot.page("greenapi_qr")
+        pilot.page("greenapi_method")
+        pilot.shot("method")
+        pilot.click("greenapiBy_qr")
+        pilot.click("wizardNext")
+        pilot.page("greenapi_qr", CONNECT_TIMEOUT_S)
         _seen["stale"] = read_page_qr(pilot)
+        pilot.wait_text("greenapiQrCountdown", lambda t: "fresh QR in" in t, "the countdown")
         pilot.shot("qr")
     with pilot.step("the phone scans it (the account has a cloud password)"):
         set_phone_2fa(pilot, True)
@@ -132,7 +169,10 @@ def pair_with_password(pilot: Pilot) -> None:
         pilot.type_text("greenapiPassword", WRONG_PASSWORD)
         pilot.click("wizardNext")
         pilot.wait_text(
-            "greenapi_passwordBanner", lambda t: "wrong" in t, "that the password is wrong"
+            "greenapi_passwordBanner",
+            lambda t: "wrong" in t,
+            "that the password is wrong",
+            CONNECT_TIMEOUT_S,
         )
         pilot.page("greenapi_password")
         pilot.shot("wrong-password")
@@ -149,6 +189,42 @@ def pair_with_password(pilot: Pilot) -> None:
             lambda: "Green-API" in "\n".join(_rows(pilot)), "the instance in the home list"
         )
         pilot.shot("home")
+
+
+def pair_by_code(pilot: Pilot) -> None:
+    with pilot.step("open the Green-API wizard; the demo fills in a new instance"):
+        open_greenapi(pilot)
+        pilot.click("wizardNext")
+    with pilot.step("pair by a login code: the phone number"):
+        pilot.page("greenapi_method")
+        pilot.click("greenapiBy_code")
+        pilot.type_text("greenapiPhone", "+7 916 123-45-67")
+        pilot.wait_text("greenapiPhoneHint", lambda t: "+79161234567" in t, "the number is OK")
+        pilot.shot("method-code")
+        pilot.click("wizardNext")
+        pilot.page("greenapi_code", CONNECT_TIMEOUT_S)
+        pilot.wait_text("greenapi_codePrompt", lambda t: "+79161234567" in t, "where it went")
+        pilot.wait_hidden("greenapi_codeBusy", CONNECT_TIMEOUT_S)  # the code is on its way
+    with pilot.step("a wrong code is refused and the page stays"):
+        set_phone_2fa(pilot, False)
+        code = login_code_on_phone(pilot)
+        pilot.type_text("greenapiCode", "00000" if code != "00000" else "11111")
+        pilot.click("wizardNext")
+        pilot.wait_text(
+            "greenapi_codeBanner", lambda t: "wrong" in t, "the code is wrong", CONNECT_TIMEOUT_S
+        )
+        pilot.page("greenapi_code")
+        pilot.click("greenapi_codeShow")  # the code may be shown, to check it
+        pilot.shot("code-wrong")
+    with pilot.step("the code from the phone pairs the instance"):
+        pilot.type_text("greenapiCode", code)
+        pilot.click("wizardNext")
+        details = wait_paired(pilot)
+        if "+79161234567" not in details:
+            raise StepFailed("the result does not say which Telegram account was paired")
+        pilot.shot("code-paired")
+        pilot.click("wizardNext")
+        pilot.wait_visible("home")
 
 
 def _rows(pilot: Pilot) -> list[str]:
@@ -190,5 +266,6 @@ def already_logged_then_repair(pilot: Pilot) -> None:
 
 FLOWS = [
     Flow("greenapi_2fa", pair_with_password, prefix="greenapi"),
+    Flow("greenapi_code", pair_by_code, prefix="greenapi-code"),
     Flow("greenapi_repair", already_logged_then_repair, prefix="greenapi-repair"),
 ]

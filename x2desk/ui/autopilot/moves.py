@@ -13,11 +13,21 @@ from PySide6.QtWidgets import QCheckBox
 from x2desk.ui.autopilot.runner import Pilot, StepFailed
 
 PASSWORD_2FA = "demo-2fa"  # the account's two-step verification password (typed on the phone)
-ROTATION_TIMEOUT_S = 20.0  # one rotation of the login QR (6 s in the autopilot's sandbox)
-CONNECT_TIMEOUT_S = 15.0
+# Waits follow the screen: a QR's own countdown says when the next one comes; beyond it, the
+# page's next check and a slow server's answer (up to SLACK_S) may pass before it shows.
+SLACK_S = 10.0
+FIRST_QR_S = 20.0  # the first QR: a few slow answers (the provider starts the session)
+CONNECT_TIMEOUT_S = 20.0  # a page after an action: a few requests of a slow server
 MIN_QR_LEFT_S = 3  # scan only a QR with at least this long to live (no race with its rotation)
 _COUNTDOWN = re.compile(r"(\d+)\s*s")
 _CODE = re.compile(r"(\d{4,8})")
+
+
+def qr_wait_s(pilot: Pilot, countdown: str = "accountQrCountdown") -> float:
+    """How long to wait for the next QR: what the QR on screen says it has left, plus the slack
+    of a check and a slow answer (no QR yet: the first one's budget)."""
+    found = _COUNTDOWN.search(pilot.text(countdown))
+    return float(found.group(1)) + SLACK_S if found else FIRST_QR_S
 
 
 def open_accounts(pilot: Pilot, kind: str, shots: bool = False) -> None:
@@ -59,6 +69,22 @@ def provider_next(pilot: Pilot, key: str | None = None, shot: str | None = None)
     pilot.click("wizardNext")
 
 
+def choose_item(pilot: Pilot, name: str, text: str) -> None:
+    """Pick the item of the drop-down ``name`` that starts with ``text``, by the keyboard (focus
+    it, type the first letters: how a person picks a country without scrolling a long list)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QComboBox
+
+    box = pilot.control(name)
+    if not isinstance(box, QComboBox):
+        raise StepFailed(f"{name!r} is not a drop-down")
+    box.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClicks(box, text)
+    pilot.wait_until(lambda: box.currentText().startswith(text), f"{name!r} to show {text!r}", 3)
+    pilot.idle(1100)  # the drop-down's type-ahead forgets the letters after a second
+
+
 def qr_key(pilot: Pilot) -> int:
     """The QR on the desktop's page (0: none)."""
     return pilot.pixmap_key("accountQrImage")
@@ -70,15 +96,32 @@ def qr_seconds_left(pilot: Pilot) -> int:
 
 
 def wait_for_qr(pilot: Pilot, fresh: bool = False) -> int:
-    """Wait for a QR on the page (``fresh``: one with time to scan it); its key."""
-    pilot.page("account_qr")
+    """Wait for a QR on the page (``fresh``: one with time to scan it); its key. The wait is
+    what the screen says: the QR on it now has this long to live, then the next one comes."""
+    pilot.page("account_qr", CONNECT_TIMEOUT_S)
     return pilot.wait_until(
         lambda: (
             (k := qr_key(pilot)) and (not fresh or qr_seconds_left(pilot) >= MIN_QR_LEFT_S) and k
         ),
         "a login QR on the page" + (" with time left to scan it" if fresh else ""),
-        ROTATION_TIMEOUT_S,
+        qr_wait_s(pilot),
     )
+
+
+def wait_rotation(pilot: Pilot, shown: int) -> None:
+    """Wait for the QR on screen to be replaced: as long as its countdown says, plus slack."""
+    pilot.wait_until(lambda: qr_key(pilot) not in (0, shown), "the QR to rotate", qr_wait_s(pilot))
+
+
+def name_connection(pilot: Pilot, name: str | None = None, shot: str | None = None) -> None:
+    """A QR login asks for the connection's name first (prefilled): keep it or type ``name``."""
+    pilot.page("account_name", CONNECT_TIMEOUT_S)
+    pilot.wait_until(lambda: pilot.text("qrConnectionName"), "a name to be suggested")
+    if name is not None:
+        pilot.type_text("qrConnectionName", name)
+    if shot:
+        pilot.shot(shot)
+    pilot.click("wizardNext")
 
 
 def read_desktop_qr(pilot: Pilot, name: str = "accountQrImage") -> str:
@@ -137,7 +180,7 @@ def login_code_on_phone(pilot: Pilot) -> str:
 
 
 def wait_connected(pilot: Pilot, what: str, shot: str | None = None) -> str:
-    """The result page says ``what`` is connected; the details shown."""
+    """The result page says ``what`` is connected (and only Finish is left); the details."""
     pilot.page("account_result", CONNECT_TIMEOUT_S)
     pilot.wait_text(
         "resultHeadline",
@@ -145,8 +188,10 @@ def wait_connected(pilot: Pilot, what: str, shot: str | None = None) -> str:
         f"{what} connected",
         CONNECT_TIMEOUT_S,
     )
-    if not pilot.wait_visible("resultLimits").isVisible():
-        raise StepFailed("the result page does not say what the API cannot do")
+    if pilot.is_visible("wizardCancel"):
+        raise StepFailed("Cancel is offered beside Finish after a success")
+    if pilot.is_visible("resultLimits"):
+        raise StepFailed("the subscription note repeats after a success")
     if shot:
         pilot.shot(shot)
     return pilot.text("resultDetails")

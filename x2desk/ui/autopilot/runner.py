@@ -26,9 +26,11 @@ log = logging.getLogger(__name__)
 
 # The flow scripts, in the order they run.
 FLOW_MODULES: tuple[str, ...] = ("x2chat", "accounts", "greenapi")
-RUN_DEADLINE_S = 110.0  # the whole run (CI kills it at 120 s)
-# screenshots of the same size from run to run (room for the phone), where the screen has room
-WINDOW_SIZE = (1180, 820)
+RUN_DEADLINE_S = 110.0  # the whole run against the demo's own sandbox (CI kills it at 120 s)
+# ...and against a sandbox started on its own (``--demo --sandbox-url URL``): its timings are
+# its own (QRs every 30 s, or a slow server), and each wait follows the screen
+EXTERNAL_DEADLINE_S = 420.0
+WINDOW_SIZE = (1180, 820)  # screenshots of the same size from run to run (room for the phone)
 
 __all__ = ["FLOW_MODULES", "Autopilot", "Flow", "FlowRecord", "Pilot", "StepFailed", "load_flows"]
 
@@ -82,7 +84,7 @@ class Autopilot(QObject):
         screenshots: str | Path | None = None,
         report: str | Path | None = None,
         flows: Sequence[Flow] | None = None,
-        deadline_s: float = RUN_DEADLINE_S,
+        deadline_s: float | None = None,
         quit_when_done: bool = True,
         window_size: tuple[int, int] | None = WINDOW_SIZE,
     ) -> None:
@@ -92,6 +94,9 @@ class Autopilot(QObject):
         self.screenshots = screenshots
         self.report_path = Path(report) if report else None
         self._flows = list(flows) if flows is not None else None
+        if deadline_s is None:
+            external = session is not None and getattr(session, "server", True) is None
+            deadline_s = EXTERNAL_DEADLINE_S if external else RUN_DEADLINE_S
         self.deadline_s = deadline_s
         self.quit_when_done = quit_when_done
         self.window_size = window_size

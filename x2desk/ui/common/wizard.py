@@ -164,6 +164,7 @@ class WizardFrame(QWidget):
         self._pages: dict[str, WizardPage] = {}
         self._holders: dict[str, QScrollArea] = {}
         self._current: WizardPage | None = None
+        self._marked: str | None = None  # the step the list shows as under way
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
@@ -358,6 +359,7 @@ class WizardFrame(QWidget):
             self._current.leave()
 
     def _mark_steps(self, step: str) -> None:
+        self._marked = step
         seen_current = False
         for name, lab in self._step_labels.items():
             is_current = name == step
@@ -371,6 +373,8 @@ class WizardFrame(QWidget):
         page = self._current
         if page is None:
             return
+        if page.step != self._marked:  # a result page that failed: not "Done"
+            self._mark_steps(page.step)
         self.title_label.setText(page.title)
         self.subtitle_label.setText(page.subtitle)
         self.subtitle_label.setVisible(bool(page.subtitle))

@@ -1,5 +1,6 @@
-"""The account's cloud (two-step verification) password, asked after the scan when Green-API
-reports ``pendingPassword``. A wrong one keeps the page and says so."""
+"""The account's cloud (two-step verification) password, asked after the scan (or the login code)
+when Green-API reports ``pendingPassword``. A wrong one keeps the page and says so; another
+refusal is explained with Green-API's reason."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ class GreenApiPasswordPage(StatusPage):
         self.next_text = _("&Send password")
         self.prompt = label(
             _(
-                "The QR was scanned. This account has two-step verification: type its cloud "
+                "The phone linked it. This account has two-step verification: type its cloud "
                 "password to finish the pairing."
             ),
             "greenapiPasswordPrompt",
@@ -61,14 +62,22 @@ class GreenApiPasswordPage(StatusPage):
         self.set_busy(bool(snap.busy), _("Sending the password to Green-API…"))
         if snap.busy:
             return
+        from x2desk.core.greenapi.pairing import TEXT_PASSWORD, TEXT_PASSWORD_AGAIN
+        from x2desk.core.session.states import STATE_TEXT, State
+
         if snap.error is not None:
             if snap.error_key == "password_invalid":
                 self.wrong_count += 1
-            self.show_error(greenapi_message(snap.error))
+            self.show_error(greenapi_message(snap.error))  # "the password is wrong": type again
             self.edit.selectAll()
             self.edit.setFocus()
-        elif snap.text and "again" in snap.text:
-            self.show_info(_(snap.text))
+        elif snap.text == _(TEXT_PASSWORD_AGAIN):
+            self.show_info(snap.text)
+        elif snap.text and snap.text not in (
+            _(TEXT_PASSWORD),
+            STATE_TEXT[State.WAITING_FOR_PASSWORD],
+        ):  # another refusal: Green-API's reason, explained
+            self.banner.show_message(snap.text, "warning")
         else:
             self.banner.clear_message()
 

@@ -1,19 +1,21 @@
 """The Green-API QR: the PNG the instance gives, shown at once and replaced by each new one
-(x2desk asks every 5 s); an expired QR is taken off the screen. While the instance is starting
-or asleep the page says so, and what to do, with the busy indicator running."""
+(x2desk asks every 5 s, and the countdown counts down to the next ask, so the line under the QR
+and the instructions agree); a QR no fresh one replaced is taken off the screen. While the
+instance is starting or asleep the page says so, and what to do, with the busy indicator
+running."""
 
 from __future__ import annotations
 
 from x2desk.core.session.states import Snapshot, State
-from x2desk.i18n import _
+from x2desk.i18n import N_, _
 from x2desk.ui.common.qr_panel import QR_PX, QrLoginPage
 from x2desk.ui.common.widgets import label
 from x2desk.ui.greenapi.common import STEP_PAIR, greenapi_message
 
-SCAN_STEPS = (
-    "On the phone that holds the account, open WhatsApp > Settings > Linked devices > "
-    "Link a device, and point the camera at this QR. A new QR comes every 5 s: scan the "
-    "newest one."
+SCAN_STEPS = N_(
+    "On the phone that holds the account, open Telegram > Settings > Devices > Link Desktop "
+    "Device, and point the camera at this QR. x2desk shows a fresh QR every {s} s: scan the "
+    "one on screen."
 )
 
 
@@ -26,12 +28,18 @@ class GreenApiQrPage(QrLoginPage):
         self.redraws = 0  # how many QRs were drawn (tests)
         self.instance_label = label("", "greenapiQrInstance", role="muted")
         self.side.addWidget(self.instance_label)
-        self.instructions = label(_(SCAN_STEPS), "greenapiQrSteps")
+        self.interval_s = 5  # how often x2desk asks for a fresh QR (the wizard sets it)
+        self._drawn_at: float | None = None  # when the QR on screen came (the wizard's clock)
+        self.instructions = label(_(SCAN_STEPS).format(s=5), "greenapiQrSteps")
         self.side.addWidget(self.instructions)
         self.status = label("", "greenapiQrStatus", role="heading")
         self.side.addWidget(self.status)
         self.finish_side()
         self.clear_qr(_("Asking Green-API for a QR…"))
+
+    def set_interval(self, seconds: float) -> None:
+        self.interval_s = max(1, round(seconds))
+        self.instructions.setText(_(SCAN_STEPS).format(s=self.interval_s))
 
     def set_instance(self, id_instance: str, repair: bool = False) -> None:
         self.instance_label.setText(
@@ -44,12 +52,23 @@ class GreenApiQrPage(QrLoginPage):
     def clear_qr(self, text: str) -> None:
         self.panel.clear(text)
         self.shown_png = None
+        self._drawn_at = None
+
+    def _next_in(self, now: float) -> str | None:
+        """The seconds to the next fresh QR: x2desk asks every ``interval_s`` since this one came
+        (the same QR may come back: the count starts again, as the instructions say)."""
+        if self._drawn_at is None:
+            return None
+        since = max(0.0, now - self._drawn_at)
+        left = self.interval_s - int(since) % self.interval_s
+        return _("A fresh QR in {s} s").format(s=left)
 
     def has_qr(self) -> bool:
         return self.shown_png is not None
 
-    def show_snapshot(self, snap: Snapshot) -> None:
-        """Draw ``snap``: a new QR at once, none when it expired, what the instance is doing."""
+    def show_snapshot(self, snap: Snapshot, now: float = 0.0) -> None:
+        """Draw ``snap``: a new QR at once, none when it expired, what the instance is doing
+        (``now``: the wizard's clock, for the seconds to the next QR)."""
         from x2desk.ui.common.qr_image import png_image
 
         png = snap.qr_image
@@ -63,15 +82,12 @@ class GreenApiQrPage(QrLoginPage):
                 self.panel.draw(image, snap.qr_version)
                 self.shown_png = png
                 self.redraws += 1
+                self._drawn_at = now
         elif not has_qr and self.shown_version is not None:
             self.clear_qr(_("The QR expired. Getting a new one…"))
         elif not has_qr and snap.state is State.LOADING:
             self.clear_qr(_("Waiting for the instance…"))
-        left = snap.qr_seconds_left
-        self.panel.show_countdown(
-            has_qr,
-            None if left is None else _("This QR is valid for {s} s more").format(s=left),
-        )
+        self.panel.show_countdown(has_qr, self._next_in(now))
         if snap.retry_in:
             self.show_error(
                 greenapi_message(snap.error)

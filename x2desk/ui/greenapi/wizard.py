@@ -1,5 +1,5 @@
-"""The Green-API wizard: pair an instance by its rotating QR (issue 6), and re-pair a saved one
-from the home list.
+"""The Green-API wizard: pair an instance by its rotating QR (issue 6) or by a login code sent to
+the Telegram app (issue 11), and re-pair a saved one from the home list.
 
 The flow logic is :class:`~x2desk.core.greenapi.pairing.GreenApiPairing` (no Qt): this
 controller builds it from what the person typed, starts it and renders its snapshots, which a
@@ -27,8 +27,10 @@ from x2desk.ui.common.wizard import WizardPage
 from x2desk.ui.common.workers import run_in_worker
 from x2desk.ui.context import AppContext
 from x2desk.ui.greenapi.already import AlreadyPage
+from x2desk.ui.greenapi.code import GreenApiCodePage
 from x2desk.ui.greenapi.common import STEPS, greenapi_message
 from x2desk.ui.greenapi.instance import InstancePage
+from x2desk.ui.greenapi.method import MethodPage
 from x2desk.ui.greenapi.password import GreenApiPasswordPage
 from x2desk.ui.greenapi.qr import GreenApiQrPage
 from x2desk.ui.greenapi.repair import RepairSteps
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PAIRING_PAGES = frozenset({"greenapi_qr", "greenapi_password", "greenapi_already"})
+PAIRING_PAGES = frozenset({"greenapi_qr", "greenapi_code", "greenapi_password", "greenapi_already"})
 QR_REFRESH_S = 5.0  # the seed: a new QR every 5 s (core.greenapi.QR_REFRESH_S, without httpx)
 QR_LIFETIME_S = 20.0
 
@@ -92,11 +94,18 @@ class GreenApiWizard(RepairSteps):
         self._locked_record_id: int | str | None = None  # a re-pair waiting for the passphrase
 
         self.instance = InstancePage()
+        self.instance.suggest_url = self._suggest_url
+        self.method = MethodPage()
         self.qr = GreenApiQrPage()
+        self.qr.set_interval(self.interval_s)
+        self.code = GreenApiCodePage()
         self.already = AlreadyPage(self)
         self.password = GreenApiPasswordPage()
         self.result = GreenApiResultPage(self)
-        self.add_pages(self.instance, self.qr, self.already, self.password, self.result)
+        self.add_pages(
+            self.instance, self.method, self.qr, self.code, self.already, self.password,
+            self.result,
+        )  # fmt: skip
 
     # ---- life ----------------------------------------------------------------------------------
 
@@ -105,8 +114,8 @@ class GreenApiWizard(RepairSteps):
         self.stop_session()
         self.repair_record = None
         self.api_url = self.ctx.greenapi_url
-        self.instance.reset()
-        self.password.reset()
+        for page in (self.instance, self.method, self.code, self.password):
+            page.reset()
         self._show("greenapi_instance")
         if self.ctx.demo_greenapi_instance is not None:
             self._prefill_demo(self.ctx.demo_greenapi_instance)
@@ -149,18 +158,41 @@ class GreenApiWizard(RepairSteps):
             "qr_lifetime_s": self.qr_lifetime_s,
         }
 
+    def _suggest_url(self, id_instance: str) -> str:
+        """The API address to follow a typed ID: the one x2desk was pointed at (a sandbox, the
+        settings, $X2DESK_GREENAPI_URL), else the instance's own."""
+        from x2desk.core.greenapi.endpoints import UNIVERSAL_API_URL
+
+        configured = self.ctx.greenapi_url.strip().rstrip("/")
+        if configured and configured != UNIVERSAL_API_URL:
+            return configured
+        from x2desk.core.greenapi.client import default_api_url  # httpx: loaded on first use
+
+        return default_api_url(id_instance)
+
     def _begin(self) -> None:
-        """Next on the instance page: check the values, then pair."""
+        """Next on the method page: check the values, then pair (by QR, or by a code)."""
         from x2desk.core.greenapi.client import GreenApiClient
         from x2desk.core.greenapi.pairing import GreenApiPairing
 
-        id_instance, token, label = self.instance.values()  # InputError: nothing was sent
+        id_instance, token, label, api_url = self.instance.values()  # InputError: nothing sent
+        phone = self.method.phone_number()
         self.stop_session()
-        client = GreenApiClient(self.api_url, id_instance, token)
+        client = GreenApiClient(api_url, id_instance, token)
+        self.api_url = client.api_url
         pairing = GreenApiPairing(
-            client, label, credentials=self.ctx.file_store, **self._pairing_kwargs()
+            client, label, credentials=self.ctx.file_store, phone=phone, **self._pairing_kwargs()
         )
+        if phone is not None:
+            self._remember_region()
+            self.code.set_phone(phone)
         self._attach(pairing, client.id_instance, token, repair=False)
+
+    def _remember_region(self) -> None:
+        from x2desk.ui.common.phone_field import remember_region
+
+        region = self.method.phone.region()
+        run_in_worker(lambda: remember_region(region), None, lambda _e: None, "phone region")
 
     def _begin_repair(self, record: Record, credentials: CredentialStore) -> None:
         from x2desk.core.greenapi.pairing import GreenApiPairing
@@ -179,12 +211,21 @@ class GreenApiWizard(RepairSteps):
         self._attach_session(pairing)
         self.qr.set_instance(id_instance, repair)
         self.already.set_instance(id_instance)
-        self._show("greenapi_qr")
-        self.qr.set_busy(True, _("Checking the instance with Green-API…"))
+        if pairing.by_code:
+            self._show("greenapi_code")
+            self.code.set_busy(True, _("Asking Green-API to send the code…"))
+        else:
+            self._show("greenapi_qr")
+            self.qr.set_busy(True, _("Checking the instance with Green-API…"))
         self._run_session(pairing)
 
     def _running(self) -> Running | None:
         return self.pairing
+
+    def current_code_instance(self) -> str | None:
+        """The instance a phone-code pairing waits on (the demo phone shows its code)."""
+        pairing = self.pairing
+        return pairing.client.id_instance if pairing is not None and pairing.by_code else None
 
     def _release(self) -> Callable[[], None] | None:
         pairing = self.pairing
@@ -209,16 +250,21 @@ class GreenApiWizard(RepairSteps):
             return
         self.snapshot = snap
         state = snap.state
+        by_code = self.pairing.by_code
         if state is State.STARTING:
-            if self.frame.current is self.qr:
-                self.qr.show_snapshot(snap)
+            if self.frame.current in (self.qr, self.code):
+                self._page_for_code_or_qr(snap, by_code)
             # otherwise a keep or a logout is under way: the page that asked shows it
+        elif state is State.WAITING_FOR_CODE or (state is State.LOADING and by_code):
+            self._show("greenapi_code")
+            self.code.show_snapshot(snap)
+            self.code.set_busy(snap.busy or state is State.LOADING, _(snap.text))
         elif state in (State.WAITING_FOR_QR, State.LOADING):
             self._show("greenapi_qr")
-            self.qr.show_snapshot(snap)
+            self.qr.show_snapshot(snap, self.clock.monotonic())
         elif state is State.WAITING_FOR_PASSWORD:
             if self.frame.current is not self.password:
-                self.qr.clear_qr("")  # scanned: the QR is of no use any more
+                self.qr.clear_qr("")  # linked: the QR is of no use any more
                 self.password.reset()
                 self._show("greenapi_password")
             self.password.show_snapshot(snap)
@@ -229,7 +275,8 @@ class GreenApiWizard(RepairSteps):
             self._show("greenapi_already")
         elif state in (State.AUTHENTICATED, State.CREATING_CONNECTION):
             self.qr.clear_qr("")
-            self.password.set_busy(False)
+            for page in (self.password, self.code):
+                page.set_busy(False)
             self.result.show_working(_("Green-API confirms the instance; saving it…"))
             self._show("greenapi_result")
         elif state is State.CONNECTED:
@@ -239,12 +286,18 @@ class GreenApiWizard(RepairSteps):
             self._show_ended(snap)
         self.frame.refresh()
 
+    def _page_for_code_or_qr(self, snap: Snapshot, by_code: bool) -> None:
+        if by_code:
+            self.code.set_busy(True, _("Asking Green-API to send the code…"))
+        else:
+            self.qr.show_snapshot(snap, self.clock.monotonic())
+
     def _show_ended(self, snap: Snapshot) -> None:
         from x2desk.core.greenapi.pairing import ACTION_SAVE_AGAIN
 
         self.timer.stop()
         self.qr.clear_qr("")
-        for page in (self.qr, self.password, self.already):
+        for page in (self.qr, self.code, self.password, self.already):
             page.set_busy(False)
         self.result.show_failed(snap, ACTION_SAVE_AGAIN in snap.actions)
         self._show("greenapi_result")
@@ -286,15 +339,23 @@ class GreenApiWizard(RepairSteps):
             self.password.set_busy(True, _("Sending the password to Green-API…"))
 
     def restart(self) -> None:
-        """Try again after a failure or a cancel (a new attempt with the same instance)."""
-        if self.pairing is None:
-            if self.repair_record is not None:
+        """Try again after a failure or a cancel (a new attempt with the same instance; after
+        Green-API refused the ID or token: back to them instead)."""
+        from x2desk.ui.greenapi.result import WRONG_DETAILS
+
+        key = getattr(self.snapshot, "error_key", None)
+        if self.pairing is None or key in WRONG_DETAILS:
+            if self.pairing is None and self.repair_record is not None:
                 self.start_repair(self.repair_record.id)
             else:
                 self.fix_details()
             return
         self.qr.set_instance(self.id_instance, self.repair_record is not None)
-        self._show("greenapi_qr")
+        if self.pairing.by_code:
+            self.code.reset()
+            self._show("greenapi_code")
+        else:
+            self._show("greenapi_qr")
         self.timer.start()
         self.pairing.restart()
 
@@ -334,10 +395,12 @@ class GreenApiWizard(RepairSteps):
         self._show("greenapi_result")
 
     def fix_details(self) -> None:
-        """Back to the instance page (the values typed are still there)."""
+        """Back to the instance page (the values typed are still there; a re-paired instance's
+        ID and address filled in)."""
         self.stop_session()
-        if self.repair_record is not None and not self.instance.id_edit.text():
-            self.instance.id_edit.setText(str(self.repair_record.external_id))
+        record = self.repair_record
+        if record is not None:
+            self.instance.fill(str(record.external_id), Secret(""), api_url=record.api_base or "")
         self.repair_record = None
         self.instance.set_busy(False)
         self._show("greenapi_instance")
@@ -348,7 +411,16 @@ class GreenApiWizard(RepairSteps):
         pid = page.page_id
         if pid == "greenapi_instance":
             self.instance.banner.clear_message()
+            self.instance.values()  # InputError: says what is wrong, nothing sent
+            self.method.reset()
+            self._show("greenapi_method")
+        elif pid == "greenapi_method":
+            self.method.banner.clear_message()
             self._begin()
+        elif pid == "greenapi_code" and self.pairing is not None:
+            if self.pairing.submit_code(self.code.value()):
+                self.code.banner.clear_message()
+                self.code.set_busy(True, _("Checking the code with Green-API…"))
         elif pid == "greenapi_password":
             self.submit_password()
         elif pid == "greenapi_result":
@@ -359,5 +431,12 @@ class GreenApiWizard(RepairSteps):
         if pid == "greenapi_instance":
             self.shutdown()
             self.back_to_choose.emit()
+        elif pid == "greenapi_method":
+            self._show("greenapi_instance")
         elif pid in PAIRING_PAGES or pid == "greenapi_result":
-            self.fix_details()
+            self.stop_session()
+            if self.repair_record is not None:
+                self.fix_details()
+            else:
+                self.method.set_busy(False)
+                self._show("greenapi_method")

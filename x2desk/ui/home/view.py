@@ -35,6 +35,7 @@ class ConnectionRow:
     raw_kind: str = ""  # the record's kind (telegram, max_personal...)
     external_id: str = ""  # the provider's connection id, for re-authorisation
     api_base: str = ""
+    company_id: str = ""  # the provider's company it was made in (re-authorisation needs it)
     fix: Fix | None = None  # what can be done when it stops working (core.kinds)
 
 
@@ -63,6 +64,7 @@ def row_from_record(rec: Record) -> ConnectionRow:
         raw_kind=rec.kind,
         external_id=rec.external_id,
         api_base=rec.api_base or "",
+        company_id=str(rec.details.get("company_id") or ""),
         fix=known.fix if known is not None else None,
     )
 
@@ -87,7 +89,8 @@ class HomeView(QWidget):
     """Signals: ``connect_requested()``."""
 
     connect_requested = Signal()
-    reauth_requested = Signal(str, str, str)  # kind, provider connection id, provider URL
+    # kind, provider connection id, provider URL, company id ("" when not known)
+    reauth_requested = Signal(str, str, str, str)
     repair_requested = Signal(str)  # the record id of a Green-API instance to pair again
 
     def __init__(
@@ -284,7 +287,7 @@ class HomeView(QWidget):
     def _reauth(self) -> None:
         row = self._selected_row()
         if row is not None and row.fix is Fix.REAUTHORISE and row.external_id:
-            self.reauth_requested.emit(row.raw_kind, row.external_id, row.api_base)
+            self.reauth_requested.emit(row.raw_kind, row.external_id, row.api_base, row.company_id)
 
     def check_journal(self) -> None:
         """Once, after the start: what an earlier run left unfinished, as a calm notice."""

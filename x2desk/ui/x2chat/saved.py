@@ -53,6 +53,8 @@ class SavedPage(WizardPage):
         lay.addWidget(self._details_card())
         self.incomplete = Banner("savedIncomplete")
         lay.addWidget(self.incomplete)
+        self.notes = Banner("savedNotes")  # what the redeem answer was not trusted with, say
+        lay.addWidget(self.notes)
         self.webhook_note = Banner("savedWebhookNote")
         lay.addWidget(self.webhook_note)
         self.another = button(_("Connect &another…"), "connectAnother")
@@ -132,6 +134,11 @@ class SavedPage(WizardPage):
             self.incomplete.show_message(warning, "warning")
         else:
             self.incomplete.clear_message()
+        notes = tuple(getattr(bot, "notes", ()) or ()) if not failed else ()
+        if notes:
+            self.notes.show_message("\n".join(notes), "warning")
+        else:
+            self.notes.clear_message()
         if state.webhook is not None and state.webhook.is_set and not failed:
             self.webhook_note.show_message(
                 _("Remember: this bot sends its messages on to another web address."),

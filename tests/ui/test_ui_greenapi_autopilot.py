@@ -10,13 +10,11 @@ from typing import Any
 
 from helpers import run_demo_flows
 
-SHOTS = Path("/tmp/x2desk-shots/greenapi/autopilot")
-
 
 def test_autopilot_runs_the_greenapi_flows(demo: tuple[Any, Any], tmp_path: Path) -> None:
     _, session = demo
-    report = tmp_path / "report.json"
-    pilot = run_demo_flows(demo, "greenapi", SHOTS, report)
+    report, shots = tmp_path / "report.json", tmp_path / "shots"
+    pilot = run_demo_flows(demo, "greenapi", shots, report)
 
     flows = json.loads(report.read_text())["flows"]
     assert [f["name"] for f in flows] == ["greenapi_2fa", "greenapi_code", "greenapi_repair"]
@@ -32,4 +30,4 @@ def test_autopilot_runs_the_greenapi_flows(demo: tuple[Any, Any], tmp_path: Path
     assert "log out and pair again" in steps["greenapi_repair"]
     states = session.phone.state()["instances"]
     assert [s["state"] for s in states.values()] == ["authorized", "authorized"]
-    assert any(p.name.endswith("greenapi-repair-already-logged.png") for p in SHOTS.iterdir())
+    assert any(p.name.endswith("greenapi-repair-already-logged.png") for p in shots.iterdir())

@@ -36,8 +36,9 @@ class GreenApiPasswordPage(StatusPage):
         self.lay.addWidget(self.edit)
         self.note = label(
             _(
-                "It is the password set in the messenger under Settings > Account > Two-step "
-                "verification. x2desk sends it to Green-API once and does not keep it."
+                "It is the Telegram cloud password, set in Telegram under Settings > Privacy and "
+                "Security > Two-Step Verification. x2desk sends it to Green-API once and does not "
+                "keep it."
             ),
             "greenapiPasswordNote",
             role="muted",

@@ -239,8 +239,7 @@ class CameraSource:
         if not there:
             return CameraUnplugged(
                 _(
-                    "{name} was unplugged. Plug it back in: scanning starts again when it "
-                    "returns."
+                    "{name} was unplugged. Plug it back in: scanning starts again when it returns."
                 ).format(name=self.name)
             )
         return CameraBusy(

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from x2desk.core.clock import SYSTEM_CLOCK, Clock
+from x2desk.core.clock import Clock
 from x2desk.core.scan.qr import engines
 from x2desk.core.scan.qr.deblur import QUICK_TRIES, deblurred
 from x2desk.core.scan.qr.engines import (
@@ -40,6 +41,7 @@ from x2desk.core.scan.qr.finder import GATE_SIDE, finder_candidates, shrink, tex
 from x2desk.core.scan.qr.images import load_image, to_gray
 from x2desk.core.scan.qr.prepare import boost, region_images, resize, sharpen
 from x2desk.core.scan.qr.unwarp import map_back, unwarp
+from x2desk.core.scan.qr.windows import MIN_SIDE, Box, busiest, merge, quad_box, usable
 
 __all__ = [
     "DEFAULT_BUDGET_MS",
@@ -53,7 +55,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DEFAULT_BUDGET_MS = 80.0
-MIN_SIDE = 15  # smaller than this cannot hold a 21-module code
 MAX_CROPS = 3
 SMALL_IMAGE = 1000  # whole-image upscale and unwarp only up to this side
 CONTRAST_SIDES = (550, 400)  # crop sizes for the local-contrast pass
@@ -83,7 +84,6 @@ def available_decoders() -> dict[str, str | None]:
 
 
 Found = list[tuple[str, Quad, str]]
-Box = tuple[int, int, int, int]
 Pass = tuple[str, Callable[[np.ndarray, list[Box]], Found]]
 
 
@@ -106,12 +106,24 @@ def _zx(
     ]
 
 
+class WorkClock:
+    """The decoding thread's own CPU time: the budget bounds the work a frame gets, so a busy
+    machine (a build, a video call) reads the same frames as an idle one, only later."""
+
+    def time(self) -> float:
+        return time.time()
+
+    def monotonic(self) -> float:
+        return time.thread_time()
+
+
 class QrDecoder:
     """Decode QR codes in BGR, BGRA or grayscale uint8 images of any size. Never raises.
 
     ``budget_ms`` bounds the extra passes a promising frame gets (the first zxing-cpp pass and
-    the gate always run). ``use_pyzbar=None`` uses pyzbar when libzbar is present. ``clock`` is
-    injectable for tests. After each call, ``last_passes`` names the passes that ran.
+    the gate always run), in the CPU time of the decoding thread (``clock``: injectable for
+    tests). ``use_pyzbar=None`` uses pyzbar when libzbar is present. After each call,
+    ``last_passes`` names the passes that ran.
     """
 
     def __init__(
@@ -119,18 +131,19 @@ class QrDecoder:
         budget_ms: float = DEFAULT_BUDGET_MS,
         use_pyzbar: bool | None = None,
         use_opencv: bool = True,
-        clock: Clock = SYSTEM_CLOCK,
+        clock: Clock | None = None,
     ) -> None:
         self.budget_ms = float(budget_ms)
         available, _ = pyzbar_status()
         self.use_pyzbar = available if use_pyzbar is None else (use_pyzbar and available)
         self.use_opencv = use_opencv
-        self._clock = clock
+        self._clock = clock or WorkClock()
         self._lock = threading.Lock()
         self._opencv = OpenCvReader()
         self._clahe = cv2.createCLAHE(clipLimit=2.5, tileGridSize=(8, 8))
         self._clahe_strong = cv2.createCLAHE(clipLimit=6.0, tileGridSize=(8, 8))
         self.last_passes: tuple[str, ...] = ()
+        self.last_promising = False  # the last frame showed something QR-like (see ``peek``)
         self._start = 0.0  # when the current decode began (passes check the budget against it)
         local: list[Pass] = [  # work on windows: their cost hardly grows with the frame
             ("region", lambda g, _b: self._regions(g, texture_candidates(g), self._start)),
@@ -166,9 +179,21 @@ class QrDecoder:
 
     # ---- the frame loop ------------------------------------------------------------------------
 
+    def peek(self, image: np.ndarray) -> bool:
+        """Whether a frame shows anything like a finder pattern: the cheap gate alone (about a
+        tenth of a zxing-cpp pass), for a camera that decodes in full only when it says so."""
+        try:
+            gray = to_gray(image)
+            if gray is None or min(gray.shape[:2]) < MIN_SIDE:
+                return False
+            return bool(finder_candidates(gray, shrunk=shrink(gray, GATE_SIDE)))
+        except Exception:  # never let one odd frame stop the scanner: look at it in full
+            return True
+
     def decode(self, image: np.ndarray) -> list[DecodedCode]:
         with self._lock:
             ran: list[str] = []
+            self.last_promising = False
             try:
                 return self._decode(image, ran)
             except Exception as exc:  # never let one odd frame stop the scanner
@@ -185,17 +210,20 @@ class QrDecoder:
         ran.append("zxing")
         first = zxing_read(gray, return_errors=True)
         found = _distinct((r.text, r.corners, "zxing-cpp") for r in first if r.ok and r.text)
+        self.last_promising = bool(first)  # a code read, or a symbol located
         if found:
             return found
-        symbols = [b for b in (_quad_box(r.corners) for r in first if not r.ok) if _usable(b)]
+        symbols = [b for b in (quad_box(r.corners) for r in first if not r.ok) if usable(b)]
         ran.append("gate")
         shrunk = shrink(gray, GATE_SIDE)  # one downscaled copy for both gates
         finders = finder_candidates(gray, shrunk=shrunk)
-        boxes = _merge(symbols, gray.shape, SYMBOL_PAD) + _merge(finders, gray.shape, FINDER_PAD)
+        boxes = merge(symbols, gray.shape, SYMBOL_PAD) + merge(finders, gray.shape, FINDER_PAD)
         still = gray.size <= STILL_PIXELS  # a small image gets every pass, in its order
+        self.last_promising = bool(boxes)
         if not boxes and not still:
             ran.append("texture")
             regions = texture_candidates(gray, shrunk=shrunk)[:MAX_CROPS]
+            self.last_promising = bool(regions)
             if not regions:
                 return []
             for name, run in self._texture_passes:
@@ -254,7 +282,7 @@ class QrDecoder:
         deconvolved (see :mod:`~x2desk.core.scan.qr.deblur`; nothing where it shows no
         streak). ``quick``: the best guesses on the first two windows, where the streak is clear
         (early, cheap); else all guesses there, then the third window's."""
-        windows = _busiest(gray, boxes)
+        windows = busiest(gray, boxes)
         plan = [(windows[:2], QUICK_TRIES)] if quick else [(windows, slice(None))]
         for chosen, tries in plan:
             images = _deblur_images(tries, clear_only=quick)
@@ -377,13 +405,6 @@ class QrDecoder:
         return None
 
 
-def _quad_box(corners: Quad) -> Box:
-    xs = [p[0] for p in corners]
-    ys = [p[1] for p in corners]
-    x, y = int(min(xs)), int(min(ys))
-    return x, y, int(max(xs)) - x + 1, int(max(ys)) - y + 1
-
-
 def _deblur_images(
     tries: slice, clear_only: bool
 ) -> Callable[[np.ndarray], Iterator[tuple[float, np.ndarray, str]]]:
@@ -392,43 +413,6 @@ def _deblur_images(
             yield scale, image, "local"
 
     return images
-
-
-def _busiest(gray: np.ndarray, boxes: list[Box]) -> list[Box]:
-    """Each window narrowed to its busiest squarish part, found at a finer step than the frame's
-    texture gate: the code itself rather than the room around it."""
-    out = []
-    for x, y, bw, bh in boxes[:MAX_CROPS]:
-        crop = gray[y : y + bh, x : x + bw]
-        inner = texture_candidates(crop, side=max(crop.shape[:2]) // 2) if crop.size else []
-        out.append((x + inner[0][0], y + inner[0][1], *inner[0][2:]) if inner else (x, y, bw, bh))
-    return out
-
-
-def _usable(box: Box) -> bool:
-    """zxing-cpp sometimes reports a failed symbol at a degenerate quad (all zeros)."""
-    return min(box[2], box[3]) >= MIN_SIDE
-
-
-def _merge(boxes: list[Box], shape: tuple[int, ...], grow: float) -> list[Box]:
-    """Crop windows: each box grown by ``grow`` times its side, overlaps merged."""
-    h, w = shape[:2]
-    windows: list[list[int]] = []
-    for x, y, bw, bh in boxes:
-        pad = int(max(bw, bh) * grow)
-        win = [max(0, x - pad), max(0, y - pad), min(w, x + bw + pad), min(h, y + bh + pad)]
-        for other in windows:
-            if win[0] < other[2] and other[0] < win[2] and win[1] < other[3] and other[1] < win[3]:
-                other[:] = [
-                    min(win[0], other[0]),
-                    min(win[1], other[1]),
-                    max(win[2], other[2]),
-                    max(win[3], other[3]),
-                ]
-                break
-        else:
-            windows.append(win)
-    return [(a, b, c - a, d - b) for a, b, c, d in windows]
 
 
 def _distinct(found: Iterable[tuple[str, Quad, str]]) -> list[DecodedCode]:

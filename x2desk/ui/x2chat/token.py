@@ -248,7 +248,7 @@ class TokenPage(WizardPage):
             return
 
         def listing() -> list[tuple[str, str]]:
-            from x2desk.core.scan.frames import list_cameras
+            from x2desk.core.scan.cameras import list_cameras
 
             return [(c.name, str(c.index)) for c in list_cameras()]
 

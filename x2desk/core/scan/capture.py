@@ -146,8 +146,6 @@ class CapturePipeline:
         # None: decode every frame (the benchmark's baseline); a still image is decoded once
         self._rate = DecodeRate(clock, idle_fps) if idle_fps and source.is_live else None
         self._held = False  # the window is hidden: read and decode nothing
-        self._frames_peeked = 0
-
         self._cond = threading.Condition()
         self._slot: np.ndarray | None = None
         self._stop = False
@@ -160,9 +158,7 @@ class CapturePipeline:
         self._hits = 0
         self._threads_left = 0
         self._last_activity = 0.0
-        self._frames_read = 0
-        self._frames_decoded = 0
-        self._frames_dropped = 0
+        self._frames_read = self._frames_decoded = self._frames_dropped = self._frames_peeked = 0
         self._decode_times: deque[float] = deque(maxlen=30)
         self._corners: list[Polygon] = []
         self._corners_at = 0.0

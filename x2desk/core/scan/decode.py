@@ -143,7 +143,8 @@ class QrDecoder:
         self._clahe = cv2.createCLAHE(clipLimit=2.5, tileGridSize=(8, 8))
         self._clahe_strong = cv2.createCLAHE(clipLimit=6.0, tileGridSize=(8, 8))
         self.last_passes: tuple[str, ...] = ()
-        self.last_promising = False  # the last frame showed something QR-like (see ``peek``)
+        # the last frame showed something QR-like: a code, a located symbol or a finder pattern
+        self.last_promising = False
         self._start = 0.0  # when the current decode began (passes check the budget against it)
         local: list[Pass] = [  # work on windows: their cost hardly grows with the frame
             ("region", lambda g, _b: self._regions(g, texture_candidates(g), self._start)),
@@ -222,8 +223,9 @@ class QrDecoder:
         self.last_promising = bool(boxes)
         if not boxes and not still:
             ran.append("texture")
+            # a busy patch alone is not "QR-like" enough for the camera's full rate (shelves,
+            # keyboards, patterned shirts are busy); the few decodes a second still try it
             regions = texture_candidates(gray, shrunk=shrunk)[:MAX_CROPS]
-            self.last_promising = bool(regions)
             if not regions:
                 return []
             for name, run in self._texture_passes:

@@ -1,7 +1,8 @@
 """Non-secret preferences in a small JSON file under the data folder (``settings.json``).
 
 It records which credential store the user chose (the OS keyring, or the encrypted file that a
-passphrase unlocks), whether to confirm before a redeem rotates a bot's token, and API base URLs.
+passphrase unlocks), whether to confirm before a redeem rotates a bot's token, API base URLs, and
+the camera picked (by name).
 Never a secret: :func:`save_settings` refuses a :class:`~x2desk.core.secret.Secret` anywhere in
 it. Keys this version does not know are kept and written back, so an older x2desk does not erase
 a newer one's preferences.
@@ -35,6 +36,8 @@ class Settings:
     api_bases: dict[str, str] = field(default_factory=dict)
     # The encrypted credentials file when credential_store == "encrypted_file" (None: default).
     credentials_file: str | None = None
+    # The camera the user picked, by name (indices change when a camera is plugged in).
+    camera: str | None = None
     # Keys written by other versions of x2desk: kept as they are.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -49,6 +52,7 @@ class Settings:
             confirm_rotation=self.confirm_rotation,
             api_bases=dict(self.api_bases),
             credentials_file=self.credentials_file,
+            camera=self.camera,
         )
         return data
 
@@ -77,11 +81,15 @@ class Settings:
         creds = data.pop("credentials_file", None)
         if creds is not None and not isinstance(creds, str):
             raise StoreError(f"{source}: credentials_file must be a path.")
+        camera = data.pop("camera", None)
+        if camera is not None and not isinstance(camera, str):
+            raise StoreError(f"{source}: camera must be a camera's name.")
         return cls(
             credential_store=cast(CredentialStoreKind, store),
             confirm_rotation=confirm,
             api_bases=dict(bases),
             credentials_file=creds,
+            camera=camera,
             extra=data,
         )
 

@@ -1,7 +1,7 @@
 """Get the token: camera (live preview, viewfinder, outline), paste, image file (or drop), screen.
 
-The camera runs through :class:`CaptureBridge` (capture and decoding on
-its own threads); files and screen grabs are decoded in a worker. Whatever is read goes to the
+The camera is a :class:`~x2desk.ui.scan.camera_panel.CameraPanel` (capture and decoding on
+their own threads); files and screen grabs are decoded in a worker. Whatever is read goes to the
 wizard's :meth:`submit`, which classifies it: a Webhook QR or a Telegram login QR gets its own
 explanation and scanning goes on.
 """
@@ -14,12 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QLineEdit,
     QTabWidget,
     QVBoxLayout,
@@ -28,11 +25,12 @@ from PySide6.QtWidgets import (
 
 from x2desk.core.errors import X2DeskError
 from x2desk.core.x2chat.tokens import Intake, classify
+from x2desk.i18n import _
 from x2desk.ui.common.theme import repolish
 from x2desk.ui.common.widgets import Banner, BusyIndicator, button, label
 from x2desk.ui.common.wizard import WizardPage
 from x2desk.ui.common.workers import Job, run_in_worker
-from x2desk.ui.scan.viewfinder import Viewfinder
+from x2desk.ui.scan.camera_panel import CameraPanel
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +55,6 @@ class TokenPage(WizardPage):
             "In the X2Chat app, open the bot and make an integration QR. {hint}"
         ).format(hint=self.tr("Integration tokens are one-time and live 5 minutes."))
         self.setAcceptDrops(True)
-        self.bridge: Any = None
-        self._camera_on = False
         self._job: Job | None = None
         self._active = False
         self.last_intake: Intake | None = None
@@ -101,29 +97,9 @@ class TokenPage(WizardPage):
 
     def _camera_tab(self) -> QWidget:
         w, v = self._tab(12)
-        top = QHBoxLayout()
-        self.camera_combo = QComboBox()
-        self.camera_combo.setObjectName("cameraPicker")
-        self.camera_combo.setAccessibleName("Camera")
-        self.camera_combo.setMinimumWidth(260)
-        self.camera_combo.activated.connect(lambda _i: self.start_camera())
-        self.mirror_box = QCheckBox(self.tr("&Mirror preview"))
-        self.mirror_box.setObjectName("mirrorPreview")
-        self.mirror_box.setAccessibleName("Mirror preview")
-        self.mirror_box.toggled.connect(self._set_mirror)
-        self.retry_camera = button(self.tr("&Retry"), "cameraRetry")
-        self.retry_camera.clicked.connect(self.start_camera)
-        self.retry_camera.hide()
-        top.addWidget(label(self.tr("Camera:"), wrap=False))
-        top.addWidget(self.camera_combo)
-        top.addWidget(self.mirror_box)
-        top.addStretch(1)
-        top.addWidget(self.retry_camera)
-        v.addLayout(top)
-        self.viewfinder = Viewfinder()
-        v.addWidget(self.viewfinder, 1)
-        self.camera_status = label("", "cameraStatus", role="muted")
-        v.addWidget(self.camera_status)
+        self.camera = CameraPanel(self.ctx)
+        self.camera.text_read.connect(lambda text: self._read(text, "camera"))
+        v.addWidget(self.camera)
         return w
 
     def _paste_tab(self) -> QWidget:
@@ -190,15 +166,14 @@ class TokenPage(WizardPage):
         self._active = True
         self.title = self._titles()[self.tabs.currentIndex()]
         self.banner.clear_message()
-        self.viewfinder.accepted = False
         if self.tabs.currentIndex() == self.TAB_CAMERA:
-            self._load_cameras()
+            self.camera.activate()
         elif self.tabs.currentIndex() == self.TAB_PASTE:
             self.paste_edit.setFocus()
 
     def leave(self) -> None:
         self._active = False
-        self.stop_camera()
+        self.camera.deactivate()
         if self._job is not None:
             self._job.discard()
             self._job = None
@@ -222,9 +197,9 @@ class TokenPage(WizardPage):
         self.banner.clear_message()  # it spoke of what another tab read
         self.title = self._titles()[index]
         if index == self.TAB_CAMERA:
-            self._load_cameras()
+            self.camera.activate()
         else:
-            self.stop_camera()
+            self.camera.deactivate()
         if index == self.TAB_PASTE:
             self.paste_edit.setFocus()
         self.changed.emit()
@@ -236,125 +211,6 @@ class TokenPage(WizardPage):
             self.tr("Open a picture of the QR"),
             self.tr("Read the QR from this screen"),
         ]
-
-    # ---- camera --------------------------------------------------------------------------------
-
-    def _load_cameras(self) -> None:
-        if self.ctx.camera_factory is not None:
-            self._set_cameras([(self.tr("Virtual phone camera (demo)"), "demo")])
-            return
-        if self.ctx.camera:
-            self._set_cameras([(Path(self.ctx.camera).name or self.ctx.camera, self.ctx.camera)])
-            return
-
-        def listing() -> list[tuple[str, str]]:
-            from x2desk.core.scan.cameras import list_cameras
-
-            return [(c.name, str(c.index)) for c in list_cameras()]
-
-        self.camera_status.setText(self.tr("Looking for cameras…"))
-        self._job = run_in_worker(listing, self._set_cameras, self._cameras_failed, "cameras")
-
-    def _cameras_failed(self, exc: BaseException) -> None:
-        self._set_cameras([])
-
-    def _set_cameras(self, cameras: list[tuple[str, str]]) -> None:
-        self._job = None
-        previous = self.camera_combo.currentData()
-        self.camera_combo.clear()
-        for name, spec in cameras:
-            self.camera_combo.addItem(name, spec)
-        if previous is not None:
-            i = self.camera_combo.findData(previous)
-            if i >= 0:
-                self.camera_combo.setCurrentIndex(i)
-        if not cameras:
-            self.viewfinder.clear(self.tr("No camera found"))
-            self.camera_status.setText(
-                self.tr(
-                    "No camera was found. Connect a webcam and press Retry, or use Paste token, "
-                    "Image file or Screen."
-                )
-            )
-            self.retry_camera.show()
-            return
-        if self._active and self.tabs.currentIndex() == self.TAB_CAMERA:
-            self.start_camera()
-
-    def _make_source(self, spec: str) -> Any:
-        """The frame source, wrapped so that its capture thread yields to the GUI thread.
-        Raises the frames module's error for a bad ``--camera`` value."""
-        from x2desk.ui.scan.background import NiceSource
-
-        if spec == "demo" and self.ctx.camera_factory is not None:
-            return NiceSource(self.ctx.camera_factory())
-        from x2desk.core.scan.frames import open_source
-
-        return NiceSource(open_source(spec))
-
-    def start_camera(self) -> None:
-        self.stop_camera()
-        spec = self.camera_combo.currentData()
-        if spec is None:
-            self._load_cameras()
-            return
-        try:
-            from x2desk.ui.scan.capture_bridge import CaptureBridge
-        except ImportError:  # the capture bridge is not installed in this build
-            self._camera_failed("no_camera", self.tr("The camera scanner is not available."))
-            return
-        self.retry_camera.hide()
-        self.viewfinder.clear(self.tr("Starting the camera…"))
-        self.camera_status.setText(self.tr("Hold the QR inside the frame, about 20 cm away."))
-        if self.bridge is None:
-            from x2desk.ui.scan.background import NiceDecoder
-
-            bridge = CaptureBridge(lambda: NiceDecoder(), parent=self)
-            bridge.frame.connect(self._on_frame)
-            bridge.accepted.connect(self._on_camera_text)
-            bridge.failed.connect(self._camera_failed)
-            self.bridge = bridge
-        self.bridge.set_mirror(self.mirror_box.isChecked())
-        try:
-            source = self._make_source(str(spec))
-        except X2DeskError as exc:
-            self._camera_failed(exc.key, exc.message)
-            return
-        self.bridge.start(source)
-        self._camera_on = True
-
-    def stop_camera(self) -> None:
-        """Ask the capture to stop; it releases the camera on its own thread (never blocks)."""
-        if self.bridge is not None and self._camera_on:
-            self.bridge.stop()
-        self._camera_on = False
-
-    @property
-    def camera_running(self) -> bool:
-        return bool(self.bridge is not None and self._camera_on and self.bridge.running)
-
-    def _on_frame(self, image: QImage, corners: Any) -> None:
-        if not self._camera_on:
-            return
-        if self.viewfinder.message and not self.viewfinder.accepted:
-            self.viewfinder.set_message("")
-        self.viewfinder.set_frame(image, corners or ())
-
-    def _on_camera_text(self, text: str) -> None:
-        if not self._camera_on:
-            return
-        self.viewfinder.accepted = True
-        self._read(text, "camera")
-
-    def _camera_failed(self, key: str, message: str) -> None:
-        self.stop_camera()
-        self.viewfinder.clear(self.tr("Camera stopped"))
-        self.camera_status.setText(message)
-        self.retry_camera.show()
-
-    def _set_mirror(self, on: bool) -> None:
-        if self.bridge is not None:
-            self.bridge.set_mirror(on)  # frames and outlines come back mirrored
 
     # ---- paste ---------------------------------------------------------------------------------
 
@@ -405,23 +261,18 @@ class TokenPage(WizardPage):
         )
 
     def capture_screen(self) -> None:
+        from x2desk.ui.scan.decoding import decode_images, grab_screens
+
         self.banner.clear_message()
         self.screen_busy.start()
-        from x2desk.ui.scan.decoding import grab_screen_image
-
         try:
-            image = grab_screen_image()  # Qt screen grabs happen on the GUI thread (fast)
-        except Exception as exc:
+            shots = grab_screens()  # Qt screen grabs happen on the GUI thread (fast)
+        except X2DeskError as exc:
             self._read_failed(exc, self.screen_busy)
             return
-
-        def decode() -> list[str]:
-            from x2desk.ui.scan.decoding import decode_array
-
-            return decode_array(image, where="the screen")
-
+        where = _("the screen") if len(shots) == 1 else _("the screens")
         self._job = run_in_worker(
-            decode,
+            lambda: decode_images(shots, where),
             lambda texts: self._texts_read(texts, "screen", self.screen_busy),
             lambda exc: self._read_failed(exc, self.screen_busy),
             "screen",
@@ -474,10 +325,5 @@ class TokenPage(WizardPage):
             return
         # Not an integration token: say what it was, keep scanning.
         self.banner.show_message(self.tr(intake.explanation), "warning")
-        if source == "camera" and self.bridge is not None:
-            self.viewfinder.accepted = False
-            QTimer.singleShot(1500, self._resume_camera)
-
-    def _resume_camera(self) -> None:
-        if self.bridge is not None and self._camera_on and self._active:
-            self.bridge.resume()
+        if source == "camera":
+            QTimer.singleShot(1500, self.camera.resume)

@@ -221,23 +221,17 @@ class QrDecoder:
         boxes = merge(symbols, gray.shape, SYMBOL_PAD) + merge(finders, gray.shape, FINDER_PAD)
         still = gray.size <= STILL_PIXELS  # a small image gets every pass, in its order
         self.last_promising = bool(boxes)
+        passes = self._still_passes if still else self._passes
         if not boxes and not still:
             ran.append("texture")
             # a busy patch alone is not "QR-like" enough for the camera's full rate (shelves,
             # keyboards, patterned shirts are busy); the few decodes a second still try it
-            regions = texture_candidates(gray, shrunk=shrunk)[:MAX_CROPS]
-            if not regions:
-                return []
-            for name, run in self._texture_passes:
-                if self._over(start):
-                    break
-                ran.append(name)
-                found = _distinct(run(gray, regions))
-                if found:
-                    return found
-            return []
-        for name, run in self._still_passes if still else self._passes:
-            if (self._clock.monotonic() - start) * 1000.0 >= self.budget_ms:
+            boxes, passes = (
+                texture_candidates(gray, shrunk=shrunk)[:MAX_CROPS],
+                self._texture_passes,
+            )
+        for name, run in passes if boxes or still else []:
+            if self._over(start):
                 break
             ran.append(name)
             found = _distinct(run(gray, boxes))

@@ -121,11 +121,11 @@ def test_picking_a_camera_remembers_its_name(qtbot: Any) -> None:
 
 def test_the_settings_keep_the_camera_name(x2desk_home: Any) -> None:
     _remember("Logitech C920")
-    assert load_settings().camera == "Logitech C920"
+    assert load_settings().camera_name == "Logitech C920"
     settings = load_settings()
-    settings.camera = None
+    settings.camera_name = None
     save_settings(settings)
-    assert load_settings().camera is None
+    assert load_settings().camera_name is None
 
 
 def test_the_listing_worker_reads_the_library_and_the_settings(

@@ -37,7 +37,7 @@ class Settings:
     # The encrypted credentials file when credential_store == "encrypted_file" (None: default).
     credentials_file: str | None = None
     # The camera the user picked, by name (indices change when a camera is plugged in).
-    camera: str | None = None
+    camera_name: str | None = None
     # Keys written by other versions of x2desk: kept as they are.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -52,7 +52,7 @@ class Settings:
             confirm_rotation=self.confirm_rotation,
             api_bases=dict(self.api_bases),
             credentials_file=self.credentials_file,
-            camera=self.camera,
+            camera_name=self.camera_name,
         )
         return data
 
@@ -81,15 +81,15 @@ class Settings:
         creds = data.pop("credentials_file", None)
         if creds is not None and not isinstance(creds, str):
             raise StoreError(f"{source}: credentials_file must be a path.")
-        camera = data.pop("camera", None)
+        camera = data.pop("camera_name", None)
         if camera is not None and not isinstance(camera, str):
-            raise StoreError(f"{source}: camera must be a camera's name.")
+            raise StoreError(f"{source}: camera_name must be a camera's name.")
         return cls(
             credential_store=cast(CredentialStoreKind, store),
             confirm_rotation=confirm,
             api_bases=dict(bases),
             credentials_file=creds,
-            camera=camera,
+            camera_name=camera,
             extra=data,
         )
 

@@ -57,7 +57,7 @@ def _listing() -> tuple[list[CameraInfo], str | None]:
     from x2desk.core.store.settings import load_settings
 
     try:
-        remembered = load_settings().camera
+        remembered = load_settings().camera_name
     except X2DeskError:  # a damaged settings file: no camera remembered
         remembered = None
     return list_cameras(), remembered
@@ -68,8 +68,8 @@ def _remember(name: str) -> None:
     from x2desk.core.store.settings import load_settings, save_settings
 
     settings = load_settings()
-    if settings.camera != name:
-        settings.camera = name
+    if settings.camera_name != name:
+        settings.camera_name = name
         save_settings(settings)
 
 

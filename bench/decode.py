@@ -5,8 +5,11 @@
 Sets: the real photos in ../shared/qr-samples (qrcode-* with expected texts; falsepositives-*
 must give nothing) and synthetic phone-screen frames rendered by bench/synth.py (one set per
 distortion, at 640x480, 1280x720 and 1920x1080; frames whose code is physically destroyed are
-counted apart as "beyond-recovery"). Frames: the median cost of one empty frame and
-one frame with a clean code, per resolution. Only the decode call is timed, image in memory.
+counted apart as "beyond-recovery"). "synthetic" totals the fair frames of every distortion but
+the motion-blurred ones, which "motion-blurred" totals (a small code smeared by a moving hand,
+alone and with noise, low contrast, inversion, mirroring). Frames: the median cost of one empty
+frame and one frame with a clean code, per resolution. Only the decode call is timed, image in
+memory.
 """
 
 from __future__ import annotations
@@ -182,8 +185,12 @@ def ratios(report: dict) -> dict[str, dict[str, float]]:
     return out
 
 
-def total(sets: dict, prefix: str) -> dict[str, dict[str, float]]:
-    chosen = [v for k, v in sets.items() if k.startswith(prefix)]
+def total(sets: dict, prefix: str, exclude: str | None = None) -> dict[str, dict[str, float]]:
+    chosen = [
+        v
+        for k, v in sets.items()
+        if k.startswith(prefix) and not (exclude and k.startswith(exclude))
+    ]
     names = chosen[0].keys() if chosen else []
     return {
         n: {
@@ -212,18 +219,26 @@ def targets(report: dict) -> dict[str, bool]:
     out: dict[str, bool] = {}
     if "real-photos" in sets:
         real = sets["real-photos"]["x2desk"]
-        out["real photos >= 133/137, 0 wrong"] = real["read"] >= 133 and real["wrong"] == 0
+        out[f"real photos >= 134/137, 0 wrong: {real['read']}/{real['total']}"] = (
+            real["read"] >= 134 and real["wrong"] == 0
+        )
         out["no false positive"] = sets["falsepositives"]["x2desk"]["wrong"] == 0
     synth_all = sets["synthetic"]["x2desk"]
-    out["synthetic (fair frames) >= 98%, 0 wrong"] = (
+    out["synthetic (fair frames, motion sets aside) >= 98%, 0 wrong"] = (
         synth_all["read"] >= 0.98 * synth_all["total"] and synth_all["wrong"] == 0
     )
+    moving = sets["motion-blurred"]["x2desk"]
+    out[
+        f"motion-blurred (5-9 px streak, small code; fair frames) >= 95%, 0 wrong: "
+        f"{moving['read']}/{moving['total']}"
+    ] = moving["read"] >= 0.95 * moving["total"] and moving["wrong"] == 0
     for name, by_dec in sets.items():
         if name.startswith("synthetic/"):
             ok = beats_raw(by_dec)
             if ok is not None:
                 out[f"{name}: >= best raw library, > where it misses"] = ok
-    out["empty 1280x720 median <= 1.2x zxing-cpp"] = report["ratios"]["1280x720"]["x2desk"] <= 1.2
+    ratio = report["ratios"]["1280x720"]["x2desk"]
+    out[f"empty 1280x720 median <= 1.2x zxing-cpp: {ratio}x"] = ratio <= 1.2
     return out
 
 
@@ -276,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: no samples at {args.samples}; real-photo sets skipped", file=sys.stderr)
     sets_in.update(synthetic_sets(args.seed, 2 if args.quick else 6))
     sets = {name: score(cases, decs) for name, cases in sets_in.items()}
-    sets["synthetic"] = total(sets, "synthetic/")
+    sets["synthetic"] = total(sets, "synthetic/", exclude="synthetic/motion")
+    sets["motion-blurred"] = total(sets, "synthetic/motion")
     if "beyond-recovery" in sets:  # print it last
         sets["beyond-recovery"] = sets.pop("beyond-recovery")
     report: dict = {

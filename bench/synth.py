@@ -24,13 +24,22 @@ sensor, px = frame pixels) and why they are what a phone screen and a webcam pro
 - mirror: the frame flipped left-right (many webcams and meeting apps mirror the preview).
 - jpeg: quality 15-50 (MJPG webcam streams at high compression; q < 15 is not what cameras send).
 - small: 1.5-2.2 px per module (a phone at arm's length in a 640x480 or busy 1080p frame).
+- motion (and motion-noise, motion-low-contrast, motion-inversion, motion-mirror): a hand moving
+  the phone during the exposure (the room behind stays sharp), a linear streak of 5-9 px at any
+  angle, on a small code (the
+  symbol 110-150 px wide, 3-5 px per module), alone or with more sensor noise (sigma 9-14), low
+  contrast (40-80 levels: smeared, the 20-50 of low-contrast leaves nothing to read), a
+  dark-mode screen or a mirrored frame: what an independent set of phone-screen
+  frames showed x2desk missing (issue 16).
 
 A frame can come out physically destroyed: the blur, the noise and the glare leave too little of
 the code for any reader. ``Frame.beyond`` says why (empty when the frame is fair): the signal of
 the finest module pattern (alternating modules, 0.5 cycles/m) after all blur (defocus, motion,
 pixel area) must stay 4 noise sigmas above zero, per module (noise averaged over a module's
 pixels), on at least 90 % of modules and on all three finder pattern centres (error correction
-level M restores about 15 % of codewords; a lost finder pattern leaves nothing to locate). The
+level M restores about 15 % of codewords; a lost finder pattern leaves nothing to locate). A
+motion streak longer than two modules inverts that pattern's contrast instead of erasing it:
+the magnitude counts (a reader that knows the streak undoes the inversion), a zero does not. The
 benchmark counts such frames apart, as "beyond recovery", and not in the targets.
 """
 
@@ -60,7 +69,15 @@ DISTORTIONS = (
     "mirror",
     "jpeg",
     "small",
+    # appended, so that the frames of the distortions above stay exactly as they were
+    "motion",
+    "motion-noise",
+    "motion-low-contrast",
+    "motion-inversion",
+    "motion-mirror",
 )
+MOTION_PX = (5.0, 9.0)  # streak length, frame pixels
+MOTION_CODE_PX = (110.0, 150.0)  # the symbol's width (quiet zone aside), frame pixels
 LOST_MODULES = 0.10  # more than this fraction of modules lost: beyond error correction
 SNR_PER_MODULE = 4.0
 
@@ -119,12 +136,14 @@ def render(rng: np.random.Generator, resolution: str, distortion: str, text: str
     w, h = RESOLUTIONS[resolution]
     frame = background(rng, w, h).astype(np.float32)
     noise = float(rng.uniform(3.0, 9.0))
+    if distortion == "motion-noise":
+        noise = float(rng.uniform(9.0, 14.0))
     beyond = ""
     if text is not None:
         frame, beyond = _place_phone(rng, frame, text, distortion, noise)
     frame += rng.normal(0, noise, frame.shape)  # sensor noise
     out: np.ndarray = frame.clip(0, 255).astype(np.uint8)
-    if distortion == "mirror":
+    if distortion in ("mirror", "motion-mirror"):
         out = cv2.flip(out, 1)
     if distortion == "jpeg":
         _ok, enc = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(15, 51))])
@@ -158,9 +177,23 @@ def _mtf(f: float, defocus_m: float, motion_m: float, pixel_m: float) -> float:
     """Contrast left at ``f`` cycles per module after Gaussian defocus, a motion box and the pixel
     box (all widths in modules). A sign flip (past the first zero) counts as nothing left."""
     gauss = np.exp(-2 * np.pi**2 * defocus_m**2 * f**2)
-    motion = np.sinc(f * motion_m) if motion_m > 0 else 1.0
+    motion = abs(np.sinc(f * motion_m)) if motion_m > 0 else 1.0  # see the module docstring
     pixel = np.sinc(f * pixel_m)
     return float(max(0.0, gauss * motion * pixel))
+
+
+def motion_kernel(length: float, angle: float) -> np.ndarray:
+    """A linear streak ``length`` px long at ``angle`` radians, normalised, drawn at 4x and
+    averaged down (so that a streak between whole pixels is drawn as it would smear)."""
+    size = max(3, int(np.ceil(length)) | 1)
+    kernel: np.ndarray = np.zeros((size * 4, size * 4), np.float32)
+    c0 = size * 2 - 0.5
+    for s in np.linspace(-length * 2, length * 2, 64):
+        i = min(max(round(c0 + s * np.sin(angle)), 0), size * 4 - 1)
+        j = min(max(round(c0 + s * np.cos(angle)), 0), size * 4 - 1)
+        kernel[i, j] += 1.0
+    kernel = cv2.resize(kernel, (size, size), interpolation=cv2.INTER_AREA)
+    return (kernel / max(float(kernel.sum()), 1e-6)).astype(np.float32)
 
 
 def _place_phone(
@@ -169,11 +202,14 @@ def _place_phone(
     h, w = frame.shape[:2]
     modules = qr_modules(text)
     n = modules.shape[0]
+    moving = distortion.startswith("motion")
     if distortion == "small":
         side = float(rng.uniform(1.5, 2.2) * n)  # about 1.5-2.2 px per module
+    elif moving:  # the symbol (n - 8 modules) 110-150 px wide
+        side = float(rng.uniform(*MOTION_CODE_PX) * n / (n - 8))
     else:
         side = float(rng.uniform(0.2, 0.45) * h)
-    dark_mode = distortion == "inversion"
+    dark_mode = distortion in ("inversion", "motion-inversion")
     screen_px = 4  # render the screen at 4 px per module, then warp into the frame
     code = np.where(modules, 0.0, 1.0)
     if dark_mode:
@@ -185,9 +221,9 @@ def _place_phone(
     levels = (15.0, 235.0)
     if dark_mode:
         levels = (20.0, float(rng.uniform(90, 140)))  # dark mode screens are dim
-    if distortion == "low-contrast":
+    if distortion in ("low-contrast", "motion-low-contrast"):
         mid = rng.uniform(90, 160)
-        spread = rng.uniform(10, 25)
+        spread = rng.uniform(10, 25) if distortion == "low-contrast" else rng.uniform(20, 40)
         levels = (mid - spread, mid + spread)
     screen = levels[0] + screen * (levels[1] - levels[0])
     ss = screen.shape[0]
@@ -224,17 +260,12 @@ def _place_phone(
     motion = 0.0
     if distortion == "blur":
         motion = float(rng.uniform(0.4, 1.2) * side / n)
-        length = max(3, int(np.ceil(motion)) | 1)
-        kernel: np.ndarray = np.zeros((length * 4, length * 4), np.float32)  # 4x oversampled
-        c0 = length * 2 - 0.5
-        a = rng.uniform(0, np.pi)
-        for s in np.linspace(-motion * 2, motion * 2, 64):
-            i = min(max(round(c0 + s * np.sin(a)), 0), length * 4 - 1)
-            j = min(max(round(c0 + s * np.cos(a)), 0), length * 4 - 1)
-            kernel[i, j] += 1.0
-        kernel = cv2.resize(kernel, (length, length), interpolation=cv2.INTER_AREA)
-        kernel = (kernel / max(float(kernel.sum()), 1e-6)).astype(np.float32)
-        out = cv2.filter2D(out, -1, kernel)
+        out = cv2.filter2D(out, -1, motion_kernel(motion, rng.uniform(0, np.pi)))
+    elif moving:  # the phone moves, the room behind it does not
+        motion = float(rng.uniform(*MOTION_PX))
+        kernel = motion_kernel(motion, rng.uniform(0, np.pi))
+        smeared = cv2.filter2D(mask, -1, kernel)[:, :, None]
+        out = frame * (1 - smeared) + cv2.filter2D(phone * mask[:, :, None], -1, kernel)
     out = cv2.GaussianBlur(out, (0, 0), defocus)
     glare = np.zeros((n, n), np.float32)
     if distortion == "glare":

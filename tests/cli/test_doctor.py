@@ -194,24 +194,25 @@ def test_missing_pyzbar_is_said_plainly(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_cameras_listed_or_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    from x2desk.core.scan import frames
+    from x2desk.core.scan import cameras
 
-    monkeypatch.setattr(frames, "list_cameras", lambda: [frames.CameraInfo(0, "USB Camera")])
+    listed = [cameras.CameraInfo(0, "USB Camera"), cameras.CameraInfo(2, "HD Webcam")]
+    monkeypatch.setattr(cameras, "list_cameras", lambda: listed)
     check = doctor.check_cameras()
-    assert check.status == "ok" and check.detail == "0: USB Camera"
-    monkeypatch.setattr(frames, "list_cameras", lambda: [])
+    assert check.status == "ok" and check.detail == "USB Camera; HD Webcam"
+    monkeypatch.setattr(cameras, "list_cameras", lambda: [])
     assert doctor.check_cameras().status == "warn"
-    monkeypatch.delattr(frames, "list_cameras")
+    monkeypatch.delattr(cameras, "list_cameras")
     assert "not installed" in doctor.check_cameras().detail
 
 
 def test_a_check_that_raises_is_reported(capsys: pytest.CaptureFixture[str], monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from x2desk.core.scan import frames
+    from x2desk.core.scan import cameras
 
     def boom() -> list[object]:
         raise OSError("v4l2 went away")
 
-    monkeypatch.setattr(frames, "list_cameras", boom)
+    monkeypatch.setattr(cameras, "list_cameras", boom)
     code, report = run_json(capsys)
     assert code == 0  # cameras are not essential
     assert by_name(report)["Cameras"]["status"] == "warn"

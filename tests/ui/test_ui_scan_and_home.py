@@ -39,11 +39,11 @@ def test_camera_scan_reaches_confirm_without_stalling(
     probe = StallProbe()
     probe.start()
     assert w.frame.current is w.token
-    assert w.token.camera_combo.currentText() == "Virtual phone camera (demo)"
-    qtbot.waitUntil(lambda: w.token.viewfinder.frames_painted > 0, timeout=10000)
+    assert w.token.camera.combo.currentText() == "Virtual phone camera (demo)"
+    qtbot.waitUntil(lambda: w.token.camera.viewfinder.frames_painted > 0, timeout=10000)
     qtbot.waitUntil(lambda: w.frame.current is w.confirm, timeout=15000)
     assert w.rendered.intake.token == issued["token"]
-    assert not w.token.camera_running  # the camera is released when the page is left
+    assert not w.token.camera.running  # the camera is released when the page is left
     probe.stop()
     assert probe.ticks > 0
     assert probe.max_stall_ms < 250  # generous here (2 shared cores); the bench holds 30 ms

@@ -74,7 +74,7 @@ def test_camera_and_decoder_threads_yield_to_the_gui_thread() -> None:
     import os
     import threading
 
-    from x2desk.ui.scan.background import NiceDecoder, NiceSource, lower_this_thread
+    from x2desk.ui.scan.background import LazyDecoder, NiceSource, lower_this_thread
 
     assert not lower_this_thread()  # never the GUI (main) thread
     main_nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
@@ -92,7 +92,7 @@ def test_camera_and_decoder_threads_yield_to_the_gui_thread() -> None:
             return []
 
     source = NiceSource(Source())
-    decoder = NiceDecoder(Decoder)
+    decoder = LazyDecoder(Decoder)
 
     def work() -> None:
         source.open()

@@ -51,7 +51,7 @@ def test_back_from_confirm_does_not_bounce_forward(
     qtbot.waitUntil(lambda: w.token.just_used.refusals >= 2, timeout=SCAN_MS)
     assert w.frame.current is w.token and w.rendered is not None
     assert w.rendered.step.value == "intake"
-    assert "just used" in w.token.camera_status.text()
+    assert "just used" in w.token.camera.status.text()
     # the other tabs are reachable
     w.token.tabs.setCurrentIndex(w.token.TAB_PASTE)
     assert w.frame.current is w.token and w.token.paste_edit.isVisible()
@@ -59,7 +59,7 @@ def test_back_from_confirm_does_not_bounce_forward(
     # the QR leaves the view and comes back: now it is taken
     cam.show(None)
     qtbot.waitUntil(lambda: not w.token.just_used.waiting, timeout=SCAN_MS)
-    assert "Hold the QR" in w.token.camera_status.text()
+    assert "Hold the QR" in w.token.camera.status.text()
     cam.show(issued["deep_link"])
     qtbot.waitUntil(lambda: w.frame.current is w.confirm, timeout=SCAN_MS)
     w.shutdown()
@@ -146,8 +146,8 @@ def test_reopening_the_wizard_closed_on_the_token_page_starts_the_camera_again(
 ) -> None:
     w, _cam, _issued = scanned_then_back(qtbot, sandbox, phone, fake_clock)
     w.request_close()  # Escape on the token page
-    assert not w.token.camera_running
+    assert not w.token.camera.running
     w.start()  # opened again from the chooser: the same QR is taken (a fresh start)
-    assert w.token.camera_running or w.frame.current is w.confirm
+    assert w.token.camera.running or w.frame.current is w.confirm
     qtbot.waitUntil(lambda: w.frame.current is w.confirm, timeout=SCAN_MS)
     w.shutdown()

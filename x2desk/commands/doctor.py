@@ -228,16 +228,12 @@ def check_pyzbar() -> Check:
 
 def check_cameras() -> Check:
     try:
-        from x2desk.core.scan.frames import list_cameras
+        from x2desk.core.scan.cameras import list_cameras
 
         cameras = list_cameras()
     except (ImportError, AttributeError):
         return Check("Cameras", "warn", "camera support is not installed in this build")
-    names = []
-    for camera in cameras:
-        index = getattr(camera, "index", None)
-        name = getattr(camera, "name", None) or str(camera)
-        names.append(f"{index}: {name}" if index is not None else name)
+    names = [camera.name for camera in cameras]
     if not names:
         return Check(
             "Cameras",

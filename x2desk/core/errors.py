@@ -335,6 +335,15 @@ class CameraBusy(ScanError):
     )
 
 
+class CameraUnplugged(CameraBusy):
+    """The camera went away while in use (its device is no longer listed)."""
+
+    key = "camera_unplugged"
+    default_message = (
+        "The camera was unplugged. Plug it back in: scanning starts again when it returns."
+    )
+
+
 class CameraPermission(ScanError):
     key = "camera_permission"
     exit_code = 33

@@ -14,9 +14,17 @@ import numpy as np
 import pytest
 
 from x2desk.core.clock import FakeClock
-from x2desk.core.errors import CameraBusy, NoCamera, NoCodeFound, TooManyCodes, X2DeskError
+from x2desk.core.errors import (
+    CameraBusy,
+    CameraUnplugged,
+    NoCamera,
+    NoCodeFound,
+    TooManyCodes,
+    X2DeskError,
+)
+from x2desk.core.scan.cameras import CameraSource
 from x2desk.core.scan.capture import CapturePipeline, single_text
-from x2desk.core.scan.frames import CameraSource, FileCameraSource, StillImageSource
+from x2desk.core.scan.frames import FileCameraSource, StillImageSource
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
@@ -240,7 +248,7 @@ class FakeCapture:
 
 
 def fake_camera(capture: FakeCapture, tmp_path: Path) -> CameraSource:
-    return CameraSource(0, capture_factory=lambda _: capture, platform="linux", dev_dir=tmp_path)
+    return CameraSource(0, capture_factory=lambda *_: capture, platform="linux", dev_dir=tmp_path)
 
 
 def test_stop_releases_the_camera_promptly(tmp_path: Path) -> None:
@@ -274,8 +282,8 @@ def test_unplugged_camera_is_reported_and_released(tmp_path: Path) -> None:
     rec.pipeline(fake_camera(capture, tmp_path), ScriptDecoder({})).start()
     assert rec.stopped.wait(5)
     assert capture.released.is_set()
-    assert len(rec.errors) == 1 and isinstance(rec.errors[0], CameraBusy)
-    assert "stopped sending pictures" in rec.errors[0].message
+    assert len(rec.errors) == 1 and isinstance(rec.errors[0], CameraUnplugged)
+    assert "camera 0 was unplugged" in rec.errors[0].message  # tmp_path has no video0
 
 
 def test_camera_that_cannot_open_is_reported(tmp_path: Path) -> None:

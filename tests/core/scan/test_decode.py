@@ -328,10 +328,10 @@ def test_hard_benchmark_frames_are_read(name: str) -> None:
 
 
 def test_moire_frames_need_the_grating_notched_out(monkeypatch: pytest.MonkeyPatch) -> None:
-    import x2desk.core.scan.decode as decode_module
+    import x2desk.core.scan.qr.prepare as prepare
 
     image, text = _hard_frame("moire-640x480")
-    monkeypatch.setattr(decode_module, "_demoire", lambda crop: None)
+    monkeypatch.setattr(prepare, "demoire", lambda crop: None)
     assert QrDecoder(budget_ms=1e9, clock=SteppingClock(0.0)).decode(image) == []
     monkeypatch.undo()
     assert [c.text for c in QrDecoder(budget_ms=1e9, clock=SteppingClock(0.0)).decode(image)] == [

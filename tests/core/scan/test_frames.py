@@ -1,5 +1,5 @@
-"""Frame sources: files used as a camera, still images, cameras (faked: none on build machines),
-the camera list, and ``--camera`` parsing, with every error message."""
+"""Frame sources: files used as a camera, still images, and ``--camera`` parsing, with every
+error message (cameras themselves: test_cameras.py)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,12 @@ import numpy as np
 import pytest
 
 from x2desk.core.clock import FakeClock
-from x2desk.core.errors import CameraBusy, CameraPermission, NoCamera, UnreadableImage
+from x2desk.core.errors import NoCamera, UnreadableImage
+from x2desk.core.scan.cameras import CameraSource
 from x2desk.core.scan.frames import (
-    CameraInfo,
-    CameraSource,
     FileCameraSource,
     FrameSource,
     StillImageSource,
-    list_cameras,
     open_source,
 )
 
@@ -122,139 +120,6 @@ def test_still_image_unreadable(tmp_path: Path) -> None:
     junk.write_bytes(b"\x89PNG not really")
     with pytest.raises(UnreadableImage):
         StillImageSource(junk).open()
-
-
-# ---- cameras (a fake VideoCapture: the build machines have none) -------------------------------
-
-
-class FakeCapture:
-    def __init__(self, opened: bool = True, frames: int = 1_000_000) -> None:
-        self.opened = opened
-        self.frames = frames
-        self.released = False
-
-    def isOpened(self) -> bool:  # noqa: N802 - OpenCV's name
-        return self.opened
-
-    def read(self) -> tuple[bool, Any]:
-        if self.frames <= 0:
-            return False, None
-        self.frames -= 1
-        return True, np.zeros((8, 8, 3), np.uint8)
-
-    def release(self) -> None:
-        self.released = True
-
-
-def camera(
-    capture: FakeCapture, platform: str = "linux", dev: Path | None = None, **kw: Any
-) -> CameraSource:
-    return CameraSource(
-        0, capture_factory=lambda _: capture, platform=platform, dev_dir=dev or Path("/x"), **kw
-    )
-
-
-def test_camera_reads_and_releases() -> None:
-    capture = FakeCapture()
-    source = camera(capture)
-    source.open()
-    assert source.is_live and source.is_open
-    frame = source.read()
-    assert frame is not None and frame.shape == (8, 8, 3)
-    source.close()
-    assert capture.released and not source.is_open
-
-
-def test_no_camera_on_linux(tmp_path: Path) -> None:
-    source = camera(FakeCapture(opened=False), dev=tmp_path)
-    with pytest.raises(NoCamera, match=r"No camera number 0 was found .*video0 does not exist"):
-        source.open()
-
-
-def test_camera_permission_on_linux(tmp_path: Path) -> None:
-    (tmp_path / "video0").touch()
-    source = camera(FakeCapture(opened=False), dev=tmp_path, access=lambda *_: False)
-    with pytest.raises(CameraPermission, match="'video' group"):
-        source.open()
-
-
-def test_camera_busy_on_linux(tmp_path: Path) -> None:
-    (tmp_path / "video0").touch()
-    capture = FakeCapture(opened=False)
-    with pytest.raises(CameraBusy, match="another program is probably using it"):
-        camera(capture, dev=tmp_path, access=lambda *_: True).open()
-    assert capture.released
-
-
-def test_camera_permission_on_macos() -> None:
-    with pytest.raises(CameraPermission, match="Privacy & Security › Camera"):
-        camera(FakeCapture(opened=False), platform="darwin").open()
-
-
-def test_camera_permission_on_windows() -> None:
-    with pytest.raises(CameraPermission, match="Privacy & security › Camera"):
-        camera(FakeCapture(opened=False), platform="win32").open()
-    source = camera(FakeCapture(frames=0), platform="win32")
-    source.open()
-    with pytest.raises(CameraPermission, match="sends no pictures"):
-        source.read()
-
-
-def test_camera_opened_but_silent_is_busy() -> None:
-    source = camera(FakeCapture(frames=0))
-    source.open()
-    with pytest.raises(CameraBusy, match="sends no pictures"):
-        source.read()
-
-
-def test_unplugged_camera_says_so_with_retry() -> None:
-    source = camera(FakeCapture(frames=2))
-    source.open()
-    assert source.read() is not None
-    assert source.read() is not None
-    with pytest.raises(CameraBusy, match=r"stopped sending pictures .*unplugged.*Retry"):
-        source.read()
-
-
-def test_negative_camera_index() -> None:
-    with pytest.raises(NoCamera, match="start at 0"):
-        CameraSource(-1)
-
-
-def test_real_opencv_without_a_camera(tmp_path: Path) -> None:
-    # This machine has no /dev/video7: the real VideoCapture fails and the message says why.
-    source = CameraSource(7, dev_dir=tmp_path)
-    with pytest.raises(NoCamera, match="No camera number 7"):
-        source.open()
-    assert not source.is_open
-
-
-# ---- the camera list ---------------------------------------------------------------------------
-
-
-def test_list_cameras_reads_v4l_names(tmp_path: Path) -> None:
-    for node, name, index in [
-        ("video2", "Logitech C920", "0"),
-        ("video0", "Integrated Camera: Integrated C", "0"),
-        ("video1", "Integrated Camera: Integrated C", "1"),  # the metadata node
-    ]:
-        (tmp_path / node).mkdir()
-        (tmp_path / node / "name").write_text(name + "\n")
-        (tmp_path / node / "index").write_text(index + "\n")
-    (tmp_path / "v4l-subdev0").mkdir()
-    assert list_cameras(sysfs=tmp_path, platform="linux") == [
-        CameraInfo(0, "Integrated Camera: Integrated C"),
-        CameraInfo(2, "Logitech C920"),
-    ]
-
-
-def test_list_cameras_without_v4l(tmp_path: Path) -> None:
-    assert list_cameras(sysfs=tmp_path / "missing", platform="linux") == []
-
-
-def test_list_cameras_elsewhere_by_index() -> None:
-    cameras = list_cameras(platform="darwin", probe=lambda index: index < 2)
-    assert cameras == [CameraInfo(0, "Camera 0"), CameraInfo(1, "Camera 1")]
 
 
 # ---- --camera values ---------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import CameraBusy, NoCodeFound, ScanError, TooManyCodes, X2DeskError
 from x2desk.core.scan.frames import FrameSource
+from x2desk.core.scan.rate import IDLE_FPS, DecodeRate
 
 if TYPE_CHECKING:
     import numpy as np
@@ -57,6 +58,10 @@ class DecodedLike(Protocol):
 
 
 class Decoder(Protocol):
+    """What the pipeline decodes with. A decoder may also offer ``peek(image) -> bool`` (a cheap
+    "anything QR-like?") and ``last_promising``; then an idle view is decoded at a few frames a
+    second (see :mod:`x2desk.core.scan.rate`)."""
+
     def decode(self, image: np.ndarray) -> Sequence[DecodedLike]: ...
 
 
@@ -70,6 +75,8 @@ class CaptureStats:
     decode_ms_max: float
     running: bool
     paused: bool
+    frames_peeked: int = 0
+    """Frames that got only the cheap gate (nothing QR-like in view: ``x2desk.core.scan.rate``)."""
 
 
 def polygon(corners: Any) -> Polygon:
@@ -117,6 +124,7 @@ class CapturePipeline:
         poll_interval: float = 0.05,
         previous: CapturePipeline | None = None,
         previous_timeout: float = 3.0,
+        idle_fps: float | None = IDLE_FPS,
     ) -> None:
         self.source = source
         self.decoder = decoder
@@ -135,7 +143,9 @@ class CapturePipeline:
         self._poll = poll_interval
         self._previous = previous
         self._previous_timeout = previous_timeout
-
+        # None: decode every frame (the benchmark's baseline); a still image is decoded once
+        self._rate = DecodeRate(clock, idle_fps) if idle_fps and source.is_live else None
+        self._held = False  # the window is hidden: read and decode nothing
         self._cond = threading.Condition()
         self._slot: np.ndarray | None = None
         self._stop = False
@@ -148,9 +158,7 @@ class CapturePipeline:
         self._hits = 0
         self._threads_left = 0
         self._last_activity = 0.0
-        self._frames_read = 0
-        self._frames_decoded = 0
-        self._frames_dropped = 0
+        self._frames_read = self._frames_decoded = self._frames_dropped = self._frames_peeked = 0
         self._decode_times: deque[float] = deque(maxlen=30)
         self._corners: list[Polygon] = []
         self._corners_at = 0.0
@@ -204,6 +212,20 @@ class CapturePipeline:
             self._last_activity = self._clock.monotonic()
             self._cond.notify_all()
 
+    def hold(self, held: bool) -> None:
+        """Read and decode nothing while ``held`` (the window is hidden or minimised); the camera
+        stays open, so showing the window again brings the preview back at once."""
+        with self._cond:
+            self._held = held
+            self._slot = None
+            self._last_activity = self._clock.monotonic()  # no stall alarm on return
+            self._cond.notify_all()
+
+    @property
+    def held(self) -> bool:
+        with self._cond:
+            return self._held
+
     @property
     def paused(self) -> bool:
         with self._cond:
@@ -226,6 +248,7 @@ class CapturePipeline:
                 decode_ms_max=round(max(times), 2) if times else 0.0,
                 running=self._threads_left > 0,
                 paused=self._paused,
+                frames_peeked=self._frames_peeked,
             )
 
     # ---- reader thread -------------------------------------------------------------------------
@@ -244,7 +267,7 @@ class CapturePipeline:
                 self._last_activity = self._clock.monotonic()
             while True:
                 with self._cond:
-                    while self._paused and not self._stop:
+                    while (self._paused or self._held) and not self._stop:
                         self._cond.wait()
                     if self._stop:
                         return
@@ -256,7 +279,7 @@ class CapturePipeline:
                 with self._cond:
                     if self._stop:
                         return
-                    if self._paused:
+                    if self._paused or self._held:
                         continue
                     self._frames_read += 1
                     self._last_activity = self._clock.monotonic()
@@ -341,11 +364,17 @@ class CapturePipeline:
             self.source.is_live
             and self._opened
             and not self._paused
+            and not self._held
             and self.stall_timeout > 0
             and self._clock.monotonic() - self._last_activity > self.stall_timeout
         )
 
     def _decode_one(self, frame: np.ndarray) -> None:
+        peek = getattr(self.decoder, "peek", None)
+        if self._rate is not None and peek is not None and not self._rate.due(lambda: peek(frame)):
+            with self._cond:
+                self._frames_peeked += 1
+            return
         started = self._clock.monotonic()
         try:
             codes = list(self.decoder.decode(frame))
@@ -353,6 +382,8 @@ class CapturePipeline:
             log.debug("decoder raised", exc_info=True)
             codes = []
         now = self._clock.monotonic()
+        if self._rate is not None:
+            self._rate.decoded(bool(codes) or bool(getattr(self.decoder, "last_promising", True)))
         texts = list(dict.fromkeys(c.text for c in codes if c.text))
         accepted: str | None = None
         with self._cond:

@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from x2desk.core.clock import SYSTEM_CLOCK, Clock
+from x2desk.core.clock import Clock
 from x2desk.core.scan.qr import engines
+from x2desk.core.scan.qr.deblur import QUICK_TRIES, deblurred
 from x2desk.core.scan.qr.engines import (
     OpenCvReader,
     Quad,
@@ -37,8 +39,9 @@ from x2desk.core.scan.qr.engines import (
 )
 from x2desk.core.scan.qr.finder import GATE_SIDE, finder_candidates, shrink, texture_candidates
 from x2desk.core.scan.qr.images import load_image, to_gray
-from x2desk.core.scan.qr.moire import suppress_moire
+from x2desk.core.scan.qr.prepare import boost, region_images, resize, sharpen
 from x2desk.core.scan.qr.unwarp import map_back, unwarp
+from x2desk.core.scan.qr.windows import MIN_SIDE, Box, busiest, merge, quad_box, usable
 
 __all__ = [
     "DEFAULT_BUDGET_MS",
@@ -52,11 +55,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DEFAULT_BUDGET_MS = 80.0
-MIN_SIDE = 15  # smaller than this cannot hold a 21-module code
 MAX_CROPS = 3
 SMALL_IMAGE = 1000  # whole-image upscale and unwarp only up to this side
-REGION_SIDES = (400, 700)  # crop sizes tried on a busy region
-MOIRE_SIDE = 360  # the grating is notched out on a copy at most this large
 CONTRAST_SIDES = (550, 400)  # crop sizes for the local-contrast pass
 SYMBOL_PAD = 0.25  # margin around a symbol zxing-cpp located but could not decode
 FINDER_PAD = 3.5  # a finder pattern is 7 of 21..57 modules: room for the whole code around it
@@ -84,7 +84,6 @@ def available_decoders() -> dict[str, str | None]:
 
 
 Found = list[tuple[str, Quad, str]]
-Box = tuple[int, int, int, int]
 Pass = tuple[str, Callable[[np.ndarray, list[Box]], Found]]
 
 
@@ -107,20 +106,24 @@ def _zx(
     ]
 
 
-def _resize(gray: np.ndarray, scale: float) -> np.ndarray:
-    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-    h, w = gray.shape[:2]
-    return cv2.resize(
-        gray, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=interp
-    )
+class WorkClock:
+    """The decoding thread's own CPU time: the budget bounds the work a frame gets, so a busy
+    machine (a build, a video call) reads the same frames as an idle one, only later."""
+
+    def time(self) -> float:
+        return time.time()
+
+    def monotonic(self) -> float:
+        return time.thread_time()
 
 
 class QrDecoder:
     """Decode QR codes in BGR, BGRA or grayscale uint8 images of any size. Never raises.
 
     ``budget_ms`` bounds the extra passes a promising frame gets (the first zxing-cpp pass and
-    the gate always run). ``use_pyzbar=None`` uses pyzbar when libzbar is present. ``clock`` is
-    injectable for tests. After each call, ``last_passes`` names the passes that ran.
+    the gate always run), in the CPU time of the decoding thread (``clock``: injectable for
+    tests). ``use_pyzbar=None`` uses pyzbar when libzbar is present. After each call,
+    ``last_passes`` names the passes that ran.
     """
 
     def __init__(
@@ -128,33 +131,37 @@ class QrDecoder:
         budget_ms: float = DEFAULT_BUDGET_MS,
         use_pyzbar: bool | None = None,
         use_opencv: bool = True,
-        clock: Clock = SYSTEM_CLOCK,
+        clock: Clock | None = None,
     ) -> None:
         self.budget_ms = float(budget_ms)
         available, _ = pyzbar_status()
         self.use_pyzbar = available if use_pyzbar is None else (use_pyzbar and available)
         self.use_opencv = use_opencv
-        self._clock = clock
+        self._clock = clock or WorkClock()
         self._lock = threading.Lock()
         self._opencv = OpenCvReader()
         self._clahe = cv2.createCLAHE(clipLimit=2.5, tileGridSize=(8, 8))
         self._clahe_strong = cv2.createCLAHE(clipLimit=6.0, tileGridSize=(8, 8))
         self.last_passes: tuple[str, ...] = ()
+        # the last frame showed something QR-like: a code, a located symbol or a finder pattern
+        self.last_promising = False
         self._start = 0.0  # when the current decode began (passes check the budget against it)
         local: list[Pass] = [  # work on windows: their cost hardly grows with the frame
             ("region", lambda g, _b: self._regions(g, texture_candidates(g), self._start)),
             ("contrast", lambda g, b: self._contrast(g, b, self._start)),
+            ("deblur+", lambda g, b: self._deblur(g, b, self._start, quick=False)),
         ]
         whole: list[Pass] = [  # one zxing-cpp call on the whole image each
             ("histogram", lambda g, _b: _zx(g, "zxing-cpp/histogram", binarizer="histogram")),
             ("smooth", lambda g, _b: _zx(cv2.GaussianBlur(g, (5, 5), 0), "zxing-cpp/smooth")),
             ("clahe", lambda g, _b: _zx(self._clahe.apply(g), "zxing-cpp/clahe")),
-            ("sharpen", lambda g, _b: _zx(_sharpen(g), "zxing-cpp/sharpen")),
+            ("sharpen", lambda g, _b: _zx(sharpen(g), "zxing-cpp/sharpen")),
             ("rescale", self._rescale),
         ]
         first: list[Pass] = [
             ("crop", self._crops),
             ("unwarp", self._unwarp),  # a bent card: cheap, and only on small images
+            ("deblur", lambda g, b: self._deblur(g, b, self._start, quick=True)),
         ]
         last: list[Pass] = []
         if self.use_pyzbar:
@@ -165,12 +172,29 @@ class QrDecoder:
         # image (where a whole-image pass costs well under a millisecond) the whole-image ones.
         self._passes = first + local + whole + last
         self._still_passes = first + whole + local + last
+        self._texture_passes: list[Pass] = [  # a busy region but no finder: see _decode
+            first[-1],
+            ("region", lambda g, r: self._regions(g, r, self._start)),
+            local[-1],
+        ]
 
     # ---- the frame loop ------------------------------------------------------------------------
+
+    def peek(self, image: np.ndarray) -> bool:
+        """Whether a frame shows anything like a finder pattern: the cheap gate alone (about a
+        tenth of a zxing-cpp pass), for a camera that decodes in full only when it says so."""
+        try:
+            gray = to_gray(image)
+            if gray is None or min(gray.shape[:2]) < MIN_SIDE:
+                return False
+            return bool(finder_candidates(gray, shrunk=shrink(gray, GATE_SIDE)))
+        except Exception:  # never let one odd frame stop the scanner: look at it in full
+            return True
 
     def decode(self, image: np.ndarray) -> list[DecodedCode]:
         with self._lock:
             ran: list[str] = []
+            self.last_promising = False
             try:
                 return self._decode(image, ran)
             except Exception as exc:  # never let one odd frame stop the scanner
@@ -187,23 +211,27 @@ class QrDecoder:
         ran.append("zxing")
         first = zxing_read(gray, return_errors=True)
         found = _distinct((r.text, r.corners, "zxing-cpp") for r in first if r.ok and r.text)
+        self.last_promising = bool(first)  # a code read, or a symbol located
         if found:
             return found
-        symbols = [b for b in (_quad_box(r.corners) for r in first if not r.ok) if _usable(b)]
+        symbols = [b for b in (quad_box(r.corners) for r in first if not r.ok) if usable(b)]
         ran.append("gate")
         shrunk = shrink(gray, GATE_SIDE)  # one downscaled copy for both gates
         finders = finder_candidates(gray, shrunk=shrunk)
-        boxes = _merge(symbols, gray.shape, SYMBOL_PAD) + _merge(finders, gray.shape, FINDER_PAD)
+        boxes = merge(symbols, gray.shape, SYMBOL_PAD) + merge(finders, gray.shape, FINDER_PAD)
         still = gray.size <= STILL_PIXELS  # a small image gets every pass, in its order
+        self.last_promising = bool(boxes)
+        passes = self._still_passes if still else self._passes
         if not boxes and not still:
             ran.append("texture")
-            regions = texture_candidates(gray, shrunk=shrunk)[:MAX_CROPS]
-            if not regions:
-                return []
-            ran.append("region")
-            return _distinct(self._regions(gray, regions, start))
-        for name, run in self._still_passes if still else self._passes:
-            if (self._clock.monotonic() - start) * 1000.0 >= self.budget_ms:
+            # a busy patch alone is not "QR-like" enough for the camera's full rate (shelves,
+            # keyboards, patterned shirts are busy); the few decodes a second still try it
+            boxes, passes = (
+                texture_candidates(gray, shrunk=shrunk)[:MAX_CROPS],
+                self._texture_passes,
+            )
+        for name, run in passes if boxes or still else []:
+            if self._over(start):
                 break
             ran.append(name)
             found = _distinct(run(gray, boxes))
@@ -225,7 +253,7 @@ class QrDecoder:
             if min(crop.shape[:2]) < MIN_SIDE:
                 continue
             scale = min(3.0, max(1.0, 400.0 / max(crop.shape[:2])))
-            big = crop if scale == 1.0 else _resize(crop, scale)
+            big = crop if scale == 1.0 else resize(crop, scale)
             out += _zx(big, "zxing-cpp/crop", scale, x, y)
             if not out:
                 out += _zx(big, "zxing-cpp/crop", scale, x, y, binarizer="histogram")
@@ -237,13 +265,27 @@ class QrDecoder:
         """A busy squarish area that showed no finder pattern: the code is there but its finder
         patterns are smeared (moire, blur, tilt) or faint (glare, a dim screen). Crop it with a
         margin, bring it to a size where modules span a few pixels, then the region images and
-        the local-contrast images (see ``_region_images`` and ``_contrast_images``)."""
+        the local-contrast images (see ``region_images`` and ``_contrast_images``)."""
 
         def images(crop: np.ndarray) -> Iterator[tuple[float, np.ndarray, str]]:
-            yield from _region_images(crop)
+            yield from region_images(crop)
             yield from self._contrast_images(crop)
 
         return self._windows(gray, regions, start, images, "zxing-cpp/region")
+
+    def _deblur(self, gray: np.ndarray, boxes: list[Box], start: float, quick: bool) -> Found:
+        """A hand moved the phone: the window's busiest part with its streak found and
+        deconvolved (see :mod:`~x2desk.core.scan.qr.deblur`; nothing where it shows no
+        streak). ``quick``: the best guesses on the first two windows, where the streak is clear
+        (early, cheap); else all guesses there, then the third window's."""
+        windows = busiest(gray, boxes)
+        plan = [(windows[:2], QUICK_TRIES)] if quick else [(windows, slice(None))]
+        for chosen, tries in plan:
+            images = _deblur_images(tries, clear_only=quick)
+            found = self._windows(gray, chosen, start, images, "zxing-cpp/deblur")
+            if found:
+                return found
+        return []
 
     def _contrast(self, gray: np.ndarray, boxes: list[Box], start: float | None = None) -> Found:
         """The local-contrast images on each candidate window (a located symbol, or room for a
@@ -256,8 +298,8 @@ class QrDecoder:
         modules amplified), thresholded locally and at its mid-level; then strong CLAHE."""
         for target in CONTRAST_SIDES:
             scale = target / max(crop.shape[:2])
-            big = _resize(crop, scale)
-            boosted = _boost(big, sigma=target / 55.0)
+            big = resize(crop, scale)
+            boosted = boost(big, sigma=target / 55.0)
             yield scale, boosted, "local"
             yield scale, boosted, "fixed"
             yield scale, self._clahe_strong.apply(big), "local"
@@ -290,10 +332,10 @@ class QrDecoder:
     def _rescale(self, gray: np.ndarray, boxes: list[Box]) -> Found:
         h, w = gray.shape[:2]
         if max(h, w) <= SMALL_IMAGE:
-            out = _zx(_resize(gray, 2.0), "zxing-cpp/upscale", 2.0)
+            out = _zx(resize(gray, 2.0), "zxing-cpp/upscale", 2.0)
             if out:
                 return out
-        return _zx(_resize(gray, 0.5), "zxing-cpp/downscale", 0.5, binarizer="histogram")
+        return _zx(resize(gray, 0.5), "zxing-cpp/downscale", 0.5, binarizer="histogram")
 
     def _unwarp(self, gray: np.ndarray, boxes: list[Box]) -> Found:
         h, w = gray.shape[:2]
@@ -359,79 +401,14 @@ class QrDecoder:
         return None
 
 
-def _region_images(crop: np.ndarray) -> Iterator[tuple[float, np.ndarray, str]]:
-    """(scale, image, binarizer) to try on a busy region, most productive first, each made only
-    when the ones before it failed: plain, moire notched out, smoothed, unsharp-masked, per size."""
-    clean: np.ndarray | None = None
-    for i, target in enumerate(REGION_SIDES):
-        scale = target / max(crop.shape[:2])
-        big = _resize(crop, scale)
-        yield scale, big, "local"
-        if i == 0:
-            clean = _demoire(crop)
-        if clean is not None:
-            yield scale, _resize(clean, target / max(clean.shape[:2])), "local"
-        yield scale, cv2.GaussianBlur(big, (0, 0), 2.0), "local"
-        yield scale, _unsharp(big), "local"
+def _deblur_images(
+    tries: slice, clear_only: bool
+) -> Callable[[np.ndarray], Iterator[tuple[float, np.ndarray, str]]]:
+    def images(crop: np.ndarray) -> Iterator[tuple[float, np.ndarray, str]]:
+        for scale, image in deblurred(crop, tries, clear_only):
+            yield scale, image, "local"
 
-
-def _demoire(crop: np.ndarray) -> np.ndarray | None:
-    """The crop with a screen's grating notched out (at most ``MOIRE_SIDE`` px, for speed)."""
-    side = max(crop.shape[:2])
-    small = crop if side <= MOIRE_SIDE else _resize(crop, MOIRE_SIDE / side)
-    return suppress_moire(small)
-
-
-def _boost(gray: np.ndarray, sigma: float, gain: float = 3.0) -> np.ndarray:
-    """High-pass with gain around mid-grey: the detail finer than ``sigma`` (about a module),
-    lightly denoised, amplified; smooth shading (glare, a dim screen) removed."""
-    g = cv2.GaussianBlur(gray, (0, 0), 0.15 * sigma)
-    background = cv2.GaussianBlur(g, (0, 0), sigma)
-    return cv2.addWeighted(g, gain, background, -gain, 128.0)
-
-
-def _sharpen(gray: np.ndarray) -> np.ndarray:
-    blurred = cv2.GaussianBlur(gray, (0, 0), 2.0)
-    return cv2.addWeighted(gray, 1.8, blurred, -0.8, 0)
-
-
-def _unsharp(gray: np.ndarray) -> np.ndarray:
-    """Strong unsharp mask (radius 3): restores module edges smeared by motion or defocus."""
-    blurred = cv2.GaussianBlur(gray, (0, 0), 3.0)
-    return cv2.addWeighted(gray, 2.0, blurred, -1.0, 0)
-
-
-def _quad_box(corners: Quad) -> Box:
-    xs = [p[0] for p in corners]
-    ys = [p[1] for p in corners]
-    x, y = int(min(xs)), int(min(ys))
-    return x, y, int(max(xs)) - x + 1, int(max(ys)) - y + 1
-
-
-def _usable(box: Box) -> bool:
-    """zxing-cpp sometimes reports a failed symbol at a degenerate quad (all zeros)."""
-    return min(box[2], box[3]) >= MIN_SIDE
-
-
-def _merge(boxes: list[Box], shape: tuple[int, ...], grow: float) -> list[Box]:
-    """Crop windows: each box grown by ``grow`` times its side, overlaps merged."""
-    h, w = shape[:2]
-    windows: list[list[int]] = []
-    for x, y, bw, bh in boxes:
-        pad = int(max(bw, bh) * grow)
-        win = [max(0, x - pad), max(0, y - pad), min(w, x + bw + pad), min(h, y + bh + pad)]
-        for other in windows:
-            if win[0] < other[2] and other[0] < win[2] and win[1] < other[3] and other[1] < win[3]:
-                other[:] = [
-                    min(win[0], other[0]),
-                    min(win[1], other[1]),
-                    max(win[2], other[2]),
-                    max(win[3], other[3]),
-                ]
-                break
-        else:
-            windows.append(win)
-    return [(a, b, c - a, d - b) for a, b, c, d in windows]
+    return images
 
 
 def _distinct(found: Iterable[tuple[str, Quad, str]]) -> list[DecodedCode]:

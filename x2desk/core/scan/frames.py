@@ -5,26 +5,25 @@ thread (see :mod:`x2desk.core.scan.capture`), never on the GUI thread, so OpenCV
 inside the methods that need it: importing this module is cheap.
 
 Errors are the scanning errors of :mod:`x2desk.core.errors` with a message that says what to do:
-``NoCamera``, ``CameraBusy`` (also: unplugged while in use), ``CameraPermission`` (macOS and
-Windows privacy settings; Linux device permissions) and ``UnreadableImage``.
+``NoCamera``, ``CameraBusy``, ``CameraUnplugged``, ``CameraPermission`` (macOS and Windows
+privacy settings; Linux device permissions) and ``UnreadableImage``. Cameras themselves (their
+names, the one camera opener) live in :mod:`x2desk.core.scan.cameras`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
 import os
 import re
-import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
-from x2desk.core.errors import CameraBusy, CameraPermission, NoCamera, UnreadableImage
+from x2desk.core.errors import NoCamera, UnreadableImage
+from x2desk.core.scan.cameras import CameraSource, cv2_quiet
 
 if TYPE_CHECKING:
     import numpy as np
@@ -35,7 +34,6 @@ STILL_IMAGE_SUFFIXES = frozenset(
     {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".pgm", ".ppm", ".pbm"}
 )
 DEFAULT_FILE_FPS = 30.0
-V4L_SYSFS = Path("/sys/class/video4linux")
 
 
 @runtime_checkable
@@ -56,178 +54,6 @@ class FrameSource(Protocol):
     def read(self) -> np.ndarray | None: ...
 
     def close(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class CameraInfo:
-    index: int
-    name: str
-
-
-def _cv2() -> Any:
-    import cv2
-
-    with contextlib.suppress(AttributeError):  # backend warnings: our errors say it better
-        cv_logging: Any = getattr(cv2.utils, "logging")  # noqa: B009 (absent from some stubs)
-        cv_logging.setLogLevel(cv_logging.LOG_LEVEL_ERROR)
-    return cv2
-
-
-# ---- cameras -----------------------------------------------------------------------------------
-
-
-class CameraSource:
-    """A webcam by index (0 is the first camera), read with OpenCV's ``VideoCapture``.
-
-    ``capture_factory``, ``platform``, ``dev_dir`` and ``access`` exist for tests (there is no
-    camera on the build machines); ``read_retries`` consecutive failed reads after frames flowed
-    mean the camera was unplugged or taken: :class:`CameraBusy` with a Retry hint.
-    """
-
-    is_live = True
-
-    def __init__(
-        self,
-        index: int,
-        *,
-        capture_factory: Callable[[int], Any] | None = None,
-        platform: str = sys.platform,
-        dev_dir: Path = Path("/dev"),
-        access: Callable[[Path, int], bool] = os.access,
-        read_retries: int = 3,
-    ) -> None:
-        if index < 0:
-            raise NoCamera(f"There is no camera number {index}: camera numbers start at 0.")
-        self.index = index
-        self.name = f"camera {index}"
-        self._factory = capture_factory
-        self._platform = platform
-        self._dev_dir = dev_dir
-        self._access = access
-        self._read_retries = max(1, read_retries)
-        self._cap: Any = None
-        self._frames = 0
-
-    def open(self) -> None:
-        factory = self._factory or _cv2().VideoCapture
-        cap = factory(self.index)
-        if not cap.isOpened():
-            cap.release()
-            raise self._open_error()
-        self._cap = cap
-        self._frames = 0
-
-    def _open_error(self) -> Exception:
-        if self._platform.startswith("linux"):
-            device = self._dev_dir / f"video{self.index}"
-            if not device.exists():
-                return NoCamera(
-                    f"No camera number {self.index} was found ({device} does not exist). "
-                    "Connect a webcam, pick another camera, or paste the token instead."
-                )
-            if not self._access(device, os.R_OK | os.W_OK):
-                return CameraPermission(
-                    f"x2desk may not use {device}. Add your user to the 'video' group "
-                    "(then log out and in again), or paste the token instead."
-                )
-            return CameraBusy(
-                f"Camera {self.index} could not be opened: another program is probably using "
-                "it. Close that program (video calls, other scanners), then press Retry."
-            )
-        if self._platform == "darwin":
-            return CameraPermission(
-                f"Camera {self.index} could not be opened. If it exists, allow x2desk (or your "
-                "terminal) in System Settings › Privacy & Security › Camera, then press Retry."
-            )
-        if self._platform.startswith("win"):
-            return CameraPermission(
-                f"Camera {self.index} could not be opened. Check Settings › Privacy & security "
-                "› Camera (allow desktop apps to use the camera) and close other programs using "
-                "it, then press Retry."
-            )
-        return NoCamera(f"Camera {self.index} could not be opened. Connect a webcam.")
-
-    def read(self) -> np.ndarray | None:
-        if self._cap is None:
-            raise CameraBusy(f"Camera {self.index} is not open. Press Retry.")
-        for _ in range(self._read_retries):
-            ok, frame = self._cap.read()
-            if ok and frame is not None and getattr(frame, "size", 0):
-                self._frames += 1
-                return frame
-        if self._frames == 0:
-            if self._platform.startswith("win"):
-                raise CameraPermission(
-                    f"Camera {self.index} sends no pictures. Another program may be using it, "
-                    "or Settings › Privacy & security › Camera blocks desktop apps. Fix that, "
-                    "then press Retry."
-                )
-            raise CameraBusy(
-                f"Camera {self.index} opened but sends no pictures; another program is probably "
-                "using it. Close that program, then press Retry."
-            )
-        raise CameraBusy(
-            f"Camera {self.index} stopped sending pictures (unplugged, or taken by another "
-            "program). Plug it back in or close the other program, then press Retry."
-        )
-
-    def close(self) -> None:
-        cap, self._cap = self._cap, None
-        if cap is not None:
-            cap.release()
-
-    @property
-    def is_open(self) -> bool:
-        return self._cap is not None
-
-
-def list_cameras(
-    *,
-    sysfs: Path = V4L_SYSFS,
-    platform: str = sys.platform,
-    probe: Callable[[int], bool] | None = None,
-    max_probe: int = 4,
-) -> list[CameraInfo]:
-    """The cameras of this computer with a human name where the OS gives one.
-
-    Linux: ``/sys/class/video4linux/video*/name`` (metadata nodes, whose ``index`` is not 0, are
-    skipped). Elsewhere: the indexes OpenCV can open, named "Camera N". Qt-free on purpose.
-    """
-    if platform.startswith("linux"):
-        if not sysfs.is_dir():
-            return []
-        found: list[CameraInfo] = []
-        for node in sysfs.iterdir():
-            match = re.fullmatch(r"video(\d+)", node.name)
-            if not match:
-                continue
-            if _read_text(node / "index") not in (None, "0"):
-                continue  # the second node of a UVC webcam carries metadata, not pictures
-            index = int(match.group(1))
-            found.append(CameraInfo(index, _read_text(node / "name") or f"Camera {index}"))
-        return sorted(found, key=lambda c: c.index)
-    probe = probe or _probe_camera
-    cameras = []
-    for index in range(max_probe):
-        if not probe(index):
-            break
-        cameras.append(CameraInfo(index, f"Camera {index}"))
-    return cameras
-
-
-def _read_text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace").strip()
-    except OSError:
-        return None
-
-
-def _probe_camera(index: int) -> bool:
-    cap = _cv2().VideoCapture(index)
-    try:
-        return bool(cap.isOpened())
-    finally:
-        cap.release()
 
 
 # ---- files -------------------------------------------------------------------------------------
@@ -271,7 +97,7 @@ class FileCameraSource:
     def open(self) -> None:
         if not is_sequence_pattern(self.path) and not Path(self.path).is_file():
             raise UnreadableImage(f"Cannot use {self.path} as a camera: there is no such file.")
-        cv2 = _cv2()
+        cv2 = cv2_quiet()
         cap = cv2.VideoCapture(self.path)
         ok, frame = (False, None)
         if cap.isOpened():
@@ -316,7 +142,7 @@ class FileCameraSource:
         if not self.loop:
             return None
         self._cap.release()  # rewinding is unreliable across backends: open again
-        self._cap = _cv2().VideoCapture(self.path)
+        self._cap = cv2_quiet().VideoCapture(self.path)
         ok, frame = self._cap.read()
         if not ok or frame is None:
             raise UnreadableImage(f"{self.path} could not be read again from its start.")

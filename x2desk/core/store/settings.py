@@ -1,7 +1,8 @@
 """Non-secret preferences in a small JSON file under the data folder (``settings.json``).
 
 It records which credential store the user chose (the OS keyring, or the encrypted file that a
-passphrase unlocks), whether to confirm before a redeem rotates a bot's token, and API base URLs.
+passphrase unlocks), whether to confirm before a redeem rotates a bot's token, API base URLs, and
+the camera picked (by name).
 Never a secret: :func:`save_settings` refuses a :class:`~x2desk.core.secret.Secret` anywhere in
 it. Keys this version does not know are kept and written back, so an older x2desk does not erase
 a newer one's preferences.
@@ -38,6 +39,8 @@ class Settings:
     credentials_file: str | None = None
     # The country a phone number without + is read in (ISO code, "RU"); None: + is required.
     phone_region: str | None = None
+    # The camera the user picked, by name (indices change when a camera is plugged in).
+    camera_name: str | None = None
     # Keys written by other versions of x2desk: kept as they are.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -53,6 +56,7 @@ class Settings:
             api_bases=dict(self.api_bases),
             credentials_file=self.credentials_file,
             phone_region=self.phone_region,
+            camera_name=self.camera_name,
         )
         return data
 
@@ -86,12 +90,16 @@ class Settings:
             isinstance(region, str) and len(region) == 2 and region.isascii() and region.isalpha()
         ):
             raise StoreError(f"{source}: phone_region must be a two-letter country code or null.")
+        camera = data.pop("camera_name", None)
+        if camera is not None and not isinstance(camera, str):
+            raise StoreError(f"{source}: camera_name must be a camera's name.")
         return cls(
             credential_store=cast(CredentialStoreKind, store),
             confirm_rotation=confirm,
             api_bases=dict(bases),
             credentials_file=creds,
             phone_region=region.upper() if region else None,
+            camera_name=camera,
             extra=data,
         )
 

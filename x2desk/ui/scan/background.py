@@ -4,7 +4,8 @@ On a loaded machine (two cores, a browser, a build) the preview stutters when th
 waits for a core while the capture thread decodes MJPG and the decoder thread runs zxing-cpp.
 :func:`lower_this_thread` raises the calling thread's niceness (Linux: per thread; elsewhere a
 no-op), so the scheduler prefers the GUI thread; the workers still use every idle cycle.
-:class:`NiceSource` wraps a frame source so that its capture thread does this when it opens.
+:class:`NiceSource` wraps a frame source so that its capture thread does this when it opens;
+:class:`LazyDecoder` does it on the decoding thread.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -57,17 +59,20 @@ class NiceSource:
         return getattr(self._inner, name)
 
 
-class NiceDecoder:
-    """A decoder whose every calling thread lowers its own priority once, before decoding.
-    The real decoder is made on first use, on the decode thread (keeps OpenCV off the GUI)."""
+class LazyDecoder:
+    """The window's one lazy decoder: the real one (a :class:`~x2desk.core.scan.decode.QrDecoder`
+    unless ``factory`` says otherwise) is made on first use, on the decoding thread, which keeps
+    OpenCV's import off the GUI thread; each calling thread lowers its own priority once first
+    (see :func:`lower_this_thread`). ``peek`` and ``last_promising`` pass through, so the camera's
+    decode rate can back off (see :mod:`x2desk.core.scan.rate`)."""
 
-    def __init__(self, factory: Any = None) -> None:
+    def __init__(self, factory: Callable[[], Any] | None = None) -> None:
         self._factory = factory
         self._inner: Any = None
         self._local = threading.local()
         self._lock = threading.Lock()
 
-    def decode(self, image: Any) -> Any:
+    def get(self) -> Any:
         if not getattr(self._local, "lowered", False):
             self._local.lowered = True
             lower_this_thread()
@@ -79,5 +84,16 @@ class NiceDecoder:
                     self._inner = QrDecoder()
                 else:
                     self._inner = self._factory()
-            inner = self._inner
-        return inner.decode(image)
+            return self._inner
+
+    def decode(self, image: Any) -> Any:
+        return self.get().decode(image)
+
+    def peek(self, image: Any) -> bool:
+        peek = getattr(self.get(), "peek", None)
+        return True if peek is None else bool(peek(image))  # no gate: decode every frame
+
+    @property
+    def last_promising(self) -> bool:
+        inner = self._inner
+        return True if inner is None else bool(getattr(inner, "last_promising", True))

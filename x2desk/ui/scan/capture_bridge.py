@@ -29,8 +29,10 @@ from PySide6.QtGui import QImage
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import X2DeskError
 from x2desk.core.scan.capture import CapturePipeline, CaptureStats, Decoder, Polygon
-from x2desk.core.scan.frames import FrameSource, open_source
+from x2desk.core.scan.frames import FrameSource
+from x2desk.core.scan.rate import IDLE_FPS
 from x2desk.ui.common.gui_thread import Mailbox
+from x2desk.ui.scan.background import LazyDecoder
 
 if TYPE_CHECKING:
     import numpy as np
@@ -68,29 +70,6 @@ def to_array(image: QImage) -> np.ndarray:
     return buffer.reshape(height, stride)[:, : width * 3].reshape(height, width, 3).copy()
 
 
-class _LazyDecoder:
-    """Creates the real decoder on first use, on the decode thread (keeps imports off the GUI)."""
-
-    def __init__(self, factory: Callable[[], Decoder] | None) -> None:
-        self._factory = factory
-        self._decoder: Decoder | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> Decoder:
-        with self._lock:
-            if self._decoder is None:
-                if self._factory is None:
-                    from x2desk.core.scan.decode import QrDecoder
-
-                    self._decoder = QrDecoder()
-                else:
-                    self._decoder = self._factory()
-            return self._decoder
-
-    def decode(self, image: np.ndarray) -> Any:
-        return self.get().decode(image)
-
-
 class CaptureBridge(QObject):
     """Runs one capture at a time for a page; see the module docstring for its signals."""
 
@@ -106,15 +85,18 @@ class CaptureBridge(QObject):
         *,
         clock: Clock = SYSTEM_CLOCK,
         stats_interval: float = 0.5,
+        idle_fps: float | None = IDLE_FPS,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._decoder = _LazyDecoder(decoder_factory)
+        self._decoder = LazyDecoder(decoder_factory)
+        self.idle_fps = idle_fps  # None: decode every frame (the benchmark's baseline)
         self._clock = clock
         self._stats_interval = stats_interval
         self._pipeline: CapturePipeline | None = None
         self._stopping: CapturePipeline | None = None  # stopped, camera not yet released
         self._slot = _FrameSlot()
+        self._held = False
         self._last_stats: CaptureStats | None = None
         # Worker threads -> GUI thread. They hold only the mailbox and the frame slot (plain
         # objects), never this QObject, so closing the page can never race with them. The
@@ -123,17 +105,12 @@ class CaptureBridge(QObject):
 
     # ---- GUI-thread API ------------------------------------------------------------------------
 
-    def start(self, source: str | FrameSource, **pipeline_options: Any) -> None:
-        """Start reading ``source`` (a ``--camera`` value or a :class:`FrameSource`); a capture
+    def start(self, frames: FrameSource, **pipeline_options: Any) -> None:
+        """Start reading ``frames`` (see :func:`x2desk.ui.scan.sources.camera_source`); a capture
         already running is stopped first (the new one opens its source only after the old one
-        released its camera). Bad values are reported through ``failed``."""
+        released its camera). Errors are reported through ``failed``."""
         self.stop()
         previous = self._stopping
-        try:
-            frames = open_source(source) if isinstance(source, str) else source
-        except X2DeskError as exc:
-            self.failed.emit(exc.key, exc.message)
-            return
         holder: list[CapturePipeline] = []
         last_stats = [0.0]
         inbox, slot, clock, interval = self._inbox, self._slot, self._clock, self._stats_interval
@@ -166,10 +143,11 @@ class CaptureBridge(QObject):
             on_stopped=on_stopped,
             clock=self._clock,
             previous=previous,
-            **pipeline_options,
+            **{"idle_fps": self.idle_fps, **pipeline_options},
         )
         holder.append(pipeline)
         self._pipeline = pipeline
+        pipeline.hold(self._held)
         pipeline.start()
 
     def stop(self) -> None:
@@ -189,6 +167,12 @@ class CaptureBridge(QObject):
     def pause(self) -> None:
         if self._pipeline is not None:
             self._pipeline.pause()
+
+    def hold(self, held: bool) -> None:
+        """Read and decode nothing while ``held`` (the window is hidden or minimised)."""
+        self._held = held
+        if self._pipeline is not None:
+            self._pipeline.hold(held)
 
     def resume(self) -> None:
         """Scan again after ``accepted`` (for example when the token turned out to be spent)."""

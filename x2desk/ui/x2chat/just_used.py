@@ -14,7 +14,6 @@ from x2desk.i18n import _
 # Preview frames in a row without a code (each already 0.5 s after the last read: the capture's
 # corner lifetime) before the QR counts as taken out of view: about half a second at 30 fps.
 GONE_FRAMES = 15
-REFUSED_PAUSE_MS = 300  # the QR just used, read again: the camera looks again after this long
 
 
 class JustUsedQr:

@@ -61,13 +61,16 @@ def _nested(binary: np.ndarray) -> list[tuple[int, int, int, int]]:
     contours, hierarchy = cv2.findContours(binary, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
     if hierarchy is None or len(contours) < 3:
         return []
+    # a finder pattern is 7 of at least 21 modules: a mark over half the frame is something else
+    # (the frame's own border, a phone's bezel around a blank screen)
+    max_h, max_w = binary.shape[0] // 2, binary.shape[1] // 2
     child = hierarchy[0][:, 2]
     has_child = child >= 0
     grandchild = np.where(has_child, child[np.clip(child, 0, None)], -1)
     boxes = []
     for i in np.flatnonzero(grandchild >= 0).tolist():
         x, y, bw, bh = cv2.boundingRect(contours[i])
-        if bw < 5 or bh < 5 or not 0.5 < bw / bh < 2.0:
+        if bw < 5 or bh < 5 or not 0.5 < bw / bh < 2.0 or bw > max_w or bh > max_h:
             continue
         _gx, _gy, gw, gh = cv2.boundingRect(contours[int(grandchild[i])])
         if not 0.12 < (gw * gh) / (bw * bh) < 0.6:  # a 3x3 core in a 7x7 ring is 0.18

@@ -2,67 +2,104 @@
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 import cv2
+import imagesize
 import numpy as np
 
+from x2desk import MAX_IMAGE_PIXELS
 from x2desk.core.errors import UnreadableImage
+from x2desk.i18n import _
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_PIXELS = 60_000_000
+MAX_PIXELS = MAX_IMAGE_PIXELS
 
 
 def load_image(path: str | os.PathLike[str]) -> np.ndarray:
     """Decode an image file (any path, unicode included) to a BGR, BGRA or grayscale uint8 array.
 
-    Raises UnreadableImage saying what is wrong: missing, a folder, empty, too large, or not an
-    image OpenCV can read.
+    Raises UnreadableImage saying what is wrong: missing, a folder, empty, too large (in bytes, or
+    in the pixels its header claims: read before anything is decoded), or not an image OpenCV can
+    read.
     """
     p = Path(path)
     name = p.name or str(p)
     try:
         if not p.exists():
-            raise UnreadableImage(f"No file at {p}. Check the path and try again.")
+            raise UnreadableImage(
+                _("No file at {path}. Check the path and try again.").format(path=p)
+            )
         if p.is_dir():
-            raise UnreadableImage(f"{name} is a folder, not an image file.")
+            raise UnreadableImage(_("{name} is a folder, not an image file.").format(name=name))
         size = p.stat().st_size
         if size == 0:
-            raise UnreadableImage(f"{name} is empty (0 bytes): it holds no image.")
+            raise UnreadableImage(
+                _("{name} is empty (0 bytes): it holds no image.").format(name=name)
+            )
         if size > MAX_FILE_BYTES:
             raise UnreadableImage(
-                f"{name} is too large ({size // (1024 * 1024)} MB; the limit is "
-                f"{MAX_FILE_BYTES // (1024 * 1024)} MB). Use a smaller screenshot or photo."
+                _(
+                    "{name} is too large ({size} MB; the limit is {limit} MB). Use a smaller "
+                    "screenshot or photo."
+                ).format(
+                    name=name, size=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024)
+                )
             )
-        data = np.frombuffer(p.read_bytes(), dtype=np.uint8)
+        raw = p.read_bytes()
     except OSError as exc:
-        raise UnreadableImage(f"Could not read {name}: {exc.strerror or exc}.") from None
-    header = _header_pixels(data)
-    if header is not None and header > MAX_PIXELS:
-        raise UnreadableImage(f"{name} is too large ({header} pixels). Use a smaller image.")
-    if data[:4].tobytes() == b"RIFF" and data[8:12].tobytes() == b"WEBP" and data.size < 64:
+        raise UnreadableImage(
+            _("Could not read {name}: {reason}.").format(name=name, reason=exc.strerror or exc)
+        ) from None
+    width, height = header_size(raw)
+    if width * height > MAX_PIXELS:
+        raise _too_many_pixels(name, width, height)
+    data = np.frombuffer(raw, dtype=np.uint8)
+    if raw[:4] == b"RIFF" and raw[8:12] == b"WEBP" and data.size < 64:
         # OpenCV refuses WebP files under 32 bytes (tiny lossless ones are valid): pad them.
         data = np.concatenate([data, np.zeros(64 - data.size, dtype=np.uint8)])
     try:
         image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
-    except cv2.error:
+    except cv2.error as exc:
+        if "CV_IO_MAX_IMAGE_PIXELS" in str(exc):  # OpenCV's own cap (set in x2desk/__init__)
+            raise _too_many_pixels(name, 0, 0) from None
         image = None
     if image is None or image.size == 0:
         raise UnreadableImage(
-            f"{name} is not an image x2desk can read. Use PNG, JPEG, BMP, WebP or TIFF."
+            _("{name} is not an image x2desk can read. Use PNG, JPEG, BMP, WebP or TIFF.").format(
+                name=name
+            )
         )
     if image.shape[0] * image.shape[1] > MAX_PIXELS:
-        raise UnreadableImage(f"{name} is too large ({image.shape[1]}x{image.shape[0]} pixels).")
+        raise _too_many_pixels(name, image.shape[1], image.shape[0])
     return to_uint8(image)
 
 
-def _header_pixels(data: np.ndarray) -> int | None:
-    """Pixel count from a PNG header, before decoding (a tiny file may claim a huge image)."""
-    raw = data[:24].tobytes()
-    if raw[:8] == b"\x89PNG\r\n\x1a\n" and len(raw) >= 24:
-        return int.from_bytes(raw[16:20], "big") * int.from_bytes(raw[20:24], "big")
-    return None
+def header_size(raw: bytes) -> tuple[int, int]:
+    """(width, height) as the file's header claims them, before anything is decoded (a tiny file
+    may claim a huge image); (0, 0) when the format is not one ``imagesize`` reads (OpenCV's own
+    cap, set in ``x2desk/__init__``, covers those). PNG, JPEG, GIF, BMP, WebP, TIFF, netpbm."""
+    if raw[:5] == b"<?xml" or raw[:4] == b"<svg":
+        return 0, 0  # OpenCV reads no SVG: not worth an XML parse
+    width, height = imagesize.get(io.BytesIO(raw), exif_rotation=False)
+    return max(0, width), max(0, height)
+
+
+def _too_many_pixels(name: str, width: int, height: int) -> UnreadableImage:
+    limit = MAX_PIXELS // 1_000_000
+    if width and height:
+        text = _(
+            "{name} is too large: its header claims {width}x{height} pixels, and x2desk reads "
+            "images up to {limit} megapixels. Use a screenshot or a smaller photo of the QR."
+        ).format(name=name, width=width, height=height, limit=limit)
+    else:
+        text = _(
+            "{name} is too large: x2desk reads images up to {limit} megapixels. Use a "
+            "screenshot or a smaller photo of the QR."
+        ).format(name=name, limit=limit)
+    return UnreadableImage(text)
 
 
 def to_uint8(image: np.ndarray) -> np.ndarray:

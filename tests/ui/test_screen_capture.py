@@ -40,7 +40,7 @@ def show_qrs(qtbot: Any, qr_media: Any, *texts: str) -> QWidget:
     qtbot.waitExposed(desk)
 
     def painted() -> bool:  # the offscreen grab shows what has been flushed so far
-        shot = to_array(screen.grabWindow(0).toImage())
+        shot = to_array(QGuiApplication.primaryScreen().grabWindow(0).toImage())
         shown = sorted(code.text for code in zxingcpp.read_barcodes(shot))
         return shown == sorted(texts) and shot[400:700, 100:700].min() > 200
 
@@ -73,12 +73,12 @@ def test_a_desktop_that_forbids_grabs_says_so() -> None:
         decoding.grab_screens([Forbidden()])  # type: ignore[list-item]
 
 
-def page(qtbot: Any) -> tuple[TokenPage, list[tuple[str, str]]]:
-    read: list[tuple[str, str]] = []
+def page(qtbot: Any) -> tuple[TokenPage, list[Intake]]:
+    read: list[Intake] = []
 
-    def submit(text: str, source: str) -> Intake:
-        read.append((text, source))
-        return classify(text)
+    def submit(intake: Intake) -> Intake:
+        read.append(intake)
+        return intake
 
     token = TokenPage(AppContext(camera_factory=None), submit)
     qtbot.addWidget(token)
@@ -101,7 +101,7 @@ def test_the_screen_tab_reads_the_qr_in_a_worker(
     token.tabs.setCurrentIndex(token.TAB_SCREEN)
     token.capture_screen_button.click()
     qtbot.wait_until(lambda: bool(read), timeout=5000)
-    assert read == [(LINK, "screen")]
+    assert [intake.token for intake in read] == [classify(LINK).token]
     assert threads and threading.main_thread() not in threads  # decoded off the GUI thread
     assert not token.screen_busy.isVisible()
 

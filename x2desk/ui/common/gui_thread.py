@@ -76,8 +76,12 @@ class Mailbox:
         self._dispatcher.handlers[self.number] = (handler, once)
 
     def post(self, payload: object = None) -> None:
-        """From any thread: ``handler(payload)`` runs soon on the GUI thread, if still open."""
-        self._dispatcher.deliver.emit(self.number, payload)
+        """From any thread: ``handler(payload)`` runs soon on the GUI thread, if still open.
+        After the application is gone (a worker finishing as the window quits) it is dropped."""
+        try:
+            self._dispatcher.deliver.emit(self.number, payload)
+        except RuntimeError:  # the dispatcher was deleted with the application: nobody to tell
+            self._dispatcher.handlers.pop(self.number, None)
 
     def send(self, payload: object = None) -> None:
         """Like Qt's auto connection: on the GUI thread, ``handler(payload)`` runs now (if still

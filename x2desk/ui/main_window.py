@@ -71,12 +71,15 @@ class MainWindow(QMainWindow):
             lay.addWidget(self._demo_strip())
         self.views = QStackedWidget()
         self.views.setObjectName("views")
-        self.home = HomeView(demo=ctx.demo, build_now=load_now)
+        self.home = HomeView(demo=ctx.demo, build_now=load_now, ctx=ctx)
         self.views.addWidget(self.home)
         self.router = Router(ctx, self.views, self.home)
         self.home.connect_requested.connect(self.router.choose)
         self.home.reauth_requested.connect(self.router.reauthorise)
         self.home.repair_requested.connect(self.router.repair)
+        self.home.change_key_requested.connect(self.router.change_key)
+        self.home.settings_requested.connect(self.router.settings)
+        self.home.profile_changed.connect(self.show_profile)
         lay.addWidget(self.views, 1)
         self.setCentralWidget(central)
         self.phone_panel: QWidget | None = None
@@ -97,6 +100,8 @@ class MainWindow(QMainWindow):
         sc.activated.connect(self.open_wizard)
         quit_sc = QShortcut(QKeySequence(QKeySequence.StandardKey.Quit), self)
         quit_sc.activated.connect(self.close)
+        settings = QShortcut(QKeySequence("Ctrl+,"), self)
+        settings.activated.connect(self.router.settings)
 
     def _demo_strip(self) -> QWidget:
         """What the demo is, in plain words (the sandbox's address on a details line), and the
@@ -147,6 +152,14 @@ class MainWindow(QMainWindow):
         if self.phone_toggle is not None:
             self.phone_toggle.setChecked(shown)
             self.phone_toggle.setText(_("Hide the phone") if shown else _("Show the phone"))
+
+    def show_profile(self, profile: str) -> None:
+        """The title names the active profile ("" when there is only the default one)."""
+        if self.ctx.demo:
+            title = _("Demo · {profile} — x2desk") if profile else _("Demo — x2desk")
+        else:
+            title = _("{profile} — x2desk") if profile else _("x2desk")
+        self.setWindowTitle(title.format(profile=profile))
 
     # ---- navigation ----------------------------------------------------------------------------
 

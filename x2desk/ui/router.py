@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from x2desk.ui.context import AppContext
     from x2desk.ui.greenapi.wizard import GreenApiWizard
     from x2desk.ui.home.view import HomeView
+    from x2desk.ui.settings.dialog import SettingsDialog
 
 X2CHAT, ACCOUNTS, GREENAPI = "x2chat_bot", "accounts", "greenapi"
 
@@ -124,6 +125,7 @@ class Router(QObject):
         self.chooser: Chooser | None = None
         self.wizards: dict[str, Wizard] = {}
         self._choices: dict[str, Choice] = {}
+        self.settings_dialog: SettingsDialog | None = None
 
     # ---- where to go ---------------------------------------------------------------------------
 
@@ -149,6 +151,26 @@ class Router(QObject):
         wizard: AccountsWizard = self._wizard(ACCOUNTS)  # type: ignore[assignment]
         conn_id: int | str = int(connection_id) if connection_id.isdigit() else connection_id
         wizard.start_reauth(kind, conn_id, api_base or None, company_id or None)
+
+    def change_key(self, connection_id: str, api_base: str = "", company_id: str = "") -> None:
+        """Give a connected Odnoklassniki group a new API key (the accounts wizard)."""
+        wizard: AccountsWizard = self._wizard(ACCOUNTS)  # type: ignore[assignment]
+        conn_id: int | str = int(connection_id) if connection_id.isdigit() else connection_id
+        wizard.start_change_key(conn_id, api_base or None, company_id or None)
+
+    def settings(self) -> None:
+        """The settings dialog (made once, shown again)."""
+        from x2desk.ui.settings.dialog import SettingsDialog
+
+        self._settings()
+        if self.settings_dialog is None:
+            self.settings_dialog = SettingsDialog(self.ctx, self.views.window())
+            self.settings_dialog.addresses_changed.connect(self._addresses_changed)
+        self.settings_dialog.open_at_start()
+
+    def _addresses_changed(self) -> None:
+        if self.ctx.sandbox_url is None:
+            self.ctx.load_settings()  # the wizards' next start uses them
 
     def repair(self, record_id: str) -> None:
         """Pair a saved Green-API instance again (the Green-API wizard)."""

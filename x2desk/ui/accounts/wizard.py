@@ -131,6 +131,7 @@ class AccountsWizard(ProviderKeySteps):
         )
         for page in pages:
             page.reset()
+        self.group.preferred = None
         if kind is not None:
             self.kind_page.select(kind)
             self.kind = kind
@@ -163,6 +164,23 @@ class AccountsWizard(ProviderKeySteps):
         self.base_url = address
         self.company_id = company if company is not None else self.company_id
         self.must_use_company = company is not None
+        self._show_provider()
+
+    def start_change_key(
+        self, connection_id: int | str, api_base: str | None = None, company_id: str | None = None
+    ) -> None:
+        """Give a connected Odnoklassniki group a new API key (the home's "Change the key…"):
+        its address and company, then the group page with it chosen."""
+        self.start()
+        self.group.preferred = connection_id
+        address = (api_base or self.base_url).strip().rstrip("/")
+        company = str(company_id) if company_id not in (None, "") else None
+        if address != self.base_url or (company is not None and company != self.company_id):
+            self._forget_key()
+        self.base_url = address
+        self.company_id = company if company is not None else self.company_id
+        self.kind = "odnoklassniki"
+        self.kind_page.select(self.kind)
         self._show_provider()
 
     def _forget_key(self) -> None:

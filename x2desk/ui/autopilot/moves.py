@@ -5,12 +5,17 @@ and the demo phone's buttons (2FA, scan the desktop's QR, show the login code)."
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QCheckBox, QWidget
 
 from x2desk.ui.autopilot.runner import Pilot, StepFailed
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from x2desk.core.home.rows import Row
 
 PASSWORD_2FA = "demo-2fa"  # the account's two-step verification password (typed on the phone)
 # Waits follow the screen: a QR's own countdown says when the next one comes; beyond it, the
@@ -230,3 +235,50 @@ def scan_refused(phone: Any, payload: str) -> bool:
     except QrRefused:
         return True
     return False
+
+
+# ---- the home list --------------------------------------------------------------------------
+
+
+def home_rows(pilot: Pilot) -> list[Row]:
+    """The rows the home table shows, in its order (what a person reads on it)."""
+    home = pilot.visible("home")
+    body = getattr(home, "_body", None)
+    return list(body.visible_rows()) if body is not None else []
+
+
+def row_words(row: Row) -> str:
+    """A row's words as the table shows them."""
+    return "\n".join((row.label, row.where, row.kind_name, row.company, row.status_text))
+
+
+def click_home_row(pilot: Pilot, match: Callable[[Row], bool], what: str) -> Row:
+    """Click the home table's row that ``match`` finds (scrolled into view first), as a person
+    does; the row, once it is the selected one."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QTableView
+
+    table = pilot.control("connectionsTable")
+    if not isinstance(table, QTableView):
+        raise StepFailed("the home list is not a table")
+
+    def found() -> tuple[int, Row] | None:
+        return next(((i, r) for i, r in enumerate(home_rows(pilot)) if match(r)), None)
+
+    at, row = pilot.wait_until(found, f"{what} on the home list")
+    index = table.model().index(at, 0)
+    table.scrollTo(index)
+    viewport: QWidget = table.viewport()
+    QTest.mouseClick(
+        viewport,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        table.visualRect(index).center(),
+    )
+    body = getattr(pilot.visible("home"), "_body", None)
+    pilot.wait_until(
+        lambda: body is not None and (chosen := body.selected()) and chosen.id == row.id,
+        f"{what} selected",
+    )
+    return row

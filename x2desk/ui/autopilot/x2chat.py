@@ -131,8 +131,9 @@ def redeem_failure(pilot: Pilot, what: str, button: str) -> str:
 
 
 def connections_listed(pilot: Pilot) -> int:
-    lst = pilot.visible("connectionsList")
-    return lst.count() if isinstance(lst, QListWidget) else 0
+    from x2desk.ui.autopilot.moves import home_rows
+
+    return len(home_rows(pilot))
 
 
 # ---- the flows ----------------------------------------------------------------------------------

@@ -58,6 +58,9 @@ class Question(QDialog):
 
         def finished(result: int) -> None:
             self.deleteLater()
+            owner = self.parentWidget()
+            if owner is not None:  # the keys go back to the window (and its list)
+                owner.window().activateWindow()
             if result == QDialog.DialogCode.Accepted:
                 answered()
 

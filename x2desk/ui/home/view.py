@@ -70,6 +70,7 @@ class HomeView(QWidget):
         self._demo = demo
         self._ctx = ctx
         self._load_job: Any = None  # the worker reading the record store, if any
+        self._load_failed = False  # the banner says the records could not be read
         self.setObjectName("home")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(32, 24, 32, 20)
@@ -224,7 +225,8 @@ class HomeView(QWidget):
 
     def _rows_loaded(self, listing: Listing) -> None:
         self._load_job = None
-        if self.banner.tone == "error":
+        if self._load_failed:  # the store can be read again: its error is over
+            self._load_failed = False
             self.banner.clear_message()
         profile = next((p for p in listing.profiles if p.name == listing.active), None)
         self.body.profiles.set_profiles(listing.profiles, listing.active)
@@ -243,6 +245,7 @@ class HomeView(QWidget):
 
             log.debug("cannot read records: %s", type(exc).__name__)
             self.banner.show_message(error_text(exc), "error")
+            self._load_failed = True
         self.set_rows([])
 
     @property

@@ -148,9 +148,9 @@ def test_check_all_stops_when_asked(
     run = body.check_run
     assert run is not None
     qtbot.waitUntil(lambda: run.done == 1, timeout=5000)  # then a 10-minute pause
-    assert "Checked 1 of 3" in body.progress_text.text()
+    assert "Checked 1 of 3" in body.progress.text.text()
     with qtbot.waitSignal(run.finished, timeout=3000) as ended:
-        qtbot.mouseClick(body.cancel_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(body.progress.cancel_button, Qt.MouseButton.LeftButton)
     assert ended.args[1] is True  # cancelled, without waiting the pause out
     assert "stopped after 1" in banner(win)
     qtbot.waitUntil(lambda: not win.home.loading, timeout=3000)

@@ -9,17 +9,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QMenu,
-    QProgressBar,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,10 +25,11 @@ from x2desk.i18n import _, ngettext
 from x2desk.ui.common.flow_layout import FlowLayout
 from x2desk.ui.common.widgets import button, label
 from x2desk.ui.home.actions import HomeActions, home_message
-from x2desk.ui.home.delegate import PAD_X, ConnectionDelegate, row_height, title_font
+from x2desk.ui.home.check_all import CheckAllBar
 from x2desk.ui.home.filters import Filters
-from x2desk.ui.home.model import CHECKED, COMPANY, KIND, LABEL, STATUS, ConnectionsModel, SortProxy
+from x2desk.ui.home.model import LABEL, ConnectionsModel, SortProxy
 from x2desk.ui.home.profiles import ProfileSwitch
+from x2desk.ui.home.table import ConnectionsTable
 
 if TYPE_CHECKING:
     from x2desk.core.home.check_all import Progress
@@ -48,69 +45,6 @@ FIX_WORDS = {
     Fix.REPAIR: "Re-&pair…",
     Fix.CHANGE_KEY: "Change the &key…",
 }
-SIZED = (STATUS, KIND, COMPANY, CHECKED)  # as wide as their words (the label takes the rest)
-MAX_COLUMN = 280
-LABEL_MIN = 230  # narrower than this, the table scrolls sideways instead
-
-
-class ConnectionsTable(QTableView):
-    """The table: whole rows selected one at a time, sorted by a heading's click."""
-
-    def __init__(self, model: SortProxy) -> None:
-        super().__init__()
-        self.setObjectName("connectionsTable")
-        self.setAccessibleName(_("Saved connections"))
-        self.setModel(model)
-        self.setItemDelegate(ConnectionDelegate(self))
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setShowGrid(False)
-        self.setWordWrap(False)
-        self.setSortingEnabled(True)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.verticalHeader().hide()
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(row_height(self.font()))
-        header = self.horizontalHeader()
-        header.setObjectName("connectionsHeader")
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(LABEL, QHeaderView.ResizeMode.Fixed)
-        header.setStretchLastSection(False)
-        header.setMinimumSectionSize(90)
-        for column in SIZED:
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        self.sortByColumn(STATUS, Qt.SortOrder.AscendingOrder)  # needs attention first
-
-    def fit_columns(self) -> None:
-        """Each column but the label's as wide as its widest word (heading included), with its
-        icon and padding; at most :data:`MAX_COLUMN`. The words differ per language."""
-        model = self.model()
-        metrics = self.fontMetrics()
-        bold = QFontMetrics(title_font(self.font()))
-        for column in SIZED:
-            words = {str(model.index(r, column).data() or "") for r in range(model.rowCount())}
-            widest = max((metrics.horizontalAdvance(w) for w in words), default=0)
-            heading = bold.horizontalAdvance(
-                str(model.headerData(column, Qt.Orientation.Horizontal))
-            )
-            icon = 28 if column in (KIND, STATUS) else 0
-            width = max(widest + icon + 2 * PAD_X + 8, heading + 48)
-            self.horizontalHeader().resizeSection(column, min(width, MAX_COLUMN))
-        self._fit_label()
-
-    def _fit_label(self) -> None:
-        """The label column takes the room the others leave, but never less than LABEL_MIN."""
-        header = self.horizontalHeader()
-        others = sum(header.sectionSize(c) for c in SIZED)
-        header.resizeSection(LABEL, max(LABEL_MIN, self.viewport().width() - others))
-
-    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Resize:  # the window, or a scroll bar came or went
-            self._fit_label()
-        return super().viewportEvent(event)
 
 
 class HomeBody(QWidget):
@@ -139,7 +73,9 @@ class HomeBody(QWidget):
         self.count = label("", "homeCount", role="muted", wrap=False)
         top.addWidget(self.count, 0, Qt.AlignmentFlag.AlignBottom)
         lay.addLayout(top)
-        lay.addWidget(self._progress_row())
+        self.progress = CheckAllBar()
+        self.progress.cancel_button.clicked.connect(self.cancel_check_all)
+        lay.addWidget(self.progress)
         self.model = ConnectionsModel(self)
         self.proxy = SortProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -160,23 +96,6 @@ class HomeBody(QWidget):
         self._update_actions()
 
     # ---- building --------------------------------------------------------------------------
-
-    def _progress_row(self) -> QWidget:
-        self.progress = QWidget()
-        self.progress.setObjectName("checkAllProgress")
-        row = QHBoxLayout(self.progress)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.progress_text = label("", "checkAllText", wrap=False)
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setObjectName("checkAllBar")
-        self.progress_bar.setTextVisible(False)
-        self.cancel_button = button(_("Stop checking"), "checkAllCancel")
-        self.cancel_button.clicked.connect(self.cancel_check_all)
-        row.addWidget(self.progress_text)
-        row.addWidget(self.progress_bar, 1)
-        row.addWidget(self.cancel_button)
-        self.progress.hide()
-        return self.progress
 
     def _action(self, text: str, keys: str | QKeySequence.StandardKey, slot: Any) -> QAction:
         act = QAction(text, self)
@@ -356,25 +275,19 @@ class HomeBody(QWidget):
         run.finished.connect(self._checks_done)
         run.failed.connect(self._checks_failed)
         self.check_run = run
-        self.progress_bar.setRange(0, run.total)
-        self.progress_bar.setValue(0)
-        self.progress_text.setText(_("Checking {total} connections…").format(total=run.total))
-        self.progress.show()
+        self.progress.begin(run.total)
         self._update_actions()
         run.start()
 
     def cancel_check_all(self) -> None:
         if self.check_run is not None:
             self.check_run.cancel()
-            self.progress_text.setText(_("Stopping after the check under way…"))
+            self.progress.stopping()
 
     def _checked_one(self, progress: Progress) -> None:
         from x2desk.ui.home.model import after_check
 
-        self.progress_bar.setValue(progress.done)
-        self.progress_text.setText(
-            _("Checked {done} of {total}").format(done=progress.done, total=progress.total)
-        )
+        self.progress.step(progress)
         at = self.model.position(progress.record_id)
         if progress.result is not None and at is not None:
             self.model.replace(after_check(self.model.rows[at], progress.result))
@@ -423,8 +336,12 @@ class HomeBody(QWidget):
 
     def manage_profiles(self) -> None:
         from x2desk.ui.home.profiles import ProfilesDialog
+        from x2desk.ui.home.work import credential_store
 
-        dlg = ProfilesDialog(self.view, self.profile_list, self.view.profile)
+        held = self.ctx.file_store
+        dlg = ProfilesDialog(
+            self.view, self.profile_list, self.view.profile, lambda: credential_store(held)
+        )
         dlg.changed.connect(self.view.reload)
 
         def shown() -> None:

@@ -12,8 +12,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QWidget
 
+from x2desk.i18n import _
 from x2desk.ui.common.gui_thread import Mailbox
+from x2desk.ui.common.widgets import button, label
 from x2desk.ui.common.workers import Job, run_in_worker
 
 if TYPE_CHECKING:
@@ -86,6 +89,42 @@ class CheckAllRun(QObject):
     def _broke(self, exc: BaseException) -> None:
         self._close()
         self.failed.emit(exc)
+
+
+class CheckAllBar(QWidget):
+    """What "check all" shows while it runs: how far it got, a bar, and "Stop checking"."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("checkAllProgress")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.text = label("", "checkAllText", wrap=False)
+        self.bar = QProgressBar()
+        self.bar.setObjectName("checkAllBar")
+        self.bar.setTextVisible(False)
+        self.cancel_button = button(_("&Stop checking"), "checkAllCancel")
+        row.addWidget(self.text)
+        row.addWidget(self.bar, 1)
+        row.addWidget(self.cancel_button)
+        self.hide()
+
+    def begin(self, total: int) -> None:
+        self.bar.setRange(0, total)
+        self.bar.setValue(0)
+        self.text.setText(_("Checking {total} connections…").format(total=total))
+        self.cancel_button.setEnabled(True)
+        self.show()
+
+    def step(self, progress: Progress) -> None:
+        self.bar.setValue(progress.done)
+        self.text.setText(
+            _("Checked {done} of {total}").format(done=progress.done, total=progress.total)
+        )
+
+    def stopping(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.text.setText(_("Stopping after the check under way…"))
 
 
 def _runner(

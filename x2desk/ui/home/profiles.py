@@ -7,7 +7,7 @@ secrets (:mod:`x2desk.core.profiles`); every change runs in a worker.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -25,10 +25,13 @@ from PySide6.QtWidgets import (
 from x2desk.core.errors import InputError
 from x2desk.core.profiles import DEFAULT, Profile, check_name
 from x2desk.core.texts import error_text
-from x2desk.i18n import _
+from x2desk.i18n import _, ngettext
 from x2desk.ui.common.widgets import Banner, button, label, name
 from x2desk.ui.common.workers import run_in_worker
 from x2desk.ui.home.dialogs import Question
+
+if TYPE_CHECKING:
+    from x2desk.core.store.credentials import CredentialStore
 
 
 class ProfileSwitch(QWidget):
@@ -127,8 +130,15 @@ class ProfilesDialog(QDialog):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget, profiles: list[Profile], active: str) -> None:
+    def __init__(
+        self,
+        parent: QWidget,
+        profiles: list[Profile],
+        active: str,
+        credentials: Callable[[], CredentialStore],
+    ) -> None:
         super().__init__(parent)
+        self._credentials = credentials  # the window's store (blocking: called in a worker)
         self.setObjectName("profilesDialog")
         self.setWindowTitle(_("Profiles"))
         self.resize(520, 380)
@@ -257,13 +267,14 @@ class ProfilesDialog(QDialog):
 
         def remove() -> None:
             from x2desk.core.home.profiles import remove_profile
-            from x2desk.core.store.credentials import open_credential_store
 
             self._run(
-                lambda: remove_profile(chosen, open_credential_store(), force=True),
-                lambda r: _("Profile “{name}” removed ({n} connections).").format(
-                    name=r.name, n=r.connections
-                ),
+                lambda: remove_profile(chosen, self._credentials(), force=True),
+                lambda r: ngettext(
+                    "Profile “{name}” removed, with its {n} connection.",
+                    "Profile “{name}” removed, with its {n} connections.",
+                    r.connections,
+                ).format(name=r.name, n=r.connections),
             )
 
         dlg.ask(remove)

@@ -142,7 +142,7 @@ class HomeView(QWidget):
         self.stack.addWidget(self._empty_page)
         body = HomeBody(self, self.ctx)
         self.stack.addWidget(body)
-        self._outer.insertWidget(1, body.profiles)  # under the heading, over the list or empty state
+        self._outer.insertWidget(1, body.profiles)  # under the heading: over the list, or none
         self._body = body
         return body
 

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QFormLayout, Q
 
 from x2desk import i18n
 from x2desk.i18n import _
+from x2desk.ui.app import THEME_KEY
 from x2desk.ui.common import theme
 from x2desk.ui.common.widgets import label, name
-from x2desk.ui.app import THEME_KEY
 from x2desk.ui.common.workers import run_in_worker
 
 if TYPE_CHECKING:

@@ -344,10 +344,15 @@ class AccountsWizard(ProviderKeySteps):
         self._recorded = conn
         self.connected.emit(conn)
 
-        def save() -> None:
+        def save() -> int | None:
             from x2desk.core.accounts.drivers import record_login
 
-            record_login(session)
+            record = record_login(session)
+            return record.id if record is not None else None
+
+        def saved(record_id: int | None) -> None:
+            if self.session is session:
+                self.result.label_field.load(record_id)
 
         def failed(exc: BaseException) -> None:
             self.result.banner.show_message(
@@ -357,7 +362,7 @@ class AccountsWizard(ProviderKeySteps):
                 "warning",
             )
 
-        run_in_worker(save, None, failed, "record connection")
+        run_in_worker(save, saved, failed, "record connection")
 
     # ---- actions from pages --------------------------------------------------------------------
 

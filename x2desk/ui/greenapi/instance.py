@@ -25,12 +25,8 @@ PASSWORD_STORE = (
 )
 
 
-def _default_name(id_instance: str) -> str:
-    return f"Green-API {id_instance}" if id_instance else _("optional")
-
-
 class InstancePage(StatusPage):
-    """Signals (inherited): ``changed()``. ``values()`` gives (idInstance, token, name, apiUrl)
+    """Signals (inherited): ``changed()``. ``values()`` gives (idInstance, token, apiUrl)
     or raises InputError with what is wrong. ``suggest_url(id)`` is the address to follow the
     ID with (the wizard sets it)."""
 
@@ -58,9 +54,6 @@ class InstancePage(StatusPage):
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.token_edit.setPlaceholderText(_("paste it here (it stays hidden)"))
         self.token_edit.setMaximumWidth(520)
-        self.name_edit = QLineEdit()
-        name(self.name_edit, "greenapiName", "Connection name")
-        self.name_edit.setMaximumWidth(360)
         self.id_hint = label("", "greenapiIdHint")
         self.url_hint = label("", "greenapiApiUrlHint")
         self.token_hint = label("", "greenapiTokenHint")
@@ -71,7 +64,6 @@ class InstancePage(StatusPage):
         ):
             form.addRow(text, edit)
             form.addRow("", hint)
-        form.addRow(_("Connection &name"), self.name_edit)
         self.lay.addLayout(form)
         self.lay.addWidget(label(_(PASSWORD_STORE), "greenapiInstanceNote", role="muted"))
         self.demo_note = label("", "greenapiDemoNote", role="muted")
@@ -83,7 +75,7 @@ class InstancePage(StatusPage):
         self.url_edit.textEdited.connect(self._url_typed)
         self.url_edit.textChanged.connect(lambda _t: self._check())
         self.token_edit.textChanged.connect(lambda _t: self._check())
-        for edit in (self.id_edit, self.url_edit, self.token_edit, self.name_edit):
+        for edit in (self.id_edit, self.url_edit, self.token_edit):
             edit.returnPressed.connect(self.submitted)
 
     # ---- values --------------------------------------------------------------------------------
@@ -103,8 +95,9 @@ class InstancePage(StatusPage):
 
         return check_api_token(Secret(self.token_edit.text()))
 
-    def values(self) -> tuple[str, Secret, str, str]:
-        return self.instance_id(), self.token(), self.name_edit.text().strip(), self.api_url()
+    def values(self) -> tuple[str, Secret, str]:
+        """(idInstance, token, apiUrl); the label is asked for at the end, once paired."""
+        return self.instance_id(), self.token(), self.api_url()
 
     def fill(self, id_instance: str, token: Secret, note: str = "", api_url: str = "") -> None:
         """Put values in (demo: from the sandbox's console; re-pair: the saved ones). Typed
@@ -120,7 +113,7 @@ class InstancePage(StatusPage):
             self.demo_note.show()
 
     def reset(self) -> None:
-        for edit in (self.id_edit, self.url_edit, self.token_edit, self.name_edit):
+        for edit in (self.id_edit, self.url_edit, self.token_edit):
             edit.clear()
         self._url_edited = False
         self.demo_note.hide()
@@ -135,7 +128,6 @@ class InstancePage(StatusPage):
         digits = text.strip()
         if not self._url_edited:
             self.url_edit.setText(self.suggest_url(digits) if digits else "")
-        self.name_edit.setPlaceholderText(_default_name(digits if digits.isdigit() else ""))
         self._check()
 
     def _url_typed(self, text: str) -> None:

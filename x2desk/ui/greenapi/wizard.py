@@ -175,13 +175,13 @@ class GreenApiWizard(RepairSteps):
         from x2desk.core.greenapi.client import GreenApiClient
         from x2desk.core.greenapi.pairing import GreenApiPairing
 
-        id_instance, token, label, api_url = self.instance.values()  # InputError: nothing sent
+        id_instance, token, api_url = self.instance.values()  # InputError: nothing sent
         phone = self.method.phone_number()
         self.stop_session()
         client = GreenApiClient(api_url, id_instance, token)
         self.api_url = client.api_url
-        pairing = GreenApiPairing(
-            client, label, credentials=self.ctx.file_store, phone=phone, **self._pairing_kwargs()
+        pairing = GreenApiPairing(  # its label: asked for at the end (the result page)
+            client, "", credentials=self.ctx.file_store, phone=phone, **self._pairing_kwargs()
         )
         if phone is not None:
             self._remember_region()

@@ -144,6 +144,9 @@ class HomeView(QWidget):
         self.stack.addWidget(body)
         self._outer.insertWidget(1, body.profiles)  # under the heading: over the list, or none
         self._body = body
+        from x2desk.ui.common.label_field import records_changed
+
+        records_changed().changed.connect(self.reload)  # a wizard's label, say
         return body
 
     @property

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from x2desk.ui.accounts.wizard import AccountsWizard
     from x2desk.ui.choose import Chooser
     from x2desk.ui.context import AppContext
+    from x2desk.ui.greenapi.batch import BatchView
     from x2desk.ui.greenapi.wizard import GreenApiWizard
     from x2desk.ui.home.view import HomeView
     from x2desk.ui.settings.dialog import SettingsDialog
@@ -126,6 +127,7 @@ class Router(QObject):
         self.wizards: dict[str, Wizard] = {}
         self._choices: dict[str, Choice] = {}
         self.settings_dialog: SettingsDialog | None = None
+        self.batch_view: BatchView | None = None
 
     # ---- where to go ---------------------------------------------------------------------------
 
@@ -158,6 +160,20 @@ class Router(QObject):
         conn_id: int | str = int(connection_id) if connection_id.isdigit() else connection_id
         wizard.start_change_key(conn_id, api_base or None, company_id or None)
 
+    def batch(self) -> None:
+        """Pair many Green-API instances from a CSV file (made once, kept in the stack)."""
+        from x2desk.ui.greenapi.batch import BatchView
+
+        self._settings()
+        if self.batch_view is None:
+            self.batch_view = BatchView(self.ctx)
+            self.batch_view.closed.connect(self.go_home)
+            self.views.addWidget(self.batch_view)
+        for wizard in self.wizards.values():
+            wizard.shutdown()  # one flow at a time
+        self.views.setCurrentWidget(self.batch_view)
+        self.batch_view.start()
+
     def settings(self) -> None:
         """The settings dialog (made once, shown again)."""
         from x2desk.ui.settings.dialog import SettingsDialog
@@ -186,6 +202,9 @@ class Router(QObject):
         """The window closes: every wizard stops (cameras, sessions)."""
         for wizard in self.wizards.values():
             wizard.shutdown()
+        if self.batch_view is not None:
+            self.batch_view.shutdown()
+            self.batch_view.close_stores()
 
     def wizard(self, key: str) -> Wizard | None:
         """The wizard of ``key`` if it was built (tests, the autopilot)."""
@@ -225,11 +244,15 @@ class Router(QObject):
             wizard = self._choices[key].make(self.ctx)
             wizard.closed.connect(self.go_home)
             wizard.back_to_choose.connect(self.choose)
+            if key == GREENAPI:
+                wizard.batch_requested.connect(self.batch)  # type: ignore[attr-defined]
             self.views.addWidget(_widget(wizard))
             self.wizards[key] = wizard
         for other in self.wizards.values():
             if other is not wizard:
                 other.shutdown()  # one flow at a time: no camera or session left behind
+        if self.batch_view is not None:
+            self.batch_view.shutdown()
         self.views.setCurrentWidget(_widget(wizard))
         return wizard
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
 
 from x2desk.core.errors import InputError
 from x2desk.core.secret import Secret
 from x2desk.i18n import _
 from x2desk.ui.common.hints import set_hint
-from x2desk.ui.common.widgets import label, name
+from x2desk.ui.common.widgets import button, label, name
 from x2desk.ui.common.wizard import StatusPage
 from x2desk.ui.greenapi.common import STEP_INSTANCE
 
@@ -66,6 +67,11 @@ class InstancePage(StatusPage):
             form.addRow("", hint)
         self.lay.addLayout(form)
         self.lay.addWidget(label(_(PASSWORD_STORE), "greenapiInstanceNote", role="muted"))
+        self.batch_button = button(_("Pair &many instances from a CSV file…"), "greenapiBatch")
+        self.batch_button.setToolTip(
+            _("One instance a line: ID, token, API address, label; paired one after another")
+        )
+        self.lay.addWidget(self.batch_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.demo_note = label("", "greenapiDemoNote", role="muted")
         self.demo_note.hide()
         self.lay.addWidget(self.demo_note)

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from x2desk.core.home.forget import ForgetResult
     from x2desk.core.home.rows import Row
     from x2desk.core.secret import Secret
-    from x2desk.core.store.credentials import CredentialStore
     from x2desk.ui.context import AppContext
     from x2desk.ui.home.details import DetailsDialog
     from x2desk.ui.home.view import HomeView
@@ -91,27 +90,9 @@ class HomeActions(QObject):
 
     def unlock(self, then: Callable[[], None], exc: BaseException) -> None:
         """Ask the encrypted file's passphrase, open it (a worker), keep it, then ``then()``."""
-        from x2desk.core.errors import WrongPassphrase
-        from x2desk.ui.common.store_choice import ask_passphrase
+        from x2desk.ui.common.store_choice import unlock_then
 
-        hint = home_message(exc) if isinstance(exc, WrongPassphrase) else ""
-
-        def opened(passphrase: Secret) -> None:
-            def open_store() -> CredentialStore:
-                from x2desk.core.store.credentials import open_credential_store
-
-                return open_credential_store(passphrase=passphrase)
-
-            def keep(store: CredentialStore) -> None:
-                self.ctx.file_store = store
-                then()
-
-            def wrong(error: BaseException) -> None:
-                self.unlock(then, error)
-
-            run_in_worker(open_store, keep, wrong, "home: unlock credentials")
-
-        ask_passphrase(self.view, opened, hint)
+        unlock_then(self.view, self.ctx, then, exc)
 
     # ---- check, test message ---------------------------------------------------------------
 

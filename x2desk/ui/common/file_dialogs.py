@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QWidget
 
 
 def _dialog(parent: QWidget, object_name: str, title: str, filters: list[str]) -> QFileDialog:
@@ -18,6 +18,9 @@ def _dialog(parent: QWidget, object_name: str, title: str, filters: list[str]) -
     dlg.setNameFilters(filters)
     if QGuiApplication.platformName() == "offscreen":
         dlg.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        name = dlg.findChild(QLineEdit, "fileNameEdit")
+        if name is not None:  # no completion pop-up over a path typed whole (the autopilot)
+            name.setCompleter(None)  # type: ignore[arg-type]
     return dlg
 
 
@@ -26,6 +29,9 @@ def _when_chosen(dlg: QFileDialog, chosen: Callable[[Path, str], None]) -> None:
         files = dlg.selectedFiles()
         picked = dlg.selectedNameFilter()
         dlg.deleteLater()
+        owner = dlg.parentWidget()
+        if owner is not None:  # the keys go back to the window
+            owner.window().activateWindow()
         if result == QDialog.DialogCode.Accepted and files:
             chosen(Path(files[0]), picked)
 

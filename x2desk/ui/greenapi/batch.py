@@ -23,6 +23,7 @@ from x2desk.core.greenapi.batch import BatchQueue, BatchRow, RowState
 from x2desk.core.session.states import Snapshot, State
 from x2desk.core.texts import GREENAPI, error_text
 from x2desk.i18n import _, ngettext
+from x2desk.ui.common.flow_layout import FlowLayout
 from x2desk.ui.common.session_relay import SessionRelay
 from x2desk.ui.common.widgets import Banner, button, label
 from x2desk.ui.common.workers import run_in_worker
@@ -96,7 +97,7 @@ class BatchView(QWidget):
         top = QHBoxLayout()
         self.import_button = button(_("&Import a CSV file…"), "batchImport", primary=True)
         self.import_button.clicked.connect(self.choose_file)
-        self.summary = label("", "batchSummary", wrap=False)
+        self.summary = label("", "batchSummary")
         top.addWidget(self.import_button)
         top.addWidget(self.summary, 1)
         lay.addLayout(top)
@@ -136,8 +137,8 @@ class BatchView(QWidget):
         v.addStretch(1)
         return panel
 
-    def _buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _buttons(self) -> FlowLayout:
+        row = FlowLayout()
         self.send_button = button(_("&Send the password"), "batchSendPassword", primary=True)
         self.send_button.clicked.connect(self.send_password)
         self.skip_button = button(_("S&kip this one"), "batchSkip")
@@ -153,7 +154,6 @@ class BatchView(QWidget):
         for b in (self.send_button, self.skip_button, self.retry_button, self.go_button,
                   self.stop_button):  # fmt: skip
             row.addWidget(b)
-        row.addStretch(1)
         row.addWidget(self.close_button)
         return row
 

@@ -89,10 +89,6 @@ class HomeView(QWidget):
         )
         self.titles.addWidget(self.subtitle)
         head.addLayout(self.titles, 1)
-        self.settings_button = button(_("&Settings…"), "settingsButton")
-        self.settings_button.setToolTip(_("Language, look, camera, addresses, this computer"))
-        self.settings_button.clicked.connect(self.settings_requested)
-        head.addLayout(_top_aligned(self.settings_button))
         self.connect_button = button(_("&Connect…"), "connectButton", primary=True)
         self.connect_button.setAccessibleName("Connect")
         self.connect_button.setToolTip(_("Connect a bot or account (Ctrl+N)"))
@@ -143,6 +139,10 @@ class HomeView(QWidget):
         body = HomeBody(self, self.ctx)
         self.stack.addWidget(body)
         self._outer.insertWidget(1, body.profiles)  # under the heading: over the list, or none
+        settings = button(_("&Settings…"), "settingsButton")
+        settings.setToolTip(_("Language, look, camera, addresses, this computer (Ctrl+,)"))
+        settings.clicked.connect(self.settings_requested)
+        body.profiles.layout().addWidget(settings)  # type: ignore[union-attr]
         self._body = body
         from x2desk.ui.common.label_field import records_changed
 

@@ -76,6 +76,30 @@ class HomeView(QWidget):
         outer.setContentsMargins(32, 24, 32, 20)
         outer.setSpacing(12)
 
+        outer.addLayout(self._heading())
+
+        self.banner = Banner("homeBanner")
+        outer.addWidget(self.banner)
+        self._outer = outer
+        self.journal: JournalNotice | None = None  # made by check_journal, after the start
+        self.dialog: QWidget | None = None  # the question last asked (tests, the autopilot)
+
+        self.stack = QStackedWidget()
+        self._loading = QWidget()  # shown until the records are read, just after start-up
+        self._loading.setObjectName("homeLoading")
+        self.stack.addWidget(self._loading)
+        outer.addWidget(self.stack, 1)
+        self._empty_page: QWidget | None = None
+        self._body: HomeBody | None = None
+        self.rows: list[Row] = []  # the rows last read, in the store's order
+        self.total = 0  # how many connections the profile has (not only those shown)
+        self.profile = ""  # the active profile's name, once read
+        if build_now:
+            self.build()
+            self.stack.setCurrentIndex(1)  # the empty state, as before any rows
+
+    def _heading(self) -> QHBoxLayout:
+        """ "Your connections" (and, with nothing connected yet, what this is), and Connect…."""
         head = QHBoxLayout()
         self.titles = QVBoxLayout()
         self.titles.setSpacing(6)
@@ -97,28 +121,8 @@ class HomeView(QWidget):
         # top-aligned by a stretch under it: no ``Qt.AlignmentFlag`` (PySide6's slow enums)
         # before the first paint
         head.addLayout(_top_aligned(self.connect_button))
-        outer.addLayout(head)
-
-        self.banner = Banner("homeBanner")
-        outer.addWidget(self.banner)
-        self._outer = outer
-        self.journal: JournalNotice | None = None  # made by check_journal, after the start
-        self.dialog: QWidget | None = None  # the question last asked (tests, the autopilot)
-
-        self.stack = QStackedWidget()
-        self._loading = QWidget()  # shown until the records are read, just after start-up
-        self._loading.setObjectName("homeLoading")
-        self.stack.addWidget(self._loading)
-        outer.addWidget(self.stack, 1)
-        self._empty_page: QWidget | None = None
-        self._body: HomeBody | None = None
         self.connect_button.clicked.connect(self.connect_requested)
-        self.rows: list[Row] = []  # the rows last read, in the store's order
-        self.total = 0  # how many connections the profile has (not only those shown)
-        self.profile = ""  # the active profile's name, once read
-        if build_now:
-            self.build()
-            self.stack.setCurrentIndex(1)  # the empty state, as before any rows
+        return head
 
     @property
     def ctx(self) -> AppContext:

@@ -32,7 +32,7 @@ class Filters(QWidget):
         name(self.search, "homeSearch", _("Search connections"))
         self.search.setPlaceholderText(_("Search by label, name, id or company"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(260)
+        self.search.setMinimumWidth(340)
         self.kind = QComboBox()
         name(self.kind, "homeKindFilter", _("Show the kind"))
         self.kind.addItem(_("All kinds"), "")

@@ -331,3 +331,27 @@ def test_enter_shows_details_and_the_history_exports_as_csv(
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert "3 events saved" in dlg.banner.text()
     dlg.close()
+
+
+def test_the_fix_of_a_group_is_a_new_key_for_it(
+    qtbot: Any, win: MainWindow, sandbox: SandboxServer
+) -> None:
+    from x2desk.ui.accounts.wizard import AccountsWizard
+
+    with RecordStore.open() as records:
+        group = records.upsert(
+            "odnoklassniki", 6, name="Our shop", api_base=f"{sandbox.url}/v2",
+            details={"company_id": 3},
+        )  # fmt: skip
+    shown(qtbot, win, 1)
+    fix = win.home.body.buttons["fixButton"]
+    assert fix.text() == "Change the &key…" and fix.isEnabled()
+    key(qtbot, win, group.id, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    accounts = win.router.wizard("accounts")
+    assert isinstance(accounts, AccountsWizard) and win.views.currentWidget() is accounts
+    assert accounts.kind == "odnoklassniki" and accounts.group.preferred == 6
+    assert accounts.frame.current is accounts.provider and accounts.company_id == "3"
+    accounts.group.set_groups([("Another (#5)", 5), ("Our shop (#6, active)", 6)])
+    assert accounts.group.change_radio.isChecked()
+    assert accounts.group.existing.currentData() == 6  # the one the home asked for
+    assert accounts.group.target() == 6

@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 
 from x2desk.core.greenapi.batch import BatchRow, RowState
 from x2desk.core.printable import printable
 from x2desk.core.status import Status
 from x2desk.i18n import N_, _
 from x2desk.ui.common import theme
+from x2desk.ui.common.tables import setup_table
 from x2desk.ui.home.icons import status_icon
 
 if TYPE_CHECKING:
@@ -36,19 +37,8 @@ def state_word(row: BatchRow) -> str:
 class BatchTable(QTableWidget):
     def __init__(self) -> None:
         super().__init__(0, len(HEADINGS))
-        self.setObjectName("batchTable")
-        self.setAccessibleName(_("The instances of the file"))
-        self.setHorizontalHeaderLabels([_(h) for h in HEADINGS])
-        self.verticalHeader().hide()
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setShowGrid(False)
-        self.setWordWrap(False)
-        header = self.horizontalHeader()
-        for column in range(len(HEADINGS) - 1):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        headings = [_(h) for h in HEADINGS]
+        setup_table(self, "batchTable", _("The instances of the file"), headings)
         self.rows: list[BatchRow] = []
 
     def show_rows(self, rows: list[BatchRow]) -> None:

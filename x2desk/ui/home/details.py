@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -26,6 +23,7 @@ from x2desk.core.printable import printable
 from x2desk.i18n import _, format_datetime, ngettext
 from x2desk.ui.common.file_dialogs import save_file
 from x2desk.ui.common.messages import message_for
+from x2desk.ui.common.tables import setup_table
 from x2desk.ui.common.widgets import Banner, button, label
 from x2desk.ui.common.workers import run_in_worker
 from x2desk.ui.home.work import Details, export_history
@@ -76,26 +74,14 @@ class DetailsDialog(QDialog):
     @staticmethod
     def _history_table(details: Details) -> QTableWidget:
         lines = list(reversed(details.history))  # the latest first
-        table = QTableWidget(len(lines), 3)
-        table.setObjectName("historyTable")
-        table.setAccessibleName(_("History"))
-        table.setHorizontalHeaderLabels([_("When"), _("What"), _("Note")])
-        table.verticalHeader().hide()
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        headings = [_("When"), _("What"), _("Note")]
+        table = setup_table(QTableWidget(len(lines), 3), "historyTable", _("History"), headings)
         for i, line in enumerate(lines):
             for column, text in enumerate((format_datetime(line.at), line.what, line.note)):
                 item = QTableWidgetItem(printable(text))
                 item.setToolTip(printable(text))
                 table.setItem(i, column, item)
         table.setAlternatingRowColors(True)
-        table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
         return table
 
     def ask_where(self) -> None:

@@ -14,10 +14,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -27,6 +25,7 @@ from PySide6.QtWidgets import (
 from x2desk.core.status import Status
 from x2desk.core.texts import error_text
 from x2desk.i18n import N_, _
+from x2desk.ui.common.tables import setup_table
 from x2desk.ui.common.widgets import Banner, BusyIndicator, button, label
 from x2desk.ui.common.workers import run_in_worker
 from x2desk.ui.home.icons import status_icon
@@ -115,18 +114,10 @@ class ComputerPage(QWidget):
 
     @staticmethod
     def _report_table() -> QTableWidget:
-        table = QTableWidget(0, 3)
-        table.setObjectName("doctorReport")
-        table.setAccessibleName(_("This computer's report"))
-        table.setHorizontalHeaderLabels([_("Result"), _("Check"), _("What was found")])
-        table.verticalHeader().hide()
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setShowGrid(False)
-        table.setWordWrap(True)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        headings = [_("Result"), _("Check"), _("What was found")]
+        table = setup_table(
+            QTableWidget(0, 3), "doctorReport", _("This computer's report"), headings, wrap=True
+        )
         table.hide()
         return table
 

@@ -133,8 +133,8 @@ def batch_of_three(pilot: Pilot) -> None:
     with pilot.step("import the CSV file of three instances"):
         pilot.click("batchImport")
         type_file_name(pilot, "batchFileDialog", path)
-        path.unlink()  # read once, its tokens in the keyring: the file is no longer needed
         pilot.wait_until(lambda: batch_row(pilot, 0) == "pairing now", "the first one pairing")
+        path.unlink()  # read once, its tokens in the keyring: the file is no longer needed
     with pilot.step("pair the first, skip the second, pair the third, retry the second"):
         set_phone_2fa(pilot, False)
         read_page_qr(pilot)

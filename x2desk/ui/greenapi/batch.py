@@ -78,7 +78,13 @@ class BatchView(QWidget):
     # ---- building --------------------------------------------------------------------------
 
     def _build(self) -> None:
-        lay = QVBoxLayout(self)
+        from x2desk.ui.common.fit import scroll_area
+
+        content = QWidget()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll_area(content, "batchScroll"))  # a small screen scrolls it
+        lay = QVBoxLayout(content)
         lay.setContentsMargins(32, 24, 32, 20)
         lay.setSpacing(10)
         lay.addWidget(label(_("Pair many Green-API instances"), "pageTitle", wrap=False))
@@ -104,6 +110,7 @@ class BatchView(QWidget):
         self.banner = Banner("batchBanner")
         lay.addWidget(self.banner)
         self.table = BatchTable()
+        self.table.setMinimumHeight(150)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         lay.addWidget(self.table, 1)
         self.pages = QStackedWidget()
@@ -115,6 +122,7 @@ class BatchView(QWidget):
         self.already = self._already_panel()
         for page in (self.idle, self.qr, self.password, self.already):
             self.pages.addWidget(page)
+        self.pages.setMinimumHeight(self.qr.panel.sizeHint().height())
         lay.addWidget(self.pages, 2)
         lay.addLayout(self._buttons())
         self._update_buttons()

@@ -355,3 +355,33 @@ def test_the_fix_of_a_group_is_a_new_key_for_it(
     assert accounts.group.change_radio.isChecked()
     assert accounts.group.existing.currentData() == 6  # the one the home asked for
     assert accounts.group.target() == 6
+
+
+def test_a_provider_connection_is_exported_without_the_company_key_unless_asked(
+    qtbot: Any, win: MainWindow, sandbox: SandboxServer, phone: SandboxPhone, tmp_path: Path
+) -> None:
+    store = KeyringStore()
+    with RecordStore.open() as records:
+        api_key = provider_key(phone, sandbox.url, store)
+        conn = saved_provider_connection(sandbox.url, api_key, records)
+    shown(qtbot, win, 1)
+    for with_key, target in ((False, tmp_path / "plain.env"), (True, tmp_path / "keyed.env")):
+        qtbot.mouseClick(win.home.body.buttons["exportButton"], Qt.MouseButton.LeftButton)
+        dlg = dialog(qtbot, "exportDialog")
+        assert dlg.key_box is not None and not dlg.key_box.isChecked()
+        assert "PROVIDER_API_KEY" not in dlg.warning.text() and not dlg.banner.text()
+        if with_key:
+            dlg.key_box.setChecked(True)
+            assert "PROVIDER_API_KEY" in dlg.warning.text()
+            assert "PROVIDER_API_KEY" in dlg.banner.text()  # named as a secret
+        qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
+        choose_file(qtbot, "exportFileDialog", target)
+        qtbot.waitUntil(target.is_file, timeout=5000)
+        values = dict(line.split("=", 1) for line in target.read_text().splitlines())
+        assert values["CONNECTION_ID"] == conn.external_id
+        assert values["CONNECTION_TYPE"] == "telegram_bot"
+        assert values["COMPANY_ID"] == str(conn.company_id)
+        assert ("PROVIDER_API_KEY" in values) is with_key
+        if with_key:
+            assert values["PROVIDER_API_KEY"] == api_key.reveal()
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600

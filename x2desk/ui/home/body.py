@@ -271,6 +271,7 @@ class HomeBody(QWidget):
             self.ctx.check_interval_s,
             self,
         )
+        run.profile = self.view.profile  # its rows' ids are that profile's
         run.progress.connect(self._checked_one)
         run.finished.connect(self._checks_done)
         run.failed.connect(self._checks_failed)
@@ -288,6 +289,8 @@ class HomeBody(QWidget):
         from x2desk.ui.home.model import after_check
 
         self.progress.step(progress)
+        if self.check_run is None or self.check_run.profile != self.view.profile:
+            return  # another profile is shown now: its ids are not these
         at = self.model.position(progress.record_id)
         if progress.result is not None and at is not None:
             self.model.replace(after_check(self.model.rows[at], progress.result))
@@ -324,6 +327,8 @@ class HomeBody(QWidget):
 
     def switch_profile(self, name: str) -> None:
         from x2desk.core.profiles import use_profile
+
+        self.cancel_check_all()  # its connections are the other profile's
 
         def switched(_profile: Any) -> None:
             self.ctx.provider_key, self.ctx.provider_key_for = None, None  # the other's key

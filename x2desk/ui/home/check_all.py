@@ -47,6 +47,7 @@ class CheckAllRun(QObject):
         self.record_ids = list(record_ids)
         self.total = len(self.record_ids)
         self.done = 0
+        self.profile = ""  # the profile whose connections these are (the view's, at the start)
         self._stop = threading.Event()
         self._job: Job | None = None
         self._mailbox: Mailbox | None = None

@@ -3,7 +3,6 @@ icon beside each word), searched, filtered and sorted, read in a worker; 200 row
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -84,9 +83,7 @@ def test_two_hundred_rows_are_searched_filtered_and_sorted(qtbot: Any) -> None:
     win = window(qtbot)
     home, body = win.home, win.home.body
     assert len(home.rows) == 200 and home.total == 200
-    started = time.perf_counter()
-    home.set_rows(home.rows, 200)  # what a reload costs the GUI thread: one reset
-    assert time.perf_counter() - started < 0.5
+    # what a reload costs the GUI thread (one reset, the model's own sort): bench/home_rows.py
     first = body.visible_rows()
     attention = [r.status.attention for r in first]
     assert attention == sorted(attention)  # needs attention first, by default

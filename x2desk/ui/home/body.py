@@ -27,7 +27,7 @@ from x2desk.ui.common.widgets import button, label
 from x2desk.ui.home.actions import HomeActions, home_message
 from x2desk.ui.home.check_all import CheckAllBar
 from x2desk.ui.home.filters import Filters
-from x2desk.ui.home.model import LABEL, ConnectionsModel, SortProxy
+from x2desk.ui.home.model import LABEL, ConnectionsModel
 from x2desk.ui.home.profiles import ProfileSwitch
 from x2desk.ui.home.table import ConnectionsTable
 
@@ -48,7 +48,7 @@ FIX_WORDS = {
 
 
 class HomeBody(QWidget):
-    """See the module's doc. ``table``, ``model``, ``proxy``, ``filters``, ``actions``,
+    """See the module's doc. ``table``, ``model``, ``filters``, ``actions``,
     ``buttons`` (by name) and the ``act_*`` actions are the view's (tests, the autopilot)."""
 
     def __init__(self, view: HomeView, ctx: AppContext) -> None:
@@ -77,9 +77,7 @@ class HomeBody(QWidget):
         self.progress.cancel_button.clicked.connect(self.cancel_check_all)
         lay.addWidget(self.progress)
         self.model = ConnectionsModel(self)
-        self.proxy = SortProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = ConnectionsTable(self.proxy)
+        self.table = ConnectionsTable(self.model)
         self.no_match = label(
             _("No connection matches the search or the filters."), "homeNoMatch", role="muted"
         )
@@ -176,16 +174,13 @@ class HomeBody(QWidget):
 
     def visible_rows(self) -> list[Row]:
         """The rows in the order the table shows them."""
-        found = (
-            self.proxy.row_at(self.proxy.index(i, LABEL)) for i in range(self.proxy.rowCount())
-        )
-        return [r for r in found if r is not None]
+        return list(self.model.rows)
 
     def select(self, record_id: int) -> bool:
         at = self.model.position(record_id)
         if at is None:
             return False
-        index = self.proxy.mapFromSource(self.model.index(at, LABEL))
+        index = self.model.index(at, LABEL)
         self.table.selectionModel().setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -195,10 +190,10 @@ class HomeBody(QWidget):
         return True
 
     def selected(self) -> Row | None:
-        return self.proxy.row_at(self.table.currentIndex())
+        return self.model.row_at(self.table.currentIndex())
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        row = self.proxy.row_at(current)
+        row = self.model.row_at(current)
         self._selected_id = row.id if row is not None else None
         self._update_actions()
 

@@ -12,7 +12,14 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from x2desk.i18n import _
 from x2desk.ui.home.delegate import PAD_X, ConnectionDelegate, row_height, title_font
-from x2desk.ui.home.model import CHECKED, COMPANY, KIND, LABEL, STATUS, SortProxy
+from x2desk.ui.home.model import (
+    CHECKED,
+    COMPANY,
+    KIND,
+    LABEL,
+    STATUS,
+    ConnectionsModel,
+)
 
 SIZED = (STATUS, KIND, COMPANY, CHECKED)  # as wide as their words (the label takes the rest)
 MAX_COLUMN = 280
@@ -22,10 +29,11 @@ LABEL_MIN = 230  # narrower than this, the table scrolls sideways instead
 class ConnectionsTable(QTableView):
     """The table: whole rows selected one at a time, sorted by a heading's click."""
 
-    def __init__(self, model: SortProxy) -> None:
+    def __init__(self, model: ConnectionsModel) -> None:
         super().__init__()
         self.setObjectName("connectionsTable")
         self.setAccessibleName(_("Saved connections"))
+        self.rows = model
         self.setModel(model)
         self.setItemDelegate(ConnectionDelegate(self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -53,11 +61,11 @@ class ConnectionsTable(QTableView):
     def fit_columns(self) -> None:
         """Each column but the label's as wide as its widest word (heading included), with its
         icon and padding; at most :data:`MAX_COLUMN`. The words differ per language."""
-        model = self.model()
+        model = self.rows
         metrics = self.fontMetrics()
         bold = QFontMetrics(title_font(self.font()))
         for column in SIZED:
-            words = {str(model.index(r, column).data() or "") for r in range(model.rowCount())}
+            words = model.words(column)
             widest = max((metrics.horizontalAdvance(w) for w in words), default=0)
             heading = bold.horizontalAdvance(
                 str(model.headerData(column, Qt.Orientation.Horizontal))

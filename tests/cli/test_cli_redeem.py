@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import keyring
@@ -77,15 +78,23 @@ def test_list_when_empty(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "No saved connections" in out
 
 
-def test_second_redeem_of_the_same_token_says_spent(
+def test_second_redeem_of_the_same_token_says_where_it_went_without_a_request(
     api: str, phone: SandboxPhone, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    token = phone.issue_token()["token"]
+    """Issue 12: a QR this computer already redeemed is named at once, with the time and the
+    bot, and no request (it used to be sent, after the rotation warning, and refused)."""
+    issued = phone.issue_token()
+    token = issued["token"]
     assert run(capsys, "redeem", token, "--yes")[0] == 0
+    before = redeem_count(phone)
     code, _, err = run(capsys, "redeem", token, "--yes")
-    assert code == 9
-    assert err.strip().splitlines()[-1].startswith("x2desk: This token was already used")
-    assert "Traceback" not in err
+    assert code == 9 and redeem_count(phone) == before
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("x2desk: This QR was already used on this computer at")
+    username = phone.state()["bots"][issued["bot_id"]]["username"]
+    assert f"for @{username}" in last
+    assert re.search(r"computer at \d{1,2}:\d{2}(\s[AP]M)? for", last), last  # the time alone
+    assert "Warning:" not in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize(

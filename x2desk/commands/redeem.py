@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from x2desk.commands import terminal
 from x2desk.commands.stores import add_passphrase_option, ask_passphrase, given_passphrase
 from x2desk.commands.terminal import ask_yes, say, show
-from x2desk.core.errors import InputError, NotIntegrationToken, StoreError
+from x2desk.core.errors import InputError, NotIntegrationToken, StoreError, TokenSpent
 from x2desk.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -75,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
         flow = RedeemFlow(client, confirm_rotation=True, open_store=lambda: open_store(args))
         intake = flow.submit(text)
         if intake.token is None:
+            if intake.kind == "used_here":  # sent from here before: said without a request
+                raise TokenSpent(intake.explanation)
             raise NotIntegrationToken(intake.explanation)
         if not _confirmed(args):
             say(_("Nothing was sent; the token is still unused."))

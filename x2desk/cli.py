@@ -116,6 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.info("x2desk %s: %s", __version__, what)
     try:
         if args.command:
+            from x2desk.commands.leftovers import note_leftovers
+
+            note_leftovers(args.command)  # what earlier runs left unfinished, in short
             return int(_command_module(args.command).run(args))
         if args.self_test:
             from x2desk.selftest import run_self_test

@@ -443,7 +443,7 @@ def test_a_code_taken_but_its_answer_lost_goes_on_without_asking_again(h, capsys
     h.phone.fault(LOGIN, "drop_after_commit")  # the server takes the code; the answer is lost
     h.answers = [lambda: h.session_code()]
     assert h.run("telegram", "--code", "--phone", "+44 20 7946 0958") == 0
-    out, err = capsys.readouterr()
+    out, _err = capsys.readouterr()
     assert len(h.prompts) == 1  # asked once: the session was polled, not the code resent
     assert "Connected: telegram connection 1" in out
     codes = [r for r in h.phone.requests() if "telegram/login" in r["path"]]

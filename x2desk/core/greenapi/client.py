@@ -16,7 +16,6 @@ The QR arrives as a base64 PNG, checked and read by :mod:`x2desk.core.greenapi.q
 from __future__ import annotations
 
 import math
-
 import re
 from dataclasses import dataclass
 from typing import Any

@@ -156,6 +156,7 @@ class World:
         return issued_secrets(self.sandbox)
 
     def inject(self, fault: Fault, path: str) -> None:
+        httpx.delete(f"{self.url}/_sandbox/faults", timeout=5)  # none left from an earlier case
         response = httpx.post(f"{self.url}/_sandbox/faults", json=fault.spec(path), timeout=5)
         response.raise_for_status()
 
@@ -170,6 +171,24 @@ class World:
         with self.sandbox.sim.lock:
             paths = [r["path"] for r in self.sandbox.sim.requests]
         return sum(1 for path in paths if matches(path, pattern))
+
+
+class MemoryStore:
+    """A credential store in memory (the matrix is about the wire, not the keyring)."""
+
+    description = "memory"
+
+    def __init__(self) -> None:
+        self.items: dict[str, Secret] = {}
+
+    def save(self, ref: str, secret: Secret) -> None:
+        self.items[ref] = secret
+
+    def load(self, ref: str) -> Secret | None:
+        return self.items.get(ref)
+
+    def delete(self, ref: str) -> None:
+        self.items.pop(ref, None)
 
 
 def issued_secrets(sandbox: Any) -> set[str]:
@@ -216,7 +235,7 @@ def _x2chat() -> list[Endpoint]:
         from x2desk.core.x2chat.flow import RedeemFlow
 
         token = w.phone.issue_token()["token"]
-        flow = RedeemFlow(w.x2chat, confirm_rotation=False)
+        flow = RedeemFlow(w.x2chat, confirm_rotation=False, open_store=MemoryStore)
         flow.submit(token)
 
         def run() -> None:

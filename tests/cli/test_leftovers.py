@@ -55,3 +55,23 @@ def test_a_journal_that_cannot_be_read_costs_nothing(
     code, out, err = run(capsys, "list")
     assert code == 0 and "No saved connections" in out
     assert "Note:" not in err and "Traceback" not in err
+
+
+def test_forget_leftovers_stops_the_note_but_the_token_stays_known(
+    api: str, phone: SandboxPhone, capsys: pytest.CaptureFixture[str]
+) -> None:
+    issued = phone.issue_token()
+    phone.fault(REDEEM, "drop_after_commit")
+    assert run(capsys, "redeem", issued["token"], "--yes")[0] == 5
+    code, _, err = run(capsys, "list")
+    assert "Note: an earlier run left 1 thing unfinished" in err
+    assert "x2desk forget --leftovers" in err
+    code, out, _ = run(capsys, "forget", "--leftovers")
+    assert code == 0 and "Dismissed 1 unfinished request" in out
+    code, _, err = run(capsys, "list")
+    assert code == 0 and "Note:" not in err
+    code, _, err = run(capsys, "redeem", issued["token"], "--yes")
+    assert code == 9 and "already sent to X2Chat from this computer" in err
+    with pytest.raises(SystemExit) as ended:  # an id or --leftovers is needed
+        cli.main(["forget"])
+    assert ended.value.code == 2

@@ -52,4 +52,5 @@ def note_leftovers(command: str | None) -> int:
                 n=len(findings) - SHOWN
             )
         )
+    say(_("  (Once dealt with: x2desk forget --leftovers stops these notes.)"))
     return len(findings)

@@ -67,6 +67,7 @@ def _token_text(given: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from x2desk.commands.stores import open_store
     from x2desk.core.addresses import resolve_address
+    from x2desk.core.net import DEADLINE_S
     from x2desk.core.x2chat.client import X2ChatClient
     from x2desk.core.x2chat.flow import RedeemFlow
 
@@ -82,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
             say(_("Nothing was sent; the token is still unused."))
             return EXIT_DECLINED
         flow.confirm()
+        say(_("Redeeming the token at X2Chat (at most {s} s)…").format(s=int(DEADLINE_S)))
         state = _settle_store(flow, flow.redeem(), args)
         if state.failure is not None:
             raise state.failure.error

@@ -4,10 +4,9 @@ request (issue 12). Against the sandbox over 127.0.0.1."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from helpers import MemoryStore
 
 from x2desk.core.clock import FakeClock
@@ -22,21 +21,6 @@ from x2desk.sandbox.phone import SandboxPhone
 from x2desk.sandbox.server import SandboxServer
 
 REDEEM = "/api/v1/integrations/redeem"
-
-
-@pytest.fixture
-def client(sandbox: SandboxServer) -> Iterator[X2ChatClient]:
-    with X2ChatClient(f"{sandbox.url}/api/v1") as c:
-        yield c
-
-
-@pytest.fixture
-def make_flow(client: X2ChatClient, fake_clock: FakeClock) -> Callable[..., RedeemFlow]:
-    def make(**kwargs: object) -> RedeemFlow:
-        kwargs.setdefault("confirm_rotation", False)
-        return RedeemFlow(client, clock=fake_clock, **kwargs)  # type: ignore[arg-type]
-
-    return make
 
 
 def redeems(phone: SandboxPhone) -> int:
@@ -57,7 +41,7 @@ def unfinished_findings() -> list[str]:
 def test_a_finished_redeem_leaves_a_done_intent_and_no_finding(
     make_flow: Callable[..., RedeemFlow], phone: SandboxPhone
 ) -> None:
-    flow = make_flow()
+    flow = make_flow(confirm_rotation=False)
     flow.submit(phone.issue_token()["deep_link"])
     assert flow.redeem().step is Step.CHECKING
     assert intents() == [("done", None)]
@@ -68,7 +52,7 @@ def test_an_answer_lost_after_the_commit_stays_unfinished_and_is_reported(
     make_flow: Callable[..., RedeemFlow], phone: SandboxPhone
 ) -> None:
     issued = phone.issue_token()
-    flow = make_flow()
+    flow = make_flow(confirm_rotation=False)
     flow.submit(issued["token"])
     phone.fault(REDEEM, "drop_after_commit")
     state = flow.redeem()
@@ -89,7 +73,7 @@ def test_a_token_used_here_names_the_time_and_the_bot(
     make_flow: Callable[..., RedeemFlow], phone: SandboxPhone
 ) -> None:
     issued = phone.issue_token()
-    first = make_flow()
+    first = make_flow(confirm_rotation=False)
     first.submit(issued["token"])
     assert first.redeem().step is Step.CHECKING
     username = phone.state()["bots"][issued["bot_id"]]["username"]
@@ -109,10 +93,10 @@ def test_a_refused_token_is_named_but_one_not_sent_is_not(
 ) -> None:
     spent = phone.issue_token()
     elsewhere = RedeemJournal(open_journal=lambda: open_journal(tmp_path / "other.sqlite3"))
-    other = make_flow(journal=elsewhere)  # another computer spends it
+    other = make_flow(confirm_rotation=False, journal=elsewhere)  # another computer spends it
     other.submit(spent["token"])
     assert other.redeem().step is Step.CHECKING
-    flow = make_flow()  # this one gets 410 from X2Chat: abandoned, with the reason
+    flow = make_flow(confirm_rotation=False)  # gets 410 from X2Chat: abandoned, with why
     flow.submit(spent["token"])
     assert flow.redeem().failure is not None
     assert intents() == [("abandoned", "token_spent")]
@@ -130,7 +114,7 @@ def test_a_refused_token_is_named_but_one_not_sent_is_not(
 def test_no_connection_abandons_and_a_retry_writes_a_new_intent(
     make_flow: Callable[..., RedeemFlow], phone: SandboxPhone
 ) -> None:
-    flow = make_flow()
+    flow = make_flow(confirm_rotation=False)
     flow.submit(phone.issue_token()["token"])
     phone.fault(REDEEM, "status", 503)  # a 5xx: maybe spent, the intent stays
     assert flow.redeem().failure is not None
@@ -160,7 +144,7 @@ def test_a_journal_that_cannot_be_written_sends_nothing(
     def broken() -> Journal:
         raise StoreError("The journal is on a full disk.")
 
-    flow = make_flow(journal=RedeemJournal(open_journal=broken))
+    flow = make_flow(confirm_rotation=False, journal=RedeemJournal(open_journal=broken))
     flow.submit(phone.issue_token()["token"])
     state = flow.redeem()
     assert state.step is Step.FAILED and state.failure is not None
@@ -174,7 +158,7 @@ def test_credentials_that_could_not_be_stored_leave_an_answered_intent(
 ) -> None:
     issued = phone.issue_token()
     store = MemoryStore(failures=1)
-    flow = make_flow(open_store=lambda: store)
+    flow = make_flow(confirm_rotation=False, open_store=lambda: store)
     flow.submit(issued["token"])
     assert flow.redeem().step is Step.STORE_FAILED
     assert intents() == [("answered", None)]

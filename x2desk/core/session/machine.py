@@ -29,9 +29,7 @@ from dataclasses import replace
 
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import (
-    CodeInvalid,
     InputError,
-    PasswordInvalid,
     SessionExpired,
     X2DeskError,
 )
@@ -43,9 +41,8 @@ from x2desk.core.session.poller import (
     Poller,
     Scheduler,
     ThreadScheduler,
-    is_transient,
 )
-from x2desk.core.session.second_try import RECHECK, SecondTry, waiting_text
+from x2desk.core.session.second_try import RECHECK, SecondTry, keeps_step, waiting_text
 from x2desk.core.session.states import (
     ENDINGS,
     INPUTS,
@@ -390,7 +387,7 @@ class LoginSession(SecondTry):
                 return
             if self._second_try(error, phase):
                 pass  # started again later, or the session is polled first: the text says so
-            elif self._keeps_step(error, phase):  # e.g. a wrong code: the step stays, saying so
+            elif keeps_step(error, phase):  # e.g. a wrong code: the step stays, saying so
                 text = error.message
                 if phase == RECHECK:
                     text = _(
@@ -404,16 +401,6 @@ class LoginSession(SecondTry):
                 log.info("login %s failed in %s: %s", self.driver.flow, self._snap.state, error.key)
                 self._fail_locked(error)
         self._publish()
-
-    @staticmethod
-    def _keeps_step(error: X2DeskError, phase: str) -> bool:
-        if isinstance(error, SessionExpired):
-            return False
-        return (
-            (phase == "submit_code" and isinstance(error, CodeInvalid))
-            or (phase == "submit_password" and isinstance(error, PasswordInvalid))
-            or (phase in (*INPUTS.values(), RECHECK) and is_transient(error))
-        )
 
     def _fail_locked(self, error: X2DeskError) -> None:
         self._generation += 1

@@ -20,7 +20,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from x2desk.core.errors import AnswerLost, CannotConnect, RateLimited, X2DeskError
+from x2desk.core.errors import (
+    AnswerLost,
+    CannotConnect,
+    CodeInvalid,
+    PasswordInvalid,
+    RateLimited,
+    SessionExpired,
+    X2DeskError,
+)
 from x2desk.core.session.poller import is_transient
 from x2desk.core.session.states import INPUTS, Snapshot, State, Step
 from x2desk.i18n import _
@@ -30,6 +38,18 @@ if TYPE_CHECKING:
     from x2desk.core.session.states import LoginDriver
 
 RECHECK = "recheck"  # the phase of the poll after an input's lost answer
+
+
+def keeps_step(error: X2DeskError, phase: str) -> bool:
+    """Whether a failure of ``phase`` keeps the step the person is on (a wrong code or
+    password, a passing trouble while sending one), saying so, instead of ending the session."""
+    if isinstance(error, SessionExpired):
+        return False
+    return (
+        (phase == "submit_code" and isinstance(error, CodeInvalid))
+        or (phase == "submit_password" and isinstance(error, PasswordInvalid))
+        or (phase in (*INPUTS.values(), RECHECK) and is_transient(error))
+    )
 
 
 def waiting_text(error: X2DeskError, seconds: float) -> str:

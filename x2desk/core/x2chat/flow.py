@@ -42,6 +42,11 @@ The credentials the server handed over are saved (secret first, then the record)
 exists only here until it is saved. If saving fails they stay in memory (STORE_FAILED) until
 saved or explicitly discarded. The credential store is opened before the redeem is sent, so a
 missing keyring is found while the token is still unspent.
+
+The journal (:mod:`x2desk.core.x2chat.redeem_journal`) holds the intent of each redeem (the
+token's hash) from before it is sent until the record is written, so a redeem killed or cut off
+after X2Chat spent the token is reported at the next start; :meth:`RedeemFlow.submit` names a
+token this computer already sent (``Intake.kind`` ``used_here``) instead of sending it again.
 """
 
 from __future__ import annotations

@@ -82,12 +82,15 @@ class Summary:
     killed_0_36_ms_after_commit: int = 0
     integrity_ok: bool = True
     cli_note_findings: int | None = None
+    secrets_checked: int = 0  # every secret the sandbox issued, looked for in the data folder
+    leaks: int = 0  # ... and in the processes' output: found (must be 0)
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
-        return self.lost_unnoticed == 0 and self.orphaned_unnoticed == 0 and self.integrity_ok
+        unnoticed = self.lost_unnoticed + self.orphaned_unnoticed
+        return unnoticed == 0 and self.integrity_ok and self.leaks == 0
 
 
 class Gate:
@@ -124,6 +127,7 @@ class Bench:
 
         self.store_kind = store
         self.home = home
+        self.outputs = home.parent / "outputs"  # what each process printed
         limits = {"issue_per_hour": 10**6, "redeem_per_hour": 10**6}
         self.sandbox = SandboxServer(**limits).start()
         self.gate = Gate(self.sandbox)
@@ -175,9 +179,9 @@ class Bench:
         early = rng.random() < EARLY
         offset = None if early else rng.uniform(-BEFORE_MS, AFTER_MS)
         argv = [sys.executable, "-m", "x2desk", "redeem", issued["token"], "--yes"]
-        child = subprocess.Popen(
-            argv, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-        )
+        self.outputs.mkdir(exist_ok=True)
+        output = open(self.outputs / f"trial-{len(list(self.outputs.iterdir()))}.log", "wb")  # noqa: SIM115
+        child = subprocess.Popen(argv, env=self.env, stdout=output, stderr=subprocess.STDOUT)
         result = Trial(offset)
         try:
             self._kill_when(child, offset, rng)
@@ -185,15 +189,24 @@ class Bench:
             self.gate.release.set()  # a held redeem commits whatever happened to the process
             self.gate.committed.wait(5 if not early else 0.5)
             try:
-                _, _err = child.communicate(timeout=60)
+                child.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 child.kill()
-                child.communicate()
+                child.wait()
+            output.close()
         result.exit_code = child.returncode
         self._judge(result, issued)
         return result
 
-    def _kill_when(self, child: subprocess.Popen[str], offset: float | None, rng: Any) -> None:
+    def leaks(self) -> tuple[int, int]:
+        """(secrets the sandbox issued, how many were found in the data folder or output)."""
+        from x2desk.sandbox.leaks import find_leaks, fingerprints, secrets_in_state
+
+        prints = fingerprints(secrets_in_state(self.sandbox.sim.snapshot()))
+        leaks, _files = find_leaks(prints, [self.home, self.outputs])
+        return len(prints["secrets"]), len(leaks)
+
+    def _kill_when(self, child: subprocess.Popen[bytes], offset: float | None, rng: Any) -> None:
         if offset is None:  # before the request leaves: somewhere in the process's start
             time.sleep(rng.uniform(0.05, 0.6))
             _kill(child)
@@ -278,7 +291,7 @@ class Bench:
         return True
 
 
-def _kill(child: subprocess.Popen[str]) -> None:
+def _kill(child: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError):  # it had already finished
         os.kill(child.pid, signal.SIGKILL)
 
@@ -309,6 +322,7 @@ def run(trials: int, store: str, seed: int | None = None) -> tuple[Summary, list
                 results.append(bench.trial(rng))
             summary = summarise(results, store)
             summary.cli_note_findings = cli_note(home, bench.env)
+            summary.secrets_checked, summary.leaks = bench.leaks()
         finally:
             bench.close()
     summary.seconds = round(time.monotonic() - started, 1)

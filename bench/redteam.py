@@ -41,6 +41,12 @@ for extra in (ROOT, ROOT / "tests", ROOT / "tests" / "core", ROOT / "tests" / "c
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("X2DESK_FUZZ_SCALE", "2.5")  # more fuzzed inputs than a test run tries
+
+
+# Secrets looked for in the kill and pair runs' data folders and output: [count, found]; the
+# leak row adds them to its own (the autopilot's and a CLI session's).
+LEAKS = [0, 0]
 
 
 @dataclass
@@ -260,6 +266,8 @@ def kill_rows(trials: int, store: str, row: Row) -> None:
     import kill
 
     summary, _results = kill.run(trials, store)
+    LEAKS[0] += summary.secrets_checked
+    LEAKS[1] += summary.leaks
     row.count = summary.trials
     row.failures = summary.lost_unnoticed + summary.orphaned_unnoticed
     row.failures += 0 if summary.integrity_ok else 1
@@ -283,11 +291,21 @@ def pair_rows(pairs: int, row: Row) -> None:
             for n in range(pairs):
                 fresh = n % 5 == 0  # every fifth pair creates its store at the same moment
                 env = prepare_folder(Path(folder) / f"new-{n}", False) if fresh else shared
-                problems = redeem_pair(sandbox, phone, env)
+                problems = redeem_pair(sandbox, phone, env, Path(folder) / "outputs.log")
                 row.count += 1
                 if problems:
                     row.failures += 1
                     print(f"    pair {n}: {problems}", file=sys.stderr)
+            _count_leaks(sandbox, [Path(folder)])
+
+
+def _count_leaks(sandbox: Any, paths: list[Path]) -> None:
+    from x2desk.sandbox.leaks import find_leaks, fingerprints, secrets_in_state
+
+    prints = fingerprints(secrets_in_state(sandbox.sim.snapshot()))
+    leaks, _files = find_leaks(prints, paths)
+    LEAKS[0] += len(prints["secrets"])
+    LEAKS[1] += len(leaks)
 
 
 # ---- fuzzing -----------------------------------------------------------------------------------
@@ -355,8 +373,9 @@ def leak_rows(row: Row) -> None:
         row.count += len(prints.get("secrets", []))
         row.failures += len(leaks)
     cli_count, cli_leaks = _cli_session_leaks()
-    row.count += cli_count
-    row.failures += cli_leaks
+    row.count += cli_count + LEAKS[0]  # with the kill and pair runs' secrets
+    row.failures += cli_leaks + LEAKS[1]
+    row.note = f"{row.note} autopilot, a CLI session, the kill and pair runs".strip()
 
 
 def _cli_session_leaks() -> tuple[int, int]:

@@ -61,8 +61,11 @@ use_encrypted_file(Secret(open(__import__("os").environ["X2DESK_PASSPHRASE_FILE"
 """
 
 
-def redeem_pair(sandbox: Any, phone: Any, env: dict[str, str]) -> list[str]:
-    """Two processes redeem two tokens at once; what went wrong (empty: both bots saved)."""
+def redeem_pair(
+    sandbox: Any, phone: Any, env: dict[str, str], log: Path | None = None
+) -> list[str]:
+    """Two processes redeem two tokens at once; what went wrong (empty: both bots saved).
+    ``log``: a file their output is added to (for a leak check)."""
     issued = [phone.issue_token(), phone.issue_token()]
     api = f"{sandbox.url}/api/v1"
     children = [
@@ -78,6 +81,9 @@ def redeem_pair(sandbox: Any, phone: Any, env: dict[str, str]) -> list[str]:
     problems = []
     for child in children:
         out, err = child.communicate(timeout=120)
+        if log is not None:
+            with open(log, "a", encoding="utf-8") as file:
+                file.write(out + err)
         if child.returncode != 0 or "Connected @" not in out:
             problems.append(f"exit {child.returncode}: {err.strip().splitlines()[-1:]}")
     return problems + _check_saved(sandbox, env, issued)

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fuzz_counts import count
+from fuzz_counts import count, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,7 +23,9 @@ from x2desk.core.secret import Secret
 
 MARK = "S3CRET-fuzz-7f3a9c2e"  # a secret hidden in the answers: never in an error
 FUZZ = settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 
@@ -269,7 +271,7 @@ _parsers()
 def test_answer_parsers(name: str) -> None:
     parse, strategy = PARSERS[name]
 
-    @settings(FUZZ, max_examples=150)
+    @settings(FUZZ, max_examples=examples(150))
     @given(strategy)
     def run(data: Any) -> None:
         count(f"parser: {name}")
@@ -341,7 +343,7 @@ def few_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(provider_client, "MAX_PAGES", 5)
 
 
-@settings(FUZZ, max_examples=300)
+@settings(FUZZ, max_examples=examples(300))
 @given(st.sampled_from(CALLS), STATUSES, BODIES, HEADERS)
 def test_clients_take_any_answer(
     few_pages: None, call: str, status: int, body: Any, headers: dict[str, str]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fuzz_counts import count
+from fuzz_counts import count, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +21,9 @@ import x2desk
 from x2desk.core.errors import ScanError
 
 FUZZ = settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(100),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 # Where each format's header ends (dimensions included): mutations start after it, so a damaged
 # file never claims a bigger picture than it is (that is the bombs' test, below).

@@ -191,3 +191,15 @@ def demo(qtbot: Any) -> Iterator[tuple[Any, Any]]:
         window.close()
         wait_all(3000)
         session.stop()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The fuzz tests' counts (tests/fuzz_counts.py), when any ran."""
+    import sys
+
+    counts = getattr(sys.modules.get("fuzz_counts"), "FUZZED", None)
+    if not counts:
+        return
+    terminalreporter.write_sep("-", "fuzzed inputs (hypothesis)")
+    for category, n in sorted(counts.items()):
+        terminalreporter.write_line(f"{category:32} {n}")

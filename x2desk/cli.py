@@ -156,6 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             set_session_profile(args.profile)
         if args.command:
+            from x2desk.commands.leftovers import note_leftovers
+
+            note_leftovers(args.command)  # what earlier runs left unfinished, in short
             return int(_command_module(args.command).run(args))
         if args.self_test:
             from x2desk.selftest import run_self_test

@@ -98,7 +98,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     mx.add_argument("--reauth", metavar="ID", help="re-authorise connection ID (no new one)")
 
     wa = kinds.add_parser("whatsapp", parents=[common], help=KINDS["whatsapp"])
-    wa.add_argument("--reconnect", metavar="ID", help="show a new QR for WhatsApp connection ID")
+    again = wa.add_mutually_exclusive_group()
+    again.add_argument("--reconnect", metavar="ID", help="show a new QR for WhatsApp connection ID")
+    again.add_argument(
+        "--new",
+        action="store_true",
+        help="make a new connection even if one made here earlier was never linked",
+    )
 
     bot = kinds.add_parser("telegram-bot", parents=[common], help=KINDS["telegram-bot"])
     bot.add_argument("--token-file", metavar="FILE", help="read the bot token from FILE")
@@ -154,7 +160,10 @@ def make_driver(args: argparse.Namespace, client: ConnectionsClient) -> LoginDri
         phone = args.phone or _ask_phone()
         return ls.MaxCodeDriver(client, phone, name, _connection_id(args.reauth))
     if args.kind == "whatsapp":
-        return ls.WhatsAppDriver(client, name, _connection_id(args.reconnect))
+        reconnect = _connection_id(args.reconnect)
+        if reconnect is not None or args.new:
+            return ls.WhatsAppDriver(client, name, reconnect)
+        return _whatsapp_or_earlier(client, name)
     if args.kind == "telegram-bot":
         token = _secret(
             args.token_file,
@@ -172,6 +181,31 @@ def make_driver(args: argparse.Namespace, client: ConnectionsClient) -> LoginDri
         )
         return ls.OdnoklassnikiDriver(client, key, name, _connection_id(args.change_key))
     raise InputError(f"Unknown kind '{args.kind}': use one of {', '.join(KINDS)}.")
+
+
+def _whatsapp_or_earlier(client: ConnectionsClient, name: str) -> LoginDriver:
+    """A connection an earlier run made here and never linked is continued (connections cannot
+    be deleted: each new one stays for good); in a terminal the person may ask for a new one."""
+    from x2desk.commands.terminal import ask_yes, interactive
+    from x2desk.core.accounts import drivers as ls
+    from x2desk.i18n import format_datetime
+
+    driver = ls.whatsapp_driver(client, name)
+    earlier = driver.resumed
+    if earlier is None:
+        return driver
+    say(
+        _(
+            "WhatsApp connection {id} was made here on {when} and never linked. x2desk "
+            "continues with it: connections cannot be deleted, so each new one stays."
+        ).format(id=earlier.external_id, when=format_datetime(earlier.created_at))
+    )
+    if interactive():
+        if ask_yes(_("Make a new connection instead?")):
+            return ls.WhatsAppDriver(client, name)
+    else:
+        say(_("(Add --new to make another connection instead.)"))
+    return driver
 
 
 def _secret(path: str | None, what: str, prompt: str, ended: str) -> Secret:
@@ -213,6 +247,35 @@ def _record(session: LoginSession) -> None:
     except (X2DeskError, ValueError, TypeError, ImportError) as exc:
         message = exc.message if isinstance(exc, X2DeskError) else type(exc).__name__
         _note(f"The connection exists at the provider, but was not recorded here: {message}")
+
+
+def _say_kept(session: LoginSession) -> None:
+    """The session ended without linking, but a connection was made (or continued): its id and
+    what to do, so it is never lost track of."""
+    from x2desk.core.accounts.drivers import WhatsAppDriver
+
+    driver = session.driver
+    if not isinstance(driver, WhatsAppDriver) or driver.connection_id is None:
+        return
+    conn = driver.connection_id
+    if driver.created and driver.recorded is None:
+        say(
+            _(
+                "WhatsApp connection {id} exists at the provider but could not be recorded "
+                "here; note its id. To link it: x2desk connect whatsapp --reconnect {id}"
+            ).format(id=conn)
+        )
+        return
+    text = _(
+        "WhatsApp connection {id} is not linked yet. To link it: x2desk connect whatsapp "
+        "--reconnect {id}"
+    ).format(id=conn)
+    if driver.created or driver.resumed is not None:
+        text += " " + _(
+            "(It is recorded here, see x2desk list; running x2desk connect whatsapp again "
+            "continues with it.)"
+        )
+    say(text)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -293,6 +356,7 @@ def _outcome(args: argparse.Namespace, session: LoginSession, snap: Snapshot) ->
             say(note)
             return EXIT_NOT_ACTIVE
         return 0
+    _say_kept(session)
     if snap.state is State.CANCELLED:
         say(_("Cancelled."))
         return EXIT_CANCELLED

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from x2desk.commands import terminal
 from x2desk.commands.stores import add_passphrase_option, ask_passphrase, given_passphrase
 from x2desk.commands.terminal import ask_yes, say, show
-from x2desk.core.errors import InputError, NotIntegrationToken, StoreError
+from x2desk.core.errors import InputError, NotIntegrationToken, StoreError, TokenSpent
 from x2desk.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -67,6 +67,7 @@ def _token_text(given: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from x2desk.commands.stores import open_store
     from x2desk.core.addresses import resolve_address
+    from x2desk.core.net import DEADLINE_S
     from x2desk.core.x2chat.client import X2ChatClient
     from x2desk.core.x2chat.flow import RedeemFlow
 
@@ -75,11 +76,14 @@ def run(args: argparse.Namespace) -> int:
         flow = RedeemFlow(client, confirm_rotation=True, open_store=lambda: open_store(args))
         intake = flow.submit(text)
         if intake.token is None:
+            if intake.kind == "used_here":  # sent from here before: said without a request
+                raise TokenSpent(intake.explanation)
             raise NotIntegrationToken(intake.explanation)
         if not _confirmed(args):
             say(_("Nothing was sent; the token is still unused."))
             return EXIT_DECLINED
         flow.confirm()
+        say(_("Redeeming the token at X2Chat (at most {s} s)…").format(s=int(DEADLINE_S)))
         state = _settle_store(flow, flow.redeem(), args)
         if state.failure is not None:
             raise state.failure.error

@@ -163,6 +163,7 @@ def redeem(sim: Simulator, req: Request) -> Response:
             return _x2_error(410, "TOKEN_GONE", "token has expired")
         bot = sim.bots[token.bot_id]
         token.redeemed_at = now
+        bot.past_tokens.append(bot.token)
         bot.token = new_bot_token(bot.user_id)
         bot.rotations += 1
         bot_token, chat_id = bot.token, token.chat_id

@@ -46,6 +46,8 @@ BOT_TOKEN = "123456789:" + "A" * 35
 class FakeProvider:
     """Plays the provider: a session that moves when the 'phone' acts. Records every call."""
 
+    base_url = "https://provider.test/v2"  # the journal and the records name it
+
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
         self.calls: list[tuple[float, str]] = []

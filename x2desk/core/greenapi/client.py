@@ -15,6 +15,7 @@ The QR arrives as a base64 PNG, checked and read by :mod:`x2desk.core.greenapi.q
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -389,9 +390,13 @@ class GreenApiClient:
                 "the Green-API console."
             )
         if status == 429:
+            seconds = retry_after(response)
+            capped = RateLimited(seconds).retry_after  # what x2desk will wait, said
+            wait = f" {math.ceil(capped)} s" if capped else ""
             raise RateLimited(
-                retry_after(response),
-                "Green-API limits how often an instance may be asked; x2desk waits and asks again.",
+                seconds,
+                f"Green-API limits how often an instance may be asked; x2desk waits{wait} and "
+                "asks again.",
             )
         if status == 400:
             detail = _detail(data)

@@ -45,7 +45,7 @@ from x2desk.core.errors import (
     StoreError,
 )
 from x2desk.core.greenapi.client import QR_ERRORS, GreenApiClient, paired_phone
-from x2desk.core.greenapi.endpoints import QR_LIFETIME_S, QR_REFRESH_S
+from x2desk.core.greenapi.endpoints import PAIRING_LIFETIME_S, QR_LIFETIME_S, QR_REFRESH_S
 from x2desk.core.saving import Outcome, record_connection
 from x2desk.core.secret import Secret
 from x2desk.core.session.machine import LoginSession, Observer, Snapshot, State, Step
@@ -124,7 +124,12 @@ class GreenApiDriver:
     """
 
     flow = KIND
-    session_lifetime_s: float | None = None  # an instance's pairing does not expire
+    session_lifetime_s: float | None = PAIRING_LIFETIME_S  # x2desk stops waiting then
+    begin_repeatable = True  # the start reads the state (and asks for a QR or a code again)
+    expired_text = N_(
+        "x2desk stopped waiting after 10 minutes: the instance was not paired. Start again "
+        "when the phone with the account is at hand."
+    )
 
     def __init__(
         self,

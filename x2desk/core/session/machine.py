@@ -29,10 +29,7 @@ from dataclasses import replace
 
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import (
-    AnswerLost,
-    CodeInvalid,
     InputError,
-    PasswordInvalid,
     SessionExpired,
     X2DeskError,
 )
@@ -44,8 +41,8 @@ from x2desk.core.session.poller import (
     Poller,
     Scheduler,
     ThreadScheduler,
-    is_transient,
 )
+from x2desk.core.session.second_try import RECHECK, SecondTry, keeps_step, waiting_text
 from x2desk.core.session.states import (
     ENDINGS,
     INPUTS,
@@ -60,14 +57,16 @@ from x2desk.core.session.states import (
     Step,
     clean_code,
 )
+from x2desk.i18n import _
 
 __all__ = ["LoginDriver", "LoginSession", "Observer", "Snapshot", "State", "Step"]
 
 log = logging.getLogger(__name__)
 
 
-class LoginSession:
-    """The state machine. Thread-safe; all remote calls run on ``scheduler``, one at a time."""
+class LoginSession(SecondTry):
+    """The state machine. Thread-safe; all remote calls run on ``scheduler``, one at a time.
+    A failed start or an input's lost answer get a second try (:mod:`.second_try`)."""
 
     def __init__(
         self,
@@ -91,6 +90,7 @@ class LoginSession:
         self._qr_deadline: float | None = None  # monotonic
         self._session_deadline: float | None = None  # monotonic
         self._started = False
+        self._begin_tries = 0
         self.history: list[State] = []  # every state entered, in order (for tests and reports)
 
     # ---- observing ----
@@ -161,6 +161,7 @@ class LoginSession:
             self._cancel_timers()
             self._qr_deadline = None
             self._session_deadline = None
+            self._begin_tries = 0
             self._snap = Snapshot(flow=self.driver.flow, state=State.STARTING, text="", busy=True)
             self.history.append(State.STARTING)
             lifetime = self.driver.session_lifetime_s
@@ -257,7 +258,7 @@ class LoginSession:
         with self._lock:
             if generation != self._generation or self._snap.state in TERMINAL:
                 return
-            text = f"{error.message} Trying again in {int(retry_in)} s."
+            text = waiting_text(error, retry_in)
             self._snap = replace(
                 self._snap, retry_in=retry_in, text=text, error_key=error.key, error=error
             )
@@ -375,7 +376,8 @@ class LoginSession:
             self._generation += 1
             self.poller.stop()
             self._cancel_timers()
-            err = SessionExpired()
+            expired = getattr(self.driver, "expired_text", None)
+            err = SessionExpired(_(expired) if expired else None)
             self._enter(State.EXPIRED, text=err.message, error=err)
         self._publish()
 
@@ -383,38 +385,29 @@ class LoginSession:
         with self._lock:
             if generation != self._generation or self._snap.state in TERMINAL:
                 return
-            state = self._snap.state
-            keep = (
-                (phase == "submit_code" and isinstance(error, CodeInvalid))
-                or (phase == "submit_password" and isinstance(error, PasswordInvalid))
-                or (phase in INPUTS.values() and is_transient(error))
-            )
-            if keep and not isinstance(error, SessionExpired):
-                # a wrong code or password keeps its step, and says so
+            if self._second_try(error, phase):
+                pass  # started again later, or the session is polled first: the text says so
+            elif keeps_step(error, phase):  # e.g. a wrong code: the step stays, saying so
+                text = error.message
+                if phase == RECHECK:
+                    text = _(
+                        "x2desk could not check whether it arrived ({why}). Type it again; if "
+                        "it was taken, x2desk goes on."
+                    ).format(why=error.message)
                 self._snap = replace(
-                    self._snap, busy=False, text=error.message, error=error, error_key=error.key
+                    self._snap, busy=False, text=text, error=error, error_key=error.key
                 )
             else:
-                if phase == "finish" and isinstance(error, AnswerLost):
-                    error = AnswerLost(
-                        "The request to create the connection was sent but no answer came back: "
-                        "it may exist already. Check the connections list before trying again."
-                    )
-                self._generation += 1
-                self.poller.stop()
-                self._cancel_timers()
-                if isinstance(error, SessionExpired):
-                    self._enter(State.EXPIRED, text=error.message, error=error)
-                else:
-                    self._enter(State.FAILED, text=error.message, error=error)
-                log.info("login %s failed in %s: %s", self.driver.flow, state, error.key)
+                log.info("login %s failed in %s: %s", self.driver.flow, self._snap.state, error.key)
+                self._fail_locked(error)
         self._publish()
 
     def _fail_locked(self, error: X2DeskError) -> None:
         self._generation += 1
         self.poller.stop()
         self._cancel_timers()
-        self._enter(State.FAILED, text=error.message, error=error)
+        ending = State.EXPIRED if isinstance(error, SessionExpired) else State.FAILED
+        self._enter(ending, text=error.message, error=error)
 
     def _enter(
         self,

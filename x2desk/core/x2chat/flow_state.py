@@ -24,7 +24,7 @@ from x2desk.core.errors import (
 )
 
 if TYPE_CHECKING:  # only named in annotations: the pages import this module without httpx
-    from x2desk.core.x2chat.client import BotUser, SentMessage, WebhookInfo
+    from x2desk.core.x2chat.client import BotUser, Redeemed, SentMessage, WebhookInfo
     from x2desk.core.x2chat.tokens import Intake
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,19 @@ class BotSummary:
     @property
     def incomplete(self) -> bool:
         return bool(self.missing)
+
+    @classmethod
+    def of(cls, redeemed: Redeemed) -> BotSummary:
+        return cls(
+            bot_id=redeemed.bot_id,
+            bot_username=redeemed.bot_username,
+            chat_id=redeemed.chat_id,
+            api_base=redeemed.api_base,
+            token_masked=redeemed.bot_token.masked,
+            missing=redeemed.missing,
+            notes=redeemed.notes,
+            api_base_source=redeemed.api_base_source,
+        )
 
 
 _MISSING_CONSEQUENCE = {

@@ -1,7 +1,8 @@
 """Token intake: tell what a scanned QR payload or pasted text is (API.md section 1).
 
 :func:`classify` never raises: it returns an :class:`Intake` whose ``kind`` is one of
-``integration_token``, ``webhook_qr``, ``telegram_login``, ``url``, ``text`` or ``empty``, and whose
+``integration_token``, ``webhook_qr``, ``telegram_login``, ``url``, ``text`` or ``empty`` (and
+``used_here``, which only the redeem flow gives: a token this computer already sent), and whose
 ``explanation`` is a plain sentence for the user (what it was, what to do). ``token`` is set (a
 lower-case UUIDv4) exactly when ``kind == "integration_token"``: only then may it be redeemed.
 
@@ -27,7 +28,9 @@ from urllib.parse import parse_qs, urlsplit
 from x2desk.core.errors import NotIntegrationToken
 from x2desk.i18n import _
 
-Kind = Literal["integration_token", "webhook_qr", "telegram_login", "url", "text", "empty"]
+Kind = Literal[
+    "integration_token", "webhook_qr", "telegram_login", "url", "text", "empty", "used_here"
+]
 
 UUID_LEN = 36
 TOKEN_TTL_HINT = "Integration tokens are one-time and live 5 minutes."

@@ -145,6 +145,14 @@ class SavedPage(WizardPage):
                 "warning",
                 _("Details: a webhook is set, so getUpdates does not work for this bot."),
             )
+        elif state.webhook_error is not None and not failed:  # unknown is said, never silent
+            self.webhook_note.show_message(
+                _(
+                    "x2desk could not check whether this bot has a webhook. If it has one, "
+                    "getUpdates will not work until it is removed."
+                ),
+                "warning",
+            )
         else:
             self.webhook_note.clear_message()
         self.show_cancel = step is not Step.SAVED  # saved: only Done (nothing left to cancel)

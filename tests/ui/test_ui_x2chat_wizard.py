@@ -349,7 +349,7 @@ def test_a_failed_webhook_check_is_said_on_the_check_and_saved_pages(
     to_paste(qtbot, wiz)
     paste_and_confirm(qtbot, wiz, issued["token"])
     qtbot.waitUntil(lambda: step(wiz) == "checked", timeout=10000)
-    assert "Could not check the webhook" in wiz.check.webhook.text()
+    assert "Could not check where this bot's messages go" in wiz.check.webhook.text()
     qtbot.mouseClick(wiz.frame.next_button, Qt.MouseButton.LeftButton)
     assert wiz.frame.current is wiz.saved
     assert "could not check whether this bot has a webhook" in wiz.saved.webhook_note.text()

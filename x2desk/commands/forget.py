@@ -14,12 +14,13 @@ from __future__ import annotations
 import argparse
 
 from x2desk.commands.stores import add_passphrase_option
-
-HELP = "Forget a saved connection: its secret is deleted, its history kept"
+from x2desk.i18n import _
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", metavar="ID", help="the connection's id, as 'x2desk list' shows it")
+    parser.add_argument(
+        "id", metavar="ID", help=_("the connection's id, as 'x2desk list' shows it")
+    )
     add_passphrase_option(parser)
 
 

@@ -339,7 +339,7 @@ class CameraUnplugged(CameraBusy):
     """The camera went away while in use (its device is no longer listed)."""
 
     key = "camera_unplugged"
-    default_message = (
+    default_message = N_(
         "The camera was unplugged. Plug it back in: scanning starts again when it returns."
     )
 

@@ -90,8 +90,9 @@ class VirtualCamera:
     def read(self) -> np.ndarray | None:
         if not self._open:
             from x2desk.core.errors import CameraBusy
+            from x2desk.i18n import _
 
-            raise CameraBusy("The virtual camera is not open.")
+            raise CameraBusy(_("The virtual camera is not open."))
         if self._paced:
             due = self._start + self.frames / self.fps
             wait = due - self._clock.monotonic()

@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         h.setContentsMargins(16, 6, 16, 6)
         badge = QLabel(_("DEMO"))
         badge.setObjectName("demoBadge")
-        badge.setAccessibleName("Demo mode")
+        badge.setAccessibleName(_("Demo mode"))
         h.addWidget(badge)
         words = QVBoxLayout()
         words.setSpacing(0)
@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
         from x2desk.ui.common import keys
         from x2desk.ui.common.widgets import button
 
-        toggle = button(_("Hide the phone"), "phoneToggle", accessible="Show or hide the phone")
+        toggle = button(_("Hide the phone"), "phoneToggle", accessible=_("Show or hide the phone"))
         toggle.setCheckable(True)
         toggle.setChecked(True)
         toggle.setToolTip(_("Show or hide the demo's phone ({keys})").format(keys="Ctrl+Shift+P"))
@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
 
         dock = QDockWidget(_("Phone (demo)"), self)
         dock.setObjectName("phoneDock")
-        dock.setAccessibleName("Phone (demo)")
+        dock.setAccessibleName(_("Phone (demo)"))
         dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
         dock.setTitleBarWidget(QWidget())  # the panel has its own headings
         area = fit.scroll_area(panel, "phoneScroll")

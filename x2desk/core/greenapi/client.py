@@ -100,11 +100,13 @@ def check_instance_id(text: str | int) -> str:
     if value.lower().startswith("wainstance"):
         value = value[len("wainstance") :]
     if not value:
-        raise InputError("Type the instance's idInstance (digits, from the Green-API console).")
+        raise InputError(_("Type the instance's idInstance (digits, from the Green-API console)."))
     if not ID_INSTANCE.match(value):
         raise InputError(
-            "The idInstance is a number (digits only, e.g. 1101000001): copy it again from the "
-            "Green-API console."
+            _(
+                "The idInstance is a number (digits only, e.g. 1101000001): copy it again from the "
+                "Green-API console."
+            )
         )
     return value
 
@@ -113,12 +115,14 @@ def check_api_token(token: Secret) -> Secret:
     """The apiTokenInstance, trimmed and checked for its form (20-128 letters and digits)."""
     value = token.reveal().strip()
     if not value:
-        raise InputError("Paste the instance's apiTokenInstance (from the Green-API console).")
+        raise InputError(_("Paste the instance's apiTokenInstance (from the Green-API console)."))
     if not API_TOKEN.match(value):
         raise InputError(
-            f"That is not an apiTokenInstance: it is {len(value)} characters long or has "
-            "characters such a token cannot have (it is 20 to 128 letters and digits, usually "
-            "50). Copy it again, whole, from the Green-API console."
+            _(
+                "That is not an apiTokenInstance: it is {value} characters long or has characters "
+                "such a token cannot have (it is 20 to 128 letters and digits, usually 50). Copy "
+                "it again, whole, from the Green-API console."
+            ).format(value=len(value))
         )
     return Secret(value)
 
@@ -186,7 +190,7 @@ class QrAnswer:
 
 def parse_qr(data: Any) -> QrAnswer:
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-        raise BadAnswer("Green-API's answer to the QR request has no 'type'. x2desk asks again.")
+        raise BadAnswer(_("Green-API's answer to the QR request has no 'type'. x2desk asks again."))
     kind = data["type"]
     message = data.get("message")
     if kind == QR_TYPE_CODE:
@@ -196,8 +200,9 @@ def parse_qr(data: Any) -> QrAnswer:
     if kind in QR_TYPES_ALREADY:
         return QrAnswer(kind)
     raise BadAnswer(
-        f"Green-API answered the QR request with an unknown type '{scrub(kind)[:40]}'. "
-        "x2desk asks again."
+        _(
+            "Green-API answered the QR request with an unknown type '{kind}'. x2desk asks again."
+        ).format(kind=scrub(kind)[:40])
     )
 
 
@@ -207,14 +212,18 @@ def parse_state(data: Any) -> str:
     if data is None or data == "":
         return STATE_WHILE_CREATED
     if not isinstance(data, dict) or "stateInstance" not in data:
-        raise BadAnswer("Green-API's answer to the state request has no 'stateInstance'.")
+        raise BadAnswer(_("Green-API's answer to the state request has no 'stateInstance'."))
     state = data.get("stateInstance")
     if state is None or state == "":
         return STATE_WHILE_CREATED
     if not isinstance(state, str):
-        raise BadAnswer("Green-API's answer to the state request has no 'stateInstance'.")
+        raise BadAnswer(_("Green-API's answer to the state request has no 'stateInstance'."))
     if state not in STATES:
-        raise BadAnswer(f"Green-API reported an unknown instance state '{scrub(state)[:40]}'.")
+        raise BadAnswer(
+            _("Green-API reported an unknown instance state '{state}'.").format(
+                state=scrub(state)[:40]
+            )
+        )
     return state
 
 
@@ -239,7 +248,7 @@ def parse_auth(data: Any, method: str) -> AuthAnswer:
     false``) raises: a wrong code or password as CodeInvalid/PasswordInvalid (the page stays),
     anything else as :class:`AuthorizationRefused` with its reason explained."""
     if not isinstance(data, dict) or ("status" not in data and "data" not in data):
-        raise BadAnswer(f"Green-API's answer to {method} has no 'status'.")
+        raise BadAnswer(_("Green-API's answer to {method} has no 'status'.").format(method=method))
     raw = data.get("data")
     inner: dict[str, Any] = raw if isinstance(raw, dict) else {}
     inner_status = inner.get("status") if isinstance(inner.get("status"), str) else None
@@ -380,13 +389,19 @@ class GreenApiClient:
         data = json_body(response)
         if 200 <= status < 300:
             if data is None and not (empty_ok and not response.content.strip()):
-                raise BadAnswer(f"Green-API's answer to {method} was not the JSON x2desk expects.")
+                raise BadAnswer(
+                    _("Green-API's answer to {method} was not the JSON x2desk expects.").format(
+                        method=method
+                    )
+                )
             return data
         if status in (401, 403):
             raise InvalidAuth(
-                f"Green-API refused instance {self.id_instance}: the idInstance or the "
-                "apiTokenInstance is wrong (or the instance was deleted). Copy both again from "
-                "the Green-API console."
+                _(
+                    "Green-API refused instance {id_instance}: the idInstance or the "
+                    "apiTokenInstance is wrong (or the instance was deleted). Copy both again from "
+                    "the Green-API console."
+                ).format(id_instance=self.id_instance)
             )
         if status == 429:
             raise RateLimited(
@@ -396,20 +411,32 @@ class GreenApiClient:
         if status == 400:
             detail = _detail(data)
             said = f": {scrub(detail)[:160]}" if detail else ""
-            raise RequestRejected(f"Green-API refused the {method} request{said}.")
+            raise RequestRejected(
+                _("Green-API refused the {method} request{said}.").format(method=method, said=said)
+            )
         if status == 404:
             raise RequestRejected(
-                f"Green-API has no such address at {scrub(self.api_url)}: check the API URL "
-                "shown in the Green-API console for this instance."
+                _(
+                    "Green-API has no such address at {api_url}: check the API URL shown in the "
+                    "Green-API console for this instance."
+                ).format(api_url=scrub(self.api_url))
             )
         if status == 466:
             raise RequestRejected(
-                "Green-API says this instance's plan limit is used up (HTTP 466): check its "
-                "tariff in the Green-API console."
+                _(
+                    "Green-API says this instance's plan limit is used up (HTTP 466): check its "
+                    "tariff in the Green-API console."
+                )
             )
         if status >= 500:
-            raise ServerError(f"Green-API had an internal error ({status}). Try again later.")
-        raise BadAnswer(f"Green-API answered with an unexpected status ({status}).")
+            raise ServerError(
+                _("Green-API had an internal error ({status}). Try again later.").format(
+                    status=status
+                )
+            )
+        raise BadAnswer(
+            _("Green-API answered with an unexpected status ({status}).").format(status=status)
+        )
 
 
 def paired_phone(client: Any) -> str:

@@ -60,6 +60,7 @@ from x2desk.core.session.states import (
     Step,
     clean_code,
 )
+from x2desk.i18n import _
 
 __all__ = ["LoginDriver", "LoginSession", "Observer", "Snapshot", "State", "Step"]
 
@@ -130,7 +131,7 @@ class LoginSession:
             actions.add("cancel")
         elif snap.state is not State.CONNECTED:
             actions.add("restart")
-        text = snap.text or STATE_TEXT[snap.state]
+        text = snap.text or _(STATE_TEXT[snap.state])
         return replace(
             snap,
             qr_seconds_left=qr_left,
@@ -204,7 +205,7 @@ class LoginSession:
 
     def submit_password(self, password: Secret) -> bool:
         if not password.reveal():
-            raise InputError("Type the two-step verification password (it cannot be empty).")
+            raise InputError(_("Type the two-step verification password (it cannot be empty)."))
         return self._submit(
             State.WAITING_FOR_PASSWORD, lambda: self.driver.submit_password(password)
         )
@@ -234,7 +235,9 @@ class LoginSession:
                 return
             except Exception as exc:
                 log.error("login step failed unexpectedly: %s", type(exc).__name__)
-                err = X2DeskError(f"Unexpected error ({type(exc).__name__}). Start again.")
+                err = X2DeskError(
+                    _("Unexpected error ({name}). Start again.").format(name=type(exc).__name__)
+                )
                 self._failed(err, phase, generation)
                 return
             self._apply(step, generation)
@@ -272,8 +275,10 @@ class LoginSession:
             if step.state is not current and step.state not in TRANSITIONS[current]:
                 log.warning("login: unexpected %s after %s", step.state, current)
                 err = X2DeskError(
-                    f"The server went from '{current}' to '{step.state}', which x2desk does not "
-                    "expect. Start again."
+                    _(
+                        "The server went from '{current}' to '{state}', which x2desk does not "
+                        "expect. Start again."
+                    ).format(current=current, state=step.state)
                 )
                 self._fail_locked(err)
             else:
@@ -315,9 +320,11 @@ class LoginSession:
             self._qr_deadline = None
         note = step.note or ""
         if expired and step.state is State.WAITING_FOR_QR:
-            note = "The QR expired; getting a new one…"
+            note = _("The QR expired; getting a new one…")
         if step.state is State.WAITING_FOR_PASSWORD and step.password_hint and not note:
-            note = f"{STATE_TEXT[State.WAITING_FOR_PASSWORD]} Hint: {step.password_hint}"
+            note = _("{asked} Hint: {hint}").format(
+                asked=_(STATE_TEXT[State.WAITING_FOR_PASSWORD]), hint=step.password_hint
+            )
         if step.state is not snap.state:
             self.history.append(step.state)
         self._snap = Snapshot(
@@ -353,7 +360,7 @@ class LoginSession:
                 return
             self._qr_deadline = None
             self._snap = replace(
-                snap, qr=None, qr_image=None, text="The QR expired; getting a new one…"
+                snap, qr=None, qr_image=None, text=_("The QR expired; getting a new one…")
             )
         self._publish()
         self.poller.poll_now()
@@ -397,8 +404,11 @@ class LoginSession:
             else:
                 if phase == "finish" and isinstance(error, AnswerLost):
                     error = AnswerLost(
-                        "The request to create the connection was sent but no answer came back: "
-                        "it may exist already. Check the connections list before trying again."
+                        _(
+                            "The request to create the connection was sent but no answer came "
+                            "back: "
+                            "it may exist already. Check the connections list before trying again."
+                        )
                     )
                 self._generation += 1
                 self.poller.stop()

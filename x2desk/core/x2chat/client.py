@@ -48,6 +48,7 @@ from x2desk.core.net import (
 from x2desk.core.redact import scrub
 from x2desk.core.secret import Secret
 from x2desk.core.x2chat.answers import REDEEM_OPTIONAL, Fields, Redeemed, parse_redeemed
+from x2desk.i18n import _
 
 __all__ = ["REDEEM_OPTIONAL", "BotUser", "Redeemed", "SentMessage", "WebhookInfo", "X2ChatClient"]
 
@@ -189,8 +190,10 @@ class X2ChatClient:
         self._raise_common(response, body, what="the redeem")
         if response.status_code != 200:
             raise BadAnswer(
-                f"The server answered the redeem with HTTP {response.status_code}. The token may "
-                "be spent: make a new QR in X2Chat and scan again."
+                _(
+                    "The server answered the redeem with HTTP {status_code}. The token may be "
+                    "spent: make a new QR in X2Chat and scan again."
+                ).format(status_code=response.status_code)
             )
         return parse_redeemed(body, self.api_base)
 
@@ -209,7 +212,9 @@ class X2ChatClient:
     def send_message(self, bot_token: Secret, chat_id: int, text: str) -> SentMessage:
         if not text.strip() or len(text) > MAX_TEXT_LEN:
             raise InputError(
-                f"A message must have 1 to {MAX_TEXT_LEN} characters (this one has {len(text)})."
+                _(
+                    "A message must have 1 to {MAX_TEXT_LEN} characters (this one has {text})."
+                ).format(MAX_TEXT_LEN=MAX_TEXT_LEN, text=len(text))
             )
         payload = {"chat_id": chat_id, "text": text}
         f = Fields(self._bot_call(bot_token, "sendMessage", payload), "sendMessage")
@@ -253,11 +258,12 @@ class X2ChatClient:
         self._raise_common(response, body, what=what)
         if (isinstance(body, dict) and body.get("ok") is False) or status >= 400:
             detail = _description(body)
-            raise RequestRejected(
-                f"The server refused {what} (HTTP {status})" + (f": {detail}." if detail else ".")
-            )
+            said = _("The server refused {what} (HTTP {status})").format(what=what, status=status)
+            raise RequestRejected(f"{said}: {detail}." if detail else f"{said}.")
         if not isinstance(body, dict) or body.get("ok") is not True or "result" not in body:
-            raise BadAnswer(f"The server's answer to {what} is not in the bot API's format.")
+            raise BadAnswer(
+                _("The server's answer to {what} is not in the bot API's format.").format(what=what)
+            )
         return body["result"]
 
     # ---- transport ----

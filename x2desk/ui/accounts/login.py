@@ -30,11 +30,11 @@ class PhonePage(StatusPage):
             "country code). The code is sent to the app on that phone."
         )
         form = QFormLayout()
-        self.field = PhoneField("accountPhone", "Phone number")
+        self.field = PhoneField("accountPhone", _("Phone number"))
         self.phone_edit = self.field.edit
         self.hint = self.field.hint
         self.name_edit = QLineEdit()
-        name(self.name_edit, "accountName", "Connection name")
+        name(self.name_edit, "accountName", _("Connection name"))
         form.addRow(_("&Phone number"), self.field)
         form.addRow("", self.hint)
         form.addRow(_("Connection &name"), self.name_edit)
@@ -71,7 +71,7 @@ class PhonePage(StatusPage):
 class CodePage(SecretEntryPage):
     def __init__(self) -> None:
         super().__init__("account_code", provider_message, show_toggle=True)
-        name(self.edit, "accountCode", "Login code")
+        name(self.edit, "accountCode", _("Login code"))
         self.edit.setPlaceholderText(_("e.g. 12345"))
         self.step = _(STEP_LOGIN)
         self.title = _("Type the login code")
@@ -92,7 +92,7 @@ class CodePage(SecretEntryPage):
 class PasswordPage(SecretEntryPage):
     def __init__(self) -> None:
         super().__init__("account_password", provider_message)
-        name(self.edit, "accountPassword", "Two-step verification password")
+        name(self.edit, "accountPassword", _("Two-step verification password"))
         self.step = _(STEP_LOGIN)
         self.title = _("Two-step verification")
         self.next_text = _("&Log in")

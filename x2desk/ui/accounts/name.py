@@ -24,7 +24,7 @@ class NamePage(StatusPage):
         )
         form = QFormLayout()
         self.name_edit = QLineEdit()
-        name(self.name_edit, "qrConnectionName", "Connection name")
+        name(self.name_edit, "qrConnectionName", _("Connection name"))
         self.name_edit.setMaxLength(MAX_NAME)
         form.addRow(_("Connection &name"), self.name_edit)
         self.lay.addLayout(form)

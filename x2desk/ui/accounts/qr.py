@@ -8,17 +8,17 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from x2desk.core.session.states import Snapshot, State
-from x2desk.i18n import _
+from x2desk.i18n import N_, _
 from x2desk.ui.accounts.common import STEP_LOGIN, provider_message
 from x2desk.ui.common.qr_panel import QR_PX, QrLoginPage
 from x2desk.ui.common.widgets import label
 
 SCAN_STEPS = {
-    "telegram_qr": (
+    "telegram_qr": N_(
         "On the phone, open Telegram > Settings > Devices > Link Desktop Device, and point "
         "the camera at this QR."
     ),
-    "whatsapp": (
+    "whatsapp": N_(
         "On the phone, open WhatsApp > Settings > Linked devices > Link a device, and point "
         "the camera at this QR."
     ),
@@ -27,7 +27,7 @@ SCAN_STEPS = {
 
 class QrPage(QrLoginPage):
     def __init__(self) -> None:
-        super().__init__("account_qr", "accountQr", "Login QR")
+        super().__init__("account_qr", "accountQr", _("Login QR"))
         self.step = _(STEP_LOGIN)
         self.title = _("Scan the QR with your phone")
         self.subtitle = ""

@@ -149,8 +149,9 @@ class AccountsWizard(ProviderKeySteps):
         ``company_id`` it was made in): no new connection afterwards."""
         if connection_type not in REAUTH_FLOW:
             raise InputError(
-                f"Only Telegram and MAX account connections can be re-authorised, not "
-                f"'{connection_type}'."
+                _(
+                    "Only Telegram and MAX account connections can be re-authorised, not '{kind}'."
+                ).format(kind=connection_type)
             )
         self.stop_session()
         self.kind = REAUTH_FLOW[connection_type]

@@ -47,11 +47,11 @@ class PassphraseDialog(QDialog):
         form = QFormLayout()
         self.first = QLineEdit()
         self.first.setObjectName("passphrase")
-        self.first.setAccessibleName("Passphrase")
+        self.first.setAccessibleName(_("Passphrase"))
         self.first.setEchoMode(QLineEdit.EchoMode.Password)
         self.second = QLineEdit()
         self.second.setObjectName("passphraseAgain")
-        self.second.setAccessibleName("Passphrase again")
+        self.second.setAccessibleName(_("Passphrase again"))
         self.second.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(_("Passphrase:"), self.first)
         self.confirm = confirm
@@ -66,7 +66,7 @@ class PassphraseDialog(QDialog):
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setObjectName("passphraseOk")
-        self.ok_button.setAccessibleName("Use this passphrase")
+        self.ok_button.setAccessibleName(_("Use this passphrase"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName(
             "passphraseCancel"
         )

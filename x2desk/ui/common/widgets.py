@@ -1,5 +1,6 @@
-"""Small building blocks shared by the pages: every control gets an objectName and an
-accessibleName (the autopilot and screen readers find controls by them)."""
+"""Small building blocks shared by the pages: every control gets an objectName (the autopilot
+and the tests find controls by it) and an accessible name in the window's language (what a
+screen reader says: a button's or label's own text, or the words given to :func:`name`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from x2desk.i18n import _
 from x2desk.ui.common.theme import repolish
 
 if TYPE_CHECKING:
@@ -59,9 +61,17 @@ def _pointing_cursor(widget: QWidget) -> None:
         widget.setCursor(Qt.CursorShape.PointingHandCursor)
 
 
-def name(widget: QWidget, object_name: str, accessible: str | None = None) -> QWidget:
+def name(widget: QWidget, object_name: str, accessible: str = "") -> QWidget:
+    """``object_name`` for the autopilot, ``accessible`` (translated) for screen readers; a
+    button, check box or radio button without it is called by its own text."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    if not accessible and isinstance(widget, QAbstractButton):
+        accessible = widget.text().replace("&", "")
+    if not accessible:
+        raise ValueError(f"{object_name} needs an accessible name")
     widget.setObjectName(object_name)
-    widget.setAccessibleName(accessible or object_name)
+    widget.setAccessibleName(accessible)
     return widget
 
 
@@ -86,8 +96,7 @@ def label(
 ) -> QLabel:
     lab = QLabel(text)
     if object_name:
-        lab.setObjectName(object_name)
-        lab.setAccessibleName(object_name)
+        lab.setObjectName(object_name)  # a screen reader reads the label's own text
     if role:
         lab.setProperty("role", role)
     lab.setWordWrap(wrap)
@@ -103,8 +112,7 @@ class Banner(QLabel):
 
     def __init__(self, object_name: str) -> None:
         super().__init__()
-        self.setObjectName(object_name)
-        self.setAccessibleName(object_name)
+        self.setObjectName(object_name)  # a screen reader reads the message itself
         self.setWordWrap(True)
         later(self._plain_text)  # before any message: messages are never read as HTML
         # The inner spacing is a contents margin, not style-sheet padding: QLabel's word-wrapped
@@ -149,7 +157,6 @@ class BusyIndicator(QWidget):
     def __init__(self, object_name: str, caption: str = "") -> None:
         super().__init__()
         self.setObjectName(object_name)
-        self.setAccessibleName(object_name)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.caption = label(caption, object_name + "Caption", role="muted")
@@ -158,13 +165,14 @@ class BusyIndicator(QWidget):
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)
         self.bar.setTextVisible(False)
-        self.bar.setAccessibleName(object_name + " progress")
+        self.bar.setAccessibleName(caption or _("Working…"))
         lay.addWidget(self.caption)
         lay.addWidget(self.bar)
 
     def start(self, caption: str | None = None) -> None:
         if caption is not None:
             self.caption.setText(caption)
+            self.bar.setAccessibleName(caption or _("Working…"))
         self.bar.setRange(0, 0)
         self.show()
 

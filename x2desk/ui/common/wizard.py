@@ -226,9 +226,9 @@ class WizardFrame(QWidget):
         nav.setContentsMargins(0, 14, 0, 0)
         self.cancel_button = button(_("Cancel"), "wizardCancel")
         self.cancel_button.setToolTip(_("Close the wizard (Esc)"))
-        self.back_button = button(_("< &Back"), "wizardBack", accessible="Back")
+        self.back_button = button(_("< &Back"), "wizardBack", accessible=_("Back"))
         self.back_button.setToolTip(_("Previous page (Alt+Left)"))
-        self.next_button = button(_("&Next >"), "wizardNext", primary=True, accessible="Next")
+        self.next_button = button(_("&Next >"), "wizardNext", primary=True, accessible=_("Next"))
         self.next_button.setToolTip(_("Next page (Alt+Right)"))
         self.next_button.setDefault(True)
         nav.addWidget(self.cancel_button)
@@ -262,7 +262,7 @@ class WizardFrame(QWidget):
             lab = QLabel(f"{i}   {step}")
             lab.setWordWrap(True)  # the narrow step list of a small screen
             lab.setObjectName("stepLabel")
-            lab.setAccessibleName(f"step {step}")
+            lab.setAccessibleName(_("Step {n}: {step}").format(n=i, step=step))
             self._step_labels[step] = lab
             self._steps_lay.addWidget(lab)
         if self._current is not None:
@@ -359,12 +359,18 @@ class WizardFrame(QWidget):
             self._current.leave()
 
     def _mark_steps(self, step: str) -> None:
+        """Done steps green with a tick, the current one bold and said so (never by colour
+        alone)."""
         self._marked = step
         seen_current = False
-        for name, lab in self._step_labels.items():
+        for i, (name, lab) in enumerate(self._step_labels.items(), start=1):
             is_current = name == step
+            done = not seen_current and not is_current
             lab.setProperty("current", is_current)
-            lab.setProperty("done", not seen_current and not is_current)
+            lab.setProperty("done", done)
+            lab.setText(f"{'✓' if done else i}   {name}")
+            state = _("done") if done else _("current step") if is_current else ""
+            lab.setAccessibleDescription(state)
             if is_current:
                 seen_current = True
             repolish(lab)
@@ -385,7 +391,7 @@ class WizardFrame(QWidget):
         self.back_button.setEnabled(page.can_back())
         self.back_button.setVisible(page.can_back() or not page.hide_back_when_disabled)
         self.next_button.setText(page.next_text or _("&Next >"))
-        self.next_button.setAccessibleName(page.next_text.replace("&", "") or "Next")
+        self.next_button.setAccessibleName(page.next_text.replace("&", "") or _("Next"))
         self.cancel_button.setVisible(page.show_cancel)
 
     def refresh(self) -> None:

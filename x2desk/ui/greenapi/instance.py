@@ -12,13 +12,13 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
 
 from x2desk.core.errors import InputError
 from x2desk.core.secret import Secret
-from x2desk.i18n import _
+from x2desk.i18n import N_, _
 from x2desk.ui.common.hints import set_hint
 from x2desk.ui.common.widgets import label, name
 from x2desk.ui.common.wizard import StatusPage
 from x2desk.ui.greenapi.common import STEP_INSTANCE
 
-PASSWORD_STORE = (
+PASSWORD_STORE = N_(
     "The token is kept safely by this computer's password store and never shown again. "
     "(Details: in the Green-API console these are idInstance, apiUrl and apiTokenInstance; "
     "the token goes to the system keyring, or x2desk's encrypted file without one.)"
@@ -46,20 +46,20 @@ class InstancePage(StatusPage):
         self._url_edited = False  # the person changed the address: it no longer follows the ID
         form = QFormLayout()
         self.id_edit = QLineEdit()
-        name(self.id_edit, "greenapiId", "Instance ID")
+        name(self.id_edit, "greenapiId", _("Instance ID"))
         self.id_edit.setPlaceholderText("1101000001")
         self.id_edit.setMaximumWidth(360)
         self.url_edit = QLineEdit()
-        name(self.url_edit, "greenapiApiUrl", "API address")
+        name(self.url_edit, "greenapiApiUrl", _("API address"))
         self.url_edit.setPlaceholderText("https://1101.api.green-api.com")
         self.url_edit.setMaximumWidth(520)
         self.token_edit = QLineEdit()
-        name(self.token_edit, "greenapiToken", "Instance token")
+        name(self.token_edit, "greenapiToken", _("Instance token"))
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.token_edit.setPlaceholderText(_("paste it here (it stays hidden)"))
         self.token_edit.setMaximumWidth(520)
         self.name_edit = QLineEdit()
-        name(self.name_edit, "greenapiName", "Connection name")
+        name(self.name_edit, "greenapiName", _("Connection name"))
         self.name_edit.setMaximumWidth(360)
         self.id_hint = label("", "greenapiIdHint")
         self.url_hint = label("", "greenapiApiUrlHint")

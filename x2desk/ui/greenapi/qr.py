@@ -21,7 +21,7 @@ SCAN_STEPS = N_(
 
 class GreenApiQrPage(QrLoginPage):
     def __init__(self) -> None:
-        super().__init__("greenapi_qr", "greenapiQr", "Green-API pairing QR")
+        super().__init__("greenapi_qr", "greenapiQr", _("Green-API pairing QR"))
         self.step = _(STEP_PAIR)
         self.title = _("Pair the instance: scan the QR")
         self.shown_png: bytes | None = None  # the PNG on screen (tests, the demo phone)

@@ -62,7 +62,7 @@ class CheckPage(WizardPage):
         row = QHBoxLayout()
         self.test_text = QLineEdit()
         self.test_text.setObjectName("testMessageText")
-        self.test_text.setAccessibleName("Test message text")
+        self.test_text.setAccessibleName(_("Test message text"))
         self.test_text.setMaxLength(4096)
         self.test_text.textEdited.connect(self.wiz.set_test_text)
         self.test_text.textChanged.connect(lambda _t: self._update_send())

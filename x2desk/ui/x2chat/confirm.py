@@ -58,12 +58,10 @@ class ConfirmPage(WizardPage):
             _("I understand: anything else that uses this bot stops working")
         )
         self.understand.setObjectName("confirmRotation")
-        self.understand.setAccessibleName("I understand other integrations will stop working")
         self.understand.toggled.connect(lambda _on: self.changed.emit())
         lay.addWidget(self.understand)
         self.dont_ask = QCheckBox(_("Don't show this warning again"))
         self.dont_ask.setObjectName("dontAskRotation")
-        self.dont_ask.setAccessibleName("Don't show this warning again")
         lay.addWidget(self.dont_ask)
         lay.addStretch(1)
 

@@ -39,9 +39,7 @@ class RedeemPage(WizardPage):
         self.countdown.hide()
         lay.addWidget(self.countdown)
         row = QHBoxLayout()
-        self.scan_again_button = button(
-            _("&Scan a new QR"), "scanAgain", primary=True, accessible="Scan a new QR"
-        )
+        self.scan_again_button = button(_("&Scan a new QR"), "scanAgain", primary=True)
         self.scan_again_button.clicked.connect(self.wiz.scan_again)
         self.retry_button = button(_("&Try again"), "retryRedeem", primary=True)
         self.retry_button.clicked.connect(self.wiz.retry)

@@ -43,9 +43,7 @@ class SavedPage(WizardPage):
         lay.addWidget(self.store_choice)
         self.discard_note = Banner("discardNote")
         lay.addWidget(self.discard_note)
-        self.confirm_discard = button(
-            _("Yes, discard the new token"), "confirmDiscard", accessible="Confirm discard"
-        )
+        self.confirm_discard = button(_("Yes, discard the new token"), "confirmDiscard")
         self.confirm_discard.clicked.connect(self.wiz.discard)
         self.confirm_discard.hide()
         lay.addWidget(self.confirm_discard, 0, Qt.AlignmentFlag.AlignLeft)

@@ -109,7 +109,7 @@ def check_qt(probe: Callable[[str | None], tuple[bool, str]] | None = None) -> C
         return Check(
             "Qt",
             "fail",
-            _("PySide6 cannot be imported ({value})").format(value=exc.name or exc),
+            _("PySide6 cannot be imported ({why})").format(why=exc.name or exc),
             True,
         )
     plugins_dir = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"

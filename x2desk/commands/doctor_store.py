@@ -125,7 +125,7 @@ def check_data_folder() -> Check:
         return Check(
             N_("Data folder"),
             "fail",
-            _("cannot create {where}: {value}").format(where=where, value=exc.strerror or exc),
+            _("cannot create {where}: {why}").format(where=where, why=exc.strerror or exc),
             True,
         )
     data: dict[str, Any] = {"path": str(folder)}
@@ -137,7 +137,7 @@ def check_data_folder() -> Check:
         return Check(
             N_("Data folder"),
             "fail",
-            _("{folder} is not writable: {value}").format(folder=folder, value=exc.strerror or exc),
+            _("{folder} is not writable: {why}").format(folder=folder, why=exc.strerror or exc),
             True,
             data,
         )

@@ -14,7 +14,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from x2desk.i18n import N_, _
+from x2desk.i18n import N_, _, ngettext
 
 # The longest wait a server's Retry-After can impose on x2desk (a longer one is cut to this).
 MAX_RETRY_AFTER_S = 300.0
@@ -149,7 +149,10 @@ class RateLimited(ApiError):
         self.retry_after = None if retry_after is None else _capped_wait(retry_after)
         if message is None:
             if self.retry_after:
-                wait = _("Try again in {seconds} s.").format(seconds=math.ceil(self.retry_after))
+                seconds = math.ceil(self.retry_after)
+                wait = ngettext(
+                    "Try again in {seconds} second.", "Try again in {seconds} seconds.", seconds
+                ).format(seconds=seconds)
             else:
                 wait = _("Try again in a minute.")
             message = _("Too many requests.") + " " + wait

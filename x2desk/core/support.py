@@ -116,8 +116,8 @@ def write_bundle(path: Path, report: dict[str, Any]) -> Path:
         atomic_write(Path(path), data)
     except OSError as exc:
         raise StoreError(
-            _("Cannot write the support bundle {path}: {value}.").format(
-                path=path, value=exc.strerror or type(exc).__name__
+            _("Cannot write the support bundle {path}: {why}.").format(
+                path=path, why=exc.strerror or type(exc).__name__
             )
         ) from None
     return Path(path)

@@ -88,6 +88,20 @@ class PhonePanel(QWidget):
         self.timer.timeout.connect(self.poll_messages)
         self.timer.start()
 
+    def remade(self) -> PhonePanel:
+        """A new panel like this one (the window's language changed): the same QR, the same
+        account settings; the chat's messages come back at its next look."""
+        panel = PhonePanel(self.session, self.timer.interval())
+        panel.webhook_box.setChecked(self.webhook_box.isChecked())
+        panel.accounts.twofa.setChecked(self.accounts.twofa.isChecked())
+        panel.accounts.password.setText(self.accounts.password.text())
+        if self.info is not None:
+            panel._shown(self.info)
+        if getattr(self.session, "panel", None) is self:
+            self.session.panel = panel
+        self.timer.stop()
+        return panel
+
     def make_qr(self, same_bot: bool = False) -> None:
         if self._job is not None:
             return

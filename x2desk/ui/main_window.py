@@ -1,6 +1,11 @@
 """The main window: the home view, "What to connect" and the wizards (shown by its
 :class:`~x2desk.ui.router.Router`), and in demo mode the phone panel.
 
+Across its top: the language switch (and in the demo, what the demo is). A switch rebuilds the
+views in the new language at once, back where the person was (home, the chooser, a wizard's
+first page); while a connection is being made (a wizard past its first page, a re-authorisation)
+it waits until that wizard closes, and says so beside the switch.
+
 It fits its screen (:mod:`x2desk.ui.common.fit`): a minimum no larger than the screen, a first
 size that fits (maximised where the usual size does not), a remembered geometry pulled back
 onto the screen. The wizard owns the keyboard: the demo's phone panel takes no Tab, Enter or
@@ -22,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from x2desk.i18n import _
 from x2desk.ui.common import fit
+from x2desk.ui.common.language import language
 from x2desk.ui.common.theme import colors
 from x2desk.ui.common.widgets import run_deferred
 from x2desk.ui.context import AppContext
@@ -63,23 +69,21 @@ class MainWindow(QMainWindow):
         self.phone_dock: QDockWidget | None = None
         self.phone_toggle: QPushButton | None = None
 
+        self._pending_language: str | None = None
+        self.language_note: QLabel | None = None
         central = QWidget()
-        lay = QVBoxLayout(central)
+        self._central_lay = lay = QVBoxLayout(central)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
-        if ctx.demo:
-            lay.addWidget(self._demo_strip())
+        self.top_bar = self._top_bar()
+        lay.addWidget(self.top_bar)
         self.views = QStackedWidget()
         self.views.setObjectName("views")
-        self.home = HomeView(demo=ctx.demo, build_now=load_now)
-        self.views.addWidget(self.home)
-        self.router = Router(ctx, self.views, self.home)
-        self.home.connect_requested.connect(self.router.choose)
-        self.home.reauth_requested.connect(self.router.reauthorise)
-        self.home.repair_requested.connect(self.router.repair)
+        self._make_views(build_now=load_now)
         lay.addWidget(self.views, 1)
         self.setCentralWidget(central)
         self.phone_panel: QWidget | None = None
+        language().changed.connect(self._language_changed)
 
         if load_now:
             self._add_shortcuts()
@@ -98,9 +102,45 @@ class MainWindow(QMainWindow):
         quit_sc = QShortcut(QKeySequence(QKeySequence.StandardKey.Quit), self)
         quit_sc.activated.connect(self.close)
 
+    def _make_views(self, build_now: bool = True) -> None:
+        """The home view and the router (the chooser and wizards come on first use)."""
+        self.home = HomeView(demo=self.ctx.demo, build_now=build_now)
+        self.views.addWidget(self.home)
+        self.router = Router(self.ctx, self.views, self.home)
+        self.home.connect_requested.connect(self.router.choose)
+        self.home.reauth_requested.connect(self.router.reauthorise)
+        self.home.repair_requested.connect(self.router.repair)
+        self.router.went_home.connect(self._apply_pending_language)
+
+    def _top_bar(self) -> QWidget:
+        """The demo's strip, or a slim bar: the language switch at its right end."""
+        if self.ctx.demo:
+            return self._demo_strip()
+        bar = QWidget()
+        bar.setObjectName("topBar")
+        h = QHBoxLayout(bar)
+        h.setContentsMargins(16, 4, 16, 4)
+        h.addStretch(1)
+        self._add_language_switch(h)
+        return bar
+
+    def _add_language_switch(self, h: QHBoxLayout) -> None:
+        from x2desk.ui.common.language_switch import LanguageSwitch
+
+        note = QLabel("")
+        note.setObjectName("languageNote")
+        note.setProperty("role", "muted")
+        note.setWordWrap(True)
+        note.hide()
+        self.language_note = note
+        h.addWidget(note)
+        self.language_switch = LanguageSwitch(apply=False)
+        self.language_switch.chosen.connect(self.choose_language)
+        h.addWidget(self.language_switch)
+
     def _demo_strip(self) -> QWidget:
-        """What the demo is, in plain words (the sandbox's address on a details line), and the
-        button that hides or shows the phone panel."""
+        """What the demo is, in plain words (the sandbox's address on a details line), the
+        button that hides or shows the phone panel, and the language switch."""
         strip = QWidget()
         strip.setObjectName("demoStrip")
         c = colors()
@@ -125,6 +165,7 @@ class MainWindow(QMainWindow):
         words.addWidget(details)
         h.addLayout(words, 1)
         h.addWidget(self._phone_toggle())
+        self._add_language_switch(h)
         return strip
 
     def _phone_toggle(self) -> QPushButton:
@@ -147,6 +188,54 @@ class MainWindow(QMainWindow):
         if self.phone_toggle is not None:
             self.phone_toggle.setChecked(shown)
             self.phone_toggle.setText(_("Hide the phone") if shown else _("Show the phone"))
+
+    # ---- language ------------------------------------------------------------------------------
+
+    def choose_language(self, code: str) -> None:
+        """The switch was pressed: switch now, or when the connection under way is finished."""
+        if not self.router.flow_running():
+            language().set(code)
+            return
+        self._pending_language = code
+        if self.language_note is not None:
+            from x2desk.ui.common.language_switch import NAMES
+
+            self.language_note.setText(
+                _("{language}: once this connection is finished").format(language=NAMES[code])
+            )
+            self.language_note.show()
+
+    def _apply_pending_language(self) -> None:
+        code, self._pending_language = self._pending_language, None
+        if code is not None:
+            language().set(code)
+
+    def _language_changed(self, _code: str) -> None:
+        """Every view again, in the new language, back where the person was."""
+        place = self.router.place()
+        self.router.shutdown()
+        old_router = self.router
+        for view in [self.views.widget(i) for i in range(self.views.count())]:
+            if view is not None:
+                self.views.removeWidget(view)
+                view.deleteLater()
+        old_router.deleteLater()
+        self._make_views()
+        self.home.reload()
+        self.setWindowTitle(_("Demo — x2desk") if self.ctx.demo else _("x2desk"))
+        old_bar, self.top_bar = self.top_bar, self._top_bar()
+        self._central_lay.replaceWidget(old_bar, self.top_bar)
+        old_bar.hide()
+        old_bar.deleteLater()
+        self._rebuild_phone_panel()
+        if self.phone_dock is not None:
+            self.show_phone(not self.phone_dock.isHidden())
+        if place == "choose":
+            self.router.choose()
+        elif place != "home":
+            self.router.open(place)
+        first = next(iter(self.language_switch.buttons.values()), None)
+        (first or self.home).setFocus()
 
     # ---- navigation ----------------------------------------------------------------------------
 
@@ -245,6 +334,17 @@ class MainWindow(QMainWindow):
 
         from x2desk.ui.common import keys
 
+        if self.phone_dock is not None:  # a new panel (the language changed): in the same dock
+            area = fit.scroll_area(panel, "phoneScroll")
+            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            area.setMinimumWidth(panel.minimumWidth() + area.verticalScrollBar().sizeHint().width())
+            old = self.phone_dock.widget()
+            self.phone_dock.setWidget(area)
+            self.phone_dock.setAccessibleName(_("Phone (demo)"))
+            if old is not None:
+                old.deleteLater()
+            self.phone_panel = panel
+            return
         dock = QDockWidget(_("Phone (demo)"), self)
         dock.setObjectName("phoneDock")
         dock.setAccessibleName(_("Phone (demo)"))
@@ -260,3 +360,12 @@ class MainWindow(QMainWindow):
         self.phone_dock = dock
         toggle = QShortcut(QKeySequence("Ctrl+Shift+P"), self)
         toggle.activated.connect(lambda: self.show_phone(dock.isHidden()))
+
+    def _rebuild_phone_panel(self) -> None:
+        """Demo: the phone panel again in the new language, showing the same QR."""
+        old = self.phone_panel
+        remake = getattr(old, "remade", None)
+        if old is not None and callable(remake):
+            panel = remake()
+            self.set_phone_panel(panel)
+            old.close()

@@ -119,10 +119,10 @@ def check_api_token(token: Secret) -> Secret:
     if not API_TOKEN.match(value):
         raise InputError(
             _(
-                "That is not an apiTokenInstance: it is {value} characters long or has characters "
+                "That is not an apiTokenInstance: it is {n} characters long or has characters "
                 "such a token cannot have (it is 20 to 128 letters and digits, usually 50). Copy "
                 "it again, whole, from the Green-API console."
-            ).format(value=len(value))
+            ).format(n=len(value))
         )
     return Secret(value)
 

@@ -37,9 +37,9 @@ def check_qr_png(message: object) -> bytes:
     if len(text) > (MAX_PNG_BYTES * 4) // 3 + 4:
         raise BadAnswer(
             _(
-                "Green-API sent a QR image larger than {value} KiB; x2desk does not open it. It "
+                "Green-API sent a QR image larger than {kib} KiB; x2desk does not open it. It "
                 "asks again."
-            ).format(value=MAX_PNG_BYTES // 1024)
+            ).format(kib=MAX_PNG_BYTES // 1024)
         )
     try:
         data = base64.b64decode(text, validate=True)
@@ -61,10 +61,8 @@ def check_qr_png(message: object) -> bytes:
         raise BadAnswer(
             _(
                 "Green-API sent a {width}x{height} image, which cannot be a QR code "
-                "({MIN_PNG_SIDE} to {MAX_PNG_SIDE} pixels a side). x2desk asks again."
-            ).format(
-                width=width, height=height, MIN_PNG_SIDE=MIN_PNG_SIDE, MAX_PNG_SIDE=MAX_PNG_SIDE
-            )
+                "({least} to {most} pixels a side). x2desk asks again."
+            ).format(width=width, height=height, least=MIN_PNG_SIDE, most=MAX_PNG_SIDE)
         )
     return data
 

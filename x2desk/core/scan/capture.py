@@ -34,7 +34,7 @@ from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import CameraBusy, NoCodeFound, ScanError, TooManyCodes, X2DeskError
 from x2desk.core.scan.frames import FrameSource
 from x2desk.core.scan.rate import IDLE_FPS, DecodeRate
-from x2desk.i18n import _
+from x2desk.i18n import N_, _
 
 if TYPE_CHECKING:
     import numpy as np
@@ -88,8 +88,10 @@ def polygon(corners: Any) -> Polygon:
         return []
 
 
-def single_text(texts: Iterable[str], where: str = "the picture") -> str:
-    """The one distinct text among ``texts``; :class:`TooManyCodes` or :class:`NoCodeFound`."""
+def single_text(texts: Iterable[str], where: str = N_("the picture")) -> str:
+    """The one distinct text among ``texts``; :class:`TooManyCodes` or :class:`NoCodeFound`.
+    ``where``: "the screen", "this image"... (marked with N_, translated here)."""
+    where = _(where)
     distinct = list(dict.fromkeys(t for t in texts if t))
     if len(distinct) > 1:
         raise TooManyCodes(
@@ -333,15 +335,14 @@ class CapturePipeline:
             with self._cond:
                 finished = self._ended and not self._stop and self._hits == 0
             if finished:
-                where = getattr(self.source, "name", None) or _("the picture")
-                self._fail(
-                    NoCodeFound(
-                        _(
-                            "No QR code was found in {where}. Use a sharp picture that shows the "
-                            "whole code, or paste the token."
-                        ).format(where=where)
-                    )
+                name = getattr(self.source, "name", None)
+                said = (
+                    _("No QR code was found in {name}.").format(name=name)
+                    if name
+                    else _("No QR code was found in the picture.")
                 )
+                advice = _("Use a sharp picture that shows the whole code, or paste the token.")
+                self._fail(NoCodeFound(f"{said} {advice}"))
         finally:
             self._thread_done()
 

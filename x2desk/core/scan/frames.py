@@ -223,8 +223,8 @@ def open_source(spec: str, **file_options: Any) -> FrameSource:
         folder = Path(value).parent
         if not folder.is_dir():
             raise UnreadableImage(
-                _("Cannot use {value} as a camera: the folder {folder} does not exist.").format(
-                    value=value, folder=folder
+                _("Cannot use {source} as a camera: the folder {folder} does not exist.").format(
+                    source=value, folder=folder
                 )
             )
         return FileCameraSource(value, **file_options)
@@ -232,15 +232,15 @@ def open_source(spec: str, **file_options: Any) -> FrameSource:
     if not path.exists():
         raise UnreadableImage(
             _(
-                "Cannot use {value} as a camera: there is no such file. Give a camera number (0, "
+                "Cannot use {source} as a camera: there is no such file. Give a camera number (0, "
                 "1...), a video file or an image sequence such as frames/%03d.png."
-            ).format(value=value)
+            ).format(source=value)
         )
     if path.is_dir():
         raise UnreadableImage(
             _(
-                "{value} is a folder. Give a video file, an image, or a pattern such as {value2}."
-            ).format(value=value, value2=path / "%03d.png")
+                "{source} is a folder. Give a video file, an image, or a pattern such as {pattern}."
+            ).format(source=value, pattern=path / "%03d.png")
         )
     if path.suffix.lower() in STILL_IMAGE_SUFFIXES:
         return StillImageSource(path)

@@ -60,7 +60,7 @@ from x2desk.core.session.states import (
     Step,
     clean_code,
 )
-from x2desk.i18n import _
+from x2desk.i18n import _, ngettext
 
 __all__ = ["LoginDriver", "LoginSession", "Observer", "Snapshot", "State", "Step"]
 
@@ -260,7 +260,9 @@ class LoginSession:
         with self._lock:
             if generation != self._generation or self._snap.state in TERMINAL:
                 return
-            text = f"{error.message} Trying again in {int(retry_in)} s."
+            n = int(retry_in)
+            again = ngettext("Trying again in {s} second.", "Trying again in {s} seconds.", n)
+            text = f"{error.message} {again.format(s=n)}"
             self._snap = replace(
                 self._snap, retry_in=retry_in, text=text, error_key=error.key, error=error
             )

@@ -106,9 +106,9 @@ class EncryptedFileStore:
             if len(passphrase) < MIN_PASSPHRASE_LEN:
                 raise InputError(
                     _(
-                        "Choose a passphrase of at least {MIN_PASSPHRASE_LEN} characters for the "
-                        "encrypted credentials file."
-                    ).format(MIN_PASSPHRASE_LEN=MIN_PASSPHRASE_LEN)
+                        "Choose a passphrase of at least {n} characters for the encrypted "
+                        "credentials file."
+                    ).format(n=MIN_PASSPHRASE_LEN)
                 )
             self._new_key(passphrase, target_n)
             self._write({})
@@ -211,9 +211,9 @@ class EncryptedFileStore:
         if data.get("version") != VERSION:
             raise StoreError(
                 _(
-                    "{path} was written by another version of x2desk (format version {get!r}); "
+                    "{path} was written by another version of x2desk (format version {version!r}); "
                     "update x2desk to open it."
-                ).format(path=self.path, get=data.get("version"))
+                ).format(path=self.path, version=data.get("version"))
             )
         try:
             header = _parse_header(data)

@@ -18,7 +18,7 @@ def store_folder() -> Path:
         where = os.environ.get("X2DESK_HOME") or "the data folder"
         raise StoreError(
             _(
-                "Cannot create {where}: {value}. Check the path (X2DESK_HOME, if set) and its "
+                "Cannot create {where}: {why}. Check the path (X2DESK_HOME, if set) and its "
                 "permissions."
-            ).format(where=where, value=exc.strerror or type(exc).__name__)
+            ).format(where=where, why=exc.strerror or type(exc).__name__)
         ) from None

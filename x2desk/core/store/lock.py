@@ -72,8 +72,8 @@ def store_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
         ) from None
     except OSError as exc:
         raise StoreError(
-            _("Cannot lock {value}: {strerror}.").format(
-                value=folder / LOCK_NAME, strerror=exc.strerror
+            _("Cannot lock {path}: {strerror}.").format(
+                path=folder / LOCK_NAME, strerror=exc.strerror
             )
         ) from None
     try:

@@ -80,7 +80,7 @@ class Fields:
     def __init__(self, data: object, what: str) -> None:
         if not isinstance(data, dict):
             raise BadAnswer(
-                _("The server's answer to {what} is not a JSON object.").format(what=what)
+                _("The server's answer to {what} is not a JSON object.").format(what=_(what))
             )
         self.data: dict[str, Any] = data
         self.what = what
@@ -88,7 +88,7 @@ class Fields:
     def bad(self, name: str, expected: str) -> BadAnswer:
         return BadAnswer(
             _("The server's answer to {what} has no valid '{name}' ({expected} expected).").format(
-                what=self.what, name=name, expected=expected
+                what=_(self.what), name=name, expected=expected
             )
         )
 
@@ -156,7 +156,7 @@ def _fallback_bot_id(token: str) -> str:
 def parse_redeemed(body: object, redeem_base: str) -> Redeemed:
     """The redeem's 200 answer; BadAnswer only when it holds no bot token at all."""
     try:
-        f = Fields(body, "the redeem")
+        f = Fields(body, N_("the redeem"))
         raw = f.text("bot_token", nonempty=True).strip()
     except BadAnswer as exc:
         raise BadAnswer(f"{exc.message} {_(SPENT)}") from None

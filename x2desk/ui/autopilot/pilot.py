@@ -16,7 +16,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from x2desk.core.redact import scrub
+from x2desk.i18n import current_language
 from x2desk.ui.common.fit import overflow
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ class StepRecord:
     seconds: float = 0.0
     error: str | None = None
     screenshot: str | None = None
+    english: list[str] = field(default_factory=list)  # English left on screen (another language)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "ok": self.ok, "seconds": self.seconds}
@@ -69,6 +71,8 @@ class StepRecord:
             out["error"] = self.error
         if self.screenshot is not None:
             out["screenshot"] = self.screenshot
+        if self.english:
+            out["english"] = self.english
         return out
 
 
@@ -128,6 +132,9 @@ class Pilot:
         self.prefix = ""
         self.steps: list[StepRecord] = []
         self._phone: Any = None
+        # in a language other than English, every step looks for English left on screen
+        self.check_language = current_language() != "en"
+        self._english_seen: set[str] = set()
 
     # ---- waiting -------------------------------------------------------------------------------
 
@@ -326,8 +333,23 @@ class Pilot:
         """Save a PNG of the whole window (with the demo phone), named in order, once Qt has
         finished laying out what just changed (as a person would see it a moment later)."""
         self.idle(SHOT_SETTLE_MS)
+        if self.steps:
+            self.look_for_english(self.steps[-1])
         full = f"{self.prefix}-{name}" if self.prefix else name
         return self.shots.save(self.window, full)
+
+    def look_for_english(self, record: StepRecord) -> None:
+        """Record (once a run) each English text on screen now; the step then fails."""
+        if not self.check_language:
+            return
+        from x2desk.ui.autopilot.language_check import english_on_screen
+
+        new = [line for line in english_on_screen() if line not in self._english_seen]
+        if new:
+            self._english_seen.update(new)
+            record.english.extend(new)
+            record.ok = False
+            record.error = record.error or f"English on screen: {new[0]}"
 
     @contextmanager
     def step(self, name: str) -> Iterator[StepRecord]:
@@ -336,6 +358,7 @@ class Pilot:
         started = time.monotonic()
         try:
             yield record
+            self.look_for_english(record)
         except BaseException as exc:
             record.ok = False
             record.error = describe(exc)

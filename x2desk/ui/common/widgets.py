@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from x2desk.i18n import _
+from x2desk.i18n import N_, _
 from x2desk.ui.common.theme import repolish
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QPaintEvent
     from PySide6.QtWidgets import QFrame
 
 # PySide6 makes each class (and its enums) on its first use, a fraction of a millisecond each:
@@ -107,8 +108,17 @@ def label(
     return lab
 
 
+# A banner's tone is never said by its colour alone: a mark at its left, and a word for screen
+# readers (its accessible description).
+TONE_MARKS = {"error": "✕", "warning": "⚠", "info": "ℹ"}  # untranslated: symbols
+TONE_WORDS = {"error": N_("Error"), "warning": N_("Warning"), "info": N_("Note")}
+MARK_ROOM = 34  # the banner's left margin with a mark in it
+
+
 class Banner(QLabel):
-    """A coloured message box: tone ``error``, ``warning``, ``info`` or hidden when empty."""
+    """A coloured message box: tone ``error``, ``warning``, ``info`` or hidden when empty. The
+    tone shows as a mark at its left (✕, ⚠, ℹ) besides the colour, and is said to screen
+    readers ("Error", "Warning", "Note")."""
 
     def __init__(self, object_name: str) -> None:
         super().__init__()
@@ -139,8 +149,28 @@ class Banner(QLabel):
         self._plain_text()
         self.setText(f"{text}\n{details}" if details else text)
         self.setProperty("tone", tone)
+        self.setContentsMargins(MARK_ROOM if tone in TONE_MARKS else 12, 10, 12, 10)
+        self.setAccessibleDescription(_(TONE_WORDS[tone]) if tone in TONE_WORDS else "")
         repolish(self)
         self.show()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        mark = TONE_MARKS.get(self.tone)
+        if not mark:
+            return
+        from PySide6.QtCore import QRect, Qt
+        from PySide6.QtGui import QPainter
+
+        painter = QPainter(self)
+        font = self.font()
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        top = self.contentsMargins().top()
+        box = QRect(8, top, MARK_ROOM - 12, self.fontMetrics().height())
+        painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), mark)
+        painter.end()
 
     def clear_message(self) -> None:
         self.setText("")

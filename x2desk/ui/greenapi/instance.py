@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
 
 from x2desk.core.errors import InputError
 from x2desk.core.secret import Secret
-from x2desk.i18n import N_, _
+from x2desk.i18n import N_, _, ngettext
 from x2desk.ui.common.hints import set_hint
 from x2desk.ui.common.widgets import label, name
 from x2desk.ui.common.wizard import StatusPage
@@ -151,7 +151,10 @@ class InstancePage(StatusPage):
 
     def _token_text(self) -> str:
         token = self.token()
-        return _("OK: {n} characters, {m}").format(n=len(token.reveal()), m=token.masked)
+        n = len(token.reveal())
+        return ngettext("OK: {n} character, {m}", "OK: {n} characters, {m}", n).format(
+            n=n, m=token.masked
+        )
 
     @staticmethod
     def _check_one(edit: QLineEdit, hint: QLabel, check: Callable[[], object], ok: str) -> None:
@@ -161,7 +164,7 @@ class InstancePage(StatusPage):
         try:
             value = check()
         except InputError as exc:
-            set_hint(hint, _(exc.message), False)
+            set_hint(hint, exc.message, False)
         else:
             set_hint(hint, ok.format(v=value), True)
 

@@ -29,7 +29,7 @@ from x2desk.i18n import _
 from x2desk.ui.common import fit
 from x2desk.ui.common.language import language
 from x2desk.ui.common.theme import colors
-from x2desk.ui.common.widgets import run_deferred
+from x2desk.ui.common.widgets import GrowingLabel, run_deferred
 from x2desk.ui.context import AppContext
 from x2desk.ui.home.view import HomeView
 from x2desk.ui.router import Router
@@ -155,12 +155,15 @@ class MainWindow(QMainWindow):
         h.addWidget(badge)
         words = QVBoxLayout()
         words.setSpacing(0)
-        text = QLabel(_("A practice run: nothing here is real and nothing leaves this computer."))
-        text.setObjectName("demoText")
-        text.setWordWrap(True)
+        text = GrowingLabel(
+            _("A practice run: nothing here is real and nothing leaves this computer."),
+            "demoText",
+        )
         words.addWidget(text)
-        details = QLabel(_("Details: the sandbox at {url}").format(url=self.ctx.sandbox_url or ""))
-        details.setObjectName("demoDetails")
+        details = GrowingLabel(
+            _("Details: the sandbox at {url}").format(url=self.ctx.sandbox_url or ""),
+            "demoDetails",
+        )
         details.setProperty("role", "muted")
         words.addWidget(details)
         h.addLayout(words, 1)

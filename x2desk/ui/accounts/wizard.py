@@ -25,7 +25,7 @@ from x2desk.core.kinds import FLOWS, REAUTH_FLOW, Entry
 from x2desk.core.secret import Secret
 from x2desk.core.session.states import Running, Snapshot, State
 from x2desk.i18n import _
-from x2desk.ui.accounts.common import STEPS, provider_message, suggest_name
+from x2desk.ui.accounts.common import STEPS, provider_message, status_word, suggest_name
 from x2desk.ui.accounts.details import (
     DETAILS_PAGE,
     LOGIN_PAGES,
@@ -176,7 +176,8 @@ class AccountsWizard(ProviderKeySteps):
 
     def _connections_listed(self, verified: VerifiedKey) -> None:
         groups = [
-            (f"{c.name} (#{c.id}, {c.status})", c.id) for c in verified.of_type("odnoklassniki")
+            (f"{c.name} (#{c.id}, {status_word(c.status)})", c.id)
+            for c in verified.of_type("odnoklassniki")
         ]
         self.group.set_groups(groups)
         self._taken_names = [c.name for c in verified.connections]

@@ -195,7 +195,14 @@ def pair_with_password(pilot: Pilot) -> None:
         pilot.click("wizardNext")
         pilot.wait_text(
             "greenapi_passwordBanner",
-            lambda t: says_error(t, PasswordInvalid, GREENAPI),
+            lambda t: (
+                says_error(t, PasswordInvalid, GREENAPI)
+                or says(
+                    t,
+                    "Green-API says the password is wrong. Type the account's two-step "
+                    "verification (cloud) password again.",
+                )
+            ),
             "that the password is wrong",
             CONNECT_TIMEOUT_S,
         )
@@ -237,7 +244,10 @@ def pair_by_code(pilot: Pilot) -> None:
         pilot.click("wizardNext")
         pilot.wait_text(
             "greenapi_codeBanner",
-            lambda t: says_error(t, CodeInvalid, GREENAPI),
+            lambda t: (
+                says_error(t, CodeInvalid, GREENAPI)
+                or says(t, "Green-API says the code is wrong. Type the code again.")
+            ),
             "the code is wrong",
             CONNECT_TIMEOUT_S,
         )
@@ -268,7 +278,7 @@ def already_logged_then_repair(pilot: Pilot) -> None:
         raise StepFailed("the first Green-API flow did not pair an instance to re-pair")
     with pilot.step("re-pair the instance from the home list"):
         pilot.wait_visible("home")
-        select_row(pilot, "connectionsList", f"instance {_seen.get('id', '')}")
+        select_row(pilot, "connectionsList", _("instance {id}").format(id=_seen.get("id", "")))
         pilot.click("repairButton")
         pilot.page("greenapi_already", PAIR_TIMEOUT_S)
         pilot.shot("already-logged")

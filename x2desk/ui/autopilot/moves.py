@@ -11,6 +11,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QCheckBox
 
 from x2desk.i18n import _
+from x2desk.ui.autopilot.pilot import type_keys
 from x2desk.ui.autopilot.runner import Pilot, StepFailed
 from x2desk.ui.autopilot.words import says, says_error
 
@@ -75,14 +76,13 @@ def choose_item(pilot: Pilot, name: str, text: str) -> None:
     """Pick the item of the drop-down ``name`` that starts with ``text``, by the keyboard (focus
     it, type the first letters: how a person picks a country without scrolling a long list)."""
     from PySide6.QtCore import Qt
-    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QComboBox
 
     box = pilot.control(name)
     if not isinstance(box, QComboBox):
         raise StepFailed(f"{name!r} is not a drop-down")
     box.setFocus(Qt.FocusReason.TabFocusReason)
-    QTest.keyClicks(box, text)
+    type_keys(box, text)
     pilot.wait_until(lambda: box.currentText().startswith(text), f"{name!r} to show {text!r}", 3)
     pilot.idle(1100)  # the drop-down's type-ahead forgets the letters after a second
 

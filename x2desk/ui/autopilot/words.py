@@ -9,6 +9,7 @@ window's language (:func:`sample`)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from x2desk.i18n import _, current_language, ngettext
 
@@ -69,3 +70,42 @@ def says_error(text: str, error: type[Exception], service: str) -> bool:
 def sample(name: str) -> str:
     """A sample name the pilot types, in the window's language."""
     return _SAMPLES.get(current_language(), {}).get(name, name)
+
+
+# ---- English left where another language should be -------------------------------------
+
+# Names and tokens that stay as they are in any language (the brief's list and Qt's keys).
+_ALLOWED_TEXT = """
+    x2desk x2chat telegram whatsapp max green api qr pin url urls id idinstance apitokeninstance
+    apiurl http https ok ctrl alt shift esc enter tab json csv env gnome kde secret service radist
+    wayland meta uuid readme toml localhost debian ubuntu systemd
+    libsecret macos windows linux botfather mybots webhook getme getupdates sendmessage utf
+    png jpeg jpg bmp webp tif tiff gif avi mp4 mjpg opencv zxing zbar sqlite qt pyside6 python
+"""
+ALLOWED = frozenset(_ALLOWED_TEXT.split())
+# Where a word is not a word: addresses, @usernames, paths, identifiers with digits or _.
+_NOT_WORDS = re.compile(
+    r"\S+…\S+"  # a masked secret's ends: 5282…Qxf
+    r"|\{[^{}]*\}|%\(\w+\)[sdr]|%[sdr]"  # placeholders
+    r"|\bx2desk(?: [a-z][\w-]*)+"  # a command line: x2desk forget 12
+    r"|[a-z][a-z0-9+.-]*://\S*|\S+@\S+|@\w+|\S*[/\\]\S*"  # addresses, @usernames, paths
+    r"|\b\w*[\d_]\w*\b|<[^>]*>|&\w+;"  # identifiers with digits or _, markup
+    r"|\b[\w-]+(?:\.[\w-]+)+\b"  # a host or file name: ok.ru, console.green-api.com
+    r"|«[^»]*»|'[^']*'|\"[^\"]*\""  # quotations: another program's words, a command, code
+    r"|--[\w-]+(?:[ =][a-zA-Z][\w-]*(?![\w-]*[а-яё]))?"  # an option and its value
+    r"|\b[a-z]+[A-Z]\w*\b|\b[a-z]+(?:-[a-z]+)+\b",  # getUpdates, suspendedUntil, flower-shop
+)
+TOKEN_CAPS = 3  # an all-capitals word this short is a token: QR, SMS, PIN
+_LATIN_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
+
+
+def english_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
+    """The English words in ``text`` (not names, addresses, numbers or identifiers): what a
+    Russian screen, or a Russian catalogue entry, must not have."""
+    extra = {w.lower() for w in allowed}
+    plain = _NOT_WORDS.sub(" ", text.replace("&&", "&").replace("&", ""))
+    return [
+        w
+        for w in _LATIN_WORD.findall(plain)
+        if w.lower() not in ALLOWED | extra and not (w.isupper() and len(w) <= TOKEN_CAPS)
+    ]

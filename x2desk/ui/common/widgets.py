@@ -13,7 +13,7 @@ from x2desk.i18n import N_, _
 from x2desk.ui.common.theme import repolish
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QPaintEvent
+    from PySide6.QtGui import QPaintEvent, QResizeEvent
     from PySide6.QtWidgets import QFrame
 
 # PySide6 makes each class (and its enums) on its first use, a fraction of a millisecond each:
@@ -113,6 +113,24 @@ def label(
 TONE_MARKS = {"error": "✕", "warning": "⚠", "info": "ℹ"}  # untranslated: symbols
 TONE_WORDS = {"error": N_("Error"), "warning": N_("Warning"), "info": N_("Note")}
 MARK_ROOM = 34  # the banner's left margin with a mark in it
+
+
+class GrowingLabel(QLabel):
+    """A wrapped label that makes its row as tall as its lines need, in a horizontal layout too
+    (Qt gives a wrapped label in a row the height of its lines at some other width, and a
+    longer text, or another language's, is cut off at the bottom)."""
+
+    def __init__(self, text: str = "", object_name: str = "") -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+        if object_name:
+            self.setObjectName(object_name)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        need = self.heightForWidth(self.width())
+        if need > 0 and need != self.minimumHeight():
+            self.setMinimumHeight(need)
 
 
 class Banner(QLabel):

@@ -31,7 +31,7 @@ from x2desk.i18n import N_, _
 from x2desk.ui.common import keys
 from x2desk.ui.common.fit import scroll_area
 from x2desk.ui.common.theme import repolish
-from x2desk.ui.common.widgets import Banner, BusyIndicator, button, label
+from x2desk.ui.common.widgets import Banner, BusyIndicator, GrowingLabel, button, label
 
 
 class WizardPage(QWidget):
@@ -95,6 +95,12 @@ MARGINS = {
     (True, True): (20, 12, 20, 10),
 }
 COMPACT_SIZE = (820, 560)
+# Narrower still (a small screen with the demo's phone beside the wizard, a large font): the
+# step list gives up more room, so that Cancel, Back and Next keep their whole words.
+TIGHT_WIDTH = 600
+TIGHT_SIDEBAR_WIDTH = 150
+TIGHT_SIDE_MARGIN = 14
+SIDEBAR_MARGINS = {False: (22, 26, 16, 20), True: (12, 20, 8, 16)}  # (tight)
 
 # The first step of every wizard's list: the chooser's ("What do you want to connect?").
 STEP_CHOOSE = N_("What to connect")
@@ -194,9 +200,11 @@ class WizardFrame(QWidget):
         side.setFixedWidth(SIDEBAR_WIDTH[False])
         self._side = side
         side_lay = QVBoxLayout(side)
-        side_lay.setContentsMargins(22, 26, 16, 20)
+        side_lay.setContentsMargins(*SIDEBAR_MARGINS[False])
+        self._side_lay = side_lay
         side_lay.setSpacing(6)
-        self.heading = label(heading, "wizardHeading", role="heading")
+        self.heading = GrowingLabel(heading, "wizardHeading")
+        self.heading.setProperty("role", "heading")
         side_lay.addWidget(self.heading)
         side_lay.addSpacing(10)
         self._steps_lay = QVBoxLayout()
@@ -245,8 +253,13 @@ class WizardFrame(QWidget):
         margins; the page gets the rest and scrolls if it needs more."""
         super().resizeEvent(event)
         narrow, low = self.width() < COMPACT_SIZE[0], self.height() < COMPACT_SIZE[1]
-        self._side.setFixedWidth(SIDEBAR_WIDTH[narrow])
-        self._main_lay.setContentsMargins(*MARGINS[(narrow, low)])
+        tight = self.width() < TIGHT_WIDTH
+        self._side.setFixedWidth(TIGHT_SIDEBAR_WIDTH if tight else SIDEBAR_WIDTH[narrow])
+        left, top, right, bottom = MARGINS[(narrow, low)]
+        if tight:
+            left = right = TIGHT_SIDE_MARGIN
+        self._main_lay.setContentsMargins(left, top, right, bottom)
+        self._side_lay.setContentsMargins(*SIDEBAR_MARGINS[tight])
 
     def set_steps(self, steps: list[str]) -> None:
         """The numbered step list (the chooser shows the steps of the choice selected)."""
@@ -259,9 +272,9 @@ class WizardFrame(QWidget):
             lab.deleteLater()
         self._step_labels = {}
         for i, step in enumerate(steps, start=1):
-            lab = QLabel(f"{i}   {step}")
-            lab.setWordWrap(True)  # the narrow step list of a small screen
-            lab.setObjectName("stepLabel")
+            lab = GrowingLabel(f"{i}   {step}", "stepLabel")  # wraps in a narrow step list
+            lab.setContentsMargins(0, 4, 0, 4)  # not style-sheet padding: a wrapped label's
+            # height leaves that out (its last line was cut)
             lab.setAccessibleName(_("Step {n}: {step}").format(n=i, step=step))
             self._step_labels[step] = lab
             self._steps_lay.addWidget(lab)

@@ -330,39 +330,34 @@ class MainWindow(QMainWindow):
 
     def set_phone_panel(self, panel: QWidget) -> None:
         """Demo: dock the phone panel on the right, in a scroll area (a small screen scrolls
-        it), out of the keyboard's way; Ctrl+Shift+P or the strip's button hides it."""
+        it), out of the keyboard's way; Ctrl+Shift+P or the strip's button hides it. A new
+        panel (the language changed) takes the old one's place in the same dock."""
         from PySide6.QtCore import Qt
         from PySide6.QtGui import QKeySequence, QShortcut
         from PySide6.QtWidgets import QDockWidget
 
         from x2desk.ui.common import keys
 
-        if self.phone_dock is not None:  # a new panel (the language changed): in the same dock
-            area = fit.scroll_area(panel, "phoneScroll")
-            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            area.setMinimumWidth(panel.minimumWidth() + area.verticalScrollBar().sizeHint().width())
-            old = self.phone_dock.widget()
-            self.phone_dock.setWidget(area)
-            self.phone_dock.setAccessibleName(_("Phone (demo)"))
-            if old is not None:
-                old.deleteLater()
-            self.phone_panel = panel
-            return
-        dock = QDockWidget(_("Phone (demo)"), self)
-        dock.setObjectName("phoneDock")
-        dock.setAccessibleName(_("Phone (demo)"))
-        dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
-        dock.setTitleBarWidget(QWidget())  # the panel has its own headings
         area = fit.scroll_area(panel, "phoneScroll")
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         area.setMinimumWidth(panel.minimumWidth() + area.verticalScrollBar().sizeHint().width())
+        dock = self.phone_dock
+        if dock is None:
+            dock = QDockWidget(_("Phone (demo)"), self)
+            dock.setObjectName("phoneDock")
+            dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+            dock.setTitleBarWidget(QWidget())  # the panel has its own headings
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            toggle = QShortcut(QKeySequence("Ctrl+Shift+P"), self)
+            toggle.activated.connect(lambda: self.show_phone(dock.isHidden()))
+        old = dock.widget()
         dock.setWidget(area)
+        if old is not None:
+            old.deleteLater()
+        dock.setAccessibleName(_("Phone (demo)"))
         keys.keep_out_of_tab_order(dock)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.phone_panel = panel
         self.phone_dock = dock
-        toggle = QShortcut(QKeySequence("Ctrl+Shift+P"), self)
-        toggle.activated.connect(lambda: self.show_phone(dock.isHidden()))
 
     def _rebuild_phone_panel(self) -> None:
         """Demo: the phone panel again in the new language, showing the same QR."""

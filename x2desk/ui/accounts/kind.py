@@ -5,6 +5,7 @@ clipped). Enter or a double click on a card chooses it."""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QButtonGroup, QGridLayout
 
 from x2desk.core.kinds import Service, flows_of
@@ -14,7 +15,8 @@ from x2desk.ui.choose import ChoiceCard
 from x2desk.ui.common.widgets import label
 from x2desk.ui.common.wizard import STEP_CHOOSE, StatusPage
 
-COLUMNS = 2
+COLUMNS = 2  # where the page has room for them (one column on a narrow page)
+CARD_MIN_WIDTH = 260  # a card's words need about this much before they wrap too much
 
 
 class KindPage(StatusPage):
@@ -28,8 +30,9 @@ class KindPage(StatusPage):
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.buttons: dict[str, ChoiceCard] = {}
-        grid = QGridLayout()
+        self.grid = grid = QGridLayout()
         grid.setSpacing(10)
+        self._columns = COLUMNS
         for i, flow in enumerate(flows_of(Service.ACCOUNTS)):
             title, detail = _(flow.title), _(flow.detail)
             card = ChoiceCard(title, detail)
@@ -42,6 +45,7 @@ class KindPage(StatusPage):
             grid.addWidget(card, i // COLUMNS, i % COLUMNS)
         for column in range(COLUMNS):
             grid.setColumnStretch(column, 1)
+        self.cards = list(self.buttons.values())
         self.lay.addLayout(grid)
         next(iter(self.buttons.values())).setChecked(True)
         self.group.buttonToggled.connect(lambda *_args: self.changed.emit())
@@ -49,6 +53,30 @@ class KindPage(StatusPage):
         self.lay.addWidget(self.limits)
         self.lay.addStretch(1)
         self.add_status()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._arrange()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Two columns of cards where the room the page is shown in allows, else one."""
+        holder = self.parentWidget()  # the scroll area's viewport: the room the page has
+        room = holder.width() if holder is not None else self.width()
+        widest = max(max(c.sizeHint().width() for c in self.cards), CARD_MIN_WIDTH)
+        columns = COLUMNS if room >= COLUMNS * widest + self.grid.spacing() else 1
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for card in self.cards:
+            self.grid.removeWidget(card)
+        for i, card in enumerate(self.cards):
+            self.grid.addWidget(card, i // columns, i % columns)
+        for column in range(COLUMNS):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
 
     def selected(self) -> str | None:
         for key, b in self.buttons.items():

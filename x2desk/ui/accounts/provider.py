@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
 
 from x2desk.core.errors import InputError
 from x2desk.core.secret import Secret
 from x2desk.i18n import N_, _
 from x2desk.ui.accounts.common import STEP_PROVIDER
 from x2desk.ui.common.hints import set_hint
-from x2desk.ui.common.widgets import label, name
+from x2desk.ui.common.reflow import WrappedCheck
+from x2desk.ui.common.widgets import form_layout, label, name
 from x2desk.ui.common.wizard import StatusPage
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class ProviderPage(StatusPage):
             "Accounts and bots are connected through the provider (Radist). x2desk needs its "
             "address and an API key from the provider's dashboard."
         )
-        self.form = form = QFormLayout()
+        self.form = form = form_layout()
         form.setSpacing(10)
         self.url_edit = QLineEdit()
         name(self.url_edit, "providerUrl", _("Provider address"))
@@ -74,8 +75,7 @@ class ProviderPage(StatusPage):
             role="muted",
         )
         self.lay.addWidget(self.details)
-        self.remember = QCheckBox(_("&Remember the key on this computer"))
-        name(self.remember, "providerRemember")
+        self.remember = WrappedCheck(_("&Remember the key on this computer"), "providerRemember")
         self.remember.setChecked(True)
         self.lay.addWidget(self.remember)
         self.lay.addWidget(label(_(PASSWORD_STORE), "providerRememberNote", role="muted"))

@@ -78,6 +78,11 @@ class PhoneField(QWidget):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.country = QComboBox()
+        # a long country name is shortened in the box (the list shows it whole)
+        self.country.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.country.setMinimumContentsLength(12)
         name(self.country, f"{object_name}Country", _("Country of the number"))
         self.country.addItem(_("+ and country code"), INTERNATIONAL)
         for country_name, code, calling in countries():

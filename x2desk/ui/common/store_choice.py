@@ -10,7 +10,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QVBoxLayout,
@@ -19,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from x2desk.core.secret import Secret
 from x2desk.i18n import _
-from x2desk.ui.common.widgets import button, label
+from x2desk.ui.common.reflow import AdaptiveRow
+from x2desk.ui.common.widgets import button, form_layout, label
 
 MIN_PASSPHRASE = 8
 
@@ -44,7 +44,7 @@ class PassphraseDialog(QDialog):
             )
         self.intro = label(intro, "passphraseIntro")
         v.addWidget(self.intro)
-        form = QFormLayout()
+        form = form_layout()
         self.first = QLineEdit()
         self.first.setObjectName("passphrase")
         self.first.setAccessibleName(_("Passphrase"))
@@ -125,11 +125,10 @@ class StoreChoice(QWidget):
         h.setContentsMargins(0, 0, 0, 0)
         self.file_button = button(_("Use an &encrypted file…"), "useEncryptedFile", primary=True)
         self.retry_button = button(_("Try the &keyring again"), "retryKeyring")
-        self.discard_button = button(_("&Discard the credentials"), "discardCredentials")
-        h.addWidget(self.file_button)
-        h.addWidget(self.retry_button)
-        h.addStretch(1)
-        h.addWidget(self.discard_button)
+        self.discard_button = button(_("Disca&rd the credentials"), "discardCredentials")
+        h.addWidget(
+            AdaptiveRow(self.file_button, self.retry_button, self.discard_button, stretch_after=2)
+        )
         self.discard_button.setVisible(allow_discard)
         self.file_button.clicked.connect(self.ask_passphrase)
         self.retry_button.clicked.connect(self.retry)

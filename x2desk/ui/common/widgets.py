@@ -14,7 +14,7 @@ from x2desk.ui.common.theme import repolish
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QPaintEvent, QResizeEvent
-    from PySide6.QtWidgets import QFrame
+    from PySide6.QtWidgets import QFormLayout, QFrame
 
 # PySide6 makes each class (and its enums) on its first use, a fraction of a millisecond each:
 # the classes only pages use are imported where they are used, not at start-up.
@@ -239,6 +239,16 @@ def card(object_name: str = "") -> tuple[QFrame, QVBoxLayout]:
     lay.setContentsMargins(18, 16, 18, 16)
     lay.setSpacing(10)
     return frame, lay
+
+
+def form_layout() -> QFormLayout:
+    """A form whose labels go above their fields where a row has no room for both side by side
+    (a narrow window, a large font, longer words)."""
+    from PySide6.QtWidgets import QFormLayout
+
+    form = QFormLayout()
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    return form
 
 
 def row(*widgets: QWidget, stretch_first: bool = False, stretch_end: bool = False) -> QHBoxLayout:

@@ -254,12 +254,35 @@ class WizardFrame(QWidget):
         super().resizeEvent(event)
         narrow, low = self.width() < COMPACT_SIZE[0], self.height() < COMPACT_SIZE[1]
         tight = self.width() < TIGHT_WIDTH
-        self._side.setFixedWidth(TIGHT_SIDEBAR_WIDTH if tight else SIDEBAR_WIDTH[narrow])
+        self._fit_sidebar()
         left, top, right, bottom = MARGINS[(narrow, low)]
         if tight:
             left = right = TIGHT_SIDE_MARGIN
         self._main_lay.setContentsMargins(left, top, right, bottom)
         self._side_lay.setContentsMargins(*SIDEBAR_MARGINS[tight])
+
+    def _fit_sidebar(self) -> None:
+        """The step list as wide as the room allows (narrower on a small window), and never
+        narrower than its longest word (a large font, a language with long words)."""
+        tight = self.width() < TIGHT_WIDTH
+        width = TIGHT_SIDEBAR_WIDTH if tight else SIDEBAR_WIDTH[self.width() < COMPACT_SIZE[0]]
+        left, _top, right, _bottom = SIDEBAR_MARGINS[tight]
+        words = self._widest_step_word() + left + right + 4
+        self._side.setFixedWidth(max(width, min(words, self.width() * 2 // 5)))
+
+    def _widest_step_word(self) -> int:
+        """The widest word of the heading and the step list (in bold, as the step under way)."""
+        from PySide6.QtGui import QFontMetrics
+
+        widest = 0
+        for lab in [self.heading, *self._step_labels.values()]:
+            lab.ensurePolished()  # the style sheet's font
+            font = lab.font()
+            font.setBold(True)
+            metrics = QFontMetrics(font)
+            for word in lab.text().split():
+                widest = max(widest, metrics.horizontalAdvance(word))
+        return widest
 
     def set_steps(self, steps: list[str]) -> None:
         """The numbered step list (the chooser shows the steps of the choice selected)."""
@@ -280,6 +303,7 @@ class WizardFrame(QWidget):
             self._steps_lay.addWidget(lab)
         if self._current is not None:
             self._mark_steps(self._current.step)
+        self._fit_sidebar()
 
     # ---- pages ---------------------------------------------------------------------------------
 

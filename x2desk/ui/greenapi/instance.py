@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
+from PySide6.QtWidgets import QLabel, QLineEdit
 
 from x2desk.core.errors import InputError
 from x2desk.core.secret import Secret
 from x2desk.i18n import N_, _, ngettext
 from x2desk.ui.common.hints import set_hint
-from x2desk.ui.common.widgets import label, name
+from x2desk.ui.common.widgets import form_layout, label, name
 from x2desk.ui.common.wizard import StatusPage
 from x2desk.ui.greenapi.common import STEP_INSTANCE
 
@@ -44,7 +44,7 @@ class InstancePage(StatusPage):
         )
         self.suggest_url: Callable[[str], str] = lambda _id: ""
         self._url_edited = False  # the person changed the address: it no longer follows the ID
-        form = QFormLayout()
+        form = form_layout()
         self.id_edit = QLineEdit()
         name(self.id_edit, "greenapiId", _("Instance ID"))
         self.id_edit.setPlaceholderText("1101000001")
@@ -71,7 +71,7 @@ class InstancePage(StatusPage):
         ):
             form.addRow(text, edit)
             form.addRow("", hint)
-        form.addRow(_("Connection &name"), self.name_edit)
+        form.addRow(_("Connection na&me"), self.name_edit)
         self.lay.addLayout(form)
         self.lay.addWidget(label(_(PASSWORD_STORE), "greenapiInstanceNote", role="muted"))
         self.demo_note = label("", "greenapiDemoNote", role="muted")

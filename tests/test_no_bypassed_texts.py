@@ -43,7 +43,7 @@ def test_only_programs_and_areas_being_rewritten_are_left_out() -> None:
     }
 
 
-PLANTED = '''
+PLANTED = """
 from x2desk.i18n import N_, _
 
 STEPS_TEXT = "Scan the code with your phone camera."
@@ -73,7 +73,7 @@ def page(self, parser, log, name, count):
     print(f"x2desk {name}")
     print("Done here.")  # untranslated: read by a script
     parser.add_argument("--json", metavar="set-pin|check", help=_("as JSON"))
-'''
+"""
 
 
 def test_the_check_finds_every_kind_of_bypass_planted() -> None:

@@ -228,6 +228,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("Demo — x2desk") if self.ctx.demo else _("x2desk"))
         old_bar, self.top_bar = self.top_bar, self._top_bar()
         self._central_lay.replaceWidget(old_bar, self.top_bar)
+        self.top_bar.show()  # made after the window was shown: not shown by itself
         old_bar.hide()
         old_bar.deleteLater()
         self._rebuild_phone_panel()

@@ -137,8 +137,8 @@ class Router(QObject):
         chooser = self._chooser()
         if self.views.currentWidget() is chooser:
             return
+        self.views.setCurrentWidget(chooser)  # shown first: its page then takes the focus
         chooser.enter()
-        self.views.setCurrentWidget(chooser)
 
     def open(self, key: str) -> Wizard:
         """The wizard of the choice ``key``, from its first page."""

@@ -123,7 +123,7 @@ class ResultPage(StatusPage):
         self.technical.setText(self._technical(conn))
         self.details_card.show()
         self.another_button.show()
-        self.another_button.setFocus()
+        self.setFocus()  # Enter: Finish (the blue button); Tab reaches "Connect another"
 
     def _show_failed(self, snap: Snapshot) -> None:
         self.outcome = "failed"

@@ -108,6 +108,7 @@ class WrappedCheck(QWidget):
         lay.setSpacing(6)
         lay.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
         lay.addWidget(self.words, 1)
+        self.setFocusProxy(self.box)  # focusing the whole focuses the box
         self.toggled = self.box.toggled
 
     def isChecked(self) -> bool:  # noqa: N802

@@ -395,3 +395,22 @@ def test_several_companies_in_a_terminal_are_asked_by_number(h, capsys, monkeypa
     h.answers = [BOT_TOKEN.replace("C", "D")]
     assert h.run("telegram-bot") == 0  # the company chosen is remembered for the address
     assert h.posts(f"/v2/companies/{shop}/connections") == 2
+
+
+def test_the_connect_screens_speak_russian(h, capsys) -> None:
+    """``--lang ru``: the QR screen's instructions, its countdown, the password prompt, the
+    wrong-password line and the result, all in Russian (Telegram's own menu words)."""
+    from x2desk.ui.autopilot.words import english_words
+
+    scan_once(h, password="s3cret-pw")
+    h.answers = ["wrong-pw", "s3cret-pw"]
+    argv = ["--sandbox-url", h.sandbox.url, "--api-key-file", str(h.key_file), "--name", "Shop"]
+    assert cli.main(["--lang", "ru", "connect", "telegram", "--qr", *argv]) == 0
+    out, err = capsys.readouterr()
+    assert "«Настройки → Устройства → Подключить устройство»" in err
+    assert "QR-код действует ещё" in err
+    assert "пароль неверный" in err.lower()
+    assert all("не отображается" in p for p in h.prompts)
+    said = [line for line in (out + err).splitlines() if "█" not in line and "#" not in line]
+    data = ["Shop", "telegram", "active", "Sandbox", "company"]  # names and the dashboard's word
+    assert english_words("\n".join(said), allowed=data) == []

@@ -190,6 +190,16 @@ def _secret(path: str | None, what: str, prompt: str, ended: str) -> Secret:
 # ---- running the session -----------------------------------------------------------------------
 
 
+def _status(status: str) -> str:
+    """The provider's status as it came (the dashboard's word), after it in the language of now
+    when that is not English."""
+    from x2desk.core.accounts.shapes import status_word
+    from x2desk.i18n import current_language
+
+    word = status_word(status)
+    return status if word == status or current_language() == "en" else f"{word}, {status}"
+
+
 def describe(snap: Snapshot) -> str:
     conn = snap.result
     if conn is None:
@@ -198,11 +208,11 @@ def describe(snap: Snapshot) -> str:
     made = _("Connected") if getattr(conn, "active", True) else _("Made, but not active")
     if name:
         text = _("{made}: {type} connection {id} '{name}' (status {status}).").format(
-            made=made, type=conn.type, id=conn.id, name=name, status=conn.status
+            made=made, type=conn.type, id=conn.id, name=name, status=_status(conn.status)
         )
     else:
         text = _("{made}: {type} connection {id} (status {status}).").format(
-            made=made, type=conn.type, id=conn.id, status=conn.status
+            made=made, type=conn.type, id=conn.id, status=_status(conn.status)
         )
     account = conn.account_lines() if hasattr(conn, "account_lines") else []
     return " ".join([text, *account])

@@ -28,7 +28,9 @@ class X2DeskError(Exception):
     default_message = N_("Something went wrong.")
 
     def __init__(self, message: str | None = None) -> None:
-        self.message = message or self.default_message
+        # the default in the language of now (a core that says it as it is, the CLI's session
+        # loop, reads it in the person's language)
+        self.message = message or _(self.default_message)
         super().__init__(self.message)
 
     def __str__(self) -> str:

@@ -45,6 +45,20 @@ INACTIVE: dict[str, tuple[str, str]] = {
         ),
     ),
 }
+# The provider's status of a connection, as a person says it (another status: as it came).
+STATUS_WORDS = {
+    "active": N_("working"),
+    "waiting": N_("waiting for the subscription"),
+    "unauthorized": N_("needs logging in again"),
+}
+
+
+def status_word(status: str) -> str:
+    """The provider's ``status`` of a connection in the language of now."""
+    word = STATUS_WORDS.get(status)
+    return _(word) if word else status
+
+
 INACTIVE_OTHER = N_(
     "The provider reports this connection as '{status}', not active: it may not work yet. "
     "Check it in the provider's dashboard."

@@ -73,11 +73,15 @@ def _refusal(backend: KeyringBackend) -> str | None:
     """Why this backend must not hold secrets, or None when it may."""
     module = type(backend).__module__
     if module.startswith(_REFUSED_MODULES):
-        return "no system keyring was found"
+        return _("no system keyring was found")
     if _is_plaintext(backend):
-        return f"the only keyring found ({type(backend).__name__}) stores secrets in plain text"
+        return _("the only keyring found ({name}) stores secrets in plain text").format(
+            name=type(backend).__name__
+        )
     if module.startswith("keyrings.alt"):
-        return f"the only keyring found ({type(backend).__name__}) is not a system keyring"
+        return _("the only keyring found ({name}) is not a system keyring").format(
+            name=type(backend).__name__
+        )
     return None
 
 
@@ -110,7 +114,7 @@ def _usable_backend() -> KeyringBackend:
         if reason is None:
             return candidate
         reasons.append(reason)
-    why = reasons[0] if reasons else "no system keyring was found"
+    why = reasons[0] if reasons else _("no system keyring was found")
     raise KeyringUnavailable(
         _(
             "x2desk cannot save secrets in the system keyring: {why}. Use the encrypted file store "
@@ -188,7 +192,7 @@ def keyring_status(probe: bool = True) -> tuple[bool, str]:
     except StoreError as exc:
         return False, exc.message
     except Exception as exc:  # pragma: no cover - a backend failing in a way keyring did not map
-        return False, f"the system keyring failed ({type(exc).__name__})"
+        return False, _("the system keyring failed ({name})").format(name=type(exc).__name__)
     return True, store.description
 
 

@@ -30,20 +30,6 @@ def flow_kind_name(flow_id: str) -> str:
     return kind_name(flow.kind) if flow is not None else _("connection")
 
 
-# The provider's status of a connection, as a person says it (another status: as it came).
-STATUS_WORDS = {
-    "active": N_("working"),
-    "waiting": N_("waiting for the subscription"),
-    "unauthorized": N_("needs logging in again"),
-}
-
-
-def status_word(status: str) -> str:
-    """The provider's ``status`` of a connection in the window's language."""
-    word = STATUS_WORDS.get(status)
-    return _(word) if word else status
-
-
 LIMITS_TEXT = N_(
     "Good to know: connections cannot be deleted here, only by the provider's support, and "
     "deleting one also deletes its chats. A connection works only inside a paid subscription."

@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 
+from x2desk.core.accounts.shapes import status_word
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import InputError
 from x2desk.core.kinds import FLOWS, REAUTH_FLOW, Entry
 from x2desk.core.secret import Secret
 from x2desk.core.session.states import Running, Snapshot, State
 from x2desk.i18n import _
-from x2desk.ui.accounts.common import STEPS, provider_message, status_word, suggest_name
+from x2desk.ui.accounts.common import STEPS, provider_message, suggest_name
 from x2desk.ui.accounts.details import (
     DETAILS_PAGE,
     LOGIN_PAGES,

@@ -62,6 +62,25 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             "use' chose, else 'default')"
         ),
     )
+    _add_window_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
+    for name, help_text in COMMANDS.items():
+        sub_parser = sub.add_parser(name, help=_(help_text), description=_(help_text))
+        sub_parser.set_defaults(command=name)
+        # also after the command's name (x2desk list --profile acme); SUPPRESS keeps the global
+        sub_parser.add_argument(
+            "--profile",
+            metavar=_("NAME"),
+            default=argparse.SUPPRESS,
+            help=_("work in this profile"),
+        )
+        if name in needed:
+            _command_module(name).add_arguments(sub_parser)
+    return parser
+
+
+def _add_window_options(parser: argparse.ArgumentParser) -> None:
+    """The window's options (when no command is given)."""
     gui = parser.add_argument_group(_("window (when no command is given)"))
     gui.add_argument("--demo", action="store_true", help=_("run against an embedded sandbox"))
     gui.add_argument("--sandbox-url", metavar="URL", help=_("use an already running sandbox"))
@@ -78,20 +97,6 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "--config", metavar=_("FILE"), help=_("kiosk: its config (x2desk kiosk check)")
     )
     gui.add_argument("--self-test", action="store_true", help=_("check the installed app works"))
-    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
-    for name, help_text in COMMANDS.items():
-        sub_parser = sub.add_parser(name, help=_(help_text), description=_(help_text))
-        sub_parser.set_defaults(command=name)
-        # also after the command's name (x2desk list --profile acme); SUPPRESS keeps the global
-        sub_parser.add_argument(
-            "--profile",
-            metavar=_("NAME"),
-            default=argparse.SUPPRESS,
-            help=_("work in this profile"),
-        )
-        if name in needed:
-            _command_module(name).add_arguments(sub_parser)
-    return parser
 
 
 # What the parser gives for no arguments at all: the plain window. ``main([])`` uses these

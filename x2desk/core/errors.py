@@ -28,9 +28,7 @@ class X2DeskError(Exception):
     default_message = N_("Something went wrong.")
 
     def __init__(self, message: str | None = None) -> None:
-        # the default in the language of now (a core that says it as it is, the CLI's session
-        # loop, reads it in the person's language)
-        self.message = message or _(self.default_message)
+        self.message = message or _(self.default_message)  # in the language of now
         super().__init__(self.message)
 
     def __str__(self) -> str:
@@ -150,14 +148,9 @@ class RateLimited(ApiError):
         self.requested = retry_after
         self.retry_after = None if retry_after is None else _capped_wait(retry_after)
         if message is None:
-            if self.retry_after:
-                seconds = math.ceil(self.retry_after)
-                wait = ngettext(
-                    "Try again in {seconds} second.", "Try again in {seconds} seconds.", seconds
-                ).format(seconds=seconds)
-            else:
-                wait = _("Try again in a minute.")
-            message = _("Too many requests.") + " " + wait
+            n = math.ceil(self.retry_after or 0)
+            wait = ngettext("Try again in {n} second.", "Try again in {n} seconds.", n).format(n=n)
+            message = _("Too many requests.") + " " + (wait if n else _("Try again in a minute."))
         super().__init__(message)
 
 

@@ -342,23 +342,16 @@ class GreenApiPairing:
     ) -> GreenApiPairing:
         """Re-pair a saved instance (from the home list): its id, apiUrl and saved token."""
         if record.kind != KIND:
-            raise StoreError(
-                _("Record {id} is a {kind} connection, not Green-API.").format(
-                    id=record.id, kind=record.kind
-                )
-            )
+            said = _("Record {id} is a {kind} connection, not Green-API.")
+            raise StoreError(said.format(id=record.id, kind=record.kind))
         token = credentials.load(record.secret_ref or "")
         if token is None:
-            raise StoreError(
-                _(
-                    "The apiTokenInstance of instance {external_id} is no longer in {credentials}: "
-                    "connect it again with its id and token."
-                ).format(
-                    external_id=record.external_id,
-                    credentials=getattr(credentials, "description", None)
-                    or _("the credential store"),
-                )
+            said = _(
+                "The apiTokenInstance of instance {external_id} is no longer in {credentials}: "
+                "connect it again with its id and token."
             )
+            store = getattr(credentials, "description", None) or _("the credential store")
+            raise StoreError(said.format(external_id=record.external_id, credentials=store))
         client = GreenApiClient(api_url or record.api_base or None, record.external_id, token)
         return cls(client, record.name or "", credentials=credentials, repair=True, **kwargs)
 

@@ -94,19 +94,17 @@ def single_text(texts: Iterable[str], where: str = N_("the picture")) -> str:
     where = _(where)
     distinct = list(dict.fromkeys(t for t in texts if t))
     if len(distinct) > 1:
-        raise TooManyCodes(
-            _(
-                "{distinct} different QR codes are visible on {where}. Close or cover all but the "
-                "X2Chat QR and try again."
-            ).format(distinct=len(distinct), where=where)
+        said = _(
+            "{distinct} different QR codes are visible on {where}. Close or cover all but the "
+            "X2Chat QR and try again."
         )
+        raise TooManyCodes(said.format(distinct=len(distinct), where=where))
     if not distinct:
-        raise NoCodeFound(
-            _(
-                "No QR code was found on {where}. Show the X2Chat QR whole and large enough, then "
-                "try again, or paste the token."
-            ).format(where=where)
+        said = _(
+            "No QR code was found on {where}. Show the X2Chat QR whole and large enough, then "
+            "try again, or paste the token."
         )
+        raise NoCodeFound(said.format(where=where))
     return distinct[0]
 
 
@@ -360,15 +358,11 @@ class CapturePipeline:
             else:
                 return None
         name = getattr(self.source, "name", None) or _("the camera")
-        self._fail(
-            CameraBusy(
-                _(
-                    "No picture came from {name} for {stall_timeout:g} s (unplugged, or taken by "
-                    "another program). Plug it back in or close the other program, then press "
-                    "Retry."
-                ).format(name=name, stall_timeout=self.stall_timeout)
-            )
+        said = _(
+            "No picture came from {name} for {stall_timeout:g} s (unplugged, or taken by "
+            "another program). Plug it back in or close the other program, then press Retry."
         )
+        self._fail(CameraBusy(said.format(name=name, stall_timeout=self.stall_timeout)))
         return None
 
     def _stalled(self) -> bool:

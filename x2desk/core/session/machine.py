@@ -59,8 +59,12 @@ from x2desk.core.session.states import (
     State,
     Step,
     clean_code,
+    password_note,
+    retrying_text,
+    unexpected_error,
+    unexpected_transition,
 )
-from x2desk.i18n import _, ngettext
+from x2desk.i18n import _
 
 __all__ = ["LoginDriver", "LoginSession", "Observer", "Snapshot", "State", "Step"]
 
@@ -235,10 +239,7 @@ class LoginSession:
                 return
             except Exception as exc:
                 log.error("login step failed unexpectedly: %s", type(exc).__name__)
-                err = X2DeskError(
-                    _("Unexpected error ({name}). Start again.").format(name=type(exc).__name__)
-                )
-                self._failed(err, phase, generation)
+                self._failed(unexpected_error(exc), phase, generation)
                 return
             self._apply(step, generation)
 
@@ -260,9 +261,7 @@ class LoginSession:
         with self._lock:
             if generation != self._generation or self._snap.state in TERMINAL:
                 return
-            n = int(retry_in)
-            again = ngettext("Trying again in {s} second.", "Trying again in {s} seconds.", n)
-            text = f"{error.message} {again.format(s=n)}"
+            text = retrying_text(error, retry_in)
             self._snap = replace(
                 self._snap, retry_in=retry_in, text=text, error_key=error.key, error=error
             )
@@ -276,13 +275,7 @@ class LoginSession:
             current = self._snap.state
             if step.state is not current and step.state not in TRANSITIONS[current]:
                 log.warning("login: unexpected %s after %s", step.state, current)
-                err = X2DeskError(
-                    _(
-                        "The server went from '{current}' to '{state}', which x2desk does not "
-                        "expect. Start again."
-                    ).format(current=current, state=step.state)
-                )
-                self._fail_locked(err)
+                self._fail_locked(unexpected_transition(current, step.state))
             else:
                 self._show(step)
                 if step.state not in POLLING:
@@ -324,9 +317,7 @@ class LoginSession:
         if expired and step.state is State.WAITING_FOR_QR:
             note = _("The QR expired; getting a new one…")
         if step.state is State.WAITING_FOR_PASSWORD and step.password_hint and not note:
-            note = _("{asked} Hint: {hint}").format(
-                asked=_(STATE_TEXT[State.WAITING_FOR_PASSWORD]), hint=step.password_hint
-            )
+            note = password_note(step.password_hint)
         if step.state is not snap.state:
             self.history.append(step.state)
         self._snap = Snapshot(

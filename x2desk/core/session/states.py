@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from x2desk.core.errors import InputError, X2DeskError
 from x2desk.core.secret import Secret
-from x2desk.i18n import N_, _
+from x2desk.i18n import N_, _, ngettext
 
 
 class State(StrEnum):
@@ -163,3 +163,32 @@ class Running(Protocol):
     def restart(self) -> None: ...
 
     def cancel(self) -> None: ...
+
+
+# ---- what a session says when something goes wrong (in the language of now) -------------------
+
+
+def retrying_text(error: X2DeskError, retry_in: float) -> str:
+    """``error``'s message and when the next try comes."""
+    n = int(retry_in)
+    again = ngettext("Trying again in {s} second.", "Trying again in {s} seconds.", n)
+    return f"{error.message} {again.format(s=n)}"
+
+
+def unexpected_error(exc: BaseException) -> X2DeskError:
+    return X2DeskError(_("Unexpected error ({name}). Start again.").format(name=type(exc).__name__))
+
+
+def unexpected_transition(current: State, state: State) -> X2DeskError:
+    return X2DeskError(
+        _(
+            "The server went from '{current}' to '{state}', which x2desk does not expect. "
+            "Start again."
+        ).format(current=current, state=state)
+    )
+
+
+def password_note(hint: str) -> str:
+    """The password step with the account's hint."""
+    asked = _(STATE_TEXT[State.WAITING_FOR_PASSWORD])
+    return _("{asked} Hint: {hint}").format(asked=asked, hint=hint)

@@ -154,17 +154,30 @@ def select_row(pilot: Pilot, list_name: str, contains: str) -> None:
 # ---- the flows -----------------------------------------------------------------------------------
 
 
+def _refused(hint: str) -> bool:
+    return bool(hint) and not says(hint, "OK: instance {v}")
+
+
+def _counts_down(text: str) -> bool:
+    return says(text, "A fresh QR in {s} second", "A fresh QR in {s} seconds")
+
+
+def _wrong_password(text: str) -> bool:
+    """The password page says the password is wrong (x2desk's words, or Green-API's)."""
+    return says_error(text, PasswordInvalid, GREENAPI) or says(
+        text,
+        "Green-API says the password is wrong. Type the account's two-step verification "
+        "(cloud) password again.",
+    )
+
+
 def pair_with_password(pilot: Pilot) -> None:
     with pilot.step("open the Green-API wizard; the demo fills in a new instance"):
         id_instance = open_greenapi(pilot, shot=True)
         _seen["id"] = id_instance
     with pilot.step("a mistyped idInstance is explained"):
         pilot.type_text("greenapiId", id_instance[:3] + "O" + id_instance[4:])
-        pilot.wait_text(
-            "greenapiIdHint",
-            lambda t: bool(t) and not says(t, "OK: instance {v}"),
-            "that it takes digits",
-        )
+        pilot.wait_text("greenapiIdHint", _refused, "that it takes digits")
         if pilot.wait_visible("wizardNext").isEnabled():
             raise StepFailed("Next is enabled with a mistyped idInstance")
         pilot.shot("instance-mistyped")
@@ -179,11 +192,7 @@ def pair_with_password(pilot: Pilot) -> None:
         pilot.click("wizardNext")
         pilot.page("greenapi_qr", CONNECT_TIMEOUT_S)
         _seen["stale"] = read_page_qr(pilot)
-        pilot.wait_text(
-            "greenapiQrCountdown",
-            lambda t: says(t, "A fresh QR in {s} second", "A fresh QR in {s} seconds"),
-            "the countdown",
-        )
+        pilot.wait_text("greenapiQrCountdown", _counts_down, "the countdown")
         pilot.shot("qr")
     with pilot.step("the phone scans it (the account has a cloud password)"):
         set_phone_2fa(pilot, True)
@@ -194,17 +203,7 @@ def pair_with_password(pilot: Pilot) -> None:
         pilot.type_text("greenapiPassword", WRONG_PASSWORD)
         pilot.click("wizardNext")
         pilot.wait_text(
-            "greenapi_passwordBanner",
-            lambda t: (
-                says_error(t, PasswordInvalid, GREENAPI)
-                or says(
-                    t,
-                    "Green-API says the password is wrong. Type the account's two-step "
-                    "verification (cloud) password again.",
-                )
-            ),
-            "that the password is wrong",
-            CONNECT_TIMEOUT_S,
+            "greenapi_passwordBanner", _wrong_password, "that it is wrong", CONNECT_TIMEOUT_S
         )
         pilot.page("greenapi_password")
         pilot.shot("wrong-password")

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from helpers import main_window
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -26,9 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from x2desk import i18n
-from x2desk.ui.app import ensure_app
 from x2desk.ui.autopilot.words import english_words
-from x2desk.ui.context import AppContext
 from x2desk.ui.main_window import MainWindow
 
 INTERACTIVE = (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QAbstractItemView, QTabBar)
@@ -38,12 +37,7 @@ IDENTIFIER = re.compile(r"^[a-z]+[A-Z]\w*$|^\w+_\w+$")  # providerKey, account_q
 @pytest.fixture(params=["en", "ru"])
 def win(request: Any, qtbot: Any, sandbox: Any) -> Iterator[MainWindow]:
     i18n.set_language(request.param)
-    ensure_app()
-    window = MainWindow(AppContext.for_sandbox(sandbox.url))
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitActive(window)
+    window = main_window(qtbot, sandbox.url, active=True)
     yield window
     window.close()
 

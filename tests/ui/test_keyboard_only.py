@@ -9,13 +9,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from helpers import main_window
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from x2desk.core.store.records import RecordStore
 from x2desk.sandbox.phone import SandboxPhone
-from x2desk.ui.app import ensure_app
-from x2desk.ui.context import AppContext
 from x2desk.ui.main_window import MainWindow
 
 WAIT_MS = 15_000
@@ -25,14 +24,8 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 @pytest.fixture
 def win(qtbot: Any, sandbox: Any) -> Iterator[MainWindow]:
-    ensure_app()
-    ctx = AppContext.for_sandbox(sandbox.url, account_poll_s=1.0)
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
+    window = main_window(qtbot, sandbox.url, active=True, account_poll_s=1.0)
     window.resize(1100, 760)
-    window.show()
-    window.activateWindow()
-    qtbot.waitActive(window)
     yield window
     window.close()
 
@@ -150,7 +143,8 @@ def test_a_telegram_account_by_login_code_with_the_keyboard_alone(
     keys.press(Qt.Key.Key_Return)
     keys.wait_page("account_result")
     keys.wait_enabled("wizardNext")
-    qtbot.waitUntil(lambda: "connected" in win.findChild(QWidget, "resultHeadline").text())
+    headline = win.findChild(QWidget, "resultHeadline")
+    qtbot.waitUntil(lambda: "connected" in headline.text(), timeout=WAIT_MS)
     keys.press(Qt.Key.Key_Return)  # Finish
     qtbot.waitUntil(lambda: win.views.currentWidget() is win.home, timeout=WAIT_MS)
     connections = phone.state()["connections"].values()

@@ -5,13 +5,13 @@ clipped). Enter or a double click on a card chooses it."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QButtonGroup, QGridLayout
 
 from x2desk.core.kinds import Service, flows_of
 from x2desk.i18n import _
 from x2desk.ui.accounts.common import LIMITS_TEXT
 from x2desk.ui.choose import ChoiceCard
+from x2desk.ui.common.reflow import arrange_on_resize, room
 from x2desk.ui.common.widgets import label
 from x2desk.ui.common.wizard import STEP_CHOOSE, StatusPage
 
@@ -46,6 +46,7 @@ class KindPage(StatusPage):
         for column in range(COLUMNS):
             grid.setColumnStretch(column, 1)
         self.cards = list(self.buttons.values())
+        arrange_on_resize(self, self._arrange)
         self.lay.addLayout(grid)
         next(iter(self.buttons.values())).setChecked(True)
         self.group.buttonToggled.connect(lambda *_args: self.changed.emit())
@@ -54,20 +55,10 @@ class KindPage(StatusPage):
         self.lay.addStretch(1)
         self.add_status()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self._arrange()
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        self._arrange()
-
     def _arrange(self) -> None:
         """Two columns of cards where the room the page is shown in allows, else one."""
-        holder = self.parentWidget()  # the scroll area's viewport: the room the page has
-        room = holder.width() if holder is not None else self.width()
         widest = max(max(c.sizeHint().width() for c in self.cards), CARD_MIN_WIDTH)
-        columns = COLUMNS if room >= COLUMNS * widest + self.grid.spacing() else 1
+        columns = COLUMNS if room(self) >= COLUMNS * widest + self.grid.spacing() else 1
         if columns == self._columns:
             return
         self._columns = columns

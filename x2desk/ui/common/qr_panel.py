@@ -10,9 +10,10 @@ snapshots. Object names are ``<prefix>Card``, ``<prefix>Image`` and ``<prefix>Co
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPixmap, QResizeEvent, QShowEvent
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from x2desk.ui.common.reflow import arrange_on_resize, room
 from x2desk.ui.common.widgets import card, label
 from x2desk.ui.common.wizard import StatusPage
 
@@ -84,23 +85,13 @@ class QrLoginPage(StatusPage):
         self.lay.addLayout(body)
         self.add_status()
         self.lay.addStretch(1)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self._arrange()
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        self._arrange()
+        arrange_on_resize(self, self._arrange)
 
     def _arrange(self) -> None:
         """Side by side where the room the page is shown in allows, else one under the other."""
-        holder = self.parentWidget()  # the scroll area's viewport: the room the page has
-        room = holder.width() if holder is not None else self.width()
         needed = self.panel.sizeHint().width() + self.body.spacing() + self.SIDE_MIN_WIDTH
-        direction = (
-            QBoxLayout.Direction.LeftToRight if room >= needed else QBoxLayout.Direction.TopToBottom
-        )
+        across = room(self) >= needed
+        direction = QBoxLayout.Direction.LeftToRight if across else QBoxLayout.Direction.TopToBottom
         if self.body.direction() != direction:
             self.body.setDirection(direction)
 

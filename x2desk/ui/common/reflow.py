@@ -4,13 +4,48 @@ with longer words, nothing is cut off and no page has to be scrolled sideways.
 - :class:`AdaptiveRow`: widgets side by side where they fit, one under another where not.
 - :class:`WrappedCheck`: a check box whose words wrap onto more lines (a plain ``QCheckBox``
   keeps its text on one line and makes the whole page as wide as it).
+- :func:`arrange_on_resize` and :func:`room`: a page that arranges its parts by the room it is
+  shown in (the QR beside its column or under it, cards in two columns or one).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QMouseEvent, QResizeEvent, QShowEvent
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QBoxLayout, QCheckBox, QHBoxLayout, QLabel, QWidget
+
+
+class _Rearranger(QObject):
+    """Calls ``arrange()`` when its widget, or the room it is shown in, is resized or shown."""
+
+    def __init__(self, widget: QWidget, arrange: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._arrange = arrange
+        self._holder: QWidget | None = None
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            holder = self._widget.parentWidget()
+            if holder is not None and holder is not self._holder:
+                holder.installEventFilter(self)  # a page in a scroll area: its viewport
+                self._holder = holder
+            self._arrange()
+        return False
+
+
+def arrange_on_resize(widget: QWidget, arrange: Callable[[], None]) -> None:
+    """Call ``arrange()`` whenever ``widget`` or the room it is shown in changes size."""
+    _Rearranger(widget, arrange)
+
+
+def room(widget: QWidget) -> int:
+    """The width ``widget`` is shown in: its parent's (a scroll area's viewport), else its own."""
+    holder = widget.parentWidget()
+    return holder.width() if holder is not None else widget.width()
 
 
 class AdaptiveRow(QWidget):
@@ -52,16 +87,12 @@ class AdaptiveRow(QWidget):
         width = max(width, max((w.sizeHint().width() for w in shown), default=0))
         return QSize(width, super().minimumSizeHint().height())
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self._arrange()
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        self._arrange()
-
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest:  # a widget shown, hidden or retitled
+        if event.type() in (  # resized, shown, or a widget in it shown, hidden or retitled
+            QEvent.Type.LayoutRequest,
+            QEvent.Type.Resize,
+            QEvent.Type.Show,
+        ):
             self._arrange()
         return super().event(event)
 

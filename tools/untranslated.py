@@ -295,8 +295,7 @@ def _words(text: str, *, lower_only: bool = False) -> int:
     return sum(
         1
         for w in WORD.findall(stripped)
-        if w.lower() not in NAMES
-        and not (w.isupper() and (lower_only or len(w) <= TOKEN_CAPS))
+        if w.lower() not in NAMES and not (w.isupper() and (lower_only or len(w) <= TOKEN_CAPS))
     )
 
 

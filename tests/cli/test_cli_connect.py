@@ -530,3 +530,22 @@ def test_max_cannot_be_polled_so_the_code_is_asked_again(h, capsys) -> None:
     h.answers = [lambda: h.session_code(), lambda: h.session_code()]
     assert h.run("max", "--phone", "+79991234567") == 0
     assert len(h.prompts) == 2
+
+
+def test_the_connect_screens_speak_russian(h, capsys) -> None:
+    """``--lang ru``: the QR screen's instructions, its countdown, the password prompt, the
+    wrong-password line and the result, all in Russian (Telegram's own menu words)."""
+    from x2desk.ui.autopilot.words import english_words
+
+    scan_once(h, password="s3cret-pw")
+    h.answers = ["wrong-pw", "s3cret-pw"]
+    argv = ["--sandbox-url", h.sandbox.url, "--api-key-file", str(h.key_file), "--name", "Shop"]
+    assert cli.main(["--lang", "ru", "connect", "telegram", "--qr", *argv]) == 0
+    out, err = capsys.readouterr()
+    assert "«Настройки → Устройства → Подключить устройство»" in err
+    assert "QR-код действует ещё" in err
+    assert "пароль неверный" in err.lower()
+    assert all("не отображается" in p for p in h.prompts)
+    said = [line for line in (out + err).splitlines() if "█" not in line and "#" not in line]
+    data = ["Shop", "telegram", "active", "Sandbox", "company"]  # names and the dashboard's word
+    assert english_words("\n".join(said), allowed=data) == []

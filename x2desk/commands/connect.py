@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from x2desk.core.accounts.client import ConnectionsClient
     from x2desk.core.session.machine import LoginDriver, LoginSession, Snapshot
 
-HELP = "Connect a Telegram, MAX or WhatsApp account, a Telegram bot or an Odnoklassniki group"
 EXIT_CANCELLED = 130
 EXIT_NOT_ACTIVE = 26  # the connection was made but is not active (it does not work yet)
 
@@ -56,62 +55,68 @@ LIMITS_NOTE = N_(
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     common = argparse.ArgumentParser(add_help=False)
-    where = common.add_argument_group("provider")
+    where = common.add_argument_group(_("provider"))
     where.add_argument(
         "--provider-url",
         metavar="URL",
-        help="the provider's API address (default: $X2DESK_PROVIDER_URL, the settings, or "
-        "https://api.radist.online/v2)",
+        help=_(
+            "the provider's API address (default: $X2DESK_PROVIDER_URL, the settings, or "
+            "https://api.radist.online/v2)"
+        ),
     )
     where.add_argument(
-        "--sandbox-url", metavar="URL", help="use a running x2desk sandbox (its /v2 API)"
+        "--sandbox-url", metavar="URL", help=_("use a running x2desk sandbox (its /v2 API)")
     )
     where.add_argument(
-        "--api-key-file", metavar="FILE", help="read the provider's API key from FILE"
+        "--api-key-file", metavar=_("FILE"), help=_("read the provider's API key from FILE")
     )
     where.add_argument(
         "--company",
-        metavar="ID|NAME",
-        help="the provider company to connect in, when the key works for several (default: "
-        "the one used last at this address, or the only one)",
+        metavar=_("ID|NAME"),
+        help=_(
+            "the provider company to connect in, when the key works for several (default: "
+            "the one used last at this address, or the only one)"
+        ),
     )
     where.add_argument(
-        "--save-key", action="store_true", help="save the API key in the credential store"
+        "--save-key", action="store_true", help=_("save the API key in the credential store")
     )
     add_passphrase_option(where)
     where.add_argument(
-        "--interval", type=float, default=5.0, metavar="S", help="poll every S s (min 1, def. 5)"
+        "--interval", type=float, default=5.0, metavar="S", help=_("poll every S s (min 1, def. 5)")
     )
-    common.add_argument("--name", help="the connection's name at the provider")
+    common.add_argument("--name", help=_("the connection's name at the provider"))
     common.set_defaults(texts="provider")  # cli.main words errors with the provider's table
 
-    kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
+    kinds = parser.add_subparsers(dest="kind", metavar=_("KIND"), required=True)
     tg = kinds.add_parser("telegram", parents=[common], help=KINDS["telegram"])
     how = tg.add_mutually_exclusive_group()
-    how.add_argument("--qr", action="store_true", help="log in by scanning a QR (default)")
-    how.add_argument("--code", action="store_true", help="log in with a code sent to Telegram")
-    tg.add_argument("--phone", help="the account's phone number, +E.164 (with --code)")
-    tg.add_argument("--reauth", metavar="ID", help="re-authorise connection ID (no new one)")
+    how.add_argument("--qr", action="store_true", help=_("log in by scanning a QR (default)"))
+    how.add_argument("--code", action="store_true", help=_("log in with a code sent to Telegram"))
+    tg.add_argument("--phone", help=_("the account's phone number, +E.164 (with --code)"))
+    tg.add_argument("--reauth", metavar="ID", help=_("re-authorise connection ID (no new one)"))
 
     mx = kinds.add_parser("max", parents=[common], help=KINDS["max"])
-    mx.add_argument("--phone", help="the account's phone number, +E.164")
-    mx.add_argument("--reauth", metavar="ID", help="re-authorise connection ID (no new one)")
+    mx.add_argument("--phone", help=_("the account's phone number, +E.164"))
+    mx.add_argument("--reauth", metavar="ID", help=_("re-authorise connection ID (no new one)"))
 
     wa = kinds.add_parser("whatsapp", parents=[common], help=KINDS["whatsapp"])
     again = wa.add_mutually_exclusive_group()
-    again.add_argument("--reconnect", metavar="ID", help="show a new QR for WhatsApp connection ID")
+    again.add_argument(
+        "--reconnect", metavar="ID", help=_("show a new QR for WhatsApp connection ID")
+    )
     again.add_argument(
         "--new",
         action="store_true",
-        help="make a new connection even if one made here earlier was never linked",
+        help=_("make a new connection even if one made here earlier was never linked"),
     )
 
     bot = kinds.add_parser("telegram-bot", parents=[common], help=KINDS["telegram-bot"])
-    bot.add_argument("--token-file", metavar="FILE", help="read the bot token from FILE")
+    bot.add_argument("--token-file", metavar=_("FILE"), help=_("read the bot token from FILE"))
 
     ok = kinds.add_parser("odnoklassniki", parents=[common], help=KINDS["odnoklassniki"])
-    ok.add_argument("--key-file", metavar="FILE", help="read the group's API key from FILE")
-    ok.add_argument("--change-key", metavar="ID", help="change the key of connection ID")
+    ok.add_argument("--key-file", metavar=_("FILE"), help=_("read the group's API key from FILE"))
+    ok.add_argument("--change-key", metavar="ID", help=_("change the key of connection ID"))
 
     from x2desk.commands import connect_greenapi  # Green-API has its own module (issue 6)
 
@@ -139,7 +144,7 @@ def _connection_id(text: str | None) -> int | str | None:
         return None
     text = text.strip()
     if not text:
-        raise InputError("The connection id is empty: run 'x2desk list' to see them.")
+        raise InputError(_("The connection id is empty: run 'x2desk list' to see them."))
     return int(text) if text.isdigit() else text
 
 
@@ -154,7 +159,7 @@ def make_driver(args: argparse.Namespace, client: ConnectionsClient) -> LoginDri
             phone = args.phone or _ask_phone()
             return ls.TelegramCodeDriver(client, phone, name, reauth)
         if args.phone:
-            raise InputError("--phone is for --code; a QR login needs no phone number.")
+            raise InputError(_("--phone is for --code; a QR login needs no phone number."))
         return ls.TelegramQrDriver(client, name, reauth)
     if args.kind == "max":
         phone = args.phone or _ask_phone()
@@ -180,7 +185,11 @@ def make_driver(args: argparse.Namespace, client: ConnectionsClient) -> LoginDri
             _("No group API key was typed (the input ended). Nothing was sent."),
         )
         return ls.OdnoklassnikiDriver(client, key, name, _connection_id(args.change_key))
-    raise InputError(f"Unknown kind '{args.kind}': use one of {', '.join(KINDS)}.")
+    raise InputError(
+        _("Unknown kind '{kind}': use one of {KINDS}.").format(
+            kind=args.kind, KINDS=", ".join(KINDS)
+        )
+    )
 
 
 def _whatsapp_or_earlier(client: ConnectionsClient, name: str) -> LoginDriver:
@@ -217,6 +226,16 @@ def _secret(path: str | None, what: str, prompt: str, ended: str) -> Secret:
 # ---- running the session -----------------------------------------------------------------------
 
 
+def _status(status: str) -> str:
+    """The provider's status as it came (the dashboard's word), after it in the language of now
+    when that is not English."""
+    from x2desk.core.accounts.shapes import status_word
+    from x2desk.i18n import current_language
+
+    word = status_word(status)
+    return status if word == status or current_language() == "en" else f"{word}, {status}"
+
+
 def describe(snap: Snapshot) -> str:
     conn = snap.result
     if conn is None:
@@ -225,11 +244,11 @@ def describe(snap: Snapshot) -> str:
     made = _("Connected") if getattr(conn, "active", True) else _("Made, but not active")
     if name:
         text = _("{made}: {type} connection {id} '{name}' (status {status}).").format(
-            made=made, type=conn.type, id=conn.id, name=name, status=conn.status
+            made=made, type=conn.type, id=conn.id, name=name, status=_status(conn.status)
         )
     else:
         text = _("{made}: {type} connection {id} (status {status}).").format(
-            made=made, type=conn.type, id=conn.id, status=conn.status
+            made=made, type=conn.type, id=conn.id, status=_status(conn.status)
         )
     account = conn.account_lines() if hasattr(conn, "account_lines") else []
     return " ".join([text, *account])
@@ -348,7 +367,7 @@ def _outcome(args: argparse.Namespace, session: LoginSession, snap: Snapshot) ->
 
     if snap.state is State.CONNECTED:
         _record(session)
-        if snap.text and snap.text != STATE_TEXT[State.CONNECTED]:
+        if snap.text and snap.text != _(STATE_TEXT[State.CONNECTED]):
             say(snap.text)  # what was done besides connecting ("The group's key was changed.")
         show(describe(snap))
         note = getattr(snap.result, "status_note", None)

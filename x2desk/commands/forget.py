@@ -14,19 +14,18 @@ from __future__ import annotations
 import argparse
 
 from x2desk.commands.stores import add_passphrase_option
-
-HELP = "Forget a saved connection: its secret is deleted, its history kept"
+from x2desk.i18n import _
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument(
-        "id", metavar="ID", nargs="?", help="the connection's id, as 'x2desk list' shows it"
+        "id", metavar="ID", nargs="?", help=_("the connection's id, as 'x2desk list' shows it")
     )
     what.add_argument(
         "--leftovers",
         action="store_true",
-        help="stop noting what earlier runs left unfinished (once you have dealt with it)",
+        help=_("stop noting what earlier runs left unfinished (once you have dealt with it)"),
     )
     add_passphrase_option(parser)
 

@@ -24,7 +24,6 @@ from x2desk.i18n import N_, _
 if TYPE_CHECKING:
     from x2desk.core.x2chat.flow import FlowState, RedeemFlow
 
-HELP = "Redeem an X2Chat integration token or link and save the bot"
 EXIT_DECLINED = 1
 
 ROTATION_WARNING = N_(
@@ -39,19 +38,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "token",
         metavar="TOKEN_OR_LINK",
-        help="the integration token, or the x2chat://bot/integrate?token=... link from the QR; "
-        "'-' reads it from standard input (then it is not visible in the process list)",
+        help=_(
+            "the integration token, or the x2chat://bot/integrate?token=... link from the QR; "
+            "'-' reads it from standard input (then it is not visible in the process list)"
+        ),
     )
     parser.add_argument(
         "--api-base",
         metavar="URL",
-        help="X2Chat API address (default: $X2DESK_API_BASE, the settings, or the public one)",
+        help=_("X2Chat API address (default: $X2DESK_API_BASE, the settings, or the public one)"),
     )
     parser.add_argument(
-        "-y", "--yes", action="store_true", help="do not ask before rotating the bot's token"
+        "-y", "--yes", action="store_true", help=_("do not ask before rotating the bot's token")
     )
     parser.add_argument(
-        "--test-message", metavar="TEXT", help="send TEXT to the chat to show the bot works"
+        "--test-message", metavar=_("TEXT"), help=_("send TEXT to the chat to show the bot works")
     )
     add_passphrase_option(parser)
 

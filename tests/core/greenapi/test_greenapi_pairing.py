@@ -184,7 +184,7 @@ def test_a_qr_is_withdrawn_when_polling_backs_off_past_its_lifetime(rig: Rig) ->
     rig.start()
     rig.fake.fail = [CannotConnect() for _ in range(5)]
     snap = rig.advance(5)
-    assert snap.retry_in == 5 and "Trying again in 5 s" in snap.text
+    assert snap.retry_in == 5 and "Trying again in 5 seconds" in snap.text
     assert snap.qr_image is not None  # still fresh (5 s old)
     snap = rig.advance(16)  # 21 s after it was fetched: never left on screen
     assert snap.qr_image is None

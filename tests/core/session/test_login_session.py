@@ -261,7 +261,7 @@ def test_errors_back_off_and_say_so_then_recover(fake_clock, manual, server) -> 
     r = run(TelegramQrDriver(client(server)), fake_clock, manual).start()
     server.fail = [CannotConnect(), CannotConnect(), CannotConnect(), CannotConnect()]
     manual.advance(5)
-    assert r.snap.retry_in == 5 and "Trying again in 5 s" in r.snap.text
+    assert r.snap.retry_in == 5 and "Trying again in 5 seconds" in r.snap.text
     assert r.snap.error_key == "cannot_connect" and r.snap.state is State.WAITING_FOR_QR
     manual.advance(5)
     assert r.snap.retry_in == 10

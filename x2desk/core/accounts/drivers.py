@@ -76,10 +76,10 @@ class ProviderDriver:
         raise NotImplementedError
 
     def submit_code(self, code: Secret) -> Step:
-        raise InputError("This kind of connection does not use a login code.")
+        raise InputError(_("This kind of connection does not use a login code."))
 
     def submit_password(self, password: Secret) -> Step:
-        raise InputError("This kind of connection does not use a password.")
+        raise InputError(_("This kind of connection does not use a password."))
 
     def finish(self) -> Step:
         raise NotImplementedError
@@ -130,7 +130,7 @@ class _AccountDriver(ProviderDriver):
     @property
     def session_id(self) -> str:
         if self.session is None:
-            raise SessionExpired("There is no login session yet. Start again.")
+            raise SessionExpired(_("There is no login session yet. Start again."))
         return self.session.session_id
 
     def finish(self) -> Step:
@@ -139,7 +139,7 @@ class _AccountDriver(ProviderDriver):
                 connection: Connection | None = self.client.get_connection(self.connection_id)
             except X2DeskError:
                 connection = None
-            return Step(State.CONNECTED, note="Re-authorised the connection.", result=connection)
+            return Step(State.CONNECTED, note=_("Re-authorised the connection."), result=connection)
         name = self.name or default_name(self.connection_type)
         connection = self._create(name, self.connection_type, {"session_id": self.session_id})
         return Step(State.CONNECTED, result=connection)
@@ -202,7 +202,7 @@ class MaxCodeDriver(_PhoneDriver):
         return self._step(self.client.max_init(self.phone, connection_id=self.connection_id))
 
     def poll(self) -> Step:
-        raise SessionExpired("A MAX login has nothing to poll. Start again.")
+        raise SessionExpired(_("A MAX login has nothing to poll. Start again."))
 
     def submit_code(self, code: Secret) -> Step:
         return self._step(self.client.max_login(self.session_id, code))
@@ -260,7 +260,7 @@ class WhatsAppDriver(ProviderDriver):
                 State.WAITING_FOR_QR, qr=status.qr, qr_expires_at=status.expires_at, qr_link=link
             )
         if status.status == "loading":
-            return Step(State.LOADING, note="WhatsApp is loading; wait a moment…")
+            return Step(State.LOADING, note=_("WhatsApp is loading; wait a moment…"))
         return self.finish()
 
     def finish(self) -> Step:
@@ -296,13 +296,13 @@ class OdnoklassnikiDriver(ProviderDriver):
         connection_id: int | str | None = None,
     ) -> None:
         super().__init__(client, name)
-        self.api_key = check_api_key(api_key, "group's API key")
+        self.api_key = check_api_key(api_key, N_("group's API key"))
         self.connection_id = connection_id
 
     def begin(self) -> Step:
         if self.connection_id is not None:
             connection = self.client.update_key(self.connection_id, self.api_key)
-            return Step(State.CONNECTED, note="The group's key was changed.", result=connection)
+            return Step(State.CONNECTED, note=_("The group's key was changed."), result=connection)
         name = self.name or default_name("odnoklassniki")
         connection = self._create(name, "odnoklassniki", {"api_key": self.api_key})
         return Step(State.CONNECTED, result=connection)
@@ -338,14 +338,14 @@ def make_driver(
     (:func:`whatsapp_driver`). InputError (nothing sent) when something needed is missing or
     malformed."""
     if flow not in DRIVERS:
-        raise InputError(f"Unknown kind of connection '{flow}'.")
+        raise InputError(_("Unknown kind of connection '{flow}'.").format(flow=flow))
     entry = FLOWS[flow].entry
     if entry is Entry.PHONE:
         phone_driver = TelegramCodeDriver if flow == "telegram_code" else MaxCodeDriver
         return phone_driver(client, phone, name, connection_id=connection_id)
     if entry in (Entry.BOT_TOKEN, Entry.GROUP_KEY):
         if secret is None:
-            raise InputError("Type the token or key first.")
+            raise InputError(_("Type the token or key first."))
         if entry is Entry.BOT_TOKEN:
             return TelegramBotDriver(client, secret, name)
         return OdnoklassnikiDriver(client, secret, name, connection_id=connection_id)

@@ -56,6 +56,9 @@ from x2desk.core.session.states import (
     State,
     Step,
     clean_code,
+    password_note,
+    unexpected_error,
+    unexpected_transition,
 )
 from x2desk.i18n import _
 
@@ -130,7 +133,7 @@ class LoginSession(SecondTry):
             actions.add("cancel")
         elif snap.state is not State.CONNECTED:
             actions.add("restart")
-        text = snap.text or STATE_TEXT[snap.state]
+        text = snap.text or _(STATE_TEXT[snap.state])
         return replace(
             snap,
             qr_seconds_left=qr_left,
@@ -205,7 +208,7 @@ class LoginSession(SecondTry):
 
     def submit_password(self, password: Secret) -> bool:
         if not password.reveal():
-            raise InputError("Type the two-step verification password (it cannot be empty).")
+            raise InputError(_("Type the two-step verification password (it cannot be empty)."))
         return self._submit(
             State.WAITING_FOR_PASSWORD, lambda: self.driver.submit_password(password)
         )
@@ -235,8 +238,7 @@ class LoginSession(SecondTry):
                 return
             except Exception as exc:
                 log.error("login step failed unexpectedly: %s", type(exc).__name__)
-                err = X2DeskError(f"Unexpected error ({type(exc).__name__}). Start again.")
-                self._failed(err, phase, generation)
+                self._failed(unexpected_error(exc), phase, generation)
                 return
             self._apply(step, generation)
 
@@ -272,11 +274,7 @@ class LoginSession(SecondTry):
             current = self._snap.state
             if step.state is not current and step.state not in TRANSITIONS[current]:
                 log.warning("login: unexpected %s after %s", step.state, current)
-                err = X2DeskError(
-                    f"The server went from '{current}' to '{step.state}', which x2desk does not "
-                    "expect. Start again."
-                )
-                self._fail_locked(err)
+                self._fail_locked(unexpected_transition(current, step.state))
             else:
                 self._show(step)
                 if step.state not in POLLING:
@@ -316,9 +314,9 @@ class LoginSession(SecondTry):
             self._qr_deadline = None
         note = step.note or ""
         if expired and step.state is State.WAITING_FOR_QR:
-            note = "The QR expired; getting a new one…"
+            note = _("The QR expired; getting a new one…")
         if step.state is State.WAITING_FOR_PASSWORD and step.password_hint and not note:
-            note = f"{STATE_TEXT[State.WAITING_FOR_PASSWORD]} Hint: {step.password_hint}"
+            note = password_note(step.password_hint)
         if step.state is not snap.state:
             self.history.append(step.state)
         self._snap = Snapshot(
@@ -354,7 +352,7 @@ class LoginSession(SecondTry):
                 return
             self._qr_deadline = None
             self._snap = replace(
-                snap, qr=None, qr_image=None, text="The QR expired; getting a new one…"
+                snap, qr=None, qr_image=None, text=_("The QR expired; getting a new one…")
             )
         self._publish()
         self.poller.poll_now()

@@ -39,6 +39,7 @@ from x2desk.core.errors import NotFound
 from x2desk.core.redact import scrub
 from x2desk.core.secret import Secret
 from x2desk.core.store.database import Database
+from x2desk.i18n import N_, _
 
 JOURNAL_FILE = "journal.sqlite3"
 RETENTION_S = 30 * 24 * 3600.0
@@ -100,7 +101,7 @@ class Journal(Database):
     """The intents. Thread-safe; use as a context manager or close()."""
 
     FILE = JOURNAL_FILE
-    WHAT = "journal"
+    WHAT = N_("journal")
     MIGRATIONS = MIGRATIONS
 
     # ---- the flow's calls ----
@@ -163,14 +164,16 @@ class Journal(Database):
         with self._transaction(write=True) as db:
             cursor = db.execute(f"UPDATE intents SET {', '.join(assignments)} WHERE id = ?", values)
             if cursor.rowcount == 0:
-                raise NotFound(f"No journal entry has id {intent_id}.")
+                raise NotFound(
+                    _("No journal entry has id {intent_id}.").format(intent_id=intent_id)
+                )
 
     # ---- reading ----
 
     def get(self, intent_id: int) -> Intent:
         found = self._select("WHERE id = ?", (intent_id,))
         if not found:
-            raise NotFound(f"No journal entry has id {intent_id}.")
+            raise NotFound(_("No journal entry has id {intent_id}.").format(intent_id=intent_id))
         return found[0]
 
     def unfinished(self) -> list[Intent]:

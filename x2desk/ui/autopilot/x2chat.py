@@ -20,9 +20,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget
 
 from x2desk.ui.autopilot.runner import Flow, Pilot, StepFailed
+from x2desk.ui.autopilot.words import sample, says
 
 REDEEM = "/api/v1/integrations/redeem"
-TEST_TEXT = "Hello from x2desk: this bot is connected."
+TEST_TEXT = "Checking the bot from the autopilot."  # typed in the window's language (sample)
 PASSPHRASE = "demo autopilot passphrase"
 TAB_CAMERA, TAB_PASTE = 0, 1
 SCAN_TIMEOUT_S = 25.0  # the virtual camera: start, focus, two agreeing reads
@@ -164,10 +165,12 @@ def camera_rate_limited(pilot: Pilot) -> None:
         pilot.wait_text("botUsername", lambda t: "@" in t, "the bot's username")
         pilot.shot("check")
     with pilot.step("send a test message and see it arrive on the phone"):
-        pilot.type_text("testMessageText", TEST_TEXT)
+        pilot.type_text("testMessageText", sample(TEST_TEXT))
         pilot.click("sendTestMessage")
         pilot.wait_text("testResult", lambda t: t.startswith("✓"), "the message was delivered")
-        pilot.wait_until(lambda: _phone_has_message(pilot, TEST_TEXT), "the message on the phone")
+        pilot.wait_until(
+            lambda: _phone_has_message(pilot, sample(TEST_TEXT)), "the message on the phone"
+        )
         pilot.shot("check-delivered")
     with pilot.step("finish: the bot is saved"):
         finish_and_go_home(pilot, shot="saved")
@@ -215,7 +218,15 @@ def paste_answer_lost(pilot: Pilot) -> None:
         issued.update(pilot.phone("make a token for a new bot", lambda p: p.issue_token()))
         token = str(issued["token"])
         pilot.type_text("pasteToken", token[:20])
-        pilot.wait_text("pasteHint", lambda t: "short" in t, "the token is cut short")
+        pilot.wait_text(
+            "pasteHint",
+            lambda t: says(
+                t,
+                "This token is cut short: it has {n} of the {total} characters of an X2Chat "
+                "token. Copy it again, whole, or scan the QR instead.",
+            ),
+            "the token is cut short",
+        )
         if pilot.wait_visible("wizardNext").isEnabled():
             raise StepFailed("Next is enabled for a token cut short")
         pilot.shot("token-paste-short")

@@ -121,7 +121,7 @@ class HomeView(QWidget):
         )
         head.addLayout(titles, 1)
         self.connect_button = button(_("&Connect…"), "connectButton", primary=True)
-        self.connect_button.setAccessibleName("Connect")
+        self.connect_button.setAccessibleName(_("Connect"))
         self.connect_button.setToolTip(_("Connect a bot or account (Ctrl+N)"))
         self.connect_button.setMinimumHeight(40)
         self.connect_button.setMinimumWidth(150)
@@ -175,7 +175,7 @@ class HomeView(QWidget):
 
         lst = QListWidget()
         lst.setObjectName("connectionsList")
-        lst.setAccessibleName("Saved connections")
+        lst.setAccessibleName(_("Saved connections"))
         lst.setUniformItemSizes(True)
         self.stack.addWidget(lst)
         self._list = lst

@@ -4,14 +4,14 @@ When saving failed: say so, offer the encrypted file store or a retry, or discar
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from x2desk.core.x2chat.flow_state import FlowState, Step
 from x2desk.i18n import _
 from x2desk.ui.common.messages import message_for
 from x2desk.ui.common.store_choice import StoreChoice
 from x2desk.ui.common.theme import repolish
-from x2desk.ui.common.widgets import Banner, BusyIndicator, button, card, label
+from x2desk.ui.common.widgets import Banner, BusyIndicator, button, card, form_layout, label
 from x2desk.ui.common.wizard import WizardPage
 from x2desk.ui.x2chat.actions import STEP_SAVED, X2ChatActions
 from x2desk.ui.x2chat.incomplete import incomplete_text
@@ -43,9 +43,7 @@ class SavedPage(WizardPage):
         lay.addWidget(self.store_choice)
         self.discard_note = Banner("discardNote")
         lay.addWidget(self.discard_note)
-        self.confirm_discard = button(
-            _("Yes, discard the new token"), "confirmDiscard", accessible="Confirm discard"
-        )
+        self.confirm_discard = button(_("Yes, discard the new token"), "confirmDiscard")
         self.confirm_discard.clicked.connect(self.wiz.discard)
         self.confirm_discard.hide()
         lay.addWidget(self.confirm_discard, 0, Qt.AlignmentFlag.AlignLeft)
@@ -68,7 +66,7 @@ class SavedPage(WizardPage):
         self.headline = label("", "savedHeadline", role="big")
         self.headline.setProperty("tone", "success")
         dl.addWidget(self.headline)
-        form = QFormLayout()
+        form = form_layout()
         form.setHorizontalSpacing(24)
         form.setVerticalSpacing(8)
         self.username = label("", "savedUsername", selectable=True)

@@ -37,14 +37,14 @@ def test_autopilot_runs_the_x2chat_flows(demo: tuple[Any, Any], tmp_path: Path) 
     assert pilot.exit_code == 0
     # each flow shows an error and its recovery
     steps = " / ".join(s["name"] for f in flows for s in f["steps"])
-    for error in ("rate limited", "spent", "answer was lost"):
+    for error in ("rate limited", "used here, said at once", "answer was lost"):
         assert error in steps
 
     names = sorted(p.name for p in shots.glob("*.png"))
     assert "07-stale-from-last-run.png" not in names
     assert names[0] == "01-home.png"
     assert names[1] == "02-x2chat-choose.png"
-    for wanted in ("redeem-rate-limited", "check-delivered", "saved", "redeem-spent"):
+    for wanted in ("redeem-rate-limited", "check-delivered", "saved", "token-used-here"):
         assert any(wanted in n for n in names), wanted
     assert [int(n.split("-")[0]) for n in names] == list(range(1, len(names) + 1))
     for name in names:

@@ -121,7 +121,7 @@ def test_check_all_goes_through_every_kind_with_progress(
     qtbot.waitUntil(lambda: body.check_run is None, timeout=10000)
     assert not body.progress.isVisible()
     assert seen[-1] == 3
-    assert "Checked 3 connections" in banner(win) and "1 needs re-authorisation" in banner(win)
+    assert "Checked 3 connections" in banner(win) and "needs re-authorisation: 1" in banner(win)
     qtbot.waitUntil(lambda: not win.home.loading, timeout=3000)
     statuses = {r.id: r.status for r in win.home.rows}
     assert statuses == {

@@ -116,7 +116,7 @@ def test_two_factor_pairing_with_a_wrong_password_first(
     token = info["apiTokenInstance"]
     d.enter_instance(info)
     payload = d.qr_payload()
-    assert wiz.qr.busy.isHidden() and "A fresh QR in 5 s" in wiz.qr.countdown.text()
+    assert wiz.qr.busy.isHidden() and "A fresh QR in 5 seconds" in wiz.qr.countdown.text()
     d.shot("02-qr")
     phone.scan(payload, password=PASSWORD)
     d.until(lambda: d.page == "greenapi_password", "asked for the password", step_s=5)

@@ -7,12 +7,14 @@ from __future__ import annotations
 import argparse
 import json
 
-HELP = "Show one saved connection: everything but its secrets"
+from x2desk.i18n import _
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", metavar="ID", help="the connection's id, as 'x2desk list' shows it")
-    parser.add_argument("--json", action="store_true", help="print it as JSON")
+    parser.add_argument(
+        "id", metavar="ID", help=_("the connection's id, as 'x2desk list' shows it")
+    )
+    parser.add_argument("--json", action="store_true", help=_("print it as JSON"))
 
 
 def run(args: argparse.Namespace) -> int:

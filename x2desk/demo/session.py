@@ -8,6 +8,7 @@ import threading
 from typing import Any
 
 from x2desk.demo.virtual_camera import VirtualCamera
+from x2desk.i18n import N_, _
 from x2desk.ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -23,10 +24,11 @@ AUTOPILOT_LIMITS: dict[str, Any] = {
 }
 AUTOPILOT_POLL_S = 1.0
 AUTOPILOT_CHECK_INTERVAL_S = 0.1  # the home's "check all": the sandbox needs no gentleness
-# The demo's two businesses: the default profile and a second one, both at the sandbox.
+# The demo's two businesses: the default profile and a second one, both at the sandbox (their
+# titles in the language the demo starts in).
 DEMO_PROFILES: tuple[tuple[str, str], ...] = (
-    ("default", "Flower shop"),
-    ("bakery", "Corner bakery"),
+    ("default", N_("Flower shop")),
+    ("bakery", N_("Corner bakery")),
 )
 AUTOPILOT_BACKOFF_S = (1.0, 2.0, 4.0)
 
@@ -75,9 +77,9 @@ class DemoSession:
         known = {p.name: p for p in profiles.list_profiles()}
         for name, title in DEMO_PROFILES:
             if name not in known:
-                profiles.add_profile(name, title)
+                profiles.add_profile(name, _(title))
             elif not known[name].title:
-                profiles.set_title(name, title)
+                profiles.set_title(name, _(title))
             if name != profiles.DEFAULT:
                 addresses: dict[str, str | None] = {
                     s: sandbox_address(s, self.url) for s in SERVICES

@@ -196,5 +196,6 @@ def _run_window(args: argparse.Namespace, app: QApplication, settings: QSettings
 
 
 def _exit_after_show() -> None:
-    print(f"x2desk-shown {os.environ.get(EXIT_AFTER_SHOW_ENV)}", flush=True)
+    marker = os.environ.get(EXIT_AFTER_SHOW_ENV)
+    print(f"x2desk-shown {marker}", flush=True)  # untranslated: read by bench/startup.py
     QTimer.singleShot(0, QCoreApplication.quit)

@@ -30,7 +30,7 @@ from x2desk.core.home.verdicts import (
 )
 from x2desk.core.kinds import KINDS, Service
 from x2desk.core.status import Status
-from x2desk.i18n import _
+from x2desk.i18n import N_, _
 
 if TYPE_CHECKING:
     import httpx
@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 EVENT_TEST_MESSAGE = "test_message"
 RATE_LIMIT_PAUSE_S = 60.0  # a 429 without a Retry-After
-TEST_TEXT = "Hello from x2desk: this bot is connected."  # as the wizard's (flow_state)
+TEST_TEXT = N_("Hello from x2desk: this bot is connected.")  # as the wizard's (flow_state)
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,10 @@ class Checker:
             raise StoreError(
                 _(
                     "The {what} of this connection is no longer in {store}: connect it again."
-                ).format(what=what, store=getattr(self.credentials, "description", "the store"))
+                ).format(
+                    what=what,
+                    store=getattr(self.credentials, "description", None) or _("the store"),
+                )
             )
         return token
 
@@ -225,7 +228,7 @@ class Checker:
         token = self._secret(record, _("bot token"))
         client = X2ChatClient(self._address(record), http=self._http)
         try:
-            sent = client.send_message(token, int(record.chat_id), text or TEST_TEXT)
+            sent = client.send_message(token, int(record.chat_id), text or _(TEST_TEXT))
         except X2DeskError as exc:
             self.records.add_event(record.id, EVENT_TEST_MESSAGE, "failed", exc.key)
             raise

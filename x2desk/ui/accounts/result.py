@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout
-
 from x2desk.core.session.states import Snapshot, State
 from x2desk.i18n import _
 from x2desk.ui.accounts.common import (
@@ -20,6 +18,7 @@ from x2desk.ui.accounts.common import (
     provider_message,
 )
 from x2desk.ui.common.label_field import LabelField
+from x2desk.ui.common.reflow import AdaptiveRow
 from x2desk.ui.common.widgets import button, card, label
 from x2desk.ui.common.wizard import ResultActions, StatusPage
 
@@ -44,17 +43,13 @@ class ResultPage(StatusPage):
         self.add_status()
         self.limits = label(_(LIMITS_TEXT), "resultLimits", role="muted")
         self.lay.addWidget(self.limits)
-        row = QHBoxLayout()
         self.restart_button = button(_("&Start again"), "resultRestart", primary=True)
         self.restart_button.clicked.connect(actions.restart)
         self.fix_button = button(_("C&hange the details"), "resultFix")
         self.fix_button.clicked.connect(actions.fix_details)
         self.another_button = button(_("Connect &another"), "resultAnother")
         self.another_button.clicked.connect(actions.connect_another)
-        for b in (self.restart_button, self.fix_button, self.another_button):
-            row.addWidget(b)
-        row.addStretch(1)
-        self.lay.addLayout(row)
+        self.lay.addWidget(AdaptiveRow(self.restart_button, self.fix_button, self.another_button))
         self.lay.addStretch(1)
         self.next_text = _("&Finish")
 
@@ -133,7 +128,7 @@ class ResultPage(StatusPage):
         self.technical.setText(self._technical(conn))
         self.details_card.show()
         self.another_button.show()
-        self.another_button.setFocus()
+        self.setFocus()  # Enter: Finish (the blue button); Tab reaches "Connect another"
 
     def _show_failed(self, snap: Snapshot) -> None:
         self.outcome = "failed"

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 
+from x2desk.core.accounts.shapes import status_word
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import InputError
 from x2desk.core.kinds import FLOWS, REAUTH_FLOW, Entry
@@ -150,8 +151,9 @@ class AccountsWizard(ProviderKeySteps):
         ``company_id`` it was made in): no new connection afterwards."""
         if connection_type not in REAUTH_FLOW:
             raise InputError(
-                f"Only Telegram and MAX account connections can be re-authorised, not "
-                f"'{connection_type}'."
+                _(
+                    "Only Telegram and MAX account connections can be re-authorised, not '{kind}'."
+                ).format(kind=connection_type)
             )
         self.stop_session()
         self.kind = REAUTH_FLOW[connection_type]
@@ -193,7 +195,8 @@ class AccountsWizard(ProviderKeySteps):
 
     def _connections_listed(self, verified: VerifiedKey) -> None:
         groups = [
-            (f"{c.name} (#{c.id}, {c.status})", c.id) for c in verified.of_type("odnoklassniki")
+            (f"{c.name} (#{c.id}, {status_word(c.status)})", c.id)
+            for c in verified.of_type("odnoklassniki")
         ]
         self.group.set_groups(groups)
         self._taken_names = [c.name for c in verified.connections]

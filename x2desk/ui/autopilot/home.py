@@ -17,12 +17,16 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from x2desk.core.kinds import KINDS
+from x2desk.core.kinds import KINDS, Fix
+from x2desk.core.status import Status
+from x2desk.i18n import _
 from x2desk.ui.autopilot.greenapi import read_page_qr
 from x2desk.ui.autopilot.moves import (
+    SCANNED,
     choose_item,
     click_home_row,
     finish,
+    fix_words,
     home_rows,
     provider_connections,
     provider_next,
@@ -31,6 +35,7 @@ from x2desk.ui.autopilot.moves import (
     wait_connected,
 )
 from x2desk.ui.autopilot.runner import Flow, Pilot, StepFailed
+from x2desk.ui.autopilot.words import fields, says
 
 PAIR_S = 25.0
 _work: dict[str, Any] = {}  # the flow's scratch folder (the CSV, the export), removed at the end
@@ -82,12 +87,16 @@ def batch_file(pilot: Pilot) -> Path:
 
 
 def batch_row(pilot: Pilot, line: int) -> str:
-    """The state of the batch's line (0: the first), as its table says it."""
+    """The state of the batch's line (0: the first) that its table shows, in any language
+    (``pairing``, ``done``, ``skipped``...: a RowState's value; "" when none)."""
     from PySide6.QtWidgets import QTableWidget
+
+    from x2desk.ui.greenapi.batch_table import STATE_WORDS
 
     table = pilot.visible("batchTable")
     item = table.item(line, 3) if isinstance(table, QTableWidget) else None
-    return item.text() if item is not None else ""
+    said = item.text() if item is not None else ""
+    return next((state.value for state, (word, _s) in STATE_WORDS.items() if _(word) == said), "")
 
 
 def select_batch_row(pilot: Pilot, line: int) -> None:
@@ -112,8 +121,27 @@ def pair_shown_instance(pilot: Pilot, line: int) -> None:
     """The phone reads the batch's QR off the screen and scans it; the row says paired."""
     read_page_qr(pilot)
     pilot.click("phoneScanDesktop")
-    pilot.wait_text("phoneAccountResult", lambda t: t.startswith("Scanned"), "the phone scanned")
-    pilot.wait_until(lambda: batch_row(pilot, line) == "paired", f"line {line + 1} paired", PAIR_S)
+    pilot.wait_text("phoneAccountResult", lambda t: says(t, SCANNED), "the phone scanned")
+    pilot.wait_until(lambda: batch_row(pilot, line) == "done", f"line {line + 1} paired", PAIR_S)
+
+
+CHECKED = ("Checked {done} connection: {summary}.", "Checked {done} connections: {summary}.")
+EXPORTED = (
+    "{label} exported to {path}: {names}. Only you can read the file; hand it over safely and "
+    "delete it when it is no longer needed."
+)
+FORGET_INSTANCE = (
+    "x2desk deletes the apiTokenInstance from {store} and takes {label} off the list (its history "
+    "stays). The instance stays authorised at Green-API: log it out in the Green-API console if "
+    "it should stop."
+)
+BATCH_SUMMARY = "{done} paired, {failed} failed, {skipped} skipped, {waiting} waiting"
+
+
+def three_paired(text: str) -> bool:
+    """The batch's summary says three paired (whatever comes before it)."""
+    said = fields(text, BATCH_SUMMARY)
+    return said is not None and said["done"].split()[-1] == "3"
 
 
 # ---- the steps ------------------------------------------------------------------------------
@@ -133,21 +161,21 @@ def batch_of_three(pilot: Pilot) -> None:
     with pilot.step("import the CSV file of three instances"):
         pilot.click("batchImport")
         type_file_name(pilot, "batchFileDialog", path)
-        pilot.wait_until(lambda: batch_row(pilot, 0) == "pairing now", "the first one pairing")
+        pilot.wait_until(lambda: batch_row(pilot, 0) == "pairing", "the first one pairing")
         path.unlink()  # read once, its tokens in the keyring: the file is no longer needed
     with pilot.step("pair the first, skip the second, pair the third, retry the second"):
         set_phone_2fa(pilot, False)
         read_page_qr(pilot)
         pilot.shot("batch-qr")
         pair_shown_instance(pilot, 0)
-        pilot.wait_until(lambda: batch_row(pilot, 1) == "pairing now", "the second one pairing")
+        pilot.wait_until(lambda: batch_row(pilot, 1) == "pairing", "the second one pairing")
         pilot.click("batchSkip")
         pilot.wait_until(lambda: batch_row(pilot, 1) == "skipped", "the second one skipped")
         pair_shown_instance(pilot, 2)
         select_batch_row(pilot, 1)
         pilot.click("batchRetry")
         pair_shown_instance(pilot, 1)
-        pilot.wait_text("batchSummary", lambda t: "3 paired" in t, "three paired")
+        pilot.wait_text("batchSummary", three_paired, "three paired")
         pilot.shot("batch")
         pilot.click("batchClose")
         pilot.wait_visible("home")
@@ -174,24 +202,24 @@ def check_all_then_fix(pilot: Pilot) -> None:
             "log the account out", lambda p: p.set_connection_status(conn_id, "unauthorized")
         )
         pilot.click("checkAllButton")
-        pilot.wait_text("homeBanner", lambda t: t.startswith("Checked"), "check all to end", 60)
+        pilot.wait_text("homeBanner", lambda t: says(t, *CHECKED), "check all to end", 60)
         pilot.shot("checked-all")
     with pilot.step("show only what needs re-authorising; fix it"):
-        choose_item(pilot, "homeStatusFilter", "needs")
+        choose_item(pilot, "homeStatusFilter", Status.NEEDS_REAUTH.text)
         row = click_home_row(
             pilot, lambda r: r.kind == "telegram" and r.external_id == str(conn_id), "it"
         )
         if row.status.value != "needs_reauth":
             raise StepFailed(f"the logged-out account says {row.status_text}")
         pilot.shot("needs-reauth")
-        pilot.wait_text("fixButton", lambda t: "authorise" in t, "Re-authorise…")
+        pilot.wait_text("fixButton", fix_words(Fix.REAUTHORISE), "Re-authorise…")
         pilot.click("fixButton")
         provider_next(pilot)
         scan_desktop(pilot)
         wait_connected(pilot, "the Telegram account")
         finish(pilot)
     with pilot.step("it works again"):
-        choose_item(pilot, "homeStatusFilter", "All")
+        choose_item(pilot, "homeStatusFilter", _("All statuses"))
         fixed = click_home_row(
             pilot, lambda r: r.external_id == str(conn_id) and r.kind == "telegram", "it"
         )
@@ -219,12 +247,12 @@ def rename_export_forget(pilot: Pilot) -> None:
         pilot.click("exportDialogOk")
         target = scratch() / "bot.json"
         type_file_name(pilot, "exportFileDialog", target)
-        pilot.wait_text("homeBanner", lambda t: "exported to" in t, "the export written")
+        pilot.wait_text("homeBanner", lambda t: says(t, EXPORTED), "the export written")
         check_export(pilot, target, bot.external_id)
     with pilot.step("forget a batch instance (Delete), after the warning"):
         click_home_row(pilot, lambda r: r.label == "Batch shop 3", "Batch shop 3")
         pilot.press("connectionsTable", Qt.Key.Key_Delete)
-        pilot.wait_text("forgetWarning", lambda t: "stays authorised" in t, "what stays")
+        pilot.wait_text("forgetWarning", lambda t: says(t, FORGET_INSTANCE), "what stays")
         dialog_shot(pilot, "forgetDialog", "forget")
         pilot.click("forgetDialogOk")
         pilot.wait_until(
@@ -247,12 +275,12 @@ def check_export(pilot: Pilot, path: Path, bot_id: str) -> None:
 
 def switch_profiles(pilot: Pilot) -> None:
     with pilot.step("switch to the bakery's profile: its own, empty list"):
-        choose_item(pilot, "profileSwitch", "Corner")
-        pilot.wait_until(lambda: "Corner bakery" in pilot.window.windowTitle(), "the title")
+        choose_item(pilot, "profileSwitch", _("Corner bakery"))
+        pilot.wait_until(lambda: _("Corner bakery") in pilot.window.windowTitle(), "the title")
         pilot.wait_visible("emptyState")
         pilot.shot("other-profile")
     with pilot.step("and back to the flower shop's"):
-        choose_item(pilot, "profileSwitch", "Flower")
+        choose_item(pilot, "profileSwitch", _("Flower shop"))
         pilot.wait_until(lambda: len(home_rows(pilot)) >= 12, "the flower shop's list")
         pilot.shot("home-end")
 

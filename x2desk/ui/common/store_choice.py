@@ -11,7 +11,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QVBoxLayout,
@@ -20,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from x2desk.core.secret import Secret
 from x2desk.i18n import _
-from x2desk.ui.common.widgets import button, label
+from x2desk.ui.common.reflow import AdaptiveRow
+from x2desk.ui.common.widgets import button, form_layout, label
 
 if TYPE_CHECKING:
     from x2desk.core.store.credentials import CredentialStore
@@ -48,14 +48,14 @@ class PassphraseDialog(QDialog):
             )
         self.intro = label(intro, "passphraseIntro")
         v.addWidget(self.intro)
-        form = QFormLayout()
+        form = form_layout()
         self.first = QLineEdit()
         self.first.setObjectName("passphrase")
-        self.first.setAccessibleName("Passphrase")
+        self.first.setAccessibleName(_("Passphrase"))
         self.first.setEchoMode(QLineEdit.EchoMode.Password)
         self.second = QLineEdit()
         self.second.setObjectName("passphraseAgain")
-        self.second.setAccessibleName("Passphrase again")
+        self.second.setAccessibleName(_("Passphrase again"))
         self.second.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(_("Passphrase:"), self.first)
         self.confirm = confirm
@@ -70,7 +70,7 @@ class PassphraseDialog(QDialog):
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setObjectName("passphraseOk")
-        self.ok_button.setAccessibleName("Use this passphrase")
+        self.ok_button.setAccessibleName(_("Use this passphrase"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName(
             "passphraseCancel"
         )
@@ -129,11 +129,10 @@ class StoreChoice(QWidget):
         h.setContentsMargins(0, 0, 0, 0)
         self.file_button = button(_("Use an &encrypted file…"), "useEncryptedFile", primary=True)
         self.retry_button = button(_("Try the &keyring again"), "retryKeyring")
-        self.discard_button = button(_("&Discard the credentials"), "discardCredentials")
-        h.addWidget(self.file_button)
-        h.addWidget(self.retry_button)
-        h.addStretch(1)
-        h.addWidget(self.discard_button)
+        self.discard_button = button(_("Disca&rd the credentials"), "discardCredentials")
+        h.addWidget(
+            AdaptiveRow(self.file_button, self.retry_button, self.discard_button, stretch_after=2)
+        )
         self.discard_button.setVisible(allow_discard)
         self.file_button.clicked.connect(self.ask_passphrase)
         self.retry_button.clicked.connect(self.retry)

@@ -204,7 +204,7 @@ QCheckBox::indicator:checked {{
     image: url(:/qt-project.org/styles/commonstyle/images/standardbutton-apply-16.png);
 }}
 QCheckBox::indicator:disabled {{ border-color: {c.border}; background: {c.alt_base}; }}
-QLabel#stepLabel {{ color: {c.muted}; padding: 4px 0; }}
+QLabel#stepLabel {{ color: {c.muted}; }}
 QLabel#stepLabel[current="true"] {{ color: {c.text}; font-weight: 600; }}
 QLabel#stepLabel[done="true"] {{ color: {c.success}; }}
 """

@@ -9,17 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
+from PySide6.QtWidgets import QLabel, QLineEdit
 
 from x2desk.core.errors import InputError
 from x2desk.core.secret import Secret
-from x2desk.i18n import _
+from x2desk.i18n import N_, _, ngettext
 from x2desk.ui.common.hints import set_hint
-from x2desk.ui.common.widgets import button, label, name
+from x2desk.ui.common.widgets import button, form_layout, label, name
 from x2desk.ui.common.wizard import StatusPage
 from x2desk.ui.greenapi.common import STEP_INSTANCE
 
-PASSWORD_STORE = (
+PASSWORD_STORE = N_(
     "The token is kept safely by this computer's password store and never shown again. "
     "(Details: in the Green-API console these are idInstance, apiUrl and apiTokenInstance; "
     "the token goes to the system keyring, or x2desk's encrypted file without one.)"
@@ -41,17 +41,17 @@ class InstancePage(StatusPage):
         )
         self.suggest_url: Callable[[str], str] = lambda _id: ""
         self._url_edited = False  # the person changed the address: it no longer follows the ID
-        form = QFormLayout()
+        form = form_layout()
         self.id_edit = QLineEdit()
-        name(self.id_edit, "greenapiId", "Instance ID")
+        name(self.id_edit, "greenapiId", _("Instance ID"))
         self.id_edit.setPlaceholderText("1101000001")
         self.id_edit.setMaximumWidth(360)
         self.url_edit = QLineEdit()
-        name(self.url_edit, "greenapiApiUrl", "API address")
+        name(self.url_edit, "greenapiApiUrl", _("API address"))
         self.url_edit.setPlaceholderText("https://1101.api.green-api.com")
         self.url_edit.setMaximumWidth(520)
         self.token_edit = QLineEdit()
-        name(self.token_edit, "greenapiToken", "Instance token")
+        name(self.token_edit, "greenapiToken", _("Instance token"))
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.token_edit.setPlaceholderText(_("paste it here (it stays hidden)"))
         self.token_edit.setMaximumWidth(520)
@@ -149,7 +149,10 @@ class InstancePage(StatusPage):
 
     def _token_text(self) -> str:
         token = self.token()
-        return _("OK: {n} characters, {m}").format(n=len(token.reveal()), m=token.masked)
+        n = len(token.reveal())
+        return ngettext("OK: {n} character, {m}", "OK: {n} characters, {m}", n).format(
+            n=n, m=token.masked
+        )
 
     @staticmethod
     def _check_one(edit: QLineEdit, hint: QLabel, check: Callable[[], object], ok: str) -> None:
@@ -159,7 +162,7 @@ class InstancePage(StatusPage):
         try:
             value = check()
         except InputError as exc:
-            set_hint(hint, _(exc.message), False)
+            set_hint(hint, exc.message, False)
         else:
             set_hint(hint, ok.format(v=value), True)
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QHBoxLayout
-
 from x2desk.core.session.states import Snapshot, State
 from x2desk.i18n import _
 from x2desk.ui.common.label_field import LabelField
+from x2desk.ui.common.reflow import AdaptiveRow
 from x2desk.ui.common.store_choice import StoreChoice
 from x2desk.ui.common.theme import repolish
 from x2desk.ui.common.widgets import button, card, label
@@ -46,7 +45,6 @@ class GreenApiResultPage(StatusPage):
         self.store_choice.retry.connect(actions.retry_store)
         self.store_choice.discard.connect(actions.discard)
         self.lay.addWidget(self.store_choice)
-        row = QHBoxLayout()
         self.retry_button = button(_("&Try again"), "greenapiRetry", primary=True)
         self.retry_button.clicked.connect(actions.restart)
         self.fix_button = button(_("C&hange the ID or token"), "greenapiFix")
@@ -57,10 +55,9 @@ class GreenApiResultPage(StatusPage):
             _("&Unlock the encrypted file…"), "greenapiUnlock", primary=True
         )
         self.unlock_button.clicked.connect(lambda: actions.unlock_for_repair())
-        for b in (self.unlock_button, self.retry_button, self.fix_button, self.another_button):
-            row.addWidget(b)
-        row.addStretch(1)
-        self.lay.addLayout(row)
+        self.lay.addWidget(
+            AdaptiveRow(self.unlock_button, self.retry_button, self.fix_button, self.another_button)
+        )
         self.lay.addStretch(1)
         self.next_text = _("&Finish")
 

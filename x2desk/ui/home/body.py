@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from x2desk.core.kinds import Fix, Service
-from x2desk.i18n import _, ngettext
+from x2desk.i18n import N_, _, ngettext
 from x2desk.ui.common.flow_layout import FlowLayout
 from x2desk.ui.common.widgets import button, label
 from x2desk.ui.home.actions import HomeActions, home_message
@@ -41,9 +41,9 @@ if TYPE_CHECKING:
     from x2desk.ui.home.view import HomeView
 
 FIX_WORDS = {
-    Fix.REAUTHORISE: "Re-&authorise…",
-    Fix.REPAIR: "Re-&pair…",
-    Fix.CHANGE_KEY: "Change the &key…",
+    Fix.REAUTHORISE: N_("Re-&authorise…"),
+    Fix.REPAIR: N_("Re-&pair…"),
+    Fix.CHANGE_KEY: N_("Change the &key…"),
 }
 
 
@@ -295,13 +295,21 @@ class HomeBody(QWidget):
         self.check_run = None
         self.progress.hide()
         summary = ", ".join(
-            f"{n} {status.text}"
+            f"{status.text}: {n}"
             for status, n in sorted(counts.items(), key=lambda i: i[0].attention)
         )
         if cancelled:
-            text = _("Checking stopped after {done} connections: {summary}.")
+            text = ngettext(
+                "Checking stopped after {done} connection: {summary}.",
+                "Checking stopped after {done} connections: {summary}.",
+                done,
+            )
         else:
-            text = _("Checked {done} connections: {summary}.")
+            text = ngettext(
+                "Checked {done} connection: {summary}.",
+                "Checked {done} connections: {summary}.",
+                done,
+            )
         self.view.say(text.format(done=done, summary=summary or "—"), "info")
         self._update_actions()
         self.view.reload()

@@ -97,7 +97,7 @@ class NewProfileDialog(Question):
         self.title.setPlaceholderText(_("Corner bakery"))
         self.name = QLineEdit()
         name(self.name, "newProfileName", _("Short name"))
-        self.name.setPlaceholderText("corner-bakery")
+        self.name.setPlaceholderText("corner-bakery")  # untranslated: a name in letters a-z
         form.addRow(_("&Title"), self.title)
         form.addRow(_("Short &name"), self.name)
         self.body.addLayout(form)

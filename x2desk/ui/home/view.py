@@ -114,7 +114,7 @@ class HomeView(QWidget):
         self.titles.addWidget(self.subtitle)
         head.addLayout(self.titles, 1)
         self.connect_button = button(_("&Connect…"), "connectButton", primary=True)
-        self.connect_button.setAccessibleName("Connect")
+        self.connect_button.setAccessibleName(_("Connect"))
         self.connect_button.setToolTip(_("Connect a bot or account (Ctrl+N)"))
         self.connect_button.setMinimumHeight(40)
         self.connect_button.setMinimumWidth(150)

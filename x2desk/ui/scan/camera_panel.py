@@ -114,7 +114,13 @@ class CameraPanel(QWidget):
         self.combo = QComboBox()
         self.combo.setObjectName("cameraPicker")
         self.combo.setAccessibleName(_("Camera"))
-        self.combo.setMinimumWidth(200)
+        self.combo.setMinimumWidth(160)
+        # a long camera name is shortened in the box (its list shows it whole), never widens
+        # the page past the window
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(14)
         self.combo.activated.connect(self._picked)
         self.mirror_box = QCheckBox(_("&Mirror preview"))
         self.mirror_box.setObjectName("mirrorPreview")

@@ -18,6 +18,7 @@ from x2desk import i18n
 from x2desk.i18n import _
 from x2desk.ui.app import THEME_KEY
 from x2desk.ui.common import theme
+from x2desk.ui.common.language_switch import NAMES
 from x2desk.ui.common.widgets import label, name
 from x2desk.ui.common.workers import run_in_worker
 
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 THEMES = ("system", "light", "dark")
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}  # each in its own language
 
 
 def apply_theme(choice: str, settings: QSettings | None = None) -> None:
@@ -65,7 +65,7 @@ class GeneralPage(QWidget):
         self.language = QComboBox()
         name(self.language, "settingsLanguage", _("Language"))
         for code in i18n.LANGUAGES:
-            self.language.addItem(LANGUAGE_NAMES.get(code, code), code)
+            self.language.addItem(NAMES.get(code, code), code)
         self.language.setCurrentIndex(max(0, self.language.findData(i18n.current_language())))
         self.language.activated.connect(self._language)
         form.addRow(_("&Language"), self.language)

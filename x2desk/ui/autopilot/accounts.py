@@ -199,7 +199,7 @@ def whatsapp(pilot: Pilot) -> None:
         pilot.phone("make the provider fail", lambda p: p.fault(path, "status", 503, times=2))
         pilot.wait_text(
             "account_qrBanner",
-            lambda t: says(t, "Trying again in {s} s."),
+            lambda t: says(t, "Trying again in {s} second.", "Trying again in {s} seconds."),
             "that it tries again",
             CONNECT_TIMEOUT_S,
         )

@@ -622,7 +622,11 @@ def test_the_retries_are_bounded(live: Live) -> None:
         said.append(live.pairing.snapshot().text)
     snap = live.pairing.snapshot()
     assert snap.state is State.FAILED and snap.error_key == "server_error", snap.text
-    assert [s.split("Trying again in ")[-1] for s in said[:3]] == ["5 seconds.", "10 seconds.", "20 seconds."]
+    assert [s.split("Trying again in ")[-1] for s in said[:3]] == [
+        "5 seconds.",
+        "10 seconds.",
+        "20 seconds.",
+    ]
     states = [r for r in live.phone.requests() if "getStateInstance" in r["path"]]
     assert len(states) == 4
 

@@ -32,7 +32,6 @@ PACKAGE = ROOT / "x2desk"
 EXCLUDED: tuple[str, ...] = (
     "sandbox/",
     "ui/autopilot/",
-    "ui/home/",
     "ui/kiosk/",
     "commands/kiosk.py",
 )
@@ -299,16 +298,18 @@ def _words(text: str, *, lower_only: bool = False) -> int:
     )
 
 
+MNEMONIC = re.compile(r"(?<!&)&[^\W\d_]")  # "Re-&pair…": a control's words, however short
+
+
 def _is_sentence(text: object) -> bool:
-    """Words between spaces, as a person reads them: not code in a string (SQL, a style sheet:
-    several lines), a pattern (backslashes) or a path (no spaces)."""
-    return (
-        isinstance(text, str)
-        and "\n" not in text
-        and "\\" not in text
-        and text.count(" ") >= 2
-        and _words(text, lower_only=True) >= TABLE_WORDS
-    )
+    """Words between spaces, as a person reads them (or a control's words: an Alt+letter or an
+    ellipsis): not code in a string (SQL, a style sheet: several lines), a pattern (backslashes)
+    or a path (no spaces)."""
+    if not isinstance(text, str) or "\n" in text or "\\" in text:
+        return False
+    if (MNEMONIC.search(text) or text.endswith("…")) and _words(text, lower_only=True) >= 1:
+        return True
+    return text.count(" ") >= 2 and _words(text, lower_only=True) >= TABLE_WORDS
 
 
 def _table_texts(tree: ast.Module, lines: list[str], path: Path) -> Iterator[Found]:

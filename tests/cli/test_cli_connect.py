@@ -457,7 +457,7 @@ def test_transient_status_errors_back_off_and_the_wait_ends_with_the_id(h, capsy
     h.phone.fault(WA_STATUS, "status", 429, retry_after=99999999)
     assert h.run("whatsapp") == 15  # nobody scans: x2desk stops waiting after 10 minutes
     err = capsys.readouterr().err
-    assert "Trying again in 300 s" in err  # the capped Retry-After, said
+    assert "Trying again in 300 seconds" in err  # the capped Retry-After, said
     assert "WhatsApp connection 1 is not linked yet" in err
     assert whatsapp_records()[0].outcome == "created"
 

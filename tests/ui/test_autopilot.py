@@ -123,7 +123,7 @@ def test_without_the_demo_the_autopilot_fails_clearly(qtbot: Any, tmp_path: Path
 
 def test_every_flow_module_is_loaded_and_a_missing_one_is_an_error() -> None:
     flows = load_flows()
-    assert {f.prefix.split("-")[0] for f in flows} == {"x2chat", "accounts", "greenapi"}
+    assert {f.prefix.split("-")[0] for f in flows} == {"x2chat", "accounts", "greenapi", "home"}
     with pytest.raises(ModuleNotFoundError):
         load_flows(("x2chat", "not_written_yet"))  # a typo in FLOW_MODULES is not skipped
 

@@ -23,6 +23,7 @@ AUTOPILOT_LIMITS: dict[str, Any] = {
     "greenapi_starting_s": 1.0,  # "starting" after a Green-API logout
 }
 AUTOPILOT_POLL_S = 1.0
+AUTOPILOT_CHECK_INTERVAL_S = 0.1  # the home's "check all": the sandbox needs no gentleness
 # The demo's two businesses: the default profile and a second one, both at the sandbox (their
 # titles in the language the demo starts in).
 DEMO_PROFILES: tuple[tuple[str, str], ...] = (
@@ -99,6 +100,7 @@ class DemoSession:
             ctx.account_poll_s = AUTOPILOT_POLL_S
             ctx.account_backoff_s = AUTOPILOT_BACKOFF_S
             ctx.greenapi_poll_s = AUTOPILOT_POLL_S
+            ctx.check_interval_s = AUTOPILOT_CHECK_INTERVAL_S
         return ctx
 
     def make_camera(self) -> VirtualCamera:

@@ -101,15 +101,20 @@ class MainWindow(QMainWindow):
         sc.activated.connect(self.open_wizard)
         quit_sc = QShortcut(QKeySequence(QKeySequence.StandardKey.Quit), self)
         quit_sc.activated.connect(self.close)
+        settings = QShortcut(QKeySequence("Ctrl+,"), self)
+        settings.activated.connect(self.router.settings)
 
     def _make_views(self, build_now: bool = True) -> None:
         """The home view and the router (the chooser and wizards come on first use)."""
-        self.home = HomeView(demo=self.ctx.demo, build_now=build_now)
+        self.home = HomeView(demo=self.ctx.demo, build_now=build_now, ctx=self.ctx)
         self.views.addWidget(self.home)
         self.router = Router(self.ctx, self.views, self.home)
         self.home.connect_requested.connect(self.router.choose)
         self.home.reauth_requested.connect(self.router.reauthorise)
         self.home.repair_requested.connect(self.router.repair)
+        self.home.change_key_requested.connect(self.router.change_key)
+        self.home.settings_requested.connect(self.router.settings)
+        self.home.profile_changed.connect(self.show_profile)
         self.router.went_home.connect(self._apply_pending_language)
 
     def _top_bar(self) -> QWidget:
@@ -192,6 +197,14 @@ class MainWindow(QMainWindow):
             self.phone_toggle.setChecked(shown)
             self.phone_toggle.setText(_("Hide the phone") if shown else _("Show the phone"))
 
+    def show_profile(self, profile: str) -> None:
+        """The title names the active profile ("" when there is only the default one)."""
+        if self.ctx.demo:
+            title = _("Demo · {profile} — x2desk") if profile else _("Demo — x2desk")
+        else:
+            title = _("{profile} — x2desk") if profile else _("x2desk")
+        self.setWindowTitle(title.format(profile=profile))
+
     # ---- language ------------------------------------------------------------------------------
 
     def choose_language(self, code: str) -> None:
@@ -224,7 +237,7 @@ class MainWindow(QMainWindow):
                 view.deleteLater()
         old_router.deleteLater()
         self._make_views()
-        self.home.reload()
+        self.home.reload()  # its profile_changed names the profile in the new language
         self.setWindowTitle(_("Demo — x2desk") if self.ctx.demo else _("x2desk"))
         old_bar, self.top_bar = self.top_bar, self._top_bar()
         self._central_lay.replaceWidget(old_bar, self.top_bar)

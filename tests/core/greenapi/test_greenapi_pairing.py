@@ -594,7 +594,7 @@ def test_a_first_transient_error_backs_off_and_tries_again(
     live.scheduler.run_due()
     snap = live.pairing.snapshot()
     assert snap.state is State.STARTING and snap.busy, snap.text
-    assert "Trying again in 5 s" in snap.text
+    assert "Trying again in 5 seconds" in snap.text
     live.scheduler.advance(5)
     snap = live.pairing.snapshot()
     assert snap.state is State.WAITING_FOR_QR and snap.qr_image is not None, snap.text
@@ -607,7 +607,7 @@ def test_a_slow_first_answer_past_the_deadline_is_tried_again(live: Live) -> Non
     with overall_deadline(0.1):  # the requests run on this thread (the manual scheduler)
         live.pairing.start()
         live.scheduler.run_due()
-    assert "Trying again in 5 s" in live.pairing.snapshot().text
+    assert "Trying again in 5 seconds" in live.pairing.snapshot().text
     live.scheduler.advance(5)
     assert live.pairing.snapshot().state is State.WAITING_FOR_QR
 
@@ -622,7 +622,11 @@ def test_the_retries_are_bounded(live: Live) -> None:
         said.append(live.pairing.snapshot().text)
     snap = live.pairing.snapshot()
     assert snap.state is State.FAILED and snap.error_key == "server_error", snap.text
-    assert [s.split("Trying again in ")[-1] for s in said[:3]] == ["5 s.", "10 s.", "20 s."]
+    assert [s.split("Trying again in ")[-1] for s in said[:3]] == [
+        "5 seconds.",
+        "10 seconds.",
+        "20 seconds.",
+    ]
     states = [r for r in live.phone.requests() if "getStateInstance" in r["path"]]
     assert len(states) == 4
 

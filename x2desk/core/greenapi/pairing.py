@@ -288,6 +288,7 @@ class GreenApiDriver:
                 flow=flow,
                 outcome=Outcome.REPAIRED if self.repair else Outcome.CONNECTED,
                 records=records,
+                phone=phone or None,  # the default label: "Green-API 1101000001 · +7916…"
                 **name,
                 api_base=self.client.api_url,
                 secret_ref=ref,

@@ -64,18 +64,22 @@ class CheckResult:
 
 class Checker:
     """Checks saved connections (``records``: the profile's open record store; ``credentials``:
-    the credential store, unlocked). Use as a context manager or call :meth:`close`."""
+    the credential store, unlocked; ``known_keys``: provider keys held in memory, by (address,
+    company), for a key that was checked but not saved: the window's). Use as a context manager
+    or call :meth:`close`."""
 
     def __init__(
         self,
         records: RecordStore,
         credentials: CredentialStore,
         http: httpx.Client | None = None,
+        known_keys: dict[tuple[str, str | None], Secret] | None = None,
     ) -> None:
         from x2desk.core.net import make_http_client
 
         self.records = records
         self.credentials = credentials
+        self.known_keys = dict(known_keys or {})
         self._own_http = http is None
         self._http = http if http is not None else make_http_client()
         self._providers: dict[tuple[str, str | None], ConnectionsClient] = {}
@@ -180,6 +184,11 @@ class Checker:
         if client is not None:
             return client
         key, company = load_provider_key(self.credentials, base_url, company_id)
+        if key is None:  # a key checked in this window but not saved (its company, or any)
+            key = self.known_keys.get((base_url, company_id)) or self.known_keys.get(
+                (base_url, None)
+            )
+            company = company_id if key is not None else company
         if key is None:
             raise StoreError(
                 _(

@@ -31,7 +31,7 @@ from x2desk.core.errors import (
 )
 from x2desk.core.session.poller import is_transient
 from x2desk.core.session.states import INPUTS, Snapshot, State, Step
-from x2desk.i18n import _
+from x2desk.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from x2desk.core.session.poller import Handle, Poller, Scheduler
@@ -54,7 +54,8 @@ def keeps_step(error: X2DeskError, phase: str) -> bool:
 
 def waiting_text(error: X2DeskError, seconds: float) -> str:
     """One sentence: what went wrong and when x2desk tries again (the capped wait)."""
-    again = _("Trying again in {s} s.").format(s=int(seconds + 0.999))
+    n = int(seconds + 0.999)
+    again = ngettext("Trying again in {s} second.", "Trying again in {s} seconds.", n).format(s=n)
     if isinstance(error, RateLimited):
         return _("The server asked x2desk to slow down.") + " " + again
     return f"{error.message} {again}"

@@ -1,8 +1,9 @@
 """Non-secret preferences in a small JSON file under the data folder (``settings.json``).
 
 It records which credential store the user chose (the OS keyring, or the encrypted file that a
-passphrase unlocks), whether to confirm before a redeem rotates a bot's token, API base URLs, and
-the camera picked (by name).
+passphrase unlocks), whether to confirm before a redeem rotates a bot's token, API base URLs, the
+country of phone numbers typed without +, and the camera picked (by name) and whether its preview
+is mirrored.
 Never a secret: :func:`save_settings` refuses a :class:`~x2desk.core.secret.Secret` anywhere in
 it. Keys this version does not know are kept and written back, so an older x2desk does not erase
 a newer one's preferences.
@@ -42,6 +43,8 @@ class Settings:
     phone_region: str | None = None
     # The camera the user picked, by name (indices change when a camera is plugged in).
     camera_name: str | None = None
+    # Show the camera's picture mirrored, as a mirror does (the window's preview only).
+    camera_mirror: bool = False
     # Keys written by other versions of x2desk: kept as they are.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -58,6 +61,7 @@ class Settings:
             credentials_file=self.credentials_file,
             phone_region=self.phone_region,
             camera_name=self.camera_name,
+            camera_mirror=self.camera_mirror,
         )
         return data
 
@@ -110,6 +114,11 @@ class Settings:
             raise StoreError(
                 _("{source}: camera_name must be a camera's name.").format(source=source)
             )
+        mirror = data.pop("camera_mirror", False)
+        if not isinstance(mirror, bool):
+            raise StoreError(
+                _("{source}: camera_mirror must be true or false.").format(source=source)
+            )
         return cls(
             credential_store=cast(CredentialStoreKind, store),
             confirm_rotation=confirm,
@@ -117,6 +126,7 @@ class Settings:
             credentials_file=creds,
             phone_region=region.upper() if region else None,
             camera_name=camera,
+            camera_mirror=mirror,
             extra=data,
         )
 

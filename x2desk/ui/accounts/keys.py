@@ -111,16 +111,22 @@ class GroupKeyPage(StatusPage):
         self.key_edit.textChanged.connect(self._check)
         self.key_edit.returnPressed.connect(self.submitted)
         self.new_radio.toggled.connect(self._mode)
+        self.preferred: int | str | None = None  # the group whose key the home asked to change
         self._mode()
 
     def set_groups(self, groups: list[tuple[str, int | str]]) -> None:
-        """The connected groups, as (label, connection id)."""
+        """The connected groups, as (label, connection id); the preferred one (the home's
+        "Change the key…") chosen, with "change" ticked."""
         self.existing.clear()
         for text, conn_id in groups:
             self.existing.addItem(text, conn_id)
         self.change_radio.setEnabled(bool(groups))
         if not groups:
             self.new_radio.setChecked(True)
+        wanted = self.existing.findData(self.preferred) if self.preferred is not None else -1
+        if wanted >= 0:
+            self.existing.setCurrentIndex(wanted)
+            self.change_radio.setChecked(True)
         self._mode()
 
     def _mode(self) -> None:

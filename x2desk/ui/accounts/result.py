@@ -17,6 +17,7 @@ from x2desk.ui.accounts.common import (
     kind_name,
     provider_message,
 )
+from x2desk.ui.common.label_field import LabelField
 from x2desk.ui.common.reflow import AdaptiveRow
 from x2desk.ui.common.widgets import button, card, label
 from x2desk.ui.common.wizard import ResultActions, StatusPage
@@ -36,6 +37,8 @@ class ResultPage(StatusPage):
         inner.addWidget(self.details)
         self.technical = label("", "resultTechnical", role="muted", selectable=True)
         inner.addWidget(self.technical)
+        self.label_field = LabelField("resultLabel")
+        inner.addWidget(self.label_field)
         self.lay.addWidget(self.details_card)
         self.add_status()
         self.limits = label(_(LIMITS_TEXT), "resultLimits", role="muted")
@@ -80,6 +83,8 @@ class ResultPage(StatusPage):
             self.restart_button.setFocus()
         else:
             self._show_failed(snap)
+        if state is not State.CONNECTED:
+            self.label_field.clear()
         self.changed.emit()
 
     def _show_expired(self, snap: Snapshot) -> None:

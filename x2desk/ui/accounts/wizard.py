@@ -132,6 +132,7 @@ class AccountsWizard(ProviderKeySteps):
         )
         for page in pages:
             page.reset()
+        self.group.preferred = None
         if kind is not None:
             self.kind_page.select(kind)
             self.kind = kind
@@ -165,6 +166,23 @@ class AccountsWizard(ProviderKeySteps):
         self.base_url = address
         self.company_id = company if company is not None else self.company_id
         self.must_use_company = company is not None
+        self._show_provider()
+
+    def start_change_key(
+        self, connection_id: int | str, api_base: str | None = None, company_id: str | None = None
+    ) -> None:
+        """Give a connected Odnoklassniki group a new API key (the home's "Change the key…"):
+        its address and company, then the group page with it chosen."""
+        self.start()
+        self.group.preferred = connection_id
+        address = (api_base or self.base_url).strip().rstrip("/")
+        company = str(company_id) if company_id not in (None, "") else None
+        if address != self.base_url or (company is not None and company != self.company_id):
+            self._forget_key()
+        self.base_url = address
+        self.company_id = company if company is not None else self.company_id
+        self.kind = "odnoklassniki"
+        self.kind_page.select(self.kind)
         self._show_provider()
 
     def _forget_key(self) -> None:
@@ -329,10 +347,15 @@ class AccountsWizard(ProviderKeySteps):
         self._recorded = conn
         self.connected.emit(conn)
 
-        def save() -> None:
+        def save() -> int | None:
             from x2desk.core.accounts.drivers import record_login
 
-            record_login(session)
+            record = record_login(session)
+            return record.id if record is not None else None
+
+        def saved(record_id: int | None) -> None:
+            if self.session is session:
+                self.result.label_field.load(record_id)
 
         def failed(exc: BaseException) -> None:
             self.result.banner.show_message(
@@ -342,7 +365,7 @@ class AccountsWizard(ProviderKeySteps):
                 "warning",
             )
 
-        run_in_worker(save, None, failed, "record connection")
+        run_in_worker(save, saved, failed, "record connection")
 
     # ---- actions from pages --------------------------------------------------------------------
 

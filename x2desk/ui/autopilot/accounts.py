@@ -26,17 +26,18 @@ from __future__ import annotations
 import secrets
 
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QListWidget
 
 from x2desk.core.errors import CodeInvalid, PasswordInvalid, SubscriptionRequired
+from x2desk.core.kinds import Fix
 from x2desk.ui.autopilot.moves import (
     CONNECT_TIMEOUT_S,
     PASSWORD_2FA,
     choose_item,
     choose_kind,
+    click_home_row,
     expect_next_disabled,
     finish,
+    fix_words,
     login_code_on_phone,
     name_connection,
     of_type,
@@ -325,9 +326,9 @@ def reauthorise(pilot: Pilot) -> None:
         )
     with pilot.step("select it on the home list, Re-authorise…"):
         select_home_row(pilot, "telegram", conn_id)
-        pilot.control("reauthButton")
+        pilot.wait_text("fixButton", fix_words(Fix.REAUTHORISE), "Re-authorise…")
         pilot.shot("home-reauthorise")
-        pilot.click("reauthButton")
+        pilot.click("fixButton")
         pilot.page("account_provider")
         pilot.wait_text(
             "account_providerBanner",
@@ -352,27 +353,12 @@ def reauthorise(pilot: Pilot) -> None:
 
 def select_home_row(pilot: Pilot, kind: str, conn_id: int) -> None:
     """Click the home list's row of the provider's connection ``conn_id`` of this sandbox."""
-    pilot.wait_visible("home")
-    lst = pilot.wait_visible("connectionsList")
-    home = pilot.wait_visible("home")
     base = str(getattr(pilot.session, "url", ""))
-
-    def row() -> int | None:
-        for i, r in enumerate(getattr(home, "rows", [])):
-            if r.raw_kind == kind and r.external_id == str(conn_id) and r.api_base.startswith(base):
-                return i + 1  # truthy
-        return None
-
-    index = pilot.wait_until(row, f"the {kind} connection {conn_id} on the home list") - 1
-    if not isinstance(lst, QListWidget):
-        raise StepFailed("the home list is not a list")
-    item = lst.item(index)
-    lst.scrollToItem(item)
-    rect = lst.visualItemRect(item)
-    QTest.mouseClick(
-        lst.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center()
+    click_home_row(
+        pilot,
+        lambda r: r.kind == kind and r.external_id == str(conn_id) and r.api_base.startswith(base),
+        f"the {kind} connection {conn_id}",
     )
-    pilot.wait_until(lambda: lst.currentRow() == index, "the row to be selected")
 
 
 FLOWS = [

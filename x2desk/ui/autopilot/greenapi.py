@@ -18,18 +18,21 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QListWidget
 
 from x2desk.core.errors import CodeInvalid, PasswordInvalid
+from x2desk.core.kinds import Fix
 from x2desk.core.texts import GREENAPI
 from x2desk.i18n import _
 from x2desk.ui.autopilot.moves import (
     CONNECT_TIMEOUT_S,
     PASSWORD_2FA,
+    click_home_row,
+    fix_words,
+    home_rows,
     login_code_on_phone,
     qr_wait_s,
     read_desktop_qr,
+    row_words,
     scan_refused,
     set_phone_2fa,
 )
@@ -126,29 +129,6 @@ def open_greenapi(pilot: Pilot, shot: bool = False) -> str:
     )
     pilot.wait_text("greenapiApiUrlHint", lambda t: says(t, "OK: {v}"), "the address is OK")
     return id_instance
-
-
-def select_row(pilot: Pilot, list_name: str, contains: str) -> None:
-    """Click the row of a list whose text contains ``contains``."""
-    lst = pilot.control(list_name)
-    if not isinstance(lst, QListWidget):
-        raise StepFailed(f"{list_name!r} is not a list")
-    for i in range(lst.count()):
-        item = lst.item(i)
-        if contains in item.text():
-            lst.scrollToItem(item)
-            QTest.mouseClick(
-                lst.viewport(),
-                Qt.MouseButton.LeftButton,
-                Qt.KeyboardModifier.NoModifier,
-                lst.visualItemRect(item).center(),
-            )
-            pilot.wait_until(
-                lambda row=i: lst.currentRow() == row,  # type: ignore[misc]
-                f"the row {contains!r} selected",
-            )
-            return
-    raise StepFailed(f"no row of {list_name!r} says {contains!r}")
 
 
 # ---- the flows -----------------------------------------------------------------------------------
@@ -265,10 +245,7 @@ def pair_by_code(pilot: Pilot) -> None:
 
 
 def _rows(pilot: Pilot) -> list[str]:
-    lst = pilot.visible("connectionsList")
-    if not isinstance(lst, QListWidget):
-        return []
-    return [lst.item(i).text() for i in range(lst.count())]
+    return [row_words(r) for r in home_rows(pilot)]
 
 
 def already_logged_then_repair(pilot: Pilot) -> None:
@@ -277,8 +254,11 @@ def already_logged_then_repair(pilot: Pilot) -> None:
         raise StepFailed("the first Green-API flow did not pair an instance to re-pair")
     with pilot.step("re-pair the instance from the home list"):
         pilot.wait_visible("home")
-        select_row(pilot, "connectionsList", _("instance {id}").format(id=_seen.get("id", "")))
-        pilot.click("repairButton")
+        instance = _seen.get("id", "")
+        where = _("instance {id}").format(id=instance)
+        click_home_row(pilot, lambda r: r.where == where, where)
+        pilot.wait_text("fixButton", fix_words(Fix.REPAIR), "Re-pair…")
+        pilot.click("fixButton")
         pilot.page("greenapi_already", PAIR_TIMEOUT_S)
         pilot.shot("already-logged")
     with pilot.step("log out and pair again"):

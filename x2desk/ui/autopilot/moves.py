@@ -5,15 +5,21 @@ and the demo phone's buttons (2FA, scan the desktop's QR, show the login code)."
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QCheckBox, QWidget
 
+from x2desk.core.kinds import Fix
 from x2desk.i18n import _
 from x2desk.ui.autopilot.pilot import type_keys
 from x2desk.ui.autopilot.runner import Pilot, StepFailed
 from x2desk.ui.autopilot.words import says, says_error
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from x2desk.core.home.rows import Row
 
 PASSWORD_2FA = "demo-2fa"  # the account's two-step verification password (typed on the phone)
 # Waits follow the screen: a QR's own countdown says when the next one comes; beyond it, the
@@ -24,6 +30,16 @@ CONNECT_TIMEOUT_S = 20.0  # a page after an action: a few requests of a slow ser
 MIN_QR_LEFT_S = 3  # scan only a QR with at least this long to live (no race with its rotation)
 _COUNTDOWN = re.compile(r"(\d+)")  # "changes in 12 seconds", "сменится через 12 секунд"
 _CODE = re.compile(r"(\d{4,8})")
+
+
+SCANNED = "Scanned: the desktop logs in at its next check."  # the demo phone, as msgid
+
+
+def fix_words(fix: Fix) -> Callable[[str], bool]:
+    """Whether a text is what the home's fix button says for ``fix``, in the window's language."""
+    from x2desk.ui.home.body import FIX_WORDS
+
+    return lambda t: t == _(FIX_WORDS[fix])
 
 
 def qr_wait_s(pilot: Pilot, countdown: str = "accountQrCountdown") -> float:
@@ -155,7 +171,7 @@ def scan_desktop(pilot: Pilot) -> None:
         wait_for_qr(pilot, fresh=True)
         pilot.click("phoneScanDesktop")
         said = pilot.wait_text("phoneAccountResult", _scan_done, "what the phone did")
-        if says(said, "Scanned: the desktop logs in at its next check."):
+        if says(said, SCANNED):
             return
         pilot.idle(300)
     raise StepFailed(f"the phone could not scan the desktop's QR: {said}")
@@ -239,3 +255,50 @@ def scan_refused(phone: Any, payload: str) -> bool:
     except QrRefused:
         return True
     return False
+
+
+# ---- the home list --------------------------------------------------------------------------
+
+
+def home_rows(pilot: Pilot) -> list[Row]:
+    """The rows the home table shows, in its order (what a person reads on it)."""
+    home = pilot.visible("home")
+    body = getattr(home, "_body", None)
+    return list(body.visible_rows()) if body is not None else []
+
+
+def row_words(row: Row) -> str:
+    """A row's words as the table shows them."""
+    return "\n".join((row.label, row.where, row.kind_name, row.company, row.status_text))
+
+
+def click_home_row(pilot: Pilot, match: Callable[[Row], bool], what: str) -> Row:
+    """Click the home table's row that ``match`` finds (scrolled into view first), as a person
+    does; the row, once it is the selected one."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QTableView
+
+    table = pilot.control("connectionsTable")
+    if not isinstance(table, QTableView):
+        raise StepFailed("the home list is not a table")
+
+    def found() -> tuple[int, Row] | None:
+        return next(((i, r) for i, r in enumerate(home_rows(pilot)) if match(r)), None)
+
+    at, row = pilot.wait_until(found, f"{what} on the home list")
+    index = table.model().index(at, 0)
+    table.scrollTo(index)
+    viewport: QWidget = table.viewport()
+    QTest.mouseClick(
+        viewport,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        table.visualRect(index).center(),
+    )
+    body = getattr(pilot.visible("home"), "_body", None)
+    pilot.wait_until(
+        lambda: body is not None and (chosen := body.selected()) and chosen.id == row.id,
+        f"{what} selected",
+    )
+    return row

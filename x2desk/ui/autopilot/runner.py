@@ -25,7 +25,7 @@ from x2desk.ui.common.fit import room
 log = logging.getLogger(__name__)
 
 # The flow scripts, in the order they run.
-FLOW_MODULES: tuple[str, ...] = ("x2chat", "accounts", "greenapi")
+FLOW_MODULES: tuple[str, ...] = ("x2chat", "accounts", "greenapi", "home")
 RUN_DEADLINE_S = 110.0  # the whole run against the demo's own sandbox (CI kills it at 120 s)
 # ...and against a sandbox started on its own (``--demo --sandbox-url URL``): its timings are
 # its own (QRs every 30 s, or a slow server), and each wait follows the screen

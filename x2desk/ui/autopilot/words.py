@@ -77,7 +77,8 @@ def sample(name: str) -> str:
 # Names and tokens that stay as they are in any language (the brief's list and Qt's keys).
 _ALLOWED_TEXT = """
     x2desk x2chat telegram whatsapp max green api qr pin url urls id idinstance apitokeninstance
-    apiurl http https ok ctrl alt shift esc enter tab json csv env gnome kde secret service radist
+    apiurl http https ok ctrl alt shift esc enter tab delete del backspace space json csv env
+    gnome kde secret service radist
     wayland meta uuid readme toml localhost debian ubuntu systemd pyzbar libzbar opencv
     libsecret macos windows linux botfather mybots webhook getme getupdates sendmessage utf
     png jpeg jpg bmp webp tif tiff gif avi mp4 mjpg opencv zxing zbar sqlite qt pyside6 python

@@ -133,8 +133,9 @@ def redeem_failure(pilot: Pilot, what: str, button: str) -> str:
 
 
 def connections_listed(pilot: Pilot) -> int:
-    lst = pilot.visible("connectionsList")
-    return lst.count() if isinstance(lst, QListWidget) else 0
+    from x2desk.ui.autopilot.moves import home_rows
+
+    return len(home_rows(pilot))
 
 
 # ---- the flows ----------------------------------------------------------------------------------
@@ -184,6 +185,12 @@ def _phone_has_message(pilot: Pilot, text: str) -> bool:
     return any(lst.item(i).text() == text for i in range(lst.count()))
 
 
+USED_HERE = (
+    "This QR was already used on this computer at {time} for {bot}: it works only once. To "
+    "connect the bot again, make a new QR in X2Chat."
+)
+
+
 def spent_qr(pilot: Pilot) -> None:
     with pilot.step("scan the same QR again: used here, said at once, nothing sent"):
         open_wizard(pilot)
@@ -191,7 +198,7 @@ def spent_qr(pilot: Pilot) -> None:
             pilot.click_tab("tokenTabs", TAB_CAMERA)
         said = pilot.wait_text(
             "tokenBanner",
-            lambda t: "already used on this computer" in t,
+            lambda t: says(t, USED_HERE),
             "that this QR was used here",
             SCAN_TIMEOUT_S,
         )

@@ -5,6 +5,7 @@ the same dialog to unlock an existing encrypted file (re-pairing, re-authorising
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -20,6 +21,9 @@ from x2desk.core.secret import Secret
 from x2desk.i18n import _
 from x2desk.ui.common.reflow import AdaptiveRow
 from x2desk.ui.common.widgets import button, form_layout, label
+
+if TYPE_CHECKING:
+    from x2desk.core.store.credentials import CredentialStore
 
 MIN_PASSPHRASE = 8
 
@@ -176,3 +180,33 @@ def ask_passphrase(
     dlg.finished.connect(finished)
     dlg.open()
     return dlg
+
+
+def unlock_then(
+    parent: QWidget, ctx: Any, then: Callable[[], None], exc: BaseException | None = None
+) -> PassphraseDialog:
+    """The credentials are in the encrypted file and it is not open (``exc``: why, when a
+    passphrase was wrong): ask its passphrase, open it in a worker, keep it for the window
+    (``ctx.file_store``), then ``then()``. A wrong one asks again; Cancel does nothing."""
+    from x2desk.core.errors import WrongPassphrase
+    from x2desk.core.texts import error_text
+    from x2desk.ui.common.workers import run_in_worker
+
+    hint = error_text(exc) if isinstance(exc, WrongPassphrase) else ""
+
+    def opened(passphrase: Secret) -> None:
+        def open_store() -> CredentialStore:
+            from x2desk.core.store.credentials import open_credential_store
+
+            return open_credential_store(passphrase=passphrase)
+
+        def keep(store: CredentialStore) -> None:
+            ctx.file_store = store
+            then()
+
+        def wrong(error: BaseException) -> None:
+            unlock_then(parent, ctx, then, error)
+
+        run_in_worker(open_store, keep, wrong, "unlock credentials")
+
+    return ask_passphrase(parent, opened, hint)

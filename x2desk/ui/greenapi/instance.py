@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit
 
 from x2desk.core.errors import InputError
 from x2desk.core.secret import Secret
 from x2desk.i18n import N_, _, ngettext
 from x2desk.ui.common.hints import set_hint
-from x2desk.ui.common.widgets import form_layout, label, name
+from x2desk.ui.common.widgets import button, form_layout, label, name
 from x2desk.ui.common.wizard import StatusPage
 from x2desk.ui.greenapi.common import STEP_INSTANCE
 
@@ -25,12 +26,8 @@ PASSWORD_STORE = N_(
 )
 
 
-def _default_name(id_instance: str) -> str:
-    return f"Green-API {id_instance}" if id_instance else _("optional")
-
-
 class InstancePage(StatusPage):
-    """Signals (inherited): ``changed()``. ``values()`` gives (idInstance, token, name, apiUrl)
+    """Signals (inherited): ``changed()``. ``values()`` gives (idInstance, token, apiUrl)
     or raises InputError with what is wrong. ``suggest_url(id)`` is the address to follow the
     ID with (the wizard sets it)."""
 
@@ -58,9 +55,6 @@ class InstancePage(StatusPage):
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.token_edit.setPlaceholderText(_("paste it here (it stays hidden)"))
         self.token_edit.setMaximumWidth(520)
-        self.name_edit = QLineEdit()
-        name(self.name_edit, "greenapiName", _("Connection name"))
-        self.name_edit.setMaximumWidth(360)
         self.id_hint = label("", "greenapiIdHint")
         self.url_hint = label("", "greenapiApiUrlHint")
         self.token_hint = label("", "greenapiTokenHint")
@@ -71,9 +65,13 @@ class InstancePage(StatusPage):
         ):
             form.addRow(text, edit)
             form.addRow("", hint)
-        form.addRow(_("Connection na&me"), self.name_edit)
         self.lay.addLayout(form)
         self.lay.addWidget(label(_(PASSWORD_STORE), "greenapiInstanceNote", role="muted"))
+        self.batch_button = button(_("Pair &many instances from a CSV file…"), "greenapiBatch")
+        self.batch_button.setToolTip(
+            _("One instance a line: ID, token, API address, label; paired one after another")
+        )
+        self.lay.addWidget(self.batch_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.demo_note = label("", "greenapiDemoNote", role="muted")
         self.demo_note.hide()
         self.lay.addWidget(self.demo_note)
@@ -83,7 +81,7 @@ class InstancePage(StatusPage):
         self.url_edit.textEdited.connect(self._url_typed)
         self.url_edit.textChanged.connect(lambda _t: self._check())
         self.token_edit.textChanged.connect(lambda _t: self._check())
-        for edit in (self.id_edit, self.url_edit, self.token_edit, self.name_edit):
+        for edit in (self.id_edit, self.url_edit, self.token_edit):
             edit.returnPressed.connect(self.submitted)
 
     # ---- values --------------------------------------------------------------------------------
@@ -103,8 +101,9 @@ class InstancePage(StatusPage):
 
         return check_api_token(Secret(self.token_edit.text()))
 
-    def values(self) -> tuple[str, Secret, str, str]:
-        return self.instance_id(), self.token(), self.name_edit.text().strip(), self.api_url()
+    def values(self) -> tuple[str, Secret, str]:
+        """(idInstance, token, apiUrl); the label is asked for at the end, once paired."""
+        return self.instance_id(), self.token(), self.api_url()
 
     def fill(self, id_instance: str, token: Secret, note: str = "", api_url: str = "") -> None:
         """Put values in (demo: from the sandbox's console; re-pair: the saved ones). Typed
@@ -120,7 +119,7 @@ class InstancePage(StatusPage):
             self.demo_note.show()
 
     def reset(self) -> None:
-        for edit in (self.id_edit, self.url_edit, self.token_edit, self.name_edit):
+        for edit in (self.id_edit, self.url_edit, self.token_edit):
             edit.clear()
         self._url_edited = False
         self.demo_note.hide()
@@ -135,7 +134,6 @@ class InstancePage(StatusPage):
         digits = text.strip()
         if not self._url_edited:
             self.url_edit.setText(self.suggest_url(digits) if digits else "")
-        self.name_edit.setPlaceholderText(_default_name(digits if digits.isdigit() else ""))
         self._check()
 
     def _url_typed(self, text: str) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from x2desk.core.session.states import Snapshot, State
 from x2desk.i18n import _
+from x2desk.ui.common.label_field import LabelField
 from x2desk.ui.common.reflow import AdaptiveRow
 from x2desk.ui.common.store_choice import StoreChoice
 from x2desk.ui.common.theme import repolish
@@ -35,6 +36,8 @@ class GreenApiResultPage(StatusPage):
         inner.addWidget(self.details)
         self.technical = label("", "greenapiResultTechnical", role="muted", selectable=True)
         inner.addWidget(self.technical)
+        self.label_field = LabelField("greenapiResultLabel")
+        inner.addWidget(self.label_field)
         self.lay.addWidget(self.details_card)
         self.add_status()
         self.store_choice = StoreChoice(allow_discard=True)
@@ -64,6 +67,7 @@ class GreenApiResultPage(StatusPage):
             self.store_choice, self.unlock_button,
         ):  # fmt: skip
             w.hide()
+        self.label_field.clear()
         self.banner.clear_message()
         self.step = _(step)
         self.show_cancel = True
@@ -113,6 +117,7 @@ class GreenApiResultPage(StatusPage):
                 "reports the state 'authorized'."
             ).format(i=paired.id_instance, u=api_url, t=token_masked, s=paired.store)
         )
+        self.label_field.load(paired.record_id)
         self.details_card.show()
         self.another_button.show()
         self.another_button.setFocus()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from x2desk.core.x2chat.flow_state import FlowState, Step
 from x2desk.i18n import _
+from x2desk.ui.common.label_field import LabelField
 from x2desk.ui.common.messages import message_for
 from x2desk.ui.common.store_choice import StoreChoice
 from x2desk.ui.common.theme import repolish
@@ -78,6 +79,8 @@ class SavedPage(WizardPage):
         form.addRow(_("Token:"), self.token)
         form.addRow(_("Stored in:"), self.where)
         dl.addLayout(form)
+        self.label_field = LabelField("savedLabel")
+        dl.addWidget(self.label_field)
         dl.addWidget(
             label(
                 _(
@@ -127,6 +130,7 @@ class SavedPage(WizardPage):
             )
             self.token.setText(bot.token_masked)
             self.where.setText(state.store_description or _("this computer's password store"))
+        self.label_field.load(state.record_id if not failed else None)
         warning = incomplete_text(bot) if not failed else ""
         if warning:
             self.incomplete.show_message(warning, "warning")

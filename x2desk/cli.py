@@ -61,6 +61,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     gui.add_argument("--report", metavar="FILE", help="autopilot: write a JSON report")
     gui.add_argument("--kiosk", action="store_true", help="fullscreen pairing station mode")
     gui.add_argument("--config", metavar="FILE", help="kiosk: its config (x2desk kiosk check)")
+    gui.add_argument(
+        "--cycles", type=int, metavar="N", help="kiosk autopilot: people to serve (default 6)"
+    )
     gui.add_argument("--self-test", action="store_true", help="check the installed app works")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
@@ -89,6 +92,7 @@ NO_ARGUMENT_DEFAULTS: dict[str, object] = {
     "report": None,
     "kiosk": False,
     "config": None,
+    "cycles": None,
     "self_test": False,
     "command": None,
 }

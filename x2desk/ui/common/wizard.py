@@ -248,6 +248,10 @@ class WizardFrame(QWidget):
         self._side.setFixedWidth(SIDEBAR_WIDTH[narrow])
         self._main_lay.setContentsMargins(*MARGINS[(narrow, low)])
 
+    def show_step_list(self, shown: bool) -> None:
+        """Show or hide the heading and step list on the left (the kiosk has its own bar)."""
+        self._side.setVisible(shown)
+
     def set_steps(self, steps: list[str]) -> None:
         """The numbered step list (the chooser shows the steps of the choice selected)."""
         if list(self._step_labels) == steps:

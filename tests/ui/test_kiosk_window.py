@@ -258,3 +258,19 @@ def test_the_config_path_is_not_shown(rig: Rig, tmp_path: Any) -> None:
     config = config_for(rig.station, path=tmp_path / "secret-place" / "kiosk.toml")
     window = rig.window(config=config)
     assert held_input(window, ["secret-place"]) == []
+
+
+def test_wrong_pins_make_the_next_try_wait(rig: Rig) -> None:
+    window = rig.window()
+    window.ask_pin()
+    for _ in range(3):
+        enter_pin(rig, window, "11111111")
+        rig.qtbot.waitUntil(lambda: window.pin_pad._job is None)
+    assert "Try again in 30 s" in window.pin_pad.message.text()
+    left: list[bool] = []
+    window.leave.connect(lambda: left.append(True))
+    enter_pin(rig, window, PIN)  # during the pause: not even checked
+    assert "Try again in" in window.pin_pad.message.text() and not left
+    rig.clock.advance(30)
+    enter_pin(rig, window, PIN)
+    rig.qtbot.waitUntil(lambda: bool(left))

@@ -55,6 +55,7 @@ class KioskAccountsWizard(AccountsWizard):
         self.company_id = str(profile.company_id) if profile.company_id is not None else None
         self.provider.remember.setChecked(False)
         self.frame.show_step_list(False)
+        self.qr.hide_next_when_disabled = True  # nothing to press while it waits
         for page in (self.code, self.password):
             if page.show_box is not None:  # a code is a secret too: never shown in the kiosk
                 page.show_box.hide()

@@ -129,7 +129,9 @@ def _run_window(
     window.leave.connect(lambda: QCoreApplication.exit(0))
     crash_guard.install(window.recover)
     if session is not None and not args.autopilot:
-        session.attach(window)  # the demo's phone, beside the kiosk
+        from x2desk.ui.kiosk.demo import attach_demo_phone
+
+        attach_demo_phone(session, window)
     event("kiosk", "open", error=None)
     window.showFullScreen()
     autopilot = None

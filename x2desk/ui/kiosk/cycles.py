@@ -5,6 +5,7 @@ get back to its start: ``"done"`` after a success, ``"idle"`` when they walked a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -81,7 +82,7 @@ def scan_qr(pilot: Pilot, secrets: list[str], image: str, password: str | None =
     away meanwhile is refused, so the phone reads the new one and scans again."""
     from x2desk.sandbox.phone import QrRefused
 
-    def scan(phone: Any, payload: str) -> bool:
+    def scan(phone: Any, *, payload: str) -> bool:
         try:
             phone.scan(payload, password=password)
         except QrRefused:
@@ -92,7 +93,7 @@ def scan_qr(pilot: Pilot, secrets: list[str], image: str, password: str | None =
         shown = wait_qr(pilot, image)
         payload = read_desktop_qr(pilot, image)
         secrets.append(payload)
-        if pilot.phone("scan the kiosk's QR", lambda p, q=payload: scan(p, q)):
+        if pilot.phone("scan the kiosk's QR", functools.partial(scan, payload=payload)):
             return
         wait_qr(pilot, image, other_than=shown)
     raise StepFailed("the phone's scans of the kiosk's QR were refused three times")

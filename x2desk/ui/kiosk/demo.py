@@ -21,7 +21,7 @@ from x2desk.core.kiosk.config import (
     Timeouts,
 )
 from x2desk.core.secret import Secret
-from x2desk.i18n import DEFAULT_LANGUAGE
+from x2desk.i18n import DEFAULT_LANGUAGE, _
 
 DEMO_PIN = "123456"
 LOGO = Path(__file__).resolve().parents[3] / "resources" / "x2desk.svg"
@@ -67,3 +67,20 @@ def demo_config(session: Any, language: str = DEFAULT_LANGUAGE) -> KioskConfig:
         admin=Admin(hash_pin(Secret(DEMO_PIN)), DEFAULT_CHORD, Corner.TOP_LEFT),
         camera_name=None,
     )
+
+
+def attach_demo_phone(session: Any, window: Any) -> None:
+    """The demo's phone beside the kiosk, under a line saying how to leave it."""
+    from x2desk.ui.common.widgets import label
+
+    session.attach(window)  # the phone panel (window.set_phone_panel) and a first QR on it
+    note = label(
+        _(
+            "Demo: to leave, press {chord} or hold the top-left corner for 5 s, then type the "
+            "PIN {pin}."
+        ).format(chord=DEFAULT_CHORD, pin=DEMO_PIN),
+        "kioskDemoNote",
+        role="muted",
+    )
+    note.setContentsMargins(12, 8, 12, 8)
+    window.side.insertWidget(0, note)

@@ -46,6 +46,7 @@ class KioskGreenApiWizard(GreenApiWizard):
         self.profile = profile
         self.by_code = flow_id == "greenapi_code"
         self.frame.show_step_list(False)
+        self.qr.hide_next_when_disabled = True  # nothing to press while it waits
         self.method.cards[BY_CODE if self.by_code else BY_QR].setChecked(True)
         for card in self.method.cards.values():
             card.hide()

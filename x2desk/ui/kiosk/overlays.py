@@ -8,6 +8,7 @@ checked (in a worker: scrypt takes ~50 ms); no text field ever holds them.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -19,6 +20,8 @@ from x2desk.core.secret import Secret
 from x2desk.i18n import _
 from x2desk.ui.common.widgets import button, label
 from x2desk.ui.common.workers import Job, run_in_worker
+
+log = logging.getLogger("x2desk.kiosk")
 
 DOT = "●"
 
@@ -209,6 +212,7 @@ class PinPad(Overlay):
             self.accepted.emit()
             return
         wait = self.attempts.wait_s()
+        log.warning("kiosk: a wrong admin PIN%s", f" (next try in {wait:.0f} s)" if wait else "")
         if wait > 0:
             self.say_wait(wait)
         else:

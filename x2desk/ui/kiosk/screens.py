@@ -7,6 +7,8 @@ language of that moment.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
@@ -109,7 +111,7 @@ class DoneScreen(MessageScreen):
         )
 
     def count(self, seconds: float) -> None:
-        self.note.setText(_("Back to the start in {s} s.").format(s=max(0, round(seconds))))
+        self.note.setText(_("Back to the start in {s} s.").format(s=max(1, math.ceil(seconds))))
 
 
 class OfflineScreen(MessageScreen):
@@ -147,4 +149,4 @@ class NotReadyScreen(MessageScreen):
         )
 
     def count(self, seconds: float) -> None:
-        self.note.setText(_("Back to the start in {s} s.").format(s=max(0, round(seconds))))
+        self.note.setText(_("Back to the start in {s} s.").format(s=max(1, math.ceil(seconds))))

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from x2desk.core.kinds import FLOWS
 from x2desk.i18n import _
+from x2desk.ui.choose import ChoiceCard
 from x2desk.ui.common.widgets import label
 from x2desk.ui.kiosk.language_switch import LanguageSwitch
 
@@ -63,46 +63,30 @@ class TopBar(QFrame):
         self.badge.setText(_("DEMO"))
 
 
-class FlowCard(QPushButton):
-    """A big card: the flow's title over what it asks for. One tap chooses it."""
+class FlowCard(ChoiceCard):
+    """A big card: the flow's title over what it asks for. One tap chooses it (no selection
+    first, unlike the window's chooser)."""
 
     def __init__(self, flow_id: str, scale: float = 1.0) -> None:
-        super().__init__()
+        super().__init__("", "")
         self.flow_id = flow_id
         self.setObjectName(f"kioskFlow_{flow_id}")
+        self.setCheckable(False)
+        self.setProperty("choice", False)
         self.setProperty("kioskCard", True)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-        lay = QVBoxLayout(self)
         across, down = int(20 * scale), int(12 * scale)
-        lay.setContentsMargins(across, down, across, down)
-        lay.setSpacing(int(6 * scale))
-        self.title_label = label("", role="cardTitle")
-        self.detail_label = label("", role="cardText")
-        lay.addStretch(1)
-        for lab in (self.title_label, self.detail_label):
-            lab.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            lay.addWidget(lab)
-        lay.addStretch(1)
-        self._lay = lay
+        self._lay.setContentsMargins(across, down, across, down)
+        self._lay.setSpacing(int(6 * scale))
+        self._lay.insertStretch(0, 1)
+        self._lay.addStretch(1)
         self.retranslate()
 
     def retranslate(self) -> None:
         flow = FLOWS[self.flow_id]
         self.title_label.setText(_(flow.title))
-        self.detail_label.setText(_(flow.detail))
+        self.description_label.setText(_(flow.detail))
         self.setAccessibleName(_(flow.title))
-
-    def sizeHint(self) -> QSize:  # noqa: N802
-        return self._lay.sizeHint().expandedTo(QSize(240, 120))
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return self._lay.minimumSize()
-
-    def hasHeightForWidth(self) -> bool:  # noqa: N802
-        return True
-
-    def heightForWidth(self, width: int) -> int:  # noqa: N802
-        return self._lay.heightForWidth(width)
 
 
 def columns_for(count: int) -> int:
@@ -135,6 +119,7 @@ class StartScreen(QWidget):
             card.setMinimumHeight(int(96 * scale))
             card.setMaximumHeight(int(220 * scale))
             card.clicked.connect(lambda _c=False, f=flow_id: self.chosen.emit(f))
+            card.activated.connect(lambda f=flow_id: self.chosen.emit(f))  # Enter on it
             self.cards[flow_id] = card
             grid.addWidget(card, index // per_row, index % per_row)
         for column in range(per_row):

@@ -29,7 +29,8 @@ QLabel#kioskHeadline {{ font-size: {huge}pt; font-weight: 700; color: {c.text}; 
 QLabel#kioskLine {{ font-size: {big}pt; color: {c.text}; }}
 QLabel#kioskNote {{ color: {c.muted}; }}
 QLabel#kioskBadge {{
-    background: {c.demo}; color: white; border-radius: {r}px; padding: 2px 12px; font-weight: 600;
+    background: {c.demo}; color: white; border-radius: {r}px; padding: {badge_v}px {badge_h}px;
+    font-weight: 600;
 }}
 QLabel#kioskMark {{ font-size: {mark}pt; font-weight: 700; }}
 QLabel#kioskMark[tone="done"] {{ color: {c.success}; }}
@@ -42,10 +43,9 @@ QPushButton[kioskCard="true"] {{
     border: 2px solid {c.border};
 }}
 QPushButton[kioskCard="true"]:pressed {{ border-color: {c.accent}; background: {c.info_bg}; }}
-QLabel[role="cardTitle"] {{
-    font-size: {big}pt; font-weight: 600; background: transparent; color: {c.accent};
+QPushButton[kioskCard="true"] QLabel[role="choiceTitle"] {{
+    font-size: {big}pt; font-weight: 600; color: {c.accent};
 }}
-QLabel[role="cardText"] {{ color: {c.muted}; background: transparent; }}
 QPushButton[language="true"] {{ min-width: {lang_w}px; }}
 QPushButton[language="true"]:checked {{
     background: {c.accent}; color: {c.accent_text}; border-color: {c.accent}; font-weight: 600;
@@ -113,6 +113,8 @@ def kiosk_sheet(c: theme.Colors, scale: float) -> str:
         "pad_h": int(22 * s),
         "card_pad": int(20 * s),
         "r": int(12 * s),
+        "badge_v": int(6 * s),
+        "badge_h": int(14 * s),
         "lang_w": int(110 * s),
         "key": int(76 * s),
         "box": int(26 * s),

@@ -35,6 +35,7 @@ class KioskX2ChatWizard(X2ChatWizard):
         super().__init__(ctx, **kwargs)  # type: ignore[arg-type]
         self.outcome = FlowOutcome(self, flow_id)
         self.frame.show_step_list(False)
+        self.token.hide_next_when_disabled = True  # nothing to press while it waits
         kiosk_token_page(self.token)
         self.confirm.dont_ask.setChecked(False)
         self.confirm.dont_ask.hide()

@@ -274,3 +274,12 @@ def test_wrong_pins_make_the_next_try_wait(rig: Rig) -> None:
     rig.clock.advance(30)
     enter_pin(rig, window, PIN)
     rig.qtbot.waitUntil(lambda: bool(left))
+
+
+def test_a_late_success_from_a_flow_gone_is_ignored(rig: Rig) -> None:
+    window = rig.window(flows=("telegram_code",))
+    gone = window.wizard.outcome
+    window.go_to_start("cancelled")  # the same flow again, for the next person
+    gone.success()
+    rig.qtbot.wait(20)
+    assert window.screen_name == "flow"

@@ -67,7 +67,14 @@ def _demo(args: argparse.Namespace) -> tuple[Any, KioskConfig, AppContext]:
     from x2desk.demo.session import DemoSession
     from x2desk.ui.kiosk.demo import demo_config
 
-    session = DemoSession(sandbox_url=args.sandbox_url, autopilot=bool(args.autopilot)).start()
+    limits = None
+    if args.autopilot:
+        from x2desk.ui.kiosk.autopilot import KIOSK_LIMITS
+
+        limits = KIOSK_LIMITS
+    session = DemoSession(
+        sandbox_url=args.sandbox_url, autopilot=bool(args.autopilot), limits=limits
+    ).start()
     config = demo_config(session)
     ctx = session.context()
     ctx.kiosk = True
@@ -132,7 +139,7 @@ def _run_window(
         from x2desk.ui.kiosk.demo import attach_demo_phone
 
         attach_demo_phone(session, window)
-    event("kiosk", "open", error=None)
+    event("kiosk", "open")
     window.showFullScreen()
     autopilot = None
     if args.autopilot:

@@ -42,6 +42,10 @@ log = logging.getLogger(__name__)
 AUTOPILOT_TIMINGS = Timings(
     idle_s=8.0, warning_s=3.0, done_s=0.5, hold_s=1.0, probe_online_s=30.0, probe_offline_s=(1.0,)
 )
+# Every visitor is another X2Chat owner, but the sandbox's bots share one: its per-owner limit
+# of integration QRs (10 an hour) would stop a long run, and so would its 60 redeems an hour
+# from one address (a real busy kiosk would meet that one: worth knowing, not worth a test).
+KIOSK_LIMITS = {"issue_per_hour": 100_000, "redeem_per_hour": 100_000}
 RSS_AT = 10  # the cycle after which the first memory reading is taken
 RSS_GROWTH = 1.10  # the last reading may be at most this much of the tenth's
 RSS_MIN_CYCLES = 20  # the memory rule applies to runs this long (the first ten warm up)

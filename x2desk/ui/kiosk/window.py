@@ -90,6 +90,7 @@ class KioskWindow(QWidget):
         self.home_language = i18n.current_language()
         self.wizard: QWidget | None = None
         self.flow_id: str | None = None
+        self._outcome: object = None
         self.screen_name = START
         self._leaving = False
         self.setObjectName("kioskWindow")
@@ -200,7 +201,7 @@ class KioskWindow(QWidget):
         if reason in ("idle", "done") and i18n.current_language() != self.home_language:
             language().set(self.home_language)  # the next person starts in the station's own
             self.retranslate()
-        event("kiosk", "start", error=reason if reason != "started" else None)
+        event("kiosk", f"start:{reason}")
         self.idle.touch()
         if not self.network.online:
             self._show_offline()
@@ -219,14 +220,14 @@ class KioskWindow(QWidget):
         outcome.not_ready.connect(self._not_ready, Qt.ConnectionType.QueuedConnection)
         wizard.closed.connect(lambda: self.go_to_start("cancelled"))  # type: ignore[attr-defined]
         wizard.back_to_choose.connect(lambda: self.go_to_start("back"))  # type: ignore[attr-defined]
-        self.wizard, self.flow_id = wizard, flow_id
+        self.wizard, self.flow_id, self._outcome = wizard, flow_id, outcome
         for panel in wizard.findChildren(QrPanel):
             panel.set_size(int(QR_PX * self.scale))
         self._host_lay.addWidget(wizard)
         wizard.show()  # the host may be on screen already (one flow after another)
         self._show_screen(FLOW, self.host)
         self.idle.touch()
-        event("kiosk", f"flow {flow_id}")
+        event("kiosk", f"flow:{flow_id}")
         wizard.start()  # type: ignore[attr-defined]
         self.flow_started.emit(flow_id)
 
@@ -236,10 +237,14 @@ class KioskWindow(QWidget):
             self._host_lay.removeWidget(wizard)
             dispose(wizard)
 
+    def _from_this_flow(self) -> bool:
+        """The signal comes from the flow on screen (not a late one from a flow gone)."""
+        return self.wizard is not None and self.sender() is self._outcome
+
     def _succeeded(self, flow_id: str) -> None:
-        if flow_id != self.flow_id:
-            return  # a late word from a flow already gone
-        event("kiosk", f"done {flow_id}")
+        if not self._from_this_flow():
+            return
+        event("kiosk", f"done:{flow_id}")
         self._drop_flow()
         self.done_screen.show_done(_flow_title(flow_id))
         self.done_deadline.set(self.timings.done_s)
@@ -248,7 +253,7 @@ class KioskWindow(QWidget):
 
     def _not_ready(self, reason: str, network: bool) -> None:
         flow_id = self.flow_id
-        if flow_id is None:
+        if flow_id is None or not self._from_this_flow():
             return
         log.warning("kiosk: %s cannot start: %s", flow_id, reason)
         self._drop_flow()
@@ -303,7 +308,7 @@ class KioskWindow(QWidget):
             self.go_to_start("idle")
         elif self.idle.warning():
             if not self.idle_overlay.isVisible():
-                event("kiosk", "still there?")
+                event("kiosk", "still-there")
                 self.idle_overlay.open()
             self.idle_overlay.count(self.idle.seconds_left())
         elif self.idle_overlay.isVisible():
@@ -327,12 +332,12 @@ class KioskWindow(QWidget):
     def ask_pin(self) -> None:
         """The exit chord or the long press: the PIN pad (nothing else leaves the kiosk)."""
         if not self.pin_pad.isVisible():
-            event("kiosk", "pin pad")
+            event("kiosk", "pin-pad")
             self.idle.touch()
             self.pin_pad.open()
 
     def _pin_accepted(self) -> None:
-        event("kiosk", "left by the admin")
+        event("kiosk", "left-by-admin")
         self._leaving = True
         self.leave.emit()
 

@@ -69,6 +69,26 @@ def restore_logging() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def english_after() -> Iterator[None]:
+    """A test that switched the language (``--lang ru``, the window's switch) leaves English
+    behind for the next one."""
+    yield
+    from x2desk import i18n
+
+    if i18n.current_language() != i18n.DEFAULT_LANGUAGE:
+        i18n.set_language(i18n.DEFAULT_LANGUAGE)
+
+
+@pytest.fixture
+def russian() -> Iterator[None]:
+    """The test runs in Russian (English again after it)."""
+    from x2desk import i18n
+
+    i18n.set_language("ru")
+    yield
+
+
+@pytest.fixture(autouse=True)
 def quick_scrypt(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """The encrypted file store's scrypt cost at its least (2^14), unless the test is marked
     ``real_scrypt``: the production cost takes about a second a key, and many tests make keys."""
@@ -193,3 +213,15 @@ def demo(qtbot: Any) -> Iterator[tuple[Any, Any]]:
         window.close()
         wait_all(3000)
         session.stop()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The fuzz tests' counts (tests/fuzz_counts.py), when any ran."""
+    import sys
+
+    counts = getattr(sys.modules.get("fuzz_counts"), "FUZZED", None)
+    if not counts:
+        return
+    terminalreporter.write_sep("-", "fuzzed inputs (hypothesis)")
+    for category, n in sorted(counts.items()):
+        terminalreporter.write_line(f"{category:32} {n}")

@@ -186,6 +186,62 @@ def shown(qtbot: Any, wizard: Any) -> Any:
     return wizard
 
 
+def main_window(qtbot: Any, url: str, *, active: bool = False, **kw: Any) -> Any:
+    """The main window against the sandbox at ``url``, shown (``active``: with the keyboard);
+    ``kw``: the context's settings."""
+    from x2desk.ui.app import ensure_app
+    from x2desk.ui.context import AppContext
+    from x2desk.ui.main_window import MainWindow
+
+    ensure_app()
+    window = MainWindow(AppContext.for_sandbox(url, **kw))
+    qtbot.addWidget(window)
+    window.show()
+    if active:
+        window.activateWindow()
+        qtbot.waitActive(window)
+    return window
+
+
+# The start of a probe script run in its own process (one screen set per process): the demo's
+# window shown on the configured screen, and ``settle(ms)`` to let Qt run. Arguments (optional):
+# the language, and the system font's size (1.5: 150 %).
+DEMO_WINDOW_PROBE = r"""
+import argparse, json, sys
+from x2desk import i18n
+if len(sys.argv) > 1:
+    i18n.set_language(sys.argv[1])
+from PySide6.QtCore import QEventLoop, QTimer
+from x2desk.ui.app import build_context, ensure_app, make_settings
+from x2desk.ui.main_window import MainWindow
+
+app = ensure_app()
+if len(sys.argv) > 2:  # the system font at this many times its size
+    font = app.font()
+    font.setPointSizeF(font.pointSizeF() * float(sys.argv[2]))
+    app.setFont(font)
+ns = argparse.Namespace(demo=True, sandbox_url=None, camera=None, autopilot=True, kiosk=False)
+ctx, session = build_context(ns)
+win = MainWindow(ctx, make_settings())
+session.attach(win)
+win.show_fitted()
+
+def settle(ms=60):
+    loop = QEventLoop(); QTimer.singleShot(ms, loop.quit); loop.exec()
+"""
+
+
+def screen_config(folder: Path, width: int, height: int, dpr: int = 1) -> str:
+    """A file for ``QT_QPA_PLATFORM=offscreen:configfile=``: one screen of that size."""
+    import json
+
+    screen = {"name": "s", "x": 0, "y": 0, "width": width, "height": height}
+    screen.update(logicalDpi=96, logicalBaseDpi=96, dpr=dpr)
+    path = folder / "screen.json"
+    path.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+    return str(path)
+
+
 # ---- the X2Chat wizard ---------------------------------------------------------------------------
 
 

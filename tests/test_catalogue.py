@@ -75,3 +75,30 @@ def test_the_language_comes_from_the_option_then_the_environment(
     assert i18n.choose_language(None) == "en"
     with pytest.raises(ValueError):
         i18n.choose_language("fr")
+
+
+def test_no_russian_entry_keeps_english_words() -> None:
+    """A Russian entry says everything in Russian: names (x2desk, Telegram, QR, API...),
+    placeholders, addresses, options, commands and «quotations» of another program's own words
+    are all that may stay in Latin letters (the same rule the Russian autopilot applies to the
+    screen: x2desk/ui/autopilot/words.py)."""
+    from x2desk.ui.autopilot.words import english_words
+
+    cat = _catalog_tool().read("ru")
+    english = []
+    for m in cat:
+        if not m.id:
+            continue
+        for said in m.string if isinstance(m.string, tuple) else (m.string,):
+            if words := english_words(said):
+                english.append(f"{m.id!r}: {said!r} {words}")
+    assert english == []
+
+
+def test_the_english_word_check_finds_english() -> None:
+    from x2desk.ui.autopilot.words import english_words
+
+    assert english_words("Следующая страница (Next page)") == ["Next", "page"]
+    assert english_words("Отсканируйте QR-код в Telegram: «Link Desktop Device»") == []
+    assert english_words("Запустите x2desk forget {id} или --if-authorised keep") == []
+    assert english_words("Адрес https://api.green-api.com и ok.ru, @shop_12_bot, getUpdates") == []

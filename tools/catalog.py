@@ -28,8 +28,9 @@ LOCALE = PACKAGE / "locale"
 DOMAIN = "x2desk"
 LANGUAGES = ("ru",)  # English is the source language
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:[:!][^{}]*)?\}")
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "N_plural": (1, 2)}
+# {name} (ours) and %(name)s / %s (argparse's: x2desk/commands/argparse_texts.py)
+PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:[:!][^{}]*)?\}|%\([A-Za-z_]+\)[sdr]|%[sdr]")
 
 
 def extract() -> Catalog:

@@ -43,6 +43,11 @@ def N_(text: str) -> str:  # noqa: N802  (gettext's own name for "mark, translat
     return text
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802
+    """Mark a pair for the catalogue as one plural entry; translate it with ``ngettext``."""
+    return singular, plural
+
+
 def current_language() -> str:
     return _language
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from x2desk import __version__
+from x2desk.i18n import _
 
 # The text encoded in resources/selftest-qr.png (made by packaging/make_icons.py): a deep link
 # with a made-up UUIDv4, so the decoder and the token classifier both have something real.
@@ -321,7 +322,15 @@ def run_self_test(out: TextIO | None = None) -> int:
     failed = [r.name for r in results if r.status == FAIL]
     total_ms = (time.perf_counter() - start) * 1000
     if failed:
-        print(f"self-test FAILED: {', '.join(failed)} ({total_ms:.0f} ms)", file=stream)
+        print(
+            _("self-test FAILED: {names} ({ms} ms)").format(
+                names=", ".join(failed), ms=f"{total_ms:.0f}"
+            ),
+            file=stream,
+        )
         return 1
-    print(f"self-test passed: {len(results)} checks ({total_ms:.0f} ms)", file=stream)
+    print(
+        _("self-test passed: {n} checks ({ms} ms)").format(n=len(results), ms=f"{total_ms:.0f}"),
+        file=stream,
+    )
     return 0

@@ -395,3 +395,157 @@ def test_several_companies_in_a_terminal_are_asked_by_number(h, capsys, monkeypa
     h.answers = [BOT_TOKEN.replace("C", "D")]
     assert h.run("telegram-bot") == 0  # the company chosen is remembered for the address
     assert h.posts(f"/v2/companies/{shop}/connections") == 2
+
+
+# ---- issue 17 item 2: provider connections are never orphaned --------------------------------
+
+CONNECTIONS = "/v2/companies/*/connections/"
+WA_STATUS = "/v2/companies/*/connections/*/whatsapp/status"
+
+
+def whatsapp_records() -> list[Any]:
+    from x2desk.core.store.records import RecordStore
+
+    with RecordStore.open() as records:
+        return records.list("whatsapp")
+
+
+def unfinished_intents() -> list[Any]:
+    from x2desk.core.store.journal import open_journal
+
+    with open_journal() as journal:
+        return journal.unfinished()
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [(401, 11), (403, 14), (404, 12), (400, 12), (409, 18), (402, 13)],
+)
+def test_an_error_after_the_create_keeps_the_connection_and_a_rerun_continues_it(
+    h, capsys, status: int, code: int
+) -> None:
+    h.phone.fault(WA_STATUS, "status", status)
+    assert h.run("whatsapp", "--name", "WA") == code
+    err = capsys.readouterr().err
+    assert "WhatsApp connection 1 is not linked yet" in err
+    assert "x2desk connect whatsapp --reconnect 1" in err and "recorded here" in err
+    (record,) = whatsapp_records()
+    assert (record.external_id, record.outcome, record.name) == ("1", "created", "WA")
+    assert unfinished_intents() == []  # recorded the moment the create answered
+    # The re-run continues with it: no second connection.
+    scan_once(h)
+    assert h.run("whatsapp") == 0
+    out, err = capsys.readouterr()
+    assert "WhatsApp connection 1 was made here" in err and "--new" in err
+    assert "Connected: whatsapp connection 1" in out
+    assert h.posts("/connections/") == 1
+    (record,) = whatsapp_records()
+    assert record.outcome == "connected"
+
+
+def test_new_makes_another_connection(h, capsys) -> None:
+    h.phone.fault(WA_STATUS, "status", 403)
+    assert h.run("whatsapp") == 14
+    scan_once(h)
+    assert h.run("whatsapp", "--new") == 0
+    assert "Connected: whatsapp connection 2" in capsys.readouterr().out
+    assert [r.outcome for r in whatsapp_records()] == ["created", "connected"]
+
+
+def test_transient_status_errors_back_off_and_the_wait_ends_with_the_id(h, capsys) -> None:
+    """Issue 17 item 3: every session has a lifetime; a wait is said, Retry-After capped."""
+    h.phone.fault(WA_STATUS, "status", 429, retry_after=99999999)
+    assert h.run("whatsapp") == 15  # nobody scans: x2desk stops waiting after 10 minutes
+    err = capsys.readouterr().err
+    assert "Trying again in 300 seconds" in err  # the capped Retry-After, said
+    assert "WhatsApp connection 1 is not linked yet" in err
+    assert whatsapp_records()[0].outcome == "created"
+
+
+@pytest.mark.parametrize("kind", ["drop", "drop_after_commit"])
+def test_a_create_whose_answer_is_lost_is_noted(h, capsys, kind: str) -> None:
+    h.phone.fault(CONNECTIONS, kind)
+    assert h.run("whatsapp") == 5
+    err = capsys.readouterr().err
+    assert "it may exist already" in err and "x2desk doctor" in err
+    (intent,) = unfinished_intents()
+    assert (intent.flow, intent.action, intent.state) == ("whatsapp", "create", "sent")
+    assert whatsapp_records() == []
+    assert cli.main(["list"]) == 0
+    assert "may have been created at the provider" in capsys.readouterr().err
+
+
+def test_a_refused_create_leaves_nothing_to_report(h, capsys) -> None:
+    secret_file(h.key_file, h.phone.provider_key(unpaid_types=["telegram_bot"]))
+    h.answers = [BOT_TOKEN]
+    assert h.run("telegram-bot") == 13
+    assert unfinished_intents() == []
+    capsys.readouterr()
+    assert cli.main(["list"]) == 0
+    assert "Note:" not in capsys.readouterr().err
+
+
+def test_every_create_is_recorded_when_it_answers(h, capsys) -> None:
+    from x2desk.core.store.journal import open_journal
+    from x2desk.core.store.records import RecordStore
+
+    h.answers = [BOT_TOKEN]
+    assert h.run("telegram-bot", "--name", "Helper") == 0
+    with RecordStore.open() as records:
+        (record,) = records.list("telegram_bot")
+        history = records.history(record.id)
+    assert [e.outcome for e in history] == ["connected"]  # once, not twice
+    with open_journal() as journal:
+        (intent,) = journal._select("", ())
+    assert (intent.state, intent.external_id) == ("done", record.external_id)
+
+
+# ---- issue 17 item 7: a login code whose answer was lost is not sent again blindly ------------
+
+LOGIN = "/v2/companies/*/telegram/login"
+
+
+def test_a_code_taken_but_its_answer_lost_goes_on_without_asking_again(h, capsys) -> None:
+    h.phone.fault(LOGIN, "drop_after_commit")  # the server takes the code; the answer is lost
+    h.answers = [lambda: h.session_code()]
+    assert h.run("telegram", "--code", "--phone", "+44 20 7946 0958") == 0
+    out, _err = capsys.readouterr()
+    assert len(h.prompts) == 1  # asked once: the session was polled, not the code resent
+    assert "Connected: telegram connection 1" in out
+    codes = [r for r in h.phone.requests() if "telegram/login" in r["path"]]
+    assert len(codes) == 2  # the code, then one poll
+
+
+def test_a_code_lost_before_the_server_took_it_is_asked_again(h, capsys) -> None:
+    h.phone.fault(LOGIN, "drop")  # nothing reached the server
+    h.answers = [lambda: h.session_code(), lambda: h.session_code()]
+    assert h.run("telegram", "--code", "--phone", "+44 20 7946 0958") == 0
+    err = capsys.readouterr().err
+    assert "The code did not arrive: type it again." in err
+    assert len(h.prompts) == 2
+
+
+def test_max_cannot_be_polled_so_the_code_is_asked_again(h, capsys) -> None:
+    h.phone.fault("/v2/companies/*/max_personal/login", "drop")
+    h.answers = [lambda: h.session_code(), lambda: h.session_code()]
+    assert h.run("max", "--phone", "+79991234567") == 0
+    assert len(h.prompts) == 2
+
+
+def test_the_connect_screens_speak_russian(h, capsys) -> None:
+    """``--lang ru``: the QR screen's instructions, its countdown, the password prompt, the
+    wrong-password line and the result, all in Russian (Telegram's own menu words)."""
+    from x2desk.ui.autopilot.words import english_words
+
+    scan_once(h, password="s3cret-pw")
+    h.answers = ["wrong-pw", "s3cret-pw"]
+    argv = ["--sandbox-url", h.sandbox.url, "--api-key-file", str(h.key_file), "--name", "Shop"]
+    assert cli.main(["--lang", "ru", "connect", "telegram", "--qr", *argv]) == 0
+    out, err = capsys.readouterr()
+    assert "«Настройки → Устройства → Подключить устройство»" in err
+    assert "QR-код действует ещё" in err
+    assert "пароль неверный" in err.lower()
+    assert all("не отображается" in p for p in h.prompts)
+    said = [line for line in (out + err).splitlines() if "█" not in line and "#" not in line]
+    data = ["Shop", "telegram", "active", "Sandbox", "company"]  # names and the dashboard's word
+    assert english_words("\n".join(said), allowed=data) == []

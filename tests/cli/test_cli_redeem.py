@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import keyring
@@ -14,6 +15,7 @@ from keyring.backends import fail
 from x2desk import cli
 from x2desk.commands import terminal
 from x2desk.core.secret import Secret
+from x2desk.core.store.folder import store_folder
 from x2desk.sandbox.phone import SandboxPhone
 from x2desk.sandbox.server import SandboxServer
 
@@ -79,15 +81,23 @@ def test_list_when_empty(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "No saved connections" in out
 
 
-def test_second_redeem_of_the_same_token_says_spent(
+def test_second_redeem_of_the_same_token_says_where_it_went_without_a_request(
     api: str, phone: SandboxPhone, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    token = phone.issue_token()["token"]
+    """Issue 12: a QR this computer already redeemed is named at once, with the time and the
+    bot, and no request (it used to be sent, after the rotation warning, and refused)."""
+    issued = phone.issue_token()
+    token = issued["token"]
     assert run(capsys, "redeem", token, "--yes")[0] == 0
+    before = redeem_count(phone)
     code, _, err = run(capsys, "redeem", token, "--yes")
-    assert code == 9
-    assert err.strip().splitlines()[-1].startswith("x2desk: This token was already used")
-    assert "Traceback" not in err
+    assert code == 9 and redeem_count(phone) == before
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("x2desk: This QR was already used on this computer at")
+    username = phone.state()["bots"][issued["bot_id"]]["username"]
+    assert f"for @{username}" in last
+    assert re.search(r"computer at \d{1,2}:\d{2}(\s[AP]M)? for", last), last  # the time alone
+    assert "Warning:" not in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize(
@@ -367,3 +377,58 @@ def test_hosts_and_server_texts_in_errors_are_escaped(
     assert "\x1b" not in err and "\u202e" not in err
     assert "\\u202e" in err and err.count("\n") == 1
     assert redeem_count(phone) == 0
+
+
+# ---- what earlier runs left unfinished: a short note at the start of the next commands ------
+# (issue 17: "at the next start (window and CLI) ... is reported with what to do")
+
+
+def test_a_redeem_left_unfinished_is_noted_by_the_next_commands(
+    api: str, phone: SandboxPhone, capsys: pytest.CaptureFixture[str]
+) -> None:
+    issued = phone.issue_token()
+    phone.fault(REDEEM, "drop_after_commit")
+    code, _, err = run(capsys, "redeem", issued["token"], "--yes")
+    assert code == 5 and "Note:" not in err  # nothing was left before this one
+    for argv in (["list"], ["redeem", phone.issue_token()["token"], "--yes"]):
+        code, out, err = run(capsys, *argv)
+        assert code == 0, err
+        first = err.splitlines()[0]
+        assert first == "Note: an earlier run left 1 thing unfinished:"
+        assert "got no answer: X2Chat may have spent the token" in err
+        assert "make a new integration QR" in err
+        assert issued["token"] not in err + out
+    for argv in (["doctor", "--json"],):  # doctor reports it its own way, not as this note
+        _code, _out, err = run(capsys, *argv)
+        assert "Note: an earlier run" not in err
+
+
+def test_a_journal_that_cannot_be_read_costs_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = store_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "journal.sqlite3").write_bytes(b"not a database at all" * 100)
+    code, out, err = run(capsys, "list")
+    assert code == 0 and "No saved connections" in out
+    assert "Note:" not in err and "Traceback" not in err
+
+
+def test_forget_leftovers_stops_the_note_but_the_token_stays_known(
+    api: str, phone: SandboxPhone, capsys: pytest.CaptureFixture[str]
+) -> None:
+    issued = phone.issue_token()
+    phone.fault(REDEEM, "drop_after_commit")
+    assert run(capsys, "redeem", issued["token"], "--yes")[0] == 5
+    code, _, err = run(capsys, "list")
+    assert "Note: an earlier run left 1 thing unfinished" in err
+    assert "x2desk forget --leftovers" in err
+    code, out, _ = run(capsys, "forget", "--leftovers")
+    assert code == 0 and "Dismissed 1 unfinished request" in out
+    code, _, err = run(capsys, "list")
+    assert code == 0 and "Note:" not in err
+    code, _, err = run(capsys, "redeem", issued["token"], "--yes")
+    assert code == 9 and "already sent to X2Chat from this computer" in err
+    with pytest.raises(SystemExit) as ended:  # an id or --leftovers is needed
+        cli.main(["forget"])
+    assert ended.value.code == 2

@@ -145,7 +145,7 @@ def test_after_a_page_change_the_focus_is_on_the_page(qtbot: Any) -> None:
     wizard.frame.cancel_button.setFocus()
     wizard.frame.show_page("confirm")
     focus = wizard.focusWidget()
-    assert focus is wizard.confirm.understand, focus
+    assert focus is wizard.confirm.understand.box, focus
     qtbot.keyClick(focus, Qt.Key.Key_Space)  # ticked: Next can be pressed (and reached)
     # Tab goes through the page, then Next, Back and Cancel
     order = []

@@ -8,21 +8,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from helpers import main_window
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from x2desk.ui.app import ensure_app
-from x2desk.ui.context import AppContext
 from x2desk.ui.main_window import MainWindow
 from x2desk.ui.router import ACCOUNTS, GREENAPI, X2CHAT, choices
 
 
 @pytest.fixture
 def win(qtbot: Any, sandbox: Any) -> Iterator[MainWindow]:
-    ensure_app()
-    window = MainWindow(AppContext.for_sandbox(sandbox.url))
-    qtbot.addWidget(window)
-    window.show()
+    window = main_window(qtbot, sandbox.url)
     yield window
     window.close()
 

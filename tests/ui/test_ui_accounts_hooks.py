@@ -69,12 +69,13 @@ def test_home_reauthorise_opens_the_wizard_for_that_connection(qtbot: Any, sandb
     win.show()
     home = win.home
     qtbot.waitUntil(lambda: not home.loading and len(home.rows) == 2)  # read in a worker
-    kinds = [r.raw_kind for r in home.rows]
-    home.list.setCurrentRow(kinds.index("telegram_bot"))
-    assert not home.reauth_button.isEnabled()  # a bot cannot be re-authorised
-    home.list.setCurrentRow(kinds.index("telegram"))
-    assert home.reauth_button.isEnabled()
-    qtbot.mouseClick(home.reauth_button, Qt.MouseButton.LeftButton)
+    ids = {r.kind: r.id for r in home.rows}
+    fix = home.body.buttons["fixButton"]
+    assert home.body.select(ids["telegram_bot"])
+    assert not fix.isEnabled() and fix.isHidden()  # a bot cannot be re-authorised
+    assert home.body.select(ids["telegram"])
+    assert fix.isEnabled() and fix.text() == "Re-&authorise…"
+    qtbot.mouseClick(fix, Qt.MouseButton.LeftButton)
     accounts = win.router.wizard("accounts")
     assert isinstance(accounts, AccountsWizard)
     assert win.views.currentWidget() is accounts

@@ -164,7 +164,7 @@ def test_reauthorise_works_in_the_connections_own_company(
             "telegram", conn.id, name="Sales", api_base=url, details={"company_id": cafe}
         )
     phone.set_connection_status(int(conn.id), "unauthorized")
-    from x2desk.ui.home.view import load_rows
+    from x2desk.core.home.rows import load_rows
 
     (row,) = load_rows()
     assert row.company_id == str(cafe)

@@ -116,7 +116,7 @@ def test_two_factor_pairing_with_a_wrong_password_first(
     token = info["apiTokenInstance"]
     d.enter_instance(info)
     payload = d.qr_payload()
-    assert wiz.qr.busy.isHidden() and "A fresh QR in 5 s" in wiz.qr.countdown.text()
+    assert wiz.qr.busy.isHidden() and "A fresh QR in 5 seconds" in wiz.qr.countdown.text()
     d.shot("02-qr")
     phone.scan(payload, password=PASSWORD)
     d.until(lambda: d.page == "greenapi_password", "asked for the password", step_s=5)
@@ -428,12 +428,13 @@ def test_choose_page_and_home_repair_open_the_green_api_wizard(
         with RecordStore.open() as records:
             records.upsert("greenapi", "1101000042", name="Support", secret_ref="greenapi:x")
         window.home.reload()  # read in a worker
-        qtbot.waitUntil(lambda: not window.home.loading and window.home.list.count() == 1)
-        assert not window.home.repair_button.isEnabled()
-        window.home.list.setCurrentRow(0)
-        assert "instance 1101000042" in window.home.list.item(0).text()
-        assert window.home.repair_button.isEnabled()
-        qtbot.mouseClick(window.home.repair_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not window.home.loading and len(window.home.rows) == 1)
+        body = window.home.body
+        (row,) = body.visible_rows()
+        assert row.where == "instance 1101000042"
+        fix = body.buttons["fixButton"]
+        assert body.selected() == row and fix.isEnabled() and fix.text() == "Re-&pair…"
+        qtbot.mouseClick(fix, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: green.result.outcome == "failed", timeout=5000)
         assert window.views.currentWidget() is green
         assert "1101000042" in green.result.banner.text()  # its token is not saved

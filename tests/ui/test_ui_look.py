@@ -14,8 +14,8 @@ from x2desk.ui.app import ensure_app
 from x2desk.ui.choose import ChoiceCard
 from x2desk.ui.common import theme
 from x2desk.ui.context import AppContext
-from x2desk.ui.home.delegate import DETAIL_ROLE, TITLE_ROLE
-from x2desk.ui.home.view import ConnectionRow, HomeView
+from x2desk.ui.home.model import DETAIL_ROLE, LABEL
+from x2desk.ui.home.view import HomeView
 from x2desk.ui.main_window import MainWindow
 from x2desk.ui.x2chat.wizard import X2ChatWizard
 
@@ -81,14 +81,19 @@ def test_escape_cancels_the_wizard_from_a_child_field(qtbot: Any) -> None:
 
 
 def test_home_rows_show_a_title_and_a_detail_line(qtbot: Any) -> None:
+    from x2desk.core.home.rows import row_of
+    from x2desk.core.store.records import RecordStore
+
     ensure_app()
     home = HomeView()
     qtbot.addWidget(home)
-    home.set_rows([ConnectionRow("1", "@shop_bot", "X2Chat bot", "chat 42")])
-    item = home.list.item(0)
-    assert item.data(TITLE_ROLE) == "@shop_bot"
-    assert item.data(DETAIL_ROLE) == "X2Chat bot  ·  chat 42"
-    hint = home.list.sizeHintForRow(0)
+    with RecordStore.open() as records:
+        bot = records.upsert("x2chat_bot", "7", username="shop_bot", chat_id=42)
+    home.set_rows([row_of(bot)])
+    index = home.table.model().index(0, LABEL)
+    assert index.data() == "@shop_bot"
+    assert index.data(DETAIL_ROLE) == "chat 42"
+    hint = home.table.rowHeight(0)
     assert hint >= 2 * home.fontMetrics().height()  # two lines fit
     bold = QFont(home.font())
     bold.setWeight(QFont.Weight.DemiBold)
@@ -204,7 +209,7 @@ def test_held_settings_run_after_the_first_paint(qtbot: Any) -> None:
         assert button.cursor().shape() == Qt.CursorShape.PointingHandCursor
         assert win.home.banner.textFormat() == Qt.TextFormat.PlainText
         qtbot.waitUntil(lambda: not win.home.loading)  # the records are read in a worker
-        assert win.findChildren(type(button), "reauthButton")  # the body is built by now
+        assert win.findChildren(type(button), "fixButton")  # the body is built by now
     finally:
         widgets.run_deferred()
     later_button = widgets.button("Later", "laterButton")  # not holding any more: at once

@@ -109,8 +109,8 @@ def test_home_empty_state_then_saved_connection(qtbot: Any) -> None:
         records.upsert("x2chat_bot", "b-1", name="shop_bot", username="shop_bot", chat_id=92)
     win.home.reload()  # read in a worker
     qtbot.waitUntil(lambda: not win.home.loading and not win.home.is_empty_state())
-    assert "@shop_bot" in win.home.list.item(0).text()
-    assert "chat 92" in win.home.list.item(0).text()
+    (row,) = win.home.body.visible_rows()
+    assert row.label == "@shop_bot" and row.where == "chat 92"
     win.show()
     qtbot.mouseClick(win.home.connect_button, Qt.MouseButton.LeftButton)
     chooser = win.router.chooser

@@ -338,3 +338,44 @@ def test_dont_ask_again_is_saved_off_the_gui_thread(
     qtbot.mouseClick(wiz.frame.next_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: load_settings().confirm_rotation is False, timeout=5000)
     qtbot.waitUntil(lambda: step(wiz) == "checked", timeout=10000)
+
+
+def test_a_failed_webhook_check_is_said_on_the_check_and_saved_pages(
+    qtbot: Any, wiz: X2ChatWizard, phone: SandboxPhone
+) -> None:
+    """Issue 17 item 10: a getWebhookInfo failure was silent."""
+    issued = phone.issue_token()
+    phone.fault("/api/v1/bot*/getWebhookInfo", "status", 500)
+    to_paste(qtbot, wiz)
+    paste_and_confirm(qtbot, wiz, issued["token"])
+    qtbot.waitUntil(lambda: step(wiz) == "checked", timeout=10000)
+    assert "Could not check where this bot's messages go" in wiz.check.webhook.text()
+    qtbot.mouseClick(wiz.frame.next_button, Qt.MouseButton.LeftButton)
+    assert wiz.frame.current is wiz.saved
+    assert "could not check whether this bot has a webhook" in wiz.saved.webhook_note.text()
+
+
+def test_a_redeem_lost_after_the_commit_then_the_same_qr_again(
+    qtbot: Any, wiz: X2ChatWizard, phone: SandboxPhone
+) -> None:
+    """The fault matrix's row through the window: drop_after_commit on the redeem. The token is
+    never retried, the journal keeps the request for the next start, and the same QR shown
+    again is named at once without a request (issue 12)."""
+    from x2desk.core.store.audit import audit_data_folder
+
+    issued = phone.issue_token()
+    phone.fault(REDEEM, "drop_after_commit")
+    to_paste(qtbot, wiz)
+    paste_and_confirm(qtbot, wiz, issued["token"])
+    qtbot.waitUntil(lambda: step(wiz) == "failed", timeout=10000)
+    assert "may already be spent" in wiz.redeem.error.text()
+    assert not wiz.redeem.retry_button.isVisible()
+    assert [f.problem for f in audit_data_folder().findings] == ["unfinished"]
+    qtbot.mouseClick(wiz.redeem.scan_again_button, Qt.MouseButton.LeftButton)
+    to_paste(qtbot, wiz)
+    wiz.token.paste_edit.setText(issued["deep_link"])
+    qtbot.keyClick(wiz.token.paste_edit, Qt.Key.Key_Return)
+    assert wiz.frame.current is wiz.token  # not the rotation warning
+    assert "already sent to X2Chat from this computer" in wiz.token.banner.text()
+    redeems = [r for r in phone.requests() if r["path"] == REDEEM]
+    assert len(redeems) == 1

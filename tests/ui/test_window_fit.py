@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import DEMO_WINDOW_PROBE, screen_config
 from PySide6.QtCore import QByteArray, QRect, QSettings, QSize
 
 from x2desk.ui.app import ensure_app, make_settings
@@ -22,22 +23,9 @@ from x2desk.ui.context import AppContext
 
 # Builds the demo window on the configured screen, opens each wizard and shows each of its
 # pages; prints what is on screen as JSON.
-FIT_PROBE = r"""
-import argparse, json, sys
-from PySide6.QtCore import QEventLoop, QTimer
-from x2desk.ui.app import build_context, ensure_app, make_settings
-from x2desk.ui.main_window import MainWindow
-
-app = ensure_app()
-ns = argparse.Namespace(demo=True, sandbox_url=None, camera=None, autopilot=True, kiosk=False)
-ctx, session = build_context(ns)
-win = MainWindow(ctx, make_settings())
-session.attach(win)
-win.show_fitted()
-
-def settle(ms=60):
-    loop = QEventLoop(); QTimer.singleShot(ms, loop.quit); loop.exec()
-
+FIT_PROBE = (
+    DEMO_WINDOW_PROBE
+    + r"""
 settle(300)
 screen = win.screen().availableGeometry()
 out = {"screen": [screen.width(), screen.height()], "dpr": win.devicePixelRatio(),
@@ -63,6 +51,7 @@ print("FIT " + json.dumps(out), flush=True)
 win.close()
 session.stop()
 """
+)
 
 SCREENS = {
     "1024x600": ({"width": 1024, "height": 600, "dpr": 1}, {}),
@@ -72,15 +61,6 @@ SCREENS = {
         {"QT_SCALE_FACTOR": "2"},
     ),
 }
-
-
-def screen_config(tmp_path: Path, width: int, height: int, dpr: int) -> str:
-    """A file for ``QT_QPA_PLATFORM=offscreen:configfile=``: one screen of that size."""
-    screen = {"name": "s", "x": 0, "y": 0, "width": width, "height": height}
-    screen.update(logicalDpi=96, logicalBaseDpi=96, dpr=dpr)
-    path = tmp_path / "screen.json"
-    path.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
-    return str(path)
 
 
 @pytest.mark.parametrize("screen", list(SCREENS))

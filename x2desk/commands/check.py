@@ -14,27 +14,27 @@ import argparse
 from typing import TYPE_CHECKING
 
 from x2desk.commands.stores import add_passphrase_option
+from x2desk.i18n import _
 
 if TYPE_CHECKING:
     from x2desk.core.home.check_all import Progress
     from x2desk.core.home.checks import Checker, CheckResult
 
-HELP = "Check saved connections now (one, several, or --all)"
 EXIT_ATTENTION = 1
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("ids", metavar="ID", nargs="*", help="the connections to check")
-    parser.add_argument("--all", action="store_true", help="every saved connection")
+    parser.add_argument("ids", metavar="ID", nargs="*", help=_("the connections to check"))
+    parser.add_argument("--all", action="store_true", help=_("every saved connection"))
     parser.add_argument(
-        "--interval", type=float, default=1.0, metavar="S", help="--all: S s between checks"
+        "--interval", type=float, default=1.0, metavar="S", help=_("--all: S s between checks")
     )
     parser.add_argument(
         "--test-message",
         nargs="?",
         const="",
-        metavar="TEXT",
-        help="also send each bot a test message (TEXT, or x2desk's greeting)",
+        metavar=_("TEXT"),
+        help=_("also send each bot a test message (TEXT, or x2desk's greeting)"),
     )
     add_passphrase_option(parser)
 

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from x2desk.core.accounts.client import ConnectionsClient
     from x2desk.core.session.machine import LoginDriver, LoginSession, Snapshot
 
-HELP = "Connect a Telegram, MAX or WhatsApp account, a Telegram bot or an Odnoklassniki group"
 EXIT_CANCELLED = 130
 EXIT_NOT_ACTIVE = 26  # the connection was made but is not active (it does not work yet)
 
@@ -56,56 +55,68 @@ LIMITS_NOTE = N_(
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     common = argparse.ArgumentParser(add_help=False)
-    where = common.add_argument_group("provider")
+    where = common.add_argument_group(_("provider"))
     where.add_argument(
         "--provider-url",
         metavar="URL",
-        help="the provider's API address (default: $X2DESK_PROVIDER_URL, the settings, or "
-        "https://api.radist.online/v2)",
+        help=_(
+            "the provider's API address (default: $X2DESK_PROVIDER_URL, the settings, or "
+            "https://api.radist.online/v2)"
+        ),
     )
     where.add_argument(
-        "--sandbox-url", metavar="URL", help="use a running x2desk sandbox (its /v2 API)"
+        "--sandbox-url", metavar="URL", help=_("use a running x2desk sandbox (its /v2 API)")
     )
     where.add_argument(
-        "--api-key-file", metavar="FILE", help="read the provider's API key from FILE"
+        "--api-key-file", metavar=_("FILE"), help=_("read the provider's API key from FILE")
     )
     where.add_argument(
         "--company",
-        metavar="ID|NAME",
-        help="the provider company to connect in, when the key works for several (default: "
-        "the one used last at this address, or the only one)",
+        metavar=_("ID|NAME"),
+        help=_(
+            "the provider company to connect in, when the key works for several (default: "
+            "the one used last at this address, or the only one)"
+        ),
     )
     where.add_argument(
-        "--save-key", action="store_true", help="save the API key in the credential store"
+        "--save-key", action="store_true", help=_("save the API key in the credential store")
     )
     add_passphrase_option(where)
     where.add_argument(
-        "--interval", type=float, default=5.0, metavar="S", help="poll every S s (min 1, def. 5)"
+        "--interval", type=float, default=5.0, metavar="S", help=_("poll every S s (min 1, def. 5)")
     )
-    common.add_argument("--name", help="the connection's name at the provider")
+    common.add_argument("--name", help=_("the connection's name at the provider"))
     common.set_defaults(texts="provider")  # cli.main words errors with the provider's table
 
-    kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
+    kinds = parser.add_subparsers(dest="kind", metavar=_("KIND"), required=True)
     tg = kinds.add_parser("telegram", parents=[common], help=KINDS["telegram"])
     how = tg.add_mutually_exclusive_group()
-    how.add_argument("--qr", action="store_true", help="log in by scanning a QR (default)")
-    how.add_argument("--code", action="store_true", help="log in with a code sent to Telegram")
-    tg.add_argument("--phone", help="the account's phone number, +E.164 (with --code)")
-    tg.add_argument("--reauth", metavar="ID", help="re-authorise connection ID (no new one)")
+    how.add_argument("--qr", action="store_true", help=_("log in by scanning a QR (default)"))
+    how.add_argument("--code", action="store_true", help=_("log in with a code sent to Telegram"))
+    tg.add_argument("--phone", help=_("the account's phone number, +E.164 (with --code)"))
+    tg.add_argument("--reauth", metavar="ID", help=_("re-authorise connection ID (no new one)"))
 
     mx = kinds.add_parser("max", parents=[common], help=KINDS["max"])
-    mx.add_argument("--phone", help="the account's phone number, +E.164")
-    mx.add_argument("--reauth", metavar="ID", help="re-authorise connection ID (no new one)")
+    mx.add_argument("--phone", help=_("the account's phone number, +E.164"))
+    mx.add_argument("--reauth", metavar="ID", help=_("re-authorise connection ID (no new one)"))
 
     wa = kinds.add_parser("whatsapp", parents=[common], help=KINDS["whatsapp"])
-    wa.add_argument("--reconnect", metavar="ID", help="show a new QR for WhatsApp connection ID")
+    again = wa.add_mutually_exclusive_group()
+    again.add_argument(
+        "--reconnect", metavar="ID", help=_("show a new QR for WhatsApp connection ID")
+    )
+    again.add_argument(
+        "--new",
+        action="store_true",
+        help=_("make a new connection even if one made here earlier was never linked"),
+    )
 
     bot = kinds.add_parser("telegram-bot", parents=[common], help=KINDS["telegram-bot"])
-    bot.add_argument("--token-file", metavar="FILE", help="read the bot token from FILE")
+    bot.add_argument("--token-file", metavar=_("FILE"), help=_("read the bot token from FILE"))
 
     ok = kinds.add_parser("odnoklassniki", parents=[common], help=KINDS["odnoklassniki"])
-    ok.add_argument("--key-file", metavar="FILE", help="read the group's API key from FILE")
-    ok.add_argument("--change-key", metavar="ID", help="change the key of connection ID")
+    ok.add_argument("--key-file", metavar=_("FILE"), help=_("read the group's API key from FILE"))
+    ok.add_argument("--change-key", metavar="ID", help=_("change the key of connection ID"))
 
     from x2desk.commands import connect_greenapi  # Green-API has its own module (issue 6)
 
@@ -133,7 +144,7 @@ def _connection_id(text: str | None) -> int | str | None:
         return None
     text = text.strip()
     if not text:
-        raise InputError("The connection id is empty: run 'x2desk list' to see them.")
+        raise InputError(_("The connection id is empty: run 'x2desk list' to see them."))
     return int(text) if text.isdigit() else text
 
 
@@ -148,13 +159,16 @@ def make_driver(args: argparse.Namespace, client: ConnectionsClient) -> LoginDri
             phone = args.phone or _ask_phone()
             return ls.TelegramCodeDriver(client, phone, name, reauth)
         if args.phone:
-            raise InputError("--phone is for --code; a QR login needs no phone number.")
+            raise InputError(_("--phone is for --code; a QR login needs no phone number."))
         return ls.TelegramQrDriver(client, name, reauth)
     if args.kind == "max":
         phone = args.phone or _ask_phone()
         return ls.MaxCodeDriver(client, phone, name, _connection_id(args.reauth))
     if args.kind == "whatsapp":
-        return ls.WhatsAppDriver(client, name, _connection_id(args.reconnect))
+        reconnect = _connection_id(args.reconnect)
+        if reconnect is not None or args.new:
+            return ls.WhatsAppDriver(client, name, reconnect)
+        return _whatsapp_or_earlier(client, name)
     if args.kind == "telegram-bot":
         token = _secret(
             args.token_file,
@@ -171,7 +185,36 @@ def make_driver(args: argparse.Namespace, client: ConnectionsClient) -> LoginDri
             _("No group API key was typed (the input ended). Nothing was sent."),
         )
         return ls.OdnoklassnikiDriver(client, key, name, _connection_id(args.change_key))
-    raise InputError(f"Unknown kind '{args.kind}': use one of {', '.join(KINDS)}.")
+    raise InputError(
+        _("Unknown kind '{kind}': use one of {KINDS}.").format(
+            kind=args.kind, KINDS=", ".join(KINDS)
+        )
+    )
+
+
+def _whatsapp_or_earlier(client: ConnectionsClient, name: str) -> LoginDriver:
+    """A connection an earlier run made here and never linked is continued (connections cannot
+    be deleted: each new one stays for good); in a terminal the person may ask for a new one."""
+    from x2desk.commands.terminal import ask_yes, interactive
+    from x2desk.core.accounts import drivers as ls
+    from x2desk.i18n import format_datetime
+
+    driver = ls.whatsapp_driver(client, name)
+    earlier = driver.resumed
+    if earlier is None:
+        return driver
+    say(
+        _(
+            "WhatsApp connection {id} was made here on {when} and never linked. x2desk "
+            "continues with it: connections cannot be deleted, so each new one stays."
+        ).format(id=earlier.external_id, when=format_datetime(earlier.created_at))
+    )
+    if interactive():
+        if ask_yes(_("Make a new connection instead?")):
+            return ls.WhatsAppDriver(client, name)
+    else:
+        say(_("(Add --new to make another connection instead.)"))
+    return driver
 
 
 def _secret(path: str | None, what: str, prompt: str, ended: str) -> Secret:
@@ -183,6 +226,16 @@ def _secret(path: str | None, what: str, prompt: str, ended: str) -> Secret:
 # ---- running the session -----------------------------------------------------------------------
 
 
+def _status(status: str) -> str:
+    """The provider's status as it came (the dashboard's word), after it in the language of now
+    when that is not English."""
+    from x2desk.core.accounts.shapes import status_word
+    from x2desk.i18n import current_language
+
+    word = status_word(status)
+    return status if word == status or current_language() == "en" else f"{word}, {status}"
+
+
 def describe(snap: Snapshot) -> str:
     conn = snap.result
     if conn is None:
@@ -191,11 +244,11 @@ def describe(snap: Snapshot) -> str:
     made = _("Connected") if getattr(conn, "active", True) else _("Made, but not active")
     if name:
         text = _("{made}: {type} connection {id} '{name}' (status {status}).").format(
-            made=made, type=conn.type, id=conn.id, name=name, status=conn.status
+            made=made, type=conn.type, id=conn.id, name=name, status=_status(conn.status)
         )
     else:
         text = _("{made}: {type} connection {id} (status {status}).").format(
-            made=made, type=conn.type, id=conn.id, status=conn.status
+            made=made, type=conn.type, id=conn.id, status=_status(conn.status)
         )
     account = conn.account_lines() if hasattr(conn, "account_lines") else []
     return " ".join([text, *account])
@@ -213,6 +266,35 @@ def _record(session: LoginSession) -> None:
     except (X2DeskError, ValueError, TypeError, ImportError) as exc:
         message = exc.message if isinstance(exc, X2DeskError) else type(exc).__name__
         _note(f"The connection exists at the provider, but was not recorded here: {message}")
+
+
+def _say_kept(session: LoginSession) -> None:
+    """The session ended without linking, but a connection was made (or continued): its id and
+    what to do, so it is never lost track of."""
+    from x2desk.core.accounts.drivers import WhatsAppDriver
+
+    driver = session.driver
+    if not isinstance(driver, WhatsAppDriver) or driver.connection_id is None:
+        return
+    conn = driver.connection_id
+    if driver.created and driver.recorded is None:
+        say(
+            _(
+                "WhatsApp connection {id} exists at the provider but could not be recorded "
+                "here; note its id. To link it: x2desk connect whatsapp --reconnect {id}"
+            ).format(id=conn)
+        )
+        return
+    text = _(
+        "WhatsApp connection {id} is not linked yet. To link it: x2desk connect whatsapp "
+        "--reconnect {id}"
+    ).format(id=conn)
+    if driver.created or driver.resumed is not None:
+        text += " " + _(
+            "(It is recorded here, see x2desk list; running x2desk connect whatsapp again "
+            "continues with it.)"
+        )
+    say(text)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -285,7 +367,7 @@ def _outcome(args: argparse.Namespace, session: LoginSession, snap: Snapshot) ->
 
     if snap.state is State.CONNECTED:
         _record(session)
-        if snap.text and snap.text != STATE_TEXT[State.CONNECTED]:
+        if snap.text and snap.text != _(STATE_TEXT[State.CONNECTED]):
             say(snap.text)  # what was done besides connecting ("The group's key was changed.")
         show(describe(snap))
         note = getattr(snap.result, "status_note", None)
@@ -293,6 +375,7 @@ def _outcome(args: argparse.Namespace, session: LoginSession, snap: Snapshot) ->
             say(note)
             return EXIT_NOT_ACTIVE
         return 0
+    _say_kept(session)
     if snap.state is State.CANCELLED:
         say(_("Cancelled."))
         return EXIT_CANCELLED

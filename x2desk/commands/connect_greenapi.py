@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from x2desk.core.store.credentials import CredentialStore
     from x2desk.core.store.records import Record
 
-HELP = "Pair a Green-API instance by its QR or a login code (token never echoed)"
 IF_AUTHORISED = ("ask", "keep", "log-out")
 STOPPED = N_(
     "x2desk stopped the pairing: nothing was saved, and the instance still waits for what was "
@@ -43,44 +42,52 @@ STOPPED = N_(
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(texts="greenapi")  # cli.main words errors with Green-API's table
     parser.add_argument(
-        "--instance", metavar="ID", help="the idInstance (digits, from the console)"
+        "--instance", metavar="ID", help=_("the idInstance (digits, from the console)")
     )
     parser.add_argument(
         "--batch",
-        metavar="FILE",
-        help="pair every instance of a CSV file (id, token, apiUrl, label), one after another",
+        metavar=_("FILE"),
+        help=_("pair every instance of a CSV file (id, token, apiUrl, label), one after another"),
     )
     parser.add_argument(
         "--token-file",
-        metavar="FILE",
-        help="read the apiTokenInstance from FILE ('-' for stdin) instead of asking for it",
+        metavar=_("FILE"),
+        help=_("read the apiTokenInstance from FILE ('-' for stdin) instead of asking for it"),
     )
     parser.add_argument(
         "--api-url",
         metavar="URL",
-        help="the instance's apiUrl (default: $X2DESK_GREENAPI_URL, the settings, the public one)",
+        help=_(
+            "the instance's apiUrl (default: $X2DESK_GREENAPI_URL, the settings, the public one)"
+        ),
     )
     parser.add_argument(
-        "--sandbox-url", metavar="URL", help="use a running x2desk sandbox (Green-API at its root)"
+        "--sandbox-url",
+        metavar="URL",
+        help=_("use a running x2desk sandbox (Green-API at its root)"),
     )
     add_passphrase_option(parser)
     how = parser.add_mutually_exclusive_group()
-    how.add_argument("--qr", action="store_true", help="pair by scanning a QR (default)")
+    how.add_argument("--qr", action="store_true", help=_("pair by scanning a QR (default)"))
     how.add_argument(
-        "--code", action="store_true", help="pair by a login code sent to the Telegram app"
+        "--code", action="store_true", help=_("pair by a login code sent to the Telegram app")
     )
     parser.add_argument(
-        "--phone", metavar="NUMBER", help="the Telegram account's phone number (with --code)"
+        "--phone", metavar=_("NUMBER"), help=_("the Telegram account's phone number (with --code)")
     )
-    parser.add_argument("--name", metavar="NAME", help="a name for the saved connection")
+    parser.add_argument("--name", metavar=_("NAME"), help=_("a name for the saved connection"))
     parser.add_argument(
-        "--interval", type=float, default=5.0, metavar="S", help="new QR every S s (min 1, def. 5)"
+        "--interval",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help=_("new QR every S s (min 1, def. 5)"),
     )
     parser.add_argument(
         "--if-authorised",
         choices=IF_AUTHORISED,
         default="ask",
-        help="when the instance is already authorised: ask, keep it, or log it out and re-pair",
+        help=_("when the instance is already authorised: ask, keep it, or log it out and re-pair"),
     )
 
 
@@ -211,7 +218,7 @@ def _token(
     from x2desk.core.store.records import open_records
 
     if args.token_file:
-        return read_secret_file(args.token_file, "apiTokenInstance"), None
+        return read_secret_file(args.token_file, "apiTokenInstance"), None  # a name
     with open_records() as records:
         saved = records.find(KIND, id_instance)
     token = store.load(saved.secret_ref or secret_ref(KIND, id_instance)) if saved else None

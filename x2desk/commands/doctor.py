@@ -19,33 +19,32 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-HELP = "Check Python, Qt, decoders, cameras, keyring and the data folder"
+from x2desk.commands.doctor_store import (
+    Check,
+    check_credentials,
+    check_data_folder,
+    check_journal,
+)
+from x2desk.i18n import N_, _
 
-Status = Literal["ok", "warn", "fail"]
+# What each status is called on the terminal (the JSON keeps ok/warn/fail and English names).
+STATUS_WORDS = {"ok": N_("ok"), "warn": N_("warning"), "fail": N_("FAILED")}
+
 MIN_PYTHON = (3, 11)
 QT_PROBE_TIMEOUT_S = 20.0
 EXIT_NOT_READY = 1
 
 
-@dataclass
-class Check:
-    name: str
-    status: Status
-    detail: str
-    essential: bool = False
-    data: dict[str, Any] = field(default_factory=dict)
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--json", action="store_true", help=_("print the results as JSON"))
     parser.add_argument(
         "--bundle",
-        metavar="FILE",
-        help="also write a support archive (logs, this report, versions; no secret) to FILE",
+        metavar=_("FILE"),
+        help=_("also write a support archive (logs, this report, versions; no secret) to FILE"),
     )
 
 
@@ -57,7 +56,8 @@ def check_python() -> Check:
     ok = sys.version_info[:2] >= MIN_PYTHON
     detail = f"{version} ({sys.executable})"
     if not ok:
-        detail += f": x2desk needs Python {'.'.join(map(str, MIN_PYTHON))} or newer"
+        needed = ".".join(map(str, MIN_PYTHON))
+        detail += ": " + _("x2desk needs Python {version} or newer").format(version=needed)
     return Check(
         "Python", "ok" if ok else "fail", detail, essential=True, data={"version": version}
     )
@@ -106,7 +106,12 @@ def check_qt(probe: Callable[[str | None], tuple[bool, str]] | None = None) -> C
         import PySide6
         from PySide6.QtCore import QLibraryInfo, qVersion
     except ImportError as exc:
-        return Check("Qt", "fail", f"PySide6 cannot be imported ({exc.name or exc})", True)
+        return Check(
+            "Qt",
+            "fail",
+            _("PySide6 cannot be imported ({why})").format(why=exc.name or exc),
+            True,
+        )
     plugins_dir = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
     plugins = sorted(
         p.name.removeprefix("libq").removeprefix("q").split(".")[0]
@@ -122,8 +127,10 @@ def check_qt(probe: Callable[[str | None], tuple[bool, str]] | None = None) -> C
         return Check(
             "Qt",
             "fail",
-            f"{base}; the platform plugin does not start: {said}. Install Qt's system libraries "
-            "(see the README) or set QT_QPA_PLATFORM.",
+            _(
+                "{base}; the platform plugin does not start: {said}. Install Qt's system libraries "
+                "(see the README) or set QT_QPA_PLATFORM."
+            ).format(base=base, said=said),
             True,
             data,
         )
@@ -131,12 +138,16 @@ def check_qt(probe: Callable[[str | None], tuple[bool, str]] | None = None) -> C
         return Check(
             "Qt",
             "warn",
-            f"{base}; no display here: the window needs one (Qt works offscreen: "
-            f"platform {said!r})",
+            _(
+                "{base}; no display here: the window needs one (Qt works offscreen: platform "
+                "{said!r})"
+            ).format(base=base, said=said),
             True,
             data,
         )
-    return Check("Qt", "ok", f"{base}, platform {said!r}", True, data)
+    return Check(
+        "Qt", "ok", _("{base}, platform {said!r}").format(base=base, said=said), True, data
+    )
 
 
 def _describe_decoder(item: Any) -> str:
@@ -195,13 +206,15 @@ def check_decoders() -> Check:
         source = "libraries" if source == "x2desk.core.scan.decode" else source
     if not names:
         return Check(
-            "Decoders",
+            N_("Decoders"),
             "fail",
-            "no QR decoder can be loaded (OpenCV or zxing-cpp): reinstall x2desk",
+            _("no QR decoder can be loaded (OpenCV or zxing-cpp): reinstall x2desk"),
             True,
             {"decoders": [], "source": source},
         )
-    return Check("Decoders", "ok", ", ".join(names), True, {"decoders": names, "source": source})
+    return Check(
+        N_("Decoders"), "ok", ", ".join(names), True, {"decoders": names, "source": source}
+    )
 
 
 def check_pyzbar() -> Check:
@@ -221,8 +234,10 @@ def check_pyzbar() -> Check:
     return Check(
         "pyzbar",
         "warn",
-        f"optional, not available: {said}. x2desk works without it (zxing-cpp and OpenCV "
-        "decode); on Debian/Ubuntu 'sudo apt install libzbar0' adds it.",
+        _(
+            "optional, not available: {said}. x2desk works without it (zxing-cpp and OpenCV "
+            "decode); on Debian/Ubuntu 'sudo apt install libzbar0' adds it."
+        ).format(said=said),
     )
 
 
@@ -232,154 +247,16 @@ def check_cameras() -> Check:
 
         cameras = list_cameras()
     except (ImportError, AttributeError):
-        return Check("Cameras", "warn", "camera support is not installed in this build")
+        return Check(N_("Cameras"), "warn", _("camera support is not installed in this build"))
     names = [camera.name for camera in cameras]
     if not names:
         return Check(
-            "Cameras",
+            N_("Cameras"),
             "warn",
-            "no camera found: connect a webcam, or paste the token or open an image instead",
+            _("no camera found: connect a webcam, or paste the token or open an image instead"),
             data={"cameras": []},
         )
-    return Check("Cameras", "ok", "; ".join(names), data={"cameras": names})
-
-
-def check_credentials() -> Check:
-    """Whether secrets can be saved here, as the commands would save them (the same rule:
-    :mod:`x2desk.commands.stores`). Nothing is written."""
-    from x2desk.core.errors import X2DeskError
-    from x2desk.core.store.credentials import default_credentials_file, keyring_status
-    from x2desk.core.store.settings import load_settings
-
-    ok, said = keyring_status()
-    data: dict[str, Any] = {"keyring_ok": ok, "keyring": said}
-    try:
-        settings = load_settings()
-    except X2DeskError:
-        settings = None  # the data folder check reports a damaged file or a missing folder
-    if settings is not None and settings.credential_store == "encrypted_file":
-        path = Path(settings.credentials_file or default_credentials_file())
-        data.update(chosen="encrypted_file", file=str(path))
-        if path.is_file():
-            return Check("Credentials", "ok", f"encrypted file {path} (chosen)", True, data)
-        return Check(
-            "Credentials",
-            "fail",
-            f"the chosen encrypted file {path} is missing (the secrets it held are gone): the "
-            "next command given a passphrase (--passphrase-file, $X2DESK_PASSPHRASE_FILE, or "
-            "typed in a terminal) makes a new one",
-            True,
-            data,
-        )
-    data["chosen"] = "keyring"
-    if ok:
-        return Check("Credentials", "ok", f"system keyring: {said}", True, data)
-    return _without_keyring(said, data)
-
-
-def _without_keyring(said: str, data: dict[str, Any]) -> Check:
-    """No system keyring: storing works only through a usable passphrase file."""
-    from x2desk.commands.secret_files import read_secret_file
-    from x2desk.commands.stores import PASSPHRASE_ENV
-    from x2desk.core.errors import InputError
-
-    path = os.environ.get(PASSPHRASE_ENV, "").strip()
-    data["passphrase_file"] = path or None
-    if not path:
-        return Check(
-            "Credentials",
-            "fail",
-            f"{said} Until then nothing x2desk connects can be saved here: set "
-            f"${PASSPHRASE_ENV} (or give --passphrase-file FILE) to use the encrypted file "
-            "store, or run the command in a terminal and choose it.",
-            True,
-            data,
-        )
-    try:
-        read_secret_file(path, "passphrase")
-    except InputError as exc:
-        return Check(
-            "Credentials",
-            "fail",
-            f"no system keyring, and ${PASSPHRASE_ENV} cannot be used: {exc.message}",
-            True,
-            data,
-        )
-    return Check(
-        "Credentials",
-        "warn",
-        f"no system keyring; secrets go to the encrypted file store, with the passphrase in "
-        f"${PASSPHRASE_ENV} ({path})",
-        True,
-        data,
-    )
-
-
-def check_data_folder() -> Check:
-    from x2desk.core.errors import X2DeskError
-    from x2desk.core.paths import data_dir
-    from x2desk.core.store.atomic import atomic_write
-    from x2desk.core.store.records import RecordStore
-    from x2desk.core.store.settings import load_settings
-
-    try:
-        folder = data_dir()
-    except OSError as exc:
-        where = os.environ.get("X2DESK_HOME") or "the data folder"
-        return Check("Data folder", "fail", f"cannot create {where}: {exc.strerror or exc}", True)
-    data: dict[str, Any] = {"path": str(folder)}
-    probe = folder / ".doctor-probe"
-    try:
-        atomic_write(probe, b"ok")
-        probe.unlink()
-    except OSError as exc:
-        return Check(
-            "Data folder", "fail", f"{folder} is not writable: {exc.strerror or exc}", True, data
-        )
-    problems = []
-    try:
-        with RecordStore.open() as records:
-            data.update(records=len(records.list()), schema=records.schema_version)
-    except X2DeskError as exc:
-        problems.append(exc.message)
-    try:
-        load_settings()
-    except X2DeskError as exc:
-        problems.append(exc.message)
-    if problems:
-        return Check("Data folder", "fail", f"{folder}: " + " ".join(problems), True, data)
-    detail = f"{folder} ({data['records']} saved connection{'s' if data['records'] != 1 else ''})"
-    return Check("Data folder", "ok", detail, True, data)
-
-
-def check_journal() -> Check:
-    """Requests that went out and never finished, secrets and records that lost each other."""
-    from x2desk.core.store.audit import audit_data_folder
-    from x2desk.i18n import _, ngettext
-
-    result = audit_data_folder()
-    counts = result.counts()
-    data: dict[str, Any] = dict(counts, secrets_checked=result.secrets_checked)
-    data["findings"] = [f.to_json() for f in result.findings]
-    parts = [
-        ngettext("{n} unfinished request", "{n} unfinished requests", counts["unfinished"]),
-        ngettext(
-            "{n} secret without a record",
-            "{n} secrets without a record",
-            counts["secret_without_record"],
-        ),
-        ngettext(
-            "{n} record without its secret",
-            "{n} records without their secret",
-            counts["record_without_secret"],
-        ),
-    ]
-    detail = ", ".join(part.format(n=n) for part, n in zip(parts, counts.values(), strict=True))
-    if not result.secrets_checked:
-        detail += " " + _("(secrets not compared: the credential store is locked)")
-    if result.findings:
-        detail += ". " + " ".join(f"{f.summary} {f.advice}" for f in result.findings)
-    return Check("Journal", "warn" if result.findings else "ok", detail, data=data)
+    return Check(N_("Cameras"), "ok", "; ".join(names), data={"cameras": names})
 
 
 ESSENTIAL_CHECKS = (check_python, check_qt, check_decoders, check_credentials, check_data_folder)
@@ -408,7 +285,7 @@ def run_checks(checks: Iterable[Callable[[], Check]] | None = None) -> list[Chec
                 Check(
                     name,
                     "fail" if essential else "warn",
-                    f"the check itself failed ({type(exc).__name__})",
+                    _("the check itself failed ({name})").format(name=type(exc).__name__),
                     essential,
                 )
             )
@@ -428,21 +305,9 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
         print(json.dumps(report, indent=2))
     else:
-        print(f"x2desk {__version__} doctor")
-        width = max(len(c.name) for c in results)
-        for c in results:
-            print(f"  {c.status:<4}  {c.name:<{width}}  {c.detail}")
-        if ready:
-            warned = [c.name for c in results if c.status == "warn"]
-            tail = f" (see the warnings: {', '.join(warned)})" if warned else ""
-            print(f"Everything x2desk needs works{tail}.")
-        else:
-            failed = [c.name for c in results if c.essential and c.status == "fail"]
-            print(f"x2desk cannot do its work here yet: fix {', '.join(failed)} (see above).")
-            print(f"x2desk cannot run here yet: fix {', '.join(failed)} (see above).")
+        print_report(results, ready, __version__)
     if getattr(args, "bundle", None):
         from x2desk.core.support import write_bundle
-        from x2desk.i18n import _
 
         written = write_bundle(Path(args.bundle), report)
         print(
@@ -450,3 +315,32 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0 if ready else EXIT_NOT_READY
+
+
+def print_report(results: list[Check], ready: bool, version: str) -> None:
+    """The checks as a table in the current language, and what it means."""
+    print(_("x2desk {version}: what this computer has").format(version=version))
+    names = {id(c): _(c.name) for c in results}
+    statuses = {key: _(word) for key, word in STATUS_WORDS.items()}
+    name_width = max(len(n) for n in names.values())
+    status_width = max(len(w) for w in statuses.values())
+    for c in results:
+        status = statuses.get(c.status, c.status)
+        print(f"  {status:<{status_width}}  {names[id(c)]:<{name_width}}  {c.detail}")
+    if ready:
+        warned = [names[id(c)] for c in results if c.status == "warn"]
+        if warned:
+            print(
+                _("Everything x2desk needs works (see the warnings: {names}).").format(
+                    names=", ".join(warned)
+                )
+            )
+        else:
+            print(_("Everything x2desk needs works."))
+    else:
+        failed = [names[id(c)] for c in results if c.essential and c.status == "fail"]
+        print(
+            _("x2desk cannot do its work here yet: fix {names} (see above).").format(
+                names=", ".join(failed)
+            )
+        )

@@ -18,26 +18,32 @@ import sys
 from pathlib import Path
 
 from x2desk.commands.stores import add_passphrase_option
+from x2desk.i18n import _
 
-HELP = "Write a saved connection's credentials for another system (.env or JSON, mode 0600)"
 STDOUT = "-"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", metavar="ID", help="the connection's id, as 'x2desk list' shows it")
-    parser.add_argument("--format", choices=("env", "json"), required=True, help="the file's form")
+    parser.add_argument(
+        "id", metavar="ID", help=_("the connection's id, as 'x2desk list' shows it")
+    )
+    parser.add_argument(
+        "--format", choices=("env", "json"), required=True, help=_("the file's form")
+    )
     parser.add_argument(
         "--out",
-        metavar="FILE",
+        metavar=_("FILE"),
         required=True,
-        help="where to write it (mode 0600); '-' writes the secrets to standard output",
+        help=_("where to write it (mode 0600); '-' writes the secrets to standard output"),
     )
-    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    parser.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
     parser.add_argument(
         "--with-provider-key",
         action="store_true",
-        help="a provider connection: add the provider's API key (it works for every "
-        "connection of the company)",
+        help=_(
+            "a provider connection: add the provider's API key (it works for every "
+            "connection of the company)"
+        ),
     )
     add_passphrase_option(parser)
 

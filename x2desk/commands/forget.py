@@ -14,16 +14,25 @@ from __future__ import annotations
 import argparse
 
 from x2desk.commands.stores import add_passphrase_option
-
-HELP = "Forget a saved connection: its secret is deleted, its history kept"
+from x2desk.i18n import _
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", metavar="ID", help="the connection's id, as 'x2desk list' shows it")
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        "id", metavar="ID", nargs="?", help=_("the connection's id, as 'x2desk list' shows it")
+    )
+    what.add_argument(
+        "--leftovers",
+        action="store_true",
+        help=_("stop noting what earlier runs left unfinished (once you have dealt with it)"),
+    )
     add_passphrase_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.leftovers:
+        return _forget_leftovers()
     from x2desk.commands.stores import open_store
     from x2desk.commands.terminal import say, show
     from x2desk.core.errors import StoreError
@@ -51,5 +60,26 @@ def run(args: argparse.Namespace) -> int:
         _("Forgot connection {id} ({kind} {label}); its history stays.").format(
             id=record.id, kind=record.kind, label=record.display_label
         )
+    )
+    return 0
+
+
+def _forget_leftovers() -> int:
+    """Dismiss the journal's unfinished requests: the notes at start and doctor stop naming
+    them (the journal keeps them, and a token they name is still known as used here)."""
+    from x2desk.commands.terminal import show
+    from x2desk.core.store.journal import open_journal
+    from x2desk.i18n import ngettext
+
+    with open_journal() as journal:
+        unfinished = journal.unfinished()
+        for intent in unfinished:
+            journal.dismiss(intent.id)
+    show(
+        ngettext(
+            "Dismissed {n} unfinished request of earlier runs.",
+            "Dismissed {n} unfinished requests of earlier runs.",
+            len(unfinished),
+        ).format(n=len(unfinished))
     )
     return 0

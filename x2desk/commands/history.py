@@ -8,13 +8,15 @@ import argparse
 import sys
 from pathlib import Path
 
-HELP = "Show a saved connection's history, or write it as CSV"
+from x2desk.i18n import _
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", metavar="ID", help="the connection's id, as 'x2desk list' shows it")
-    parser.add_argument("--csv", metavar="FILE", help="write it as CSV to FILE ('-': stdout)")
-    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    parser.add_argument(
+        "id", metavar="ID", help=_("the connection's id, as 'x2desk list' shows it")
+    )
+    parser.add_argument("--csv", metavar=_("FILE"), help=_("write it as CSV to FILE ('-': stdout)"))
+    parser.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
 
 
 def run(args: argparse.Namespace) -> int:

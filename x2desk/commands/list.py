@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 
-HELP = "List saved connections: labels, statuses, when last checked (no secret)"
+from x2desk.i18n import _
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -15,23 +15,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from x2desk.core.status import Status
     from x2desk.core.store.record_query import Sort
 
-    parser.add_argument("--search", metavar="TEXT", default="", help="only those matching TEXT")
     parser.add_argument(
-        "--kind", action="append", choices=sorted(KINDS), default=[], help="only this kind"
+        "--search", metavar=_("TEXT"), default="", help=_("only those matching TEXT")
+    )
+    parser.add_argument(
+        "--kind", action="append", choices=sorted(KINDS), default=[], help=_("only this kind")
     )
     parser.add_argument(
         "--status",
         action="append",
         choices=[s.value for s in Status],
         default=[],
-        help="only this status",
+        help=_("only this status"),
     )
     parser.add_argument(
-        "--sort", choices=[s.value for s in Sort], default=Sort.LABEL.value, help="order by"
+        "--sort", choices=[s.value for s in Sort], default=Sort.LABEL.value, help=_("order by")
     )
-    parser.add_argument("--desc", action="store_true", help="the other way round")
-    parser.add_argument("--all", action="store_true", help="forgotten connections too")
-    parser.add_argument("--json", action="store_true", help="print the records as JSON")
+    parser.add_argument("--desc", action="store_true", help=_("the other way round"))
+    parser.add_argument("--all", action="store_true", help=_("forgotten connections too"))
+    parser.add_argument("--json", action="store_true", help=_("print the records as JSON"))
 
 
 def run(args: argparse.Namespace) -> int:

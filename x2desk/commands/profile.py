@@ -19,26 +19,27 @@ import argparse
 import json
 
 from x2desk.commands.stores import add_passphrase_option
-
-HELP = "List, add, remove or choose profiles (one per business)"
+from x2desk.i18n import _
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    listing = actions.add_parser("list", help="the profiles, the active one marked *")
-    listing.add_argument("--json", action="store_true", help="print them as JSON")
-    add = actions.add_parser("add", help="make a profile")
-    add.add_argument("name", metavar="NAME", help="a-z, digits, '-' or '_' (e.g. flower-shop)")
-    add.add_argument("--title", default="", help="a title for people ('Flower shop Ltd')")
-    add.add_argument("--x2chat-url", metavar="URL", help="its X2Chat API address")
-    add.add_argument("--provider-url", metavar="URL", help="its connections provider's address")
-    add.add_argument("--greenapi-url", metavar="URL", help="its Green-API address")
-    add.add_argument("--use", action="store_true", help="and work in it from now on")
-    use = actions.add_parser("use", help="work in this profile from now on")
-    use.add_argument("name", metavar="NAME")
-    remove = actions.add_parser("remove", help="remove a profile, its records and its secrets")
-    remove.add_argument("name", metavar="NAME")
-    remove.add_argument("--force", action="store_true", help="even if it still has connections")
+    actions = parser.add_subparsers(dest="action", metavar=_("ACTION"), required=True)
+    listing = actions.add_parser("list", help=_("the profiles, the active one marked *"))
+    listing.add_argument("--json", action="store_true", help=_("print them as JSON"))
+    add = actions.add_parser("add", help=_("make a profile"))
+    add.add_argument(
+        "name", metavar=_("NAME"), help=_("a-z, digits, '-' or '_' (e.g. flower-shop)")
+    )
+    add.add_argument("--title", default="", help=_("a title for people ('Flower shop Ltd')"))
+    add.add_argument("--x2chat-url", metavar="URL", help=_("its X2Chat API address"))
+    add.add_argument("--provider-url", metavar="URL", help=_("its connections provider's address"))
+    add.add_argument("--greenapi-url", metavar="URL", help=_("its Green-API address"))
+    add.add_argument("--use", action="store_true", help=_("and work in it from now on"))
+    use = actions.add_parser("use", help=_("work in this profile from now on"))
+    use.add_argument("name", metavar=_("NAME"))
+    remove = actions.add_parser("remove", help=_("remove a profile, its records and its secrets"))
+    remove.add_argument("name", metavar=_("NAME"))
+    remove.add_argument("--force", action="store_true", help=_("even if it still has connections"))
     add_passphrase_option(remove)
 
 

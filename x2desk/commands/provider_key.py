@@ -28,7 +28,7 @@ from x2desk.core.errors import (
     WrongPassphrase,
 )
 from x2desk.core.secret import Secret
-from x2desk.i18n import _
+from x2desk.i18n import N_, _
 
 if TYPE_CHECKING:
     from x2desk.core.accounts.client import Company, ConnectionsClient
@@ -58,7 +58,7 @@ def resolve_api_key(
             _("Provider API key (from the provider's dashboard; not shown): "),
             _("No API key was typed (the input ended). Nothing was sent."),
         )
-    return check_api_key(found, "provider's API key"), from_store
+    return check_api_key(found, N_("provider's API key")), from_store
 
 
 def choose_company(

@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING
 from x2desk.commands import terminal
 from x2desk.commands.stores import add_passphrase_option, ask_passphrase, given_passphrase
 from x2desk.commands.terminal import ask_yes, say, show
-from x2desk.core.errors import InputError, NotIntegrationToken, StoreError
+from x2desk.core.errors import InputError, NotIntegrationToken, StoreError, TokenSpent
 from x2desk.i18n import N_, _
 
 if TYPE_CHECKING:
     from x2desk.core.x2chat.flow import FlowState, RedeemFlow
 
-HELP = "Redeem an X2Chat integration token or link and save the bot"
 EXIT_DECLINED = 1
 
 ROTATION_WARNING = N_(
@@ -39,19 +38,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "token",
         metavar="TOKEN_OR_LINK",
-        help="the integration token, or the x2chat://bot/integrate?token=... link from the QR; "
-        "'-' reads it from standard input (then it is not visible in the process list)",
+        help=_(
+            "the integration token, or the x2chat://bot/integrate?token=... link from the QR; "
+            "'-' reads it from standard input (then it is not visible in the process list)"
+        ),
     )
     parser.add_argument(
         "--api-base",
         metavar="URL",
-        help="X2Chat API address (default: $X2DESK_API_BASE, the settings, or the public one)",
+        help=_("X2Chat API address (default: $X2DESK_API_BASE, the settings, or the public one)"),
     )
     parser.add_argument(
-        "-y", "--yes", action="store_true", help="do not ask before rotating the bot's token"
+        "-y", "--yes", action="store_true", help=_("do not ask before rotating the bot's token")
     )
     parser.add_argument(
-        "--test-message", metavar="TEXT", help="send TEXT to the chat to show the bot works"
+        "--test-message", metavar=_("TEXT"), help=_("send TEXT to the chat to show the bot works")
     )
     add_passphrase_option(parser)
 
@@ -67,6 +68,7 @@ def _token_text(given: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from x2desk.commands.stores import open_store
     from x2desk.core.addresses import resolve_address
+    from x2desk.core.net import DEADLINE_S
     from x2desk.core.x2chat.client import X2ChatClient
     from x2desk.core.x2chat.flow import RedeemFlow
 
@@ -75,11 +77,14 @@ def run(args: argparse.Namespace) -> int:
         flow = RedeemFlow(client, confirm_rotation=True, open_store=lambda: open_store(args))
         intake = flow.submit(text)
         if intake.token is None:
+            if intake.kind == "used_here":  # sent from here before: said without a request
+                raise TokenSpent(intake.explanation)
             raise NotIntegrationToken(intake.explanation)
         if not _confirmed(args):
             say(_("Nothing was sent; the token is still unused."))
             return EXIT_DECLINED
         flow.confirm()
+        say(_("Redeeming the token at X2Chat (at most {s} s)…").format(s=int(DEADLINE_S)))
         state = _settle_store(flow, flow.redeem(), args)
         if state.failure is not None:
             raise state.failure.error

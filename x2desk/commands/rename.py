@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-HELP = "Give a saved connection a new label"
+from x2desk.i18n import _
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", metavar="ID", help="the connection's id, as 'x2desk list' shows it")
-    parser.add_argument("label", metavar="LABEL", help="the new label (up to 100 characters)")
+    parser.add_argument(
+        "id", metavar="ID", help=_("the connection's id, as 'x2desk list' shows it")
+    )
+    parser.add_argument("label", metavar=_("LABEL"), help=_("the new label (up to 100 characters)"))
 
 
 def run(args: argparse.Namespace) -> int:

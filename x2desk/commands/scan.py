@@ -18,13 +18,12 @@ from typing import Any
 
 from x2desk.commands.terminal import say, show
 from x2desk.core.errors import UnreadableImage
-
-HELP = "Decode QR codes in image files"
+from x2desk.i18n import _
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help="image files (PNG, JPEG...)")
-    parser.add_argument("--json", action="store_true", help="one JSON object per file and line")
+    parser.add_argument("files", nargs="+", metavar=_("FILE"), help=_("image files (PNG, JPEG...)"))
+    parser.add_argument("--json", action="store_true", help=_("one JSON object per file and line"))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 from x2desk.core.errors import InputEnded, InputError
 from x2desk.core.printable import printable
 from x2desk.core.secret import Secret
-from x2desk.i18n import N_, _
+from x2desk.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from x2desk.core.clock import Clock
@@ -184,7 +184,10 @@ def _render(snap: Snapshot, term: Terminal, shown: _Shown) -> None:
             term.show_qr(_payload(snap))
             left = ""
             if snap.qr_seconds_left:
-                left = " " + _("This QR expires in {s} s.").format(s=snap.qr_seconds_left)
+                n = snap.qr_seconds_left
+                left = " " + ngettext(
+                    "This QR expires in {s} second.", "This QR expires in {s} seconds.", n
+                ).format(s=n)
             hint = SCAN_HINTS.get(snap.flow)
             term.say((_(hint) if hint else snap.text) + left)
             shown.text = snap.text

@@ -35,10 +35,12 @@ PASSPHRASE_ENV = "X2DESK_PASSPHRASE_FILE"
 def add_passphrase_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     parser.add_argument(
         "--passphrase-file",
-        metavar="FILE",
-        help="the encrypted credentials file's passphrase, alone in FILE ('-' for stdin; the "
-        f"file must not be readable by others): used where no system keyring works (also "
-        f"${PASSPHRASE_ENV})",
+        metavar=_("FILE"),
+        help=_(
+            "the encrypted credentials file's passphrase, alone in FILE ('-' for stdin; the file "
+            "must not be readable by others): used where no system keyring works (also "
+            "${PASSPHRASE_ENV})"
+        ).format(PASSPHRASE_ENV=PASSPHRASE_ENV),
     )
 
 

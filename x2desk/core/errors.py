@@ -14,7 +14,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from x2desk.i18n import N_, _
+from x2desk.i18n import N_, _, ngettext
 
 # The longest wait a server's Retry-After can impose on x2desk (a longer one is cut to this).
 MAX_RETRY_AFTER_S = 300.0
@@ -28,7 +28,7 @@ class X2DeskError(Exception):
     default_message = N_("Something went wrong.")
 
     def __init__(self, message: str | None = None) -> None:
-        self.message = message or self.default_message
+        self.message = message or _(self.default_message)  # in the language of now
         super().__init__(self.message)
 
     def __str__(self) -> str:
@@ -148,11 +148,9 @@ class RateLimited(ApiError):
         self.requested = retry_after
         self.retry_after = None if retry_after is None else _capped_wait(retry_after)
         if message is None:
-            if self.retry_after:
-                wait = _("Try again in {seconds} s.").format(seconds=math.ceil(self.retry_after))
-            else:
-                wait = _("Try again in a minute.")
-            message = _("Too many requests.") + " " + wait
+            n = math.ceil(self.retry_after or 0)
+            wait = ngettext("Try again in {n} second.", "Try again in {n} seconds.", n).format(n=n)
+            message = _("Too many requests.") + " " + (wait if n else _("Try again in a minute."))
         super().__init__(message)
 
 
@@ -339,7 +337,7 @@ class CameraUnplugged(CameraBusy):
     """The camera went away while in use (its device is no longer listed)."""
 
     key = "camera_unplugged"
-    default_message = (
+    default_message = N_(
         "The camera was unplugged. Plug it back in: scanning starts again when it returns."
     )
 

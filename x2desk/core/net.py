@@ -26,6 +26,7 @@ from x2desk.core.clock import Clock
 from x2desk.core.deadline import Deadline, install_deadlines, overall_deadline
 from x2desk.core.errors import MAX_RETRY_AFTER_S, AnswerLost, CannotConnect, InsecureUrl
 from x2desk.core.redact import scrub
+from x2desk.i18n import _
 
 if TYPE_CHECKING:
     import httpx
@@ -70,14 +71,18 @@ def require_secure(url: str) -> str:
         parts = urlsplit(url.strip())
         host = parts.hostname or ""
     except ValueError as exc:
-        raise InsecureUrl(f"'{scrub(url)}' is not a valid address.") from exc
+        raise InsecureUrl(_("'{url}' is not a valid address.").format(url=scrub(url))) from exc
     if not host:
-        raise InsecureUrl(f"'{scrub(url)}' is not a valid address: it has no host name.")
+        raise InsecureUrl(
+            _("'{url}' is not a valid address: it has no host name.").format(url=scrub(url))
+        )
     if parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(host)):
         return url.strip().rstrip("/")
     raise InsecureUrl(
-        f"Refused '{scrub(url)}': only https:// addresses are allowed "
-        "(http:// only for this computer, 127.0.0.1 or localhost)."
+        _(
+            "Refused '{url}': only https:// addresses are allowed (http:// only for this computer, "
+            "127.0.0.1 or localhost)."
+        ).format(url=scrub(url))
     )
 
 

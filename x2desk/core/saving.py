@@ -26,6 +26,7 @@ class Outcome(StrEnum):
     CONNECTED = "connected"  # a new connection, or the same one connected anew (a new token)
     REAUTHORISED = "reauthorised"  # the same connection logged in again
     REPAIRED = "repaired"  # a saved Green-API instance paired again (or kept as it was)
+    CREATED = "created"  # made at the provider, not linked yet (a WhatsApp QR not scanned)
 
 
 def default_label(

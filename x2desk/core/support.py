@@ -24,6 +24,7 @@ from typing import Any
 
 from x2desk.core.errors import StoreError
 from x2desk.core.redact import scrub
+from x2desk.i18n import _
 
 # Distributions whose versions support asks about first.
 LIBRARIES = (
@@ -115,6 +116,8 @@ def write_bundle(path: Path, report: dict[str, Any]) -> Path:
         atomic_write(Path(path), data)
     except OSError as exc:
         raise StoreError(
-            f"Cannot write the support bundle {path}: {exc.strerror or type(exc).__name__}."
+            _("Cannot write the support bundle {path}: {why}.").format(
+                path=path, why=exc.strerror or type(exc).__name__
+            )
         ) from None
     return Path(path)

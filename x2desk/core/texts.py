@@ -141,7 +141,8 @@ def wait_text(seconds: float | None) -> str:
 
 def is_specific(exc: X2DeskError) -> bool:
     """Whether the core worded this error itself (it names what was wrong)."""
-    return exc.message != type(exc).default_message
+    default = type(exc).default_message
+    return exc.message not in (default, _(default))
 
 
 def text_for_key(key: str, service: str = COMMON) -> str | None:

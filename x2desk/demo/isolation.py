@@ -14,11 +14,13 @@ import tempfile
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
+from x2desk.i18n import N_
+
 
 class DemoKeyring(KeyringBackend):
     """An in-memory keyring for the demo: the sandbox's pretend secrets never reach the OS."""
 
-    name = "the demo's keyring (in memory, forgotten when the demo closes)"
+    name = N_("the demo's keyring (in memory, forgotten when the demo closes)")
     priority = 1
 
     def __init__(self) -> None:

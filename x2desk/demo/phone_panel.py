@@ -3,6 +3,7 @@ and do (make a new QR), and the chat's messages, so a test message is seen arriv
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from x2desk.i18n import _
+from x2desk.i18n import _, format_datetime
 from x2desk.ui.common.messages import message_for
 from x2desk.ui.common.widgets import Banner, button, label
 from x2desk.ui.common.workers import Job, run_in_worker
@@ -34,7 +35,7 @@ class PhonePanel(QWidget):
         super().__init__()
         self.session = session
         self.setObjectName("phonePanel")
-        self.setAccessibleName("Phone (demo)")
+        self.setAccessibleName(_("Phone (demo)"))
         self.setMinimumWidth(250)
         self._job: Job | None = None
         self._msg_job: Job | None = None
@@ -51,7 +52,7 @@ class PhonePanel(QWidget):
         )
         self.qr = QLabel()
         self.qr.setObjectName("phoneQr")
-        self.qr.setAccessibleName("QR on the phone")
+        self.qr.setAccessibleName(_("QR on the phone"))
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr.setMinimumHeight(190)
         v.addWidget(self.qr)
@@ -67,7 +68,6 @@ class PhonePanel(QWidget):
         v.addWidget(self.same_bot_button)
         self.webhook_box = QCheckBox(_("New bots have a webhook"))
         self.webhook_box.setObjectName("phoneWebhook")
-        self.webhook_box.setAccessibleName("New bots have a webhook")
         v.addWidget(self.webhook_box)
         self.banner = Banner("phoneBanner")
         v.addWidget(self.banner)
@@ -76,7 +76,7 @@ class PhonePanel(QWidget):
         v.addWidget(label(_("Messages in the chat"), "phoneMessagesTitle", role="heading"))
         self.messages = QListWidget()
         self.messages.setObjectName("phoneMessages")
-        self.messages.setAccessibleName("Messages in the chat")
+        self.messages.setAccessibleName(_("Messages in the chat"))
         self.messages.setWordWrap(True)
         self.messages.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.messages.setResizeMode(QListWidget.ResizeMode.Adjust)
@@ -87,6 +87,20 @@ class PhonePanel(QWidget):
         self.timer.setInterval(poll_ms)
         self.timer.timeout.connect(self.poll_messages)
         self.timer.start()
+
+    def remade(self) -> PhonePanel:
+        """A new panel like this one (the window's language changed): the same QR, the same
+        account settings; the chat's messages come back at its next look."""
+        panel = PhonePanel(self.session, self.timer.interval())
+        panel.webhook_box.setChecked(self.webhook_box.isChecked())
+        panel.accounts.twofa.setChecked(self.accounts.twofa.isChecked())
+        panel.accounts.password.setText(self.accounts.password.text())
+        if self.info is not None:
+            panel._shown(self.info)
+        if getattr(self.session, "panel", None) is self:
+            self.session.panel = panel
+        self.timer.stop()
+        return panel
 
     def make_qr(self, same_bot: bool = False) -> None:
         if self._job is not None:
@@ -109,9 +123,10 @@ class PhonePanel(QWidget):
         exp = info.get("expires_at")
         when = ""
         if isinstance(exp, int | float):
-            when = dt.datetime.fromtimestamp(exp).strftime("%H:%M:%S")
+            when = format_datetime(exp, time_only=True)
         elif isinstance(exp, str):
-            when = exp[11:19]
+            with contextlib.suppress(ValueError):
+                when = format_datetime(dt.datetime.fromisoformat(exp), time_only=True)
         self.expiry.setText(_("One-time, valid until {t}").format(t=when) if when else "")
         self.messages.clear()
 
@@ -203,7 +218,7 @@ class AccountsPhone(QWidget):
         super().__init__()
         self.panel = panel
         self.setObjectName("accountsPhone")
-        self.setAccessibleName("Account phone (demo)")
+        self.setAccessibleName(_("Account phone (demo)"))
         self._job: Job | None = None
         v = QVBoxLayout(self)
         v.setContentsMargins(0, 6, 0, 6)
@@ -211,11 +226,10 @@ class AccountsPhone(QWidget):
         v.addWidget(label(_("Telegram / WhatsApp / MAX"), "accountsPhoneTitle", role="heading"))
         self.twofa = QCheckBox(_("Account has a 2FA password"))
         self.twofa.setObjectName("phoneTwoFa")
-        self.twofa.setAccessibleName("Account has a 2FA password")
         v.addWidget(self.twofa)
         self.password = QLineEdit("demo-2fa")
         self.password.setObjectName("phoneTwoFaPassword")
-        self.password.setAccessibleName("2FA password")
+        self.password.setAccessibleName(_("2FA password"))
         # a password, even a pretend one: dots (also on a kiosk), like every password field
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         v.addWidget(self.password)

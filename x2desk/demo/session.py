@@ -8,6 +8,7 @@ import threading
 from typing import Any
 
 from x2desk.demo.virtual_camera import VirtualCamera
+from x2desk.i18n import N_, _
 from x2desk.ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -22,10 +23,12 @@ AUTOPILOT_LIMITS: dict[str, Any] = {
     "greenapi_starting_s": 1.0,  # "starting" after a Green-API logout
 }
 AUTOPILOT_POLL_S = 1.0
-# The demo's two businesses: the default profile and a second one, both at the sandbox.
+AUTOPILOT_CHECK_INTERVAL_S = 0.1  # the home's "check all": the sandbox needs no gentleness
+# The demo's two businesses: the default profile and a second one, both at the sandbox (their
+# titles in the language the demo starts in).
 DEMO_PROFILES: tuple[tuple[str, str], ...] = (
-    ("default", "Flower shop"),
-    ("bakery", "Corner bakery"),
+    ("default", N_("Flower shop")),
+    ("bakery", N_("Corner bakery")),
 )
 AUTOPILOT_BACKOFF_S = (1.0, 2.0, 4.0)
 
@@ -76,9 +79,9 @@ class DemoSession:
         known = {p.name: p for p in profiles.list_profiles()}
         for name, title in DEMO_PROFILES:
             if name not in known:
-                profiles.add_profile(name, title)
+                profiles.add_profile(name, _(title))
             elif not known[name].title:
-                profiles.set_title(name, title)
+                profiles.set_title(name, _(title))
             if name != profiles.DEFAULT:
                 addresses: dict[str, str | None] = {
                     s: sandbox_address(s, self.url) for s in SERVICES
@@ -99,6 +102,7 @@ class DemoSession:
             ctx.account_poll_s = AUTOPILOT_POLL_S
             ctx.account_backoff_s = AUTOPILOT_BACKOFF_S
             ctx.greenapi_poll_s = AUTOPILOT_POLL_S
+            ctx.check_interval_s = AUTOPILOT_CHECK_INTERVAL_S
         return ctx
 
     def make_camera(self) -> VirtualCamera:

@@ -90,8 +90,9 @@ class VirtualCamera:
     def read(self) -> np.ndarray | None:
         if not self._open:
             from x2desk.core.errors import CameraBusy
+            from x2desk.i18n import _
 
-            raise CameraBusy("The virtual camera is not open.")
+            raise CameraBusy(_("The virtual camera is not open."))
         if self._paced:
             due = self._start + self.frames / self.fps
             wait = due - self._clock.monotonic()
@@ -200,11 +201,8 @@ class VirtualCamera:
             img, "X2Chat", (sx0 + 18, sy0 + 78), cv2.FONT_HERSHEY_SIMPLEX, 0.9,
             (255, 255, 255), 2, cv2.LINE_AA,
         )  # fmt: skip
+        # No words on the pretend phone but the app's name: the demo runs in every language.
         if payload:
-            cv2.putText(
-                img, "Connect a bot", (sx0 + 18, sy0 + 134), cv2.FONT_HERSHEY_SIMPLEX, 0.62,
-                (40, 40, 40), 1, cv2.LINE_AA,
-            )  # fmt: skip
             matrix = np.array(qr_modules(payload), dtype=np.uint8)
             n = matrix.shape[0]
             side = sx1 - sx0 - 24
@@ -219,15 +217,18 @@ class VirtualCamera:
             qx = (pw - q) // 2
             qy = sy0 + 160
             img[qy : qy + q, qx : qx + q] = qr[..., None]
-            cv2.putText(
-                img, "Valid 5 min, one-time", (sx0 + 18, qy + q + 36),
-                cv2.FONT_HERSHEY_SIMPLEX, 0.5, (110, 110, 110), 1, cv2.LINE_AA,
-            )  # fmt: skip
-        else:
-            cv2.putText(
-                img, "No QR yet", (sx0 + 62, ph // 2), cv2.FONT_HERSHEY_SIMPLEX, 0.8,
-                (140, 140, 140), 2, cv2.LINE_AA,
-            )  # fmt: skip
+            _timer(img, (sx0 + 30, qy + q + 30), "5:00")  # a clock face and the minutes it lives
+        else:  # an empty frame where the QR will be
+            side = sx1 - sx0 - 60
+            x0, y0 = sx0 + 30, ph // 2 - side // 2
+            for i in range(0, side, 16):
+                cv2.line(img, (x0 + i, y0), (x0 + min(i + 8, side), y0), (170, 170, 170), 2)
+                cv2.line(
+                    img, (x0 + i, y0 + side), (x0 + min(i + 8, side), y0 + side), (170, 170, 170), 2
+                )
+                cv2.line(img, (x0, y0 + i), (x0, y0 + min(i + 8, side)), (170, 170, 170), 2)
+                cv2.line(img, (x0 + side, y0 + i), (x0 + side, y0 + min(i + 8, side)),
+                         (170, 170, 170), 2)  # fmt: skip
         return img, mask
 
     def _add_glare(self, frame: np.ndarray, t: float) -> None:
@@ -247,6 +248,19 @@ class VirtualCamera:
         g = (np.clip(1.0 - d, 0.0, 1.0) ** 2 * (90.0 * self.glare)).astype(np.uint8)
         roi = frame[y0:y1, x0:x1]
         cv2.add(roi, cv2.merge([g, g, g]), dst=roi)
+
+
+def _timer(img: Any, at: tuple[int, int], text: str) -> None:
+    """A small clock face and ``text`` (digits) beside it."""
+    import cv2
+
+    x, y = at
+    cv2.circle(img, (x, y), 9, (110, 110, 110), 2, cv2.LINE_AA)
+    cv2.line(img, (x, y), (x, y - 6), (110, 110, 110), 2, cv2.LINE_AA)
+    cv2.line(img, (x, y), (x + 5, y), (110, 110, 110), 2, cv2.LINE_AA)
+    cv2.putText(
+        img, text, (x + 18, y + 6), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (110, 110, 110), 1, cv2.LINE_AA
+    )
 
 
 def _rounded_rect(img: Any, x0: int, y0: int, x1: int, y1: int, r: int, color: Any) -> None:

@@ -78,6 +78,8 @@ class FaultBook:
             isinstance(retry_after, bool) or not isinstance(retry_after, int | float)
         ):
             raise FaultError("retry_after must be a number of seconds")
+        if kind == "status" and value == 429 and "retry_after" not in spec:
+            retry_after = 1  # a 429 says when by default; "retry_after": null sends none
         fields = spec.get("fields")
         if kind == "partial":
             if fields is None:

@@ -166,9 +166,7 @@ class _HttpServer(ThreadingHTTPServer):
 
 def _fault_response(fault: Fault, path: str) -> Response:
     status = int(fault.value or 500)
-    retry_after = fault.retry_after
-    if status == 429 and retry_after is None:
-        retry_after = 1
+    retry_after = fault.retry_after  # None on a 429: no Retry-After at all (asked for)
     if path.startswith(x2chat.PREFIX + "/bot"):
         return x2chat.bot_error(status, "Injected fault", retry_after)
     body: dict[str, Any] = {

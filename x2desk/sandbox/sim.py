@@ -44,6 +44,7 @@ class Bot:
     webhook_url: str = ""
     updates: list[dict[str, Any]] = field(default_factory=list)
     rotations: int = 0
+    past_tokens: list[str] = field(default_factory=list)  # rotated away (for the leak checks)
 
 
 @dataclass

@@ -17,7 +17,7 @@ PREFIX = "/api/v1"
 UUID4_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 BOT_PATH_RE = re.compile(r"^/bot([^/]+)/([A-Za-z]+)/?$")
 MAX_TEXT = 4096
-_WORDS = ("info", "shop", "desk", "news", "order", "help", "promo", "alert")
+BOT_WORDS = ("info", "shop", "desk", "news", "order", "help", "promo", "alert")  # bots' names
 
 
 # ---- errors ------------------------------------------------------------------------------------
@@ -53,7 +53,7 @@ def _ok(result: Any) -> Response:
 def new_bot(sim: Simulator, chat_id: int | None = None, webhook_url: str = "") -> Bot:
     """Make a bot with one chat. Hold ``sim.lock``."""
     user_id = sim.next_user_id()
-    word = secrets.choice(_WORDS)
+    word = secrets.choice(BOT_WORDS)
     bot = Bot(
         bot_id=str(uuid.uuid4()),
         user_id=user_id,
@@ -163,6 +163,7 @@ def redeem(sim: Simulator, req: Request) -> Response:
             return _x2_error(410, "TOKEN_GONE", "token has expired")
         bot = sim.bots[token.bot_id]
         token.redeemed_at = now
+        bot.past_tokens.append(bot.token)
         bot.token = new_bot_token(bot.user_id)
         bot.rotations += 1
         bot_token, chat_id = bot.token, token.chat_id

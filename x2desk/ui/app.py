@@ -27,6 +27,7 @@ RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 EXIT_AFTER_SHOW_ENV = "X2DESK_EXIT_AFTER_SHOW"
 GIL_SWITCH_INTERVAL_S = 0.001
 SCHEME_KEY = "theme/dark"  # the system's colour scheme last seen: the next start begins with it
+THEME_KEY = "theme/choice"  # the look chosen in the settings: system, light or dark
 
 
 def app_icon() -> QIcon:
@@ -54,6 +55,15 @@ def saved_scheme(settings: QSettings) -> bool | None:
     return {"true": True, "false": False}.get(value)
 
 
+def saved_theme(settings: QSettings) -> bool | None:
+    """The look chosen in the settings (True dark, False light, None the system's); the
+    ``$X2DESK_THEME`` of a screenshot run wins over it."""
+    forced = theme.forced_dark()
+    if forced is not None:
+        return forced
+    return {"dark": True, "light": False}.get(str(settings.value(THEME_KEY, "")).lower())
+
+
 def remember_scheme(app: QApplication, settings: QSettings) -> None:
     """Apply the system's real colour scheme if the start guessed wrong, and save it."""
     dark = theme.check_system(app)
@@ -62,8 +72,10 @@ def remember_scheme(app: QApplication, settings: QSettings) -> None:
         settings.sync()
 
 
-def ensure_app(argv: list[str] | None = None, *, dark_guess: bool | None = None) -> QApplication:
-    """The application, made once. ``dark_guess``: see :func:`theme.apply` (``guess``)."""
+def ensure_app(
+    argv: list[str] | None = None, *, dark_guess: bool | None = None, dark: bool | None = None
+) -> QApplication:
+    """The application, made once. ``dark_guess``, ``dark``: see :func:`theme.apply`."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
@@ -81,7 +93,7 @@ def ensure_app(argv: list[str] | None = None, *, dark_guess: bool | None = None)
     # the SVG icon loads Qt's SVG plugin (~1.5 ms): after the first paint at start-up
     widgets.later(lambda: app.setWindowIcon(app_icon()))
     _install_translations(app)
-    theme.apply(app, guess=dark_guess)
+    theme.apply(app, dark, guess=dark_guess)
     return app
 
 
@@ -139,7 +151,7 @@ def run_gui(args: argparse.Namespace) -> int:
     settings = make_settings()
     if QApplication.instance() is None:  # a fresh start: some settings wait for the first paint
         widgets.defer_until_painted()
-    app = ensure_app(dark_guess=saved_scheme(settings))
+    app = ensure_app(dark_guess=saved_scheme(settings), dark=saved_theme(settings))
     stop = StopSignals(lambda _signum: QCoreApplication.quit())  # before the demo's folder
     try:
         code = _run_window(args, app, settings)
@@ -185,5 +197,6 @@ def _run_window(args: argparse.Namespace, app: QApplication, settings: QSettings
 
 
 def _exit_after_show() -> None:
-    print(f"x2desk-shown {os.environ.get(EXIT_AFTER_SHOW_ENV)}", flush=True)
+    marker = os.environ.get(EXIT_AFTER_SHOW_ENV)
+    print(f"x2desk-shown {marker}", flush=True)  # untranslated: read by bench/startup.py
     QTimer.singleShot(0, QCoreApplication.quit)

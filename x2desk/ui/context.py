@@ -20,6 +20,7 @@ DEFAULT_X2CHAT_API = "https://ix.x2chat.com/api/v1"
 DEFAULT_PROVIDER_API = "https://api.radist.online/v2"
 DEFAULT_GREENAPI_URL = "https://api.green-api.com"
 DEFAULT_POLL_S = 5.0  # how often the login and pairing pages ask the server
+DEFAULT_CHECK_INTERVAL_S = 1.0  # "check all": at most one check a second (core.home.check_all)
 
 
 @dataclass
@@ -39,6 +40,9 @@ class AppContext:
     account_poll_s: float = DEFAULT_POLL_S
     account_backoff_s: tuple[float, ...] | None = None
     greenapi_poll_s: float | None = None
+    # the home's "check all": the pause between two checks (the autopilot's is shorter)
+    check_interval_s: float = DEFAULT_CHECK_INTERVAL_S
+    camera_mirror: bool = False  # the camera preview starts mirrored (the settings)
     # kept for this window: the provider key checked earlier, and the encrypted credentials file
     # once opened (unlocked by its passphrase, or chosen when the keyring failed)
     provider_key: Secret | None = None
@@ -76,6 +80,7 @@ class AppContext:
             s = load_settings()
         except Exception:  # a damaged settings file must not stop the window from opening
             s = Settings()  # the X2DESK_* variables still count
+        self.camera_mirror = s.camera_mirror
         if self.sandbox_url is None:
             self.x2chat_api = resolve_address("x2chat", settings=s, default=self.x2chat_api)
             self.provider_api = resolve_address("provider", settings=s, default=self.provider_api)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from x2desk.i18n import N_, _
 
@@ -25,8 +25,10 @@ if TYPE_CHECKING:
     from x2desk.ui.accounts.wizard import AccountsWizard
     from x2desk.ui.choose import Chooser
     from x2desk.ui.context import AppContext
+    from x2desk.ui.greenapi.batch import BatchView
     from x2desk.ui.greenapi.wizard import GreenApiWizard
     from x2desk.ui.home.view import HomeView
+    from x2desk.ui.settings.dialog import SettingsDialog
 
 X2CHAT, ACCOUNTS, GREENAPI = "x2chat_bot", "accounts", "greenapi"
 
@@ -114,7 +116,10 @@ def choices() -> list[Choice]:
 
 
 class Router(QObject):
-    """Shows home, the chooser or a wizard in ``views`` (which holds ``home`` already)."""
+    """Shows home, the chooser or a wizard in ``views`` (which holds ``home`` already).
+    Signals: ``went_home()`` when home is shown again (a wizard closed or was cancelled)."""
+
+    went_home = Signal()
 
     def __init__(self, ctx: AppContext, views: QStackedWidget, home: HomeView) -> None:
         super().__init__(views)
@@ -124,6 +129,10 @@ class Router(QObject):
         self.chooser: Chooser | None = None
         self.wizards: dict[str, Wizard] = {}
         self._choices: dict[str, Choice] = {}
+        self.settings_dialog: SettingsDialog | None = None
+        self.batch_view: BatchView | None = None
+        self._first_page: dict[str, str] = {}  # where each wizard started
+        self._resumed: set[str] = set()  # wizards started on a saved connection
 
     # ---- where to go ---------------------------------------------------------------------------
 
@@ -132,13 +141,15 @@ class Router(QObject):
         chooser = self._chooser()
         if self.views.currentWidget() is chooser:
             return
+        self.views.setCurrentWidget(chooser)  # shown first: its page then takes the focus
         chooser.enter()
-        self.views.setCurrentWidget(chooser)
 
     def open(self, key: str) -> Wizard:
         """The wizard of the choice ``key``, from its first page."""
         wizard = self._wizard(key)
         wizard.start()
+        self._resumed.discard(key)
+        self._first_page[key] = _page_id(wizard)
         return wizard
 
     def reauthorise(
@@ -149,21 +160,80 @@ class Router(QObject):
         wizard: AccountsWizard = self._wizard(ACCOUNTS)  # type: ignore[assignment]
         conn_id: int | str = int(connection_id) if connection_id.isdigit() else connection_id
         wizard.start_reauth(kind, conn_id, api_base or None, company_id or None)
+        self._resumed.add(ACCOUNTS)
+
+    def change_key(self, connection_id: str, api_base: str = "", company_id: str = "") -> None:
+        """Give a connected Odnoklassniki group a new API key (the accounts wizard)."""
+        wizard: AccountsWizard = self._wizard(ACCOUNTS)  # type: ignore[assignment]
+        conn_id: int | str = int(connection_id) if connection_id.isdigit() else connection_id
+        wizard.start_change_key(conn_id, api_base or None, company_id or None)
+
+    def batch(self) -> None:
+        """Pair many Green-API instances from a CSV file (made once, kept in the stack)."""
+        from x2desk.ui.greenapi.batch import BatchView
+
+        self._settings()
+        if self.batch_view is None:
+            self.batch_view = BatchView(self.ctx)
+            self.batch_view.closed.connect(self.go_home)
+            self.views.addWidget(self.batch_view)
+        for wizard in self.wizards.values():
+            wizard.shutdown()  # one flow at a time
+        self.views.setCurrentWidget(self.batch_view)
+        self.batch_view.start()
+
+    def settings(self) -> None:
+        """The settings dialog (made once, shown again)."""
+        from x2desk.ui.settings.dialog import SettingsDialog
+
+        self._settings()
+        if self.settings_dialog is None:
+            self.settings_dialog = SettingsDialog(self.ctx, self.views.window())
+            self.settings_dialog.addresses_changed.connect(self._addresses_changed)
+        self.settings_dialog.open_at_start()
+
+    def _addresses_changed(self) -> None:
+        if self.ctx.sandbox_url is None:
+            self.ctx.load_settings()  # the wizards' next start uses them
 
     def repair(self, record_id: str) -> None:
         """Pair a saved Green-API instance again (the Green-API wizard)."""
         wizard: GreenApiWizard = self._wizard(GREENAPI)  # type: ignore[assignment]
         wizard.start_repair(record_id)
+        self._resumed.add(GREENAPI)
 
     def go_home(self) -> None:
         self.views.setCurrentWidget(self.home)
         self.home.reload()
         self.home.connect_button.setFocus()
+        self.went_home.emit()
+
+    def place(self) -> str:
+        """What is shown: ``home``, ``choose`` or the key of a wizard."""
+        current = self.views.currentWidget()
+        if self.chooser is not None and current is self.chooser:
+            return "choose"
+        for key, wizard in self.wizards.items():
+            if wizard is current:
+                return key
+        return "home"
+
+    def flow_running(self) -> bool:
+        """Whether a wizard on screen holds work a person would lose if it were rebuilt: it
+        left its first page, or it works on a saved connection (re-authorise, re-pair)."""
+        key = self.place()
+        wizard = self.wizards.get(key)
+        if wizard is None:
+            return False
+        return key in self._resumed or _page_id(wizard) != self._first_page.get(key)
 
     def shutdown(self) -> None:
         """The window closes: every wizard stops (cameras, sessions)."""
         for wizard in self.wizards.values():
             wizard.shutdown()
+        if self.batch_view is not None:
+            self.batch_view.shutdown()
+            self.batch_view.close_stores()
 
     def wizard(self, key: str) -> Wizard | None:
         """The wizard of ``key`` if it was built (tests, the autopilot)."""
@@ -203,13 +273,22 @@ class Router(QObject):
             wizard = self._choices[key].make(self.ctx)
             wizard.closed.connect(self.go_home)
             wizard.back_to_choose.connect(self.choose)
+            if key == GREENAPI:
+                wizard.batch_requested.connect(self.batch)  # type: ignore[attr-defined]
             self.views.addWidget(_widget(wizard))
             self.wizards[key] = wizard
         for other in self.wizards.values():
             if other is not wizard:
                 other.shutdown()  # one flow at a time: no camera or session left behind
+        if self.batch_view is not None:
+            self.batch_view.shutdown()
         self.views.setCurrentWidget(_widget(wizard))
         return wizard
+
+
+def _page_id(wizard: Wizard) -> str:
+    page = getattr(getattr(wizard, "frame", None), "current", None)
+    return str(getattr(page, "page_id", ""))
 
 
 def _widget(wizard: Wizard) -> QWidget:

@@ -184,7 +184,7 @@ def test_a_qr_is_withdrawn_when_polling_backs_off_past_its_lifetime(rig: Rig) ->
     rig.start()
     rig.fake.fail = [CannotConnect() for _ in range(5)]
     snap = rig.advance(5)
-    assert snap.retry_in == 5 and "Trying again in 5 s" in snap.text
+    assert snap.retry_in == 5 and "Trying again in 5 seconds" in snap.text
     assert snap.qr_image is not None  # still fresh (5 s old)
     snap = rig.advance(16)  # 21 s after it was fetched: never left on screen
     assert snap.qr_image is None
@@ -576,3 +576,70 @@ def test_repair_from_a_record_without_its_token_says_so(records: RecordStore) ->
     other = records.upsert("telegram", "5")
     with pytest.raises(StoreError, match="not Green-API"):
         GreenApiPairing.from_record(other, MemoryStore())
+
+
+# ---- issue 17 item 5: the first transient error is not fatal -----------------------------------
+
+
+@pytest.mark.parametrize("call", ["getStateInstance", "qr"])
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [("status", 500), ("status", 502), ("status", 503), ("drop", None), ("malformed", None)],
+)
+def test_a_first_transient_error_backs_off_and_tries_again(
+    live: Live, call: str, kind: str, value: int | None
+) -> None:
+    live.phone.fault(f"/waInstance{live.id}/{call}/", kind, value)
+    live.pairing.start()
+    live.scheduler.run_due()
+    snap = live.pairing.snapshot()
+    assert snap.state is State.STARTING and snap.busy, snap.text
+    assert "Trying again in 5 seconds" in snap.text
+    live.scheduler.advance(5)
+    snap = live.pairing.snapshot()
+    assert snap.state is State.WAITING_FOR_QR and snap.qr_image is not None, snap.text
+
+
+def test_a_slow_first_answer_past_the_deadline_is_tried_again(live: Live) -> None:
+    from x2desk.core.deadline import overall_deadline
+
+    live.phone.fault(f"/waInstance{live.id}/getStateInstance/", "latency", 0.3)
+    with overall_deadline(0.1):  # the requests run on this thread (the manual scheduler)
+        live.pairing.start()
+        live.scheduler.run_due()
+    assert "Trying again in 5 seconds" in live.pairing.snapshot().text
+    live.scheduler.advance(5)
+    assert live.pairing.snapshot().state is State.WAITING_FOR_QR
+
+
+def test_the_retries_are_bounded(live: Live) -> None:
+    live.phone.fault(f"/waInstance{live.id}/getStateInstance/", "status", 503, times=10)
+    live.pairing.start()
+    live.scheduler.run_due()
+    said = [live.pairing.snapshot().text]
+    for wait in (5, 10, 20):
+        live.scheduler.advance(wait)
+        said.append(live.pairing.snapshot().text)
+    snap = live.pairing.snapshot()
+    assert snap.state is State.FAILED and snap.error_key == "server_error", snap.text
+    assert [s.split("Trying again in ")[-1] for s in said[:3]] == [
+        "5 seconds.",
+        "10 seconds.",
+        "20 seconds.",
+    ]
+    states = [r for r in live.phone.requests() if "getStateInstance" in r["path"]]
+    assert len(states) == 4
+
+
+def test_a_pairing_has_a_lifetime(live: Live) -> None:
+    """Issue 17 item 3: Green-API pairing had no session lifetime."""
+    live.pairing.start()
+    live.scheduler.run_due()
+    live.scheduler.advance(590)
+    assert live.pairing.snapshot().state is State.WAITING_FOR_QR
+    live.scheduler.advance(11)
+    snap = live.pairing.snapshot()
+    assert snap.state is State.EXPIRED and "stopped waiting after 10 minutes" in snap.text
+    polls = len(live.phone.requests())
+    live.scheduler.advance(60)
+    assert len(live.phone.requests()) == polls  # nothing more is asked

@@ -46,6 +46,8 @@ BOT_TOKEN = "123456789:" + "A" * 35
 class FakeProvider:
     """Plays the provider: a session that moves when the 'phone' acts. Records every call."""
 
+    base_url = "https://provider.test/v2"  # the journal and the records name it
+
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
         self.calls: list[tuple[float, str]] = []
@@ -259,7 +261,7 @@ def test_errors_back_off_and_say_so_then_recover(fake_clock, manual, server) -> 
     r = run(TelegramQrDriver(client(server)), fake_clock, manual).start()
     server.fail = [CannotConnect(), CannotConnect(), CannotConnect(), CannotConnect()]
     manual.advance(5)
-    assert r.snap.retry_in == 5 and "Trying again in 5 s" in r.snap.text
+    assert r.snap.retry_in == 5 and "Trying again in 5 seconds" in r.snap.text
     assert r.snap.error_key == "cannot_connect" and r.snap.state is State.WAITING_FOR_QR
     manual.advance(5)
     assert r.snap.retry_in == 10

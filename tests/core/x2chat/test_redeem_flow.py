@@ -4,7 +4,7 @@ way forward, and the recovery after it."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -32,21 +32,6 @@ from x2desk.sandbox.phone import SandboxPhone
 from x2desk.sandbox.server import SandboxServer
 
 REDEEM = "/api/v1/integrations/redeem"
-
-
-@pytest.fixture
-def client(sandbox: SandboxServer) -> Iterator[X2ChatClient]:
-    with X2ChatClient(f"{sandbox.url}/api/v1") as c:
-        yield c
-
-
-@pytest.fixture
-def make_flow(client: X2ChatClient, fake_clock: FakeClock) -> Callable[..., RedeemFlow]:
-    def make(**kwargs: object) -> RedeemFlow:
-        kwargs.setdefault("confirm_rotation", True)
-        return RedeemFlow(client, clock=fake_clock, **kwargs)  # type: ignore[arg-type]
-
-    return make
 
 
 def redeem_count(phone: SandboxPhone) -> int:

@@ -5,7 +5,7 @@ was missing; only an answer without a usable bot token is BadAnswer. Real HTTP t
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import keyring
@@ -18,15 +18,8 @@ from x2desk.core.x2chat.client import X2ChatClient
 from x2desk.core.x2chat.flow import RedeemFlow, Step, describe_missing
 from x2desk.sandbox.faults import FaultBook, FaultError
 from x2desk.sandbox.phone import SandboxPhone
-from x2desk.sandbox.server import SandboxServer
 
 REDEEM = "/api/v1/integrations/redeem"
-
-
-@pytest.fixture
-def client(sandbox: SandboxServer) -> Iterator[X2ChatClient]:
-    with X2ChatClient(f"{sandbox.url}/api/v1") as c:
-        yield c
 
 
 @pytest.fixture

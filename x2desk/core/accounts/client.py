@@ -63,7 +63,7 @@ from x2desk.core.errors import (
 from x2desk.core.net import json_body, make_http_client, require_secure, retry_after, send
 from x2desk.core.redact import scrub
 from x2desk.core.secret import Secret
-from x2desk.i18n import _
+from x2desk.i18n import N_, _
 
 __all__ = [  # the shapes and input checks are read from here too
     "BOT_TOKEN",
@@ -169,7 +169,7 @@ class ConnectionsClient:
 
     def companies(self) -> list[Company]:
         """Every company this key can see (``GET /companies/``, read page by page)."""
-        items = self._pages(PATHS["companies"], "companies", "the companies list", "address")
+        items = self._pages(PATHS["companies"], "companies", N_("the companies list"), "address")
         return [parse_company(item) for item in items]
 
     def resolve_company(self, wanted: str | int | None = None) -> Company:
@@ -205,7 +205,7 @@ class ConnectionsClient:
         if connection_id is not None:
             body["connection_id"] = connection_id
         data = self._call("POST", self._path("telegram_init"), body, missing="address")
-        return parse_session(data, self._now(), "starting the Telegram login")
+        return parse_session(data, self._now(), N_("starting the Telegram login"))
 
     def telegram_login(
         self, session_id: str, code: Secret | None = None, password: Secret | None = None
@@ -216,25 +216,25 @@ class ConnectionsClient:
         if password is not None:
             body["password"] = password.reveal()
         data = self._call("POST", self._path("telegram_login"), body, missing="session")
-        return parse_session(data, self._now(), "the Telegram login")
+        return parse_session(data, self._now(), N_("the Telegram login"))
 
     def max_init(self, phone: str, connection_id: int | str | None = None) -> Session:
         body: dict[str, Any] = {"phone": normalise_phone(phone)}
         if connection_id is not None:
             body["connection_id"] = connection_id
         data = self._call("POST", self._path("max_init"), body, missing="address")
-        return parse_session(data, self._now(), "starting the MAX login")
+        return parse_session(data, self._now(), N_("starting the MAX login"))
 
     def max_login(self, session_id: str, code: Secret) -> Session:
         body = {"session_id": session_id, "code": code.reveal().strip()}
         data = self._call("POST", self._path("max_login"), body, missing="session")
-        return parse_session(data, self._now(), "the MAX login")
+        return parse_session(data, self._now(), N_("the MAX login"))
 
     # -- connections --
 
     def list_connections(self) -> list[Connection]:
         """Every connection of the company (read page by page until the count is reached)."""
-        what = "the connections list"
+        what = N_("the connections list")
         items = self._pages(self._path("connections"), "connections", what, "address")
         return [parse_connection(item, what, self._company_id) for item in items]
 
@@ -252,7 +252,7 @@ class ConnectionsClient:
         plain = {k: v.reveal() if isinstance(v, Secret) else v for k, v in (params or {}).items()}
         body = {"name": name, "type": type, "params": plain}
         data = self._call("POST", self._path("connections"), body, missing="address")
-        what = "creating the connection"
+        what = N_("creating the connection")
         return parse_connection(need(data, "connection", dict, what), what, self._company_id)
 
     def update_key(self, connection_id: int | str, api_key: Secret) -> Connection:
@@ -261,7 +261,7 @@ class ConnectionsClient:
         data = self._call("PATCH", self._path("connection", connection_id), body)
         if isinstance(data, dict) and isinstance(data.get("connection"), dict):
             data = data["connection"]
-        return parse_connection(data, "changing the key", self._company_id)
+        return parse_connection(data, N_("changing the key"), self._company_id)
 
     def whatsapp_status(self, connection_id: int | str) -> WhatsAppStatus:
         data = self._call("GET", self._path("whatsapp_status", connection_id))
@@ -314,7 +314,7 @@ class ConnectionsClient:
         data = json_body(response)
         if 200 <= status < 300:
             if data is None:
-                raise BadAnswer("The provider's answer was not the JSON x2desk expects.")
+                raise BadAnswer(_("The provider's answer was not the JSON x2desk expects."))
             return data
         error_code, detail = _error_fields(data)
         if status == 400:
@@ -322,11 +322,15 @@ class ConnectionsClient:
             if kind is not None:
                 raise kind()
             explained = f": {scrub(detail)[:200]}" if detail else ""
-            raise RequestRejected(f"The provider refused the request{explained}.")
+            raise RequestRejected(
+                _("The provider refused the request{explained}.").format(explained=explained)
+            )
         if status == 401:
             raise InvalidAuth(
-                "The provider refused the API key: it is wrong or was revoked. Make a new key "
-                "in the provider's dashboard."
+                _(
+                    "The provider refused the API key: it is wrong or was revoked. Make a new key "
+                    "in the provider's dashboard."
+                )
             )
         if status == 402:
             raise SubscriptionRequired()
@@ -339,8 +343,14 @@ class ConnectionsClient:
         if status == 429:
             raise RateLimited(retry_after(response, self._now()))
         if status >= 500:
-            raise ServerError(f"The provider had an internal error ({status}). Try again later.")
-        raise BadAnswer(f"The provider answered with an unexpected status ({status}).")
+            raise ServerError(
+                _("The provider had an internal error ({status}). Try again later.").format(
+                    status=status
+                )
+            )
+        raise BadAnswer(
+            _("The provider answered with an unexpected status ({status}).").format(status=status)
+        )
 
     def _not_found(self, error_code: str | None, missing: str) -> ApiError:
         if error_code == COMPANY_NOT_FOUND:
@@ -360,7 +370,7 @@ class ConnectionsClient:
                 ).format(url=scrub(self.base_url))
             )
         return RequestRejected(
-            "The provider has no such connection (it may belong to another account)."
+            _("The provider has no such connection (it may belong to another account).")
         )
 
 

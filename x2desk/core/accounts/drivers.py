@@ -12,6 +12,7 @@ connection is recorded with.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from x2desk.core.accounts.client import (
@@ -23,19 +24,23 @@ from x2desk.core.accounts.client import (
     check_bot_token,
     normalise_phone,
 )
+from x2desk.core.accounts.creating import create_recorded, unfinished_connection
 from x2desk.core.accounts.endpoints import SESSION_LIFETIME_S, WHATSAPP_LINK_LIFETIME_S
 from x2desk.core.errors import InputError, SessionExpired, X2DeskError
 from x2desk.core.kinds import FLOWS, KINDS, Entry
 from x2desk.core.saving import Outcome, record_connection
 from x2desk.core.secret import Secret
 from x2desk.core.session.machine import LoginSession, State, Step
+from x2desk.i18n import N_, _
 
 if TYPE_CHECKING:
     from x2desk.core.store.records import Record
 
 
 class ProviderDriver:
-    """Shared parts of the provider's flows."""
+    """Shared parts of the provider's flows. ``recorded``: the record written the moment the
+    create answered (:func:`~x2desk.core.accounts.creating.create_recorded`); ``resumed``: the
+    unfinished connection of an earlier run this one continues with."""
 
     flow = "provider"
     session_lifetime_s: float | None = None
@@ -43,6 +48,21 @@ class ProviderDriver:
     def __init__(self, client: ConnectionsClient, name: str = "") -> None:
         self.client = client
         self.name = name
+        self.recorded: Record | None = None
+        self.resumed: Record | None = None
+
+    def _create(
+        self,
+        name: str,
+        connection_type: str,
+        params: dict[str, str | Secret] | None = None,
+        outcome: Outcome | None = None,
+    ) -> Connection:
+        """Create the connection, journalled and recorded the moment it answers."""
+        connection, self.recorded = create_recorded(
+            self.client, self.flow, name, connection_type, params, outcome=outcome or self.outcome
+        )
+        return connection
 
     @property
     def outcome(self) -> Outcome:
@@ -56,10 +76,10 @@ class ProviderDriver:
         raise NotImplementedError
 
     def submit_code(self, code: Secret) -> Step:
-        raise InputError("This kind of connection does not use a login code.")
+        raise InputError(_("This kind of connection does not use a login code."))
 
     def submit_password(self, password: Secret) -> Step:
-        raise InputError("This kind of connection does not use a password.")
+        raise InputError(_("This kind of connection does not use a password."))
 
     def finish(self) -> Step:
         raise NotImplementedError
@@ -110,7 +130,7 @@ class _AccountDriver(ProviderDriver):
     @property
     def session_id(self) -> str:
         if self.session is None:
-            raise SessionExpired("There is no login session yet. Start again.")
+            raise SessionExpired(_("There is no login session yet. Start again."))
         return self.session.session_id
 
     def finish(self) -> Step:
@@ -119,17 +139,16 @@ class _AccountDriver(ProviderDriver):
                 connection: Connection | None = self.client.get_connection(self.connection_id)
             except X2DeskError:
                 connection = None
-            return Step(State.CONNECTED, note="Re-authorised the connection.", result=connection)
+            return Step(State.CONNECTED, note=_("Re-authorised the connection."), result=connection)
         name = self.name or default_name(self.connection_type)
-        connection = self.client.create_connection(
-            name, self.connection_type, {"session_id": self.session_id}
-        )
+        connection = self._create(name, self.connection_type, {"session_id": self.session_id})
         return Step(State.CONNECTED, result=connection)
 
 
 class TelegramQrDriver(_AccountDriver):
     flow = "telegram_qr"
     connection_type = "telegram"
+    begin_repeatable = True  # a second init only opens another session (they end by themselves)
 
     def begin(self) -> Step:
         return self._step(self.client.telegram_init("qr", connection_id=self.connection_id))
@@ -177,12 +196,13 @@ class TelegramCodeDriver(_PhoneDriver):
 class MaxCodeDriver(_PhoneDriver):
     flow = "max_code"
     connection_type = "max_personal"
+    can_recheck = False  # MAX's login has no poll: a lost answer cannot be checked first
 
     def begin(self) -> Step:
         return self._step(self.client.max_init(self.phone, connection_id=self.connection_id))
 
     def poll(self) -> Step:
-        raise SessionExpired("A MAX login has nothing to poll. Start again.")
+        raise SessionExpired(_("A MAX login has nothing to poll. Start again."))
 
     def submit_code(self, code: Secret) -> Step:
         return self._step(self.client.max_login(self.session_id, code))
@@ -190,10 +210,21 @@ class MaxCodeDriver(_PhoneDriver):
 
 class WhatsAppDriver(ProviderDriver):
     """Create a ``whatsapp`` connection (or reuse ``connection_id``), then poll its status: a QR
-    (refreshed as it expires, about every 30 s) until ``authorized``."""
+    (refreshed as it expires, about every 30 s) until ``authorized``. The connection is recorded
+    (outcome ``created``) as soon as the create answers, so an error or a stop afterwards never
+    orphans it; x2desk waits for the scan :data:`WHATSAPP_LINK_LIFETIME_S`."""
 
     flow = "whatsapp"
-    session_lifetime_s: float | None = WHATSAPP_LINK_LIFETIME_S  # x2desk's own limit
+    session_lifetime_s: float | None = WHATSAPP_LINK_LIFETIME_S
+    expired_text = N_(
+        "x2desk stopped waiting for the WhatsApp scan after 10 minutes. The connection stays: "
+        "show its QR again when the phone is at hand."
+    )
+
+    @property
+    def begin_repeatable(self) -> bool:
+        """Once the connection exists, starting again only asks for its status."""
+        return self.connection_id is not None
 
     def __init__(
         self, client: ConnectionsClient, name: str = "", connection_id: int | str | None = None
@@ -201,13 +232,22 @@ class WhatsAppDriver(ProviderDriver):
         super().__init__(client, name)
         self.connection_id = connection_id
         self.connection: Connection | None = None
+        self.created = False  # this run made the connection
 
     def begin(self) -> Step:
         if self.connection_id is None:
             name = self.name or default_name("whatsapp")
-            self.connection = self.client.create_connection(name, "whatsapp")
+            self.connection = self._create(name, "whatsapp", outcome=Outcome.CREATED)
             self.connection_id = self.connection.id
-        return self.poll()
+            self.created = True
+        step = self.poll()
+        if self.resumed is not None and step.state is State.WAITING_FOR_QR and not step.note:
+            note = _(
+                "Continuing with WhatsApp connection {id}, made earlier and not linked yet (no "
+                "new connection is made)."
+            ).format(id=self.resumed.external_id)
+            step = replace(step, note=note)
+        return step
 
     def poll(self) -> Step:
         assert self.connection_id is not None
@@ -220,7 +260,7 @@ class WhatsAppDriver(ProviderDriver):
                 State.WAITING_FOR_QR, qr=status.qr, qr_expires_at=status.expires_at, qr_link=link
             )
         if status.status == "loading":
-            return Step(State.LOADING, note="WhatsApp is loading; wait a moment…")
+            return Step(State.LOADING, note=_("WhatsApp is loading; wait a moment…"))
         return self.finish()
 
     def finish(self) -> Step:
@@ -238,9 +278,8 @@ class TelegramBotDriver(ProviderDriver):
         self.token = check_bot_token(token)  # InputError before anything is sent
 
     def begin(self) -> Step:
-        connection = self.client.create_connection(
-            self.name or default_name("telegram_bot"), "telegram_bot", {"token": self.token}
-        )
+        name = self.name or default_name("telegram_bot")
+        connection = self._create(name, "telegram_bot", {"token": self.token})
         return Step(State.CONNECTED, result=connection)
 
 
@@ -257,18 +296,15 @@ class OdnoklassnikiDriver(ProviderDriver):
         connection_id: int | str | None = None,
     ) -> None:
         super().__init__(client, name)
-        self.api_key = check_api_key(api_key, "group's API key")
+        self.api_key = check_api_key(api_key, N_("group's API key"))
         self.connection_id = connection_id
 
     def begin(self) -> Step:
         if self.connection_id is not None:
             connection = self.client.update_key(self.connection_id, self.api_key)
-            return Step(State.CONNECTED, note="The group's key was changed.", result=connection)
-        connection = self.client.create_connection(
-            self.name or default_name("odnoklassniki"),
-            "odnoklassniki",
-            {"api_key": self.api_key},
-        )
+            return Step(State.CONNECTED, note=_("The group's key was changed."), result=connection)
+        name = self.name or default_name("odnoklassniki")
+        connection = self._create(name, "odnoklassniki", {"api_key": self.api_key})
         return Step(State.CONNECTED, result=connection)
 
 
@@ -293,25 +329,48 @@ def make_driver(
     phone: str = "",
     secret: Secret | None = None,
     connection_id: int | str | None = None,
+    resume: bool = True,
 ) -> ProviderDriver:
     """The driver of ``flow`` (a provider flow of :data:`x2desk.core.kinds.FLOWS`) with what the
     person gave: ``phone`` for a login-code flow, ``secret`` (the bot token or the group's key)
     for the others that need one; ``connection_id``: re-authorise, reconnect or change the key of
-    that connection. InputError (nothing sent) when something needed is missing or malformed."""
+    that connection; ``resume``: WhatsApp continues with a connection made here and never linked
+    (:func:`whatsapp_driver`). InputError (nothing sent) when something needed is missing or
+    malformed."""
     if flow not in DRIVERS:
-        raise InputError(f"Unknown kind of connection '{flow}'.")
+        raise InputError(_("Unknown kind of connection '{flow}'.").format(flow=flow))
     entry = FLOWS[flow].entry
     if entry is Entry.PHONE:
         phone_driver = TelegramCodeDriver if flow == "telegram_code" else MaxCodeDriver
         return phone_driver(client, phone, name, connection_id=connection_id)
     if entry in (Entry.BOT_TOKEN, Entry.GROUP_KEY):
         if secret is None:
-            raise InputError("Type the token or key first.")
+            raise InputError(_("Type the token or key first."))
         if entry is Entry.BOT_TOKEN:
             return TelegramBotDriver(client, secret, name)
         return OdnoklassnikiDriver(client, secret, name, connection_id=connection_id)
-    qr_driver = TelegramQrDriver if flow == "telegram_qr" else WhatsAppDriver
-    return qr_driver(client, name, connection_id=connection_id)
+    if flow == "whatsapp":
+        return whatsapp_driver(client, name, connection_id, resume=resume)
+    return TelegramQrDriver(client, name, connection_id=connection_id)
+
+
+def whatsapp_driver(
+    client: ConnectionsClient,
+    name: str = "",
+    connection_id: int | str | None = None,
+    *,
+    resume: bool = True,
+) -> WhatsAppDriver:
+    """The WhatsApp driver; with no ``connection_id`` and ``resume``, it continues with the
+    connection an earlier run made here and never linked (no second one is created)."""
+    earlier = None
+    if connection_id is None and resume:
+        earlier = unfinished_connection("whatsapp", client.base_url)
+    if earlier is None:
+        return WhatsAppDriver(client, name, connection_id)
+    driver = WhatsAppDriver(client, name, earlier.external_id)
+    driver.resumed = earlier
+    return driver
 
 
 def record_login(session: LoginSession) -> Record | None:
@@ -324,6 +383,20 @@ def record_login(session: LoginSession) -> Record | None:
         return None
     if not isinstance(driver, ProviderDriver):
         raise TypeError("record_login records the provider's logins only")
+    details = {
+        "status": conn.status,
+        "provider_connection_id": conn.id,
+        # re-authorising needs the company the connection lives in (and its key)
+        "company_id": conn.company_id or driver.client.company_id,
+        "company": driver.client.company.name if driver.client.company else None,
+    }
+    recorded = driver.recorded
+    if recorded is not None and recorded.outcome == driver.outcome.value:
+        # recorded when the create answered: only what changed since (no second history entry)
+        from x2desk.core.store.records import open_records
+
+        with open_records() as records:
+            return records.upsert(conn.type, conn.id, details=details)
     return record_connection(
         conn.type,
         conn.id,
@@ -331,11 +404,5 @@ def record_login(session: LoginSession) -> Record | None:
         outcome=driver.outcome,
         name=conn.name or None,
         api_base=driver.client.base_url,
-        details={
-            "status": conn.status,
-            "provider_connection_id": conn.id,
-            # re-authorising needs the company the connection lives in (and its key)
-            "company_id": conn.company_id or driver.client.company_id,
-            "company": driver.client.company.name if driver.client.company else None,
-        },
+        details=details,
     )

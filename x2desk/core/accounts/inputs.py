@@ -8,7 +8,7 @@ import re
 from x2desk.core.errors import InputError
 from x2desk.core.secret import Secret
 from x2desk.core.x2chat.tokens import BOT_TOKEN_SHAPE, is_bot_token
-from x2desk.i18n import _
+from x2desk.i18n import N_, _
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 BOT_TOKEN = re.compile(rf"^{BOT_TOKEN_SHAPE.pattern}$")  # the shape only: any length after ':'
@@ -51,12 +51,16 @@ def check_bot_token(token: Secret) -> Secret:
     return Secret(value)
 
 
-def check_api_key(key: Secret, what: str = "API key") -> Secret:
+def check_api_key(key: Secret, what: str = N_("API key")) -> Secret:
+    """``what``: the key's name, marked with ``N_`` (translated here)."""
+    what = _(what)
     value = key.reveal().strip()
     if not value:
-        raise InputError(f"The {what} is empty: paste it again.")
+        raise InputError(_("The {what} is empty: paste it again.").format(what=what))
     if any(c.isspace() for c in value) or not value.isprintable() or not value.isascii():
         raise InputError(
-            f"The {what} has spaces or characters a key cannot have: copy it again, whole."
+            _(
+                "The {what} has spaces or characters a key cannot have: copy it again, whole."
+            ).format(what=what)
         )
     return Secret(value)

@@ -45,6 +45,20 @@ INACTIVE: dict[str, tuple[str, str]] = {
         ),
     ),
 }
+# The provider's status of a connection, as a person says it (another status: as it came).
+STATUS_WORDS = {
+    "active": N_("working"),
+    "waiting": N_("waiting for the subscription"),
+    "unauthorized": N_("needs logging in again"),
+}
+
+
+def status_word(status: str) -> str:
+    """The provider's ``status`` of a connection in the language of now."""
+    word = STATUS_WORDS.get(status)
+    return _(word) if word else status
+
+
 INACTIVE_OTHER = N_(
     "The provider reports this connection as '{status}', not active: it may not work yet. "
     "Check it in the provider's dashboard."
@@ -172,31 +186,39 @@ def parse_expires(value: Any, now: float) -> float | None:
 
 def need(data: Any, key: str, kinds: type | tuple[type, ...], what: str) -> Any:
     if not isinstance(data, dict) or not isinstance(data.get(key), kinds):
-        raise BadAnswer(f"The provider's answer to {what} lacks '{key}'. Try again later.")
+        raise BadAnswer(
+            _("The provider's answer to {what} lacks '{key}'. Try again later.").format(
+                what=_(what), key=key
+            )
+        )
     return data[key]
 
 
 def parse_company(data: Any) -> Company:
-    company_id = need(data, "id", (int, str), "the companies list")
+    company_id = need(data, "id", (int, str), N_("the companies list"))
     if isinstance(company_id, bool) or str(company_id) == "":
-        raise BadAnswer("The provider listed a company without an id. Try again later.")
+        raise BadAnswer(_("The provider listed a company without an id. Try again later."))
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         name = _("Company {id}").format(id=company_id)
     return Company(id=company_id, name=name.strip())
 
 
-def parse_session(data: Any, now: float, what: str = "the login request") -> Session:
+def parse_session(data: Any, now: float, what: str = N_("the login request")) -> Session:
     session_id = need(data, "session_id", (str, int), what)
     status = need(data, "status", str, what)
     if status not in SESSION_STATUSES:
-        raise BadAnswer(f"The provider reported an unknown login status '{scrub(status)[:40]}'.")
+        raise BadAnswer(
+            _("The provider reported an unknown login status '{status}'.").format(
+                status=scrub(status)[:40]
+            )
+        )
     qr = data.get("qr_login")
     qr_login = None
     if isinstance(qr, dict) and isinstance(qr.get("url"), str) and qr["url"]:
         qr_login = QrLogin(url=qr["url"], expires_at=parse_expires(qr.get("expires"), now))
     elif status == "waiting_for_qr":
-        raise BadAnswer("The provider is waiting for a QR scan but sent no QR. Try again later.")
+        raise BadAnswer(_("The provider is waiting for a QR scan but sent no QR. Try again later."))
     connection_id = data.get("connection_id")
     hint = data.get("password_hint", data.get("hint"))
     return Session(
@@ -209,7 +231,7 @@ def parse_session(data: Any, now: float, what: str = "the login request") -> Ses
 
 
 def parse_connection(
-    data: Any, what: str = "the connection request", company_id: int | str | None = None
+    data: Any, what: str = N_("the connection request"), company_id: int | str | None = None
 ) -> Connection:
     conn_id = need(data, "id", (int, str), what)
     params = data.get("params") if isinstance(data.get("params"), dict) else {}
@@ -227,12 +249,16 @@ def parse_connection(
 
 
 def parse_whatsapp_status(data: Any, now: float) -> WhatsAppStatus:
-    status = need(data, "status", str, "the WhatsApp status request")
+    status = need(data, "status", str, N_("the WhatsApp status request"))
     if status not in WHATSAPP_STATUSES:
-        raise BadAnswer(f"The provider reported an unknown WhatsApp status '{scrub(status)[:40]}'.")
+        raise BadAnswer(
+            _("The provider reported an unknown WhatsApp status '{status}'.").format(
+                status=scrub(status)[:40]
+            )
+        )
     qr = data.get("qr") if isinstance(data.get("qr"), str) and data.get("qr") else None
     if status == "qr" and qr is None:
-        raise BadAnswer("The provider says WhatsApp waits for a scan but sent no QR. Try again.")
+        raise BadAnswer(_("The provider says WhatsApp waits for a scan but sent no QR. Try again."))
     expires = parse_expires(data.get("expires"), now)
     if status == "qr" and expires is None:
         expires = now + WHATSAPP_QR_LIFETIME_S

@@ -15,10 +15,9 @@ The QR arrives as a base64 PNG, checked and read by :mod:`x2desk.core.greenapi.q
 
 from __future__ import annotations
 
-import re
+import math
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -26,7 +25,6 @@ from x2desk.core.errors import (
     AuthorizationRefused,
     BadAnswer,
     CodeInvalid,
-    InputError,
     InvalidAuth,
     PasswordInvalid,
     RateLimited,
@@ -55,18 +53,23 @@ from x2desk.core.greenapi.endpoints import (
     API_URL_ENV,
     CODE_LIFETIME_S,
     DEFAULT_API_URL,
-    INSTANCE_API_URL,
     QR_LIFETIME_S,
     QR_REFRESH_S,
     UNIVERSAL_API_URL,
 )
+from x2desk.core.greenapi.inputs import (
+    check_api_token,
+    check_api_url,
+    check_instance_id,
+    default_api_url,
+)
 from x2desk.core.greenapi.qrimage import MAX_PNG_BYTES, check_qr_png, read_qr_png
-from x2desk.core.net import json_body, make_http_client, require_secure, retry_after, send
+from x2desk.core.net import json_body, make_http_client, retry_after, send
 from x2desk.core.redact import scrub
 from x2desk.core.secret import Secret
 from x2desk.i18n import _
 
-__all__ = [  # the contract and the QR image's checks are read from here too
+__all__ = [  # the contract, the input checks and the QR image's checks are read from here too
     "API_URL_ENV",
     "CODE_LIFETIME_S",
     "DEFAULT_API_URL",
@@ -86,71 +89,6 @@ __all__ = [  # the contract and the QR image's checks are read from here too
     "default_api_url",
     "read_qr_png",
 ]
-
-ID_INSTANCE = re.compile(r"^\d{1,20}$")
-API_TOKEN = re.compile(r"^[A-Za-z0-9]{20,128}$")
-
-
-# ---- input checks ------------------------------------------------------------------------------
-
-
-def check_instance_id(text: str | int) -> str:
-    """The idInstance as digits (``waInstance`` prefix and spaces dropped), or InputError."""
-    value = re.sub(r"\s", "", str(text))
-    if value.lower().startswith("wainstance"):
-        value = value[len("wainstance") :]
-    if not value:
-        raise InputError("Type the instance's idInstance (digits, from the Green-API console).")
-    if not ID_INSTANCE.match(value):
-        raise InputError(
-            "The idInstance is a number (digits only, e.g. 1101000001): copy it again from the "
-            "Green-API console."
-        )
-    return value
-
-
-def check_api_token(token: Secret) -> Secret:
-    """The apiTokenInstance, trimmed and checked for its form (20-128 letters and digits)."""
-    value = token.reveal().strip()
-    if not value:
-        raise InputError("Paste the instance's apiTokenInstance (from the Green-API console).")
-    if not API_TOKEN.match(value):
-        raise InputError(
-            f"That is not an apiTokenInstance: it is {len(value)} characters long or has "
-            "characters such a token cannot have (it is 20 to 128 letters and digits, usually "
-            "50). Copy it again, whole, from the Green-API console."
-        )
-    return Secret(value)
-
-
-def default_api_url(id_instance: str | int) -> str:
-    """The instance's own apiUrl, ``https://NNNN.api.green-api.com`` (NNNN: the first four
-    digits of its id); the universal address when the id is shorter than that."""
-    digits = re.sub(r"\D", "", str(id_instance))
-    if len(digits) < 4:
-        return UNIVERSAL_API_URL
-    return INSTANCE_API_URL.format(prefix=digits[:4])
-
-
-def check_api_url(text: str | None, id_instance: str | int | None = None) -> str:
-    """The apiUrl to use: ``text`` (https://, or http:// on this computer; no query or
-    fragment), else the instance's own one derived from ``id_instance``."""
-    value = (text or "").strip()
-    if not value:
-        if id_instance is None:
-            raise InputError(_("Type the instance's apiUrl (shown in the Green-API console)."))
-        return default_api_url(check_instance_id(id_instance))
-    url = require_secure(value)
-    parts = urlsplit(url)
-    if parts.query or parts.fragment or "@" in parts.netloc:
-        raise InputError(
-            _(
-                "The apiUrl is just an address like https://1101.api.green-api.com, without "
-                "'?', '#' or a user name: copy it again from the Green-API console."
-            )
-        )
-    return url
-
 
 # ---- answers -----------------------------------------------------------------------------------
 
@@ -186,7 +124,7 @@ class QrAnswer:
 
 def parse_qr(data: Any) -> QrAnswer:
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-        raise BadAnswer("Green-API's answer to the QR request has no 'type'. x2desk asks again.")
+        raise BadAnswer(_("Green-API's answer to the QR request has no 'type'. x2desk asks again."))
     kind = data["type"]
     message = data.get("message")
     if kind == QR_TYPE_CODE:
@@ -196,8 +134,9 @@ def parse_qr(data: Any) -> QrAnswer:
     if kind in QR_TYPES_ALREADY:
         return QrAnswer(kind)
     raise BadAnswer(
-        f"Green-API answered the QR request with an unknown type '{scrub(kind)[:40]}'. "
-        "x2desk asks again."
+        _(
+            "Green-API answered the QR request with an unknown type '{kind}'. x2desk asks again."
+        ).format(kind=scrub(kind)[:40])
     )
 
 
@@ -207,14 +146,18 @@ def parse_state(data: Any) -> str:
     if data is None or data == "":
         return STATE_WHILE_CREATED
     if not isinstance(data, dict) or "stateInstance" not in data:
-        raise BadAnswer("Green-API's answer to the state request has no 'stateInstance'.")
+        raise BadAnswer(_("Green-API's answer to the state request has no 'stateInstance'."))
     state = data.get("stateInstance")
     if state is None or state == "":
         return STATE_WHILE_CREATED
     if not isinstance(state, str):
-        raise BadAnswer("Green-API's answer to the state request has no 'stateInstance'.")
+        raise BadAnswer(_("Green-API's answer to the state request has no 'stateInstance'."))
     if state not in STATES:
-        raise BadAnswer(f"Green-API reported an unknown instance state '{scrub(state)[:40]}'.")
+        raise BadAnswer(
+            _("Green-API reported an unknown instance state '{state}'.").format(
+                state=scrub(state)[:40]
+            )
+        )
     return state
 
 
@@ -239,7 +182,7 @@ def parse_auth(data: Any, method: str) -> AuthAnswer:
     false``) raises: a wrong code or password as CodeInvalid/PasswordInvalid (the page stays),
     anything else as :class:`AuthorizationRefused` with its reason explained."""
     if not isinstance(data, dict) or ("status" not in data and "data" not in data):
-        raise BadAnswer(f"Green-API's answer to {method} has no 'status'.")
+        raise BadAnswer(_("Green-API's answer to {method} has no 'status'.").format(method=method))
     raw = data.get("data")
     inner: dict[str, Any] = raw if isinstance(raw, dict) else {}
     inner_status = inner.get("status") if isinstance(inner.get("status"), str) else None
@@ -380,36 +323,64 @@ class GreenApiClient:
         data = json_body(response)
         if 200 <= status < 300:
             if data is None and not (empty_ok and not response.content.strip()):
-                raise BadAnswer(f"Green-API's answer to {method} was not the JSON x2desk expects.")
+                raise BadAnswer(
+                    _("Green-API's answer to {method} was not the JSON x2desk expects.").format(
+                        method=method
+                    )
+                )
             return data
         if status in (401, 403):
             raise InvalidAuth(
-                f"Green-API refused instance {self.id_instance}: the idInstance or the "
-                "apiTokenInstance is wrong (or the instance was deleted). Copy both again from "
-                "the Green-API console."
+                _(
+                    "Green-API refused instance {id_instance}: the idInstance or the "
+                    "apiTokenInstance is wrong (or the instance was deleted). Copy both again from "
+                    "the Green-API console."
+                ).format(id_instance=self.id_instance)
             )
         if status == 429:
+            seconds = retry_after(response)
+            capped = RateLimited(seconds).retry_after  # what x2desk will wait, said
             raise RateLimited(
-                retry_after(response),
-                "Green-API limits how often an instance may be asked; x2desk waits and asks again.",
+                seconds,
+                _(
+                    "Green-API limits how often an instance may be asked; x2desk waits {seconds} s "
+                    "and asks again."
+                ).format(seconds=math.ceil(capped))
+                if capped
+                else _(
+                    "Green-API limits how often an instance may be asked; x2desk waits and asks "
+                    "again."
+                ),
             )
         if status == 400:
             detail = _detail(data)
             said = f": {scrub(detail)[:160]}" if detail else ""
-            raise RequestRejected(f"Green-API refused the {method} request{said}.")
+            raise RequestRejected(
+                _("Green-API refused the {method} request{said}.").format(method=method, said=said)
+            )
         if status == 404:
             raise RequestRejected(
-                f"Green-API has no such address at {scrub(self.api_url)}: check the API URL "
-                "shown in the Green-API console for this instance."
+                _(
+                    "Green-API has no such address at {api_url}: check the API URL shown in the "
+                    "Green-API console for this instance."
+                ).format(api_url=scrub(self.api_url))
             )
         if status == 466:
             raise RequestRejected(
-                "Green-API says this instance's plan limit is used up (HTTP 466): check its "
-                "tariff in the Green-API console."
+                _(
+                    "Green-API says this instance's plan limit is used up (HTTP 466): check its "
+                    "tariff in the Green-API console."
+                )
             )
         if status >= 500:
-            raise ServerError(f"Green-API had an internal error ({status}). Try again later.")
-        raise BadAnswer(f"Green-API answered with an unexpected status ({status}).")
+            raise ServerError(
+                _("Green-API had an internal error ({status}). Try again later.").format(
+                    status=status
+                )
+            )
+        raise BadAnswer(
+            _("Green-API answered with an unexpected status ({status}).").format(status=status)
+        )
 
 
 def paired_phone(client: Any) -> str:

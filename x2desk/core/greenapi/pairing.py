@@ -45,7 +45,7 @@ from x2desk.core.errors import (
     StoreError,
 )
 from x2desk.core.greenapi.client import QR_ERRORS, GreenApiClient, paired_phone
-from x2desk.core.greenapi.endpoints import QR_LIFETIME_S, QR_REFRESH_S
+from x2desk.core.greenapi.endpoints import PAIRING_LIFETIME_S, QR_LIFETIME_S, QR_REFRESH_S
 from x2desk.core.saving import Outcome, record_connection
 from x2desk.core.secret import Secret
 from x2desk.core.session.machine import LoginSession, Observer, Snapshot, State, Step
@@ -124,7 +124,12 @@ class GreenApiDriver:
     """
 
     flow = KIND
-    session_lifetime_s: float | None = None  # an instance's pairing does not expire
+    session_lifetime_s: float | None = PAIRING_LIFETIME_S  # x2desk stops waiting then
+    begin_repeatable = True  # the start reads the state (and asks for a QR or a code again)
+    expired_text = N_(
+        "x2desk stopped waiting after 10 minutes: the instance was not paired. Start again "
+        "when the phone with the account is at hand."
+    )
 
     def __init__(
         self,
@@ -283,6 +288,7 @@ class GreenApiDriver:
                 flow=flow,
                 outcome=Outcome.REPAIRED if self.repair else Outcome.CONNECTED,
                 records=records,
+                phone=phone or None,  # the default label: "Green-API 1101000001 · +7916…"
                 **name,
                 api_base=self.client.api_url,
                 secret_ref=ref,
@@ -291,7 +297,7 @@ class GreenApiDriver:
         finally:
             if own:
                 records.close()
-        store = getattr(self.credentials, "description", "the credential store")
+        store = getattr(self.credentials, "description", None) or _("the credential store")
         log.info("green-api instance %s paired (%s)", id_instance, flow)
         return PairedInstance(
             id_instance, record.id, ref, str(store), kept, self.client.api_url, phone
@@ -342,14 +348,16 @@ class GreenApiPairing:
     ) -> GreenApiPairing:
         """Re-pair a saved instance (from the home list): its id, apiUrl and saved token."""
         if record.kind != KIND:
-            raise StoreError(f"Record {record.id} is a {record.kind} connection, not Green-API.")
+            said = _("Record {id} is a {kind} connection, not Green-API.")
+            raise StoreError(said.format(id=record.id, kind=record.kind))
         token = credentials.load(record.secret_ref or "")
         if token is None:
-            raise StoreError(
-                f"The apiTokenInstance of instance {record.external_id} is no longer in "
-                f"{getattr(credentials, 'description', 'the credential store')}: connect it "
-                "again with its id and token."
+            said = _(
+                "The apiTokenInstance of instance {external_id} is no longer in {credentials}: "
+                "connect it again with its id and token."
             )
+            store = getattr(credentials, "description", None) or _("the credential store")
+            raise StoreError(said.format(external_id=record.external_id, credentials=store))
         client = GreenApiClient(api_url or record.api_base or None, record.external_id, token)
         return cls(client, record.name or "", credentials=credentials, repair=True, **kwargs)
 

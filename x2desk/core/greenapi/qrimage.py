@@ -13,6 +13,7 @@ import struct
 from typing import TYPE_CHECKING
 
 from x2desk.core.errors import BadAnswer
+from x2desk.i18n import _
 
 if TYPE_CHECKING:
     from x2desk.core.scan.decode import QrDecoder
@@ -31,31 +32,37 @@ def check_qr_png(message: object) -> bytes:
     BadAnswer (with what was wrong) for anything that is not a base64 PNG of a sane size.
     """
     if not isinstance(message, str) or not message.strip():
-        raise BadAnswer("Green-API sent a QR answer without an image. x2desk asks again.")
+        raise BadAnswer(_("Green-API sent a QR answer without an image. x2desk asks again."))
     text = _DATA_URL.sub("", message.strip())
     if len(text) > (MAX_PNG_BYTES * 4) // 3 + 4:
         raise BadAnswer(
-            f"Green-API sent a QR image larger than {MAX_PNG_BYTES // 1024} KiB; x2desk does not "
-            "open it. It asks again."
+            _(
+                "Green-API sent a QR image larger than {kib} KiB; x2desk does not open it. It "
+                "asks again."
+            ).format(kib=MAX_PNG_BYTES // 1024)
         )
     try:
         data = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise BadAnswer("Green-API sent a QR that is not base64. x2desk asks again.") from None
+        raise BadAnswer(_("Green-API sent a QR that is not base64. x2desk asks again.")) from None
     if len(data) > MAX_PNG_BYTES:
-        raise BadAnswer("Green-API sent a QR image that is too large. x2desk asks again.")
+        raise BadAnswer(_("Green-API sent a QR image that is too large. x2desk asks again."))
     if not data.startswith(PNG_MAGIC):
         raise BadAnswer(
-            "Green-API sent a QR that is not a PNG image (its first bytes are wrong). "
-            "x2desk asks again."
+            _(
+                "Green-API sent a QR that is not a PNG image (its first bytes are wrong). "
+                "x2desk asks again."
+            )
         )
     if len(data) < 33 or data[12:16] != b"IHDR" or struct.unpack(">I", data[8:12])[0] != 13:
-        raise BadAnswer("Green-API sent a damaged PNG (no image header). x2desk asks again.")
+        raise BadAnswer(_("Green-API sent a damaged PNG (no image header). x2desk asks again."))
     width, height = struct.unpack(">II", data[16:24])
     if not (MIN_PNG_SIDE <= width <= MAX_PNG_SIDE and MIN_PNG_SIDE <= height <= MAX_PNG_SIDE):
         raise BadAnswer(
-            f"Green-API sent a {width}x{height} image, which cannot be a QR code "
-            f"({MIN_PNG_SIDE} to {MAX_PNG_SIDE} pixels a side). x2desk asks again."
+            _(
+                "Green-API sent a {width}x{height} image, which cannot be a QR code "
+                "({least} to {most} pixels a side). x2desk asks again."
+            ).format(width=width, height=height, least=MIN_PNG_SIDE, most=MAX_PNG_SIDE)
         )
     return data
 

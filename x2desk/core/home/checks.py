@@ -30,7 +30,7 @@ from x2desk.core.home.verdicts import (
 )
 from x2desk.core.kinds import KINDS, Service
 from x2desk.core.status import Status
-from x2desk.i18n import _
+from x2desk.i18n import N_, _
 
 if TYPE_CHECKING:
     import httpx
@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 EVENT_TEST_MESSAGE = "test_message"
 RATE_LIMIT_PAUSE_S = 60.0  # a 429 without a Retry-After
-TEST_TEXT = "Hello from x2desk: this bot is connected."  # as the wizard's (flow_state)
+TEST_TEXT = N_("Hello from x2desk: this bot is connected.")  # as the wizard's (flow_state)
 
 
 @dataclass(frozen=True)
@@ -64,18 +64,22 @@ class CheckResult:
 
 class Checker:
     """Checks saved connections (``records``: the profile's open record store; ``credentials``:
-    the credential store, unlocked). Use as a context manager or call :meth:`close`."""
+    the credential store, unlocked; ``known_keys``: provider keys held in memory, by (address,
+    company), for a key that was checked but not saved: the window's). Use as a context manager
+    or call :meth:`close`."""
 
     def __init__(
         self,
         records: RecordStore,
         credentials: CredentialStore,
         http: httpx.Client | None = None,
+        known_keys: dict[tuple[str, str | None], Secret] | None = None,
     ) -> None:
         from x2desk.core.net import make_http_client
 
         self.records = records
         self.credentials = credentials
+        self.known_keys = dict(known_keys or {})
         self._own_http = http is None
         self._http = http if http is not None else make_http_client()
         self._providers: dict[tuple[str, str | None], ConnectionsClient] = {}
@@ -143,7 +147,10 @@ class Checker:
             raise StoreError(
                 _(
                     "The {what} of this connection is no longer in {store}: connect it again."
-                ).format(what=what, store=getattr(self.credentials, "description", "the store"))
+                ).format(
+                    what=what,
+                    store=getattr(self.credentials, "description", None) or _("the store"),
+                )
             )
         return token
 
@@ -177,6 +184,11 @@ class Checker:
         if client is not None:
             return client
         key, company = load_provider_key(self.credentials, base_url, company_id)
+        if key is None:  # a key checked in this window but not saved (its company, or any)
+            key = self.known_keys.get((base_url, company_id)) or self.known_keys.get(
+                (base_url, None)
+            )
+            company = company_id if key is not None else company
         if key is None:
             raise StoreError(
                 _(
@@ -216,7 +228,7 @@ class Checker:
         token = self._secret(record, _("bot token"))
         client = X2ChatClient(self._address(record), http=self._http)
         try:
-            sent = client.send_message(token, int(record.chat_id), text or TEST_TEXT)
+            sent = client.send_message(token, int(record.chat_id), text or _(TEST_TEXT))
         except X2DeskError as exc:
             self.records.add_event(record.id, EVENT_TEST_MESSAGE, "failed", exc.key)
             raise

@@ -148,7 +148,7 @@ def _secret(record: Record, credentials: CredentialStore, what: str) -> Secret:
             ).format(
                 what=what,
                 label=record.display_label,
-                store=getattr(credentials, "description", "the credential store"),
+                store=getattr(credentials, "description", None) or _("the credential store"),
             )
         )
     return secret

@@ -32,6 +32,10 @@ class Row:
     checked_text: str  # when, for people; "never"
     fix: Fix | None  # what the kind's fix is (re-authorise, re-pair, change key)
     forgetting: bool = False
+    external_id: str = ""  # the id at the service (what a fix works on)
+    api_base: str = ""  # the address it was made at
+    company_id: str = ""  # the provider company it lives in ("" when not known)
+    chat_id: int | str | None = None  # an X2Chat bot's chat (a test message goes there)
 
 
 def row_of(record: Record) -> Row:
@@ -61,7 +65,34 @@ def row_of(record: Record) -> Row:
         checked_text=format_datetime(record.checked_at) if record.checked_at else _("never"),
         fix=entry.fix if entry is not None else None,
         forgetting=record.forgetting,
+        external_id=record.external_id,
+        api_base=record.api_base or "",
+        company_id=record.company_id or "",
+        chat_id=record.chat_id,
     )
+
+
+def facts(record: Record, row: Row | None = None) -> list[tuple[str, str]]:
+    """Everything known of ``record`` but its secret, as (name, value) for people, in order
+    (``x2desk show`` and the window's details); empty values are the caller's to skip."""
+    row = row or row_of(record)
+    status = row.status_text + (f": {row.reason}" if row.reason else "")
+    if record.forgotten:
+        status = _("forgotten {when}").format(when=format_datetime(record.forgotten_at or 0))
+    return [
+        (_("Label"), row.label),
+        (_("Kind"), f"{row.kind_name} ({row.kind})"),
+        (_("Id at the service"), record.external_id),
+        (_("Chat"), "" if record.chat_id is None else str(record.chat_id)),
+        (_("Address"), record.api_base or ""),
+        (_("Company"), row.company),
+        (_("Status"), status),
+        (_("Last checked"), row.checked_text),
+        (_("Secret kept as"), record.secret_ref or _("(none of its own)")),
+        (_("Still to delete"), ", ".join(record.forget_left)),
+        (_("Saved"), format_datetime(record.created_at)),
+        (_("Changed"), format_datetime(record.updated_at)),
+    ]
 
 
 def load_rows(query: RecordQuery | None = None) -> list[Row]:

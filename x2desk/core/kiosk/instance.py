@@ -95,7 +95,7 @@ class InstanceLock:
         except OSError as exc:
             raise StoreError(
                 _("Cannot create the kiosk's lock file {path}: {reason}.").format(
-                    path=self.path, reason=exc.strerror or "not writable"
+                    path=self.path, reason=exc.strerror or _("not writable")
                 )
             ) from None
         if not _try_lock(fd):

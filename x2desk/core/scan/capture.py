@@ -34,6 +34,7 @@ from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import CameraBusy, NoCodeFound, ScanError, TooManyCodes, X2DeskError
 from x2desk.core.scan.frames import FrameSource
 from x2desk.core.scan.rate import IDLE_FPS, DecodeRate
+from x2desk.i18n import N_, _
 
 if TYPE_CHECKING:
     import numpy as np
@@ -87,19 +88,23 @@ def polygon(corners: Any) -> Polygon:
         return []
 
 
-def single_text(texts: Iterable[str], where: str = "the picture") -> str:
-    """The one distinct text among ``texts``; :class:`TooManyCodes` or :class:`NoCodeFound`."""
+def single_text(texts: Iterable[str], where: str = N_("the picture")) -> str:
+    """The one distinct text among ``texts``; :class:`TooManyCodes` or :class:`NoCodeFound`.
+    ``where``: "the screen", "this image"... (marked with N_, translated here)."""
+    where = _(where)
     distinct = list(dict.fromkeys(t for t in texts if t))
     if len(distinct) > 1:
-        raise TooManyCodes(
-            f"{len(distinct)} different QR codes are visible on {where}. Close or cover all but "
-            "the X2Chat QR and try again."
+        said = _(
+            "{distinct} different QR codes are visible on {where}. Close or cover all but the "
+            "X2Chat QR and try again."
         )
+        raise TooManyCodes(said.format(distinct=len(distinct), where=where))
     if not distinct:
-        raise NoCodeFound(
-            f"No QR code was found on {where}. Show the X2Chat QR whole and large enough, "
-            "then try again, or paste the token."
+        said = _(
+            "No QR code was found on {where}. Show the X2Chat QR whole and large enough, then "
+            "try again, or paste the token."
         )
+        raise NoCodeFound(said.format(where=where))
     return distinct[0]
 
 
@@ -295,8 +300,10 @@ class CapturePipeline:
             log.debug("frame source failed", exc_info=True)
             self._fail(
                 ScanError(
-                    f"Reading {getattr(self.source, 'name', 'the camera')} failed "
-                    f"({type(exc).__name__}). Press Retry."
+                    _("Reading {source} failed ({name}). Press Retry.").format(
+                        source=getattr(self.source, "name", None) or _("the camera"),
+                        name=type(exc).__name__,
+                    )
                 )
             )
         finally:
@@ -326,13 +333,14 @@ class CapturePipeline:
             with self._cond:
                 finished = self._ended and not self._stop and self._hits == 0
             if finished:
-                where = getattr(self.source, "name", "the picture")
-                self._fail(
-                    NoCodeFound(
-                        f"No QR code was found in {where}. Use a sharp picture that shows the "
-                        "whole code, or paste the token."
-                    )
+                name = getattr(self.source, "name", None)
+                said = (
+                    _("No QR code was found in {name}.").format(name=name)
+                    if name
+                    else _("No QR code was found in the picture.")
                 )
+                advice = _("Use a sharp picture that shows the whole code, or paste the token.")
+                self._fail(NoCodeFound(f"{said} {advice}"))
         finally:
             self._thread_done()
 
@@ -349,14 +357,12 @@ class CapturePipeline:
                 self._cond.wait(self._poll)
             else:
                 return None
-        name = getattr(self.source, "name", "the camera")
-        self._fail(
-            CameraBusy(
-                f"No picture came from {name} for {self.stall_timeout:g} s (unplugged, or taken "
-                "by another program). Plug it back in or close the other program, then press "
-                "Retry."
-            )
+        name = getattr(self.source, "name", None) or _("the camera")
+        said = _(
+            "No picture came from {name} for {stall_timeout:g} s (unplugged, or taken by "
+            "another program). Plug it back in or close the other program, then press Retry."
         )
+        self._fail(CameraBusy(said.format(name=name, stall_timeout=self.stall_timeout)))
         return None
 
     def _stalled(self) -> bool:

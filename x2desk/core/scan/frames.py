@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import NoCamera, UnreadableImage
 from x2desk.core.scan.cameras import CameraSource, cv2_quiet
+from x2desk.i18n import _
 
 if TYPE_CHECKING:
     import numpy as np
@@ -96,7 +97,9 @@ class FileCameraSource:
 
     def open(self) -> None:
         if not is_sequence_pattern(self.path) and not Path(self.path).is_file():
-            raise UnreadableImage(f"Cannot use {self.path} as a camera: there is no such file.")
+            raise UnreadableImage(
+                _("Cannot use {path} as a camera: there is no such file.").format(path=self.path)
+            )
         cv2 = cv2_quiet()
         cap = cv2.VideoCapture(self.path)
         ok, frame = (False, None)
@@ -106,8 +109,10 @@ class FileCameraSource:
             cap.release()
             what = "image sequence" if is_sequence_pattern(self.path) else "video"
             raise UnreadableImage(
-                f"Cannot use {self.path} as a camera: OpenCV cannot read it as a {what} "
-                "(use an MJPG .avi, an .mp4, or a pattern such as frames/%03d.png)."
+                _(
+                    "Cannot use {path} as a camera: OpenCV cannot read it as a {what} (use an MJPG "
+                    ".avi, an .mp4, or a pattern such as frames/%03d.png)."
+                ).format(path=self.path, what=what)
             )
         if not self.fps or self.fps <= 0:
             rate = cap.get(cv2.CAP_PROP_FPS)  # some files report 0, NaN or 90000
@@ -119,7 +124,7 @@ class FileCameraSource:
 
     def read(self) -> np.ndarray | None:
         if self._cap is None:
-            raise UnreadableImage(f"{self.path} is not open.")
+            raise UnreadableImage(_("{path} is not open.").format(path=self.path))
         assert self.fps is not None
         due = self._start + self._count / self.fps
         wait = due - self._clock.monotonic()
@@ -145,7 +150,9 @@ class FileCameraSource:
         self._cap = cv2_quiet().VideoCapture(self.path)
         ok, frame = self._cap.read()
         if not ok or frame is None:
-            raise UnreadableImage(f"{self.path} could not be read again from its start.")
+            raise UnreadableImage(
+                _("{path} could not be read again from its start.").format(path=self.path)
+            )
         return frame
 
     def close(self) -> None:
@@ -209,26 +216,31 @@ def open_source(spec: str, **file_options: Any) -> FrameSource:
     """
     value = spec.strip()
     if not value:
-        raise NoCamera("No camera was given. Use a camera number (0, 1...) or a video file.")
+        raise NoCamera(_("No camera was given. Use a camera number (0, 1...) or a video file."))
     if re.fullmatch(r"[+-]?\d+", value):
         return CameraSource(int(value))
     if is_sequence_pattern(value):
         folder = Path(value).parent
         if not folder.is_dir():
             raise UnreadableImage(
-                f"Cannot use {value} as a camera: the folder {folder} does not exist."
+                _("Cannot use {source} as a camera: the folder {folder} does not exist.").format(
+                    source=value, folder=folder
+                )
             )
         return FileCameraSource(value, **file_options)
     path = Path(value).expanduser()
     if not path.exists():
         raise UnreadableImage(
-            f"Cannot use {value} as a camera: there is no such file. Give a camera number "
-            "(0, 1...), a video file or an image sequence such as frames/%03d.png."
+            _(
+                "Cannot use {source} as a camera: there is no such file. Give a camera number (0, "
+                "1...), a video file or an image sequence such as frames/%03d.png."
+            ).format(source=value)
         )
     if path.is_dir():
         raise UnreadableImage(
-            f"{value} is a folder. Give a video file, an image, or a pattern such as "
-            f"{path / '%03d.png'}."
+            _(
+                "{source} is a folder. Give a video file, an image, or a pattern such as {pattern}."
+            ).format(source=value, pattern=path / "%03d.png")
         )
     if path.suffix.lower() in STILL_IMAGE_SUFFIXES:
         return StillImageSource(path)

@@ -29,10 +29,7 @@ from dataclasses import replace
 
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import (
-    AnswerLost,
-    CodeInvalid,
     InputError,
-    PasswordInvalid,
     SessionExpired,
     X2DeskError,
 )
@@ -44,8 +41,8 @@ from x2desk.core.session.poller import (
     Poller,
     Scheduler,
     ThreadScheduler,
-    is_transient,
 )
+from x2desk.core.session.second_try import RECHECK, SecondTry, keeps_step, waiting_text
 from x2desk.core.session.states import (
     ENDINGS,
     INPUTS,
@@ -59,15 +56,20 @@ from x2desk.core.session.states import (
     State,
     Step,
     clean_code,
+    password_note,
+    unexpected_error,
+    unexpected_transition,
 )
+from x2desk.i18n import _
 
 __all__ = ["LoginDriver", "LoginSession", "Observer", "Snapshot", "State", "Step"]
 
 log = logging.getLogger(__name__)
 
 
-class LoginSession:
-    """The state machine. Thread-safe; all remote calls run on ``scheduler``, one at a time."""
+class LoginSession(SecondTry):
+    """The state machine. Thread-safe; all remote calls run on ``scheduler``, one at a time.
+    A failed start or an input's lost answer get a second try (:mod:`.second_try`)."""
 
     def __init__(
         self,
@@ -91,6 +93,7 @@ class LoginSession:
         self._qr_deadline: float | None = None  # monotonic
         self._session_deadline: float | None = None  # monotonic
         self._started = False
+        self._begin_tries = 0
         self.history: list[State] = []  # every state entered, in order (for tests and reports)
 
     # ---- observing ----
@@ -130,7 +133,7 @@ class LoginSession:
             actions.add("cancel")
         elif snap.state is not State.CONNECTED:
             actions.add("restart")
-        text = snap.text or STATE_TEXT[snap.state]
+        text = snap.text or _(STATE_TEXT[snap.state])
         return replace(
             snap,
             qr_seconds_left=qr_left,
@@ -161,6 +164,7 @@ class LoginSession:
             self._cancel_timers()
             self._qr_deadline = None
             self._session_deadline = None
+            self._begin_tries = 0
             self._snap = Snapshot(flow=self.driver.flow, state=State.STARTING, text="", busy=True)
             self.history.append(State.STARTING)
             lifetime = self.driver.session_lifetime_s
@@ -204,7 +208,7 @@ class LoginSession:
 
     def submit_password(self, password: Secret) -> bool:
         if not password.reveal():
-            raise InputError("Type the two-step verification password (it cannot be empty).")
+            raise InputError(_("Type the two-step verification password (it cannot be empty)."))
         return self._submit(
             State.WAITING_FOR_PASSWORD, lambda: self.driver.submit_password(password)
         )
@@ -234,8 +238,7 @@ class LoginSession:
                 return
             except Exception as exc:
                 log.error("login step failed unexpectedly: %s", type(exc).__name__)
-                err = X2DeskError(f"Unexpected error ({type(exc).__name__}). Start again.")
-                self._failed(err, phase, generation)
+                self._failed(unexpected_error(exc), phase, generation)
                 return
             self._apply(step, generation)
 
@@ -257,7 +260,7 @@ class LoginSession:
         with self._lock:
             if generation != self._generation or self._snap.state in TERMINAL:
                 return
-            text = f"{error.message} Trying again in {int(retry_in)} s."
+            text = waiting_text(error, retry_in)
             self._snap = replace(
                 self._snap, retry_in=retry_in, text=text, error_key=error.key, error=error
             )
@@ -271,11 +274,7 @@ class LoginSession:
             current = self._snap.state
             if step.state is not current and step.state not in TRANSITIONS[current]:
                 log.warning("login: unexpected %s after %s", step.state, current)
-                err = X2DeskError(
-                    f"The server went from '{current}' to '{step.state}', which x2desk does not "
-                    "expect. Start again."
-                )
-                self._fail_locked(err)
+                self._fail_locked(unexpected_transition(current, step.state))
             else:
                 self._show(step)
                 if step.state not in POLLING:
@@ -315,9 +314,9 @@ class LoginSession:
             self._qr_deadline = None
         note = step.note or ""
         if expired and step.state is State.WAITING_FOR_QR:
-            note = "The QR expired; getting a new one…"
+            note = _("The QR expired; getting a new one…")
         if step.state is State.WAITING_FOR_PASSWORD and step.password_hint and not note:
-            note = f"{STATE_TEXT[State.WAITING_FOR_PASSWORD]} Hint: {step.password_hint}"
+            note = password_note(step.password_hint)
         if step.state is not snap.state:
             self.history.append(step.state)
         self._snap = Snapshot(
@@ -353,7 +352,7 @@ class LoginSession:
                 return
             self._qr_deadline = None
             self._snap = replace(
-                snap, qr=None, qr_image=None, text="The QR expired; getting a new one…"
+                snap, qr=None, qr_image=None, text=_("The QR expired; getting a new one…")
             )
         self._publish()
         self.poller.poll_now()
@@ -375,7 +374,8 @@ class LoginSession:
             self._generation += 1
             self.poller.stop()
             self._cancel_timers()
-            err = SessionExpired()
+            expired = getattr(self.driver, "expired_text", None)
+            err = SessionExpired(_(expired) if expired else None)
             self._enter(State.EXPIRED, text=err.message, error=err)
         self._publish()
 
@@ -383,38 +383,29 @@ class LoginSession:
         with self._lock:
             if generation != self._generation or self._snap.state in TERMINAL:
                 return
-            state = self._snap.state
-            keep = (
-                (phase == "submit_code" and isinstance(error, CodeInvalid))
-                or (phase == "submit_password" and isinstance(error, PasswordInvalid))
-                or (phase in INPUTS.values() and is_transient(error))
-            )
-            if keep and not isinstance(error, SessionExpired):
-                # a wrong code or password keeps its step, and says so
+            if self._second_try(error, phase):
+                pass  # started again later, or the session is polled first: the text says so
+            elif keeps_step(error, phase):  # e.g. a wrong code: the step stays, saying so
+                text = error.message
+                if phase == RECHECK:
+                    text = _(
+                        "x2desk could not check whether it arrived ({why}). Type it again; if "
+                        "it was taken, x2desk goes on."
+                    ).format(why=error.message)
                 self._snap = replace(
-                    self._snap, busy=False, text=error.message, error=error, error_key=error.key
+                    self._snap, busy=False, text=text, error=error, error_key=error.key
                 )
             else:
-                if phase == "finish" and isinstance(error, AnswerLost):
-                    error = AnswerLost(
-                        "The request to create the connection was sent but no answer came back: "
-                        "it may exist already. Check the connections list before trying again."
-                    )
-                self._generation += 1
-                self.poller.stop()
-                self._cancel_timers()
-                if isinstance(error, SessionExpired):
-                    self._enter(State.EXPIRED, text=error.message, error=error)
-                else:
-                    self._enter(State.FAILED, text=error.message, error=error)
-                log.info("login %s failed in %s: %s", self.driver.flow, state, error.key)
+                log.info("login %s failed in %s: %s", self.driver.flow, self._snap.state, error.key)
+                self._fail_locked(error)
         self._publish()
 
     def _fail_locked(self, error: X2DeskError) -> None:
         self._generation += 1
         self.poller.stop()
         self._cancel_timers()
-        self._enter(State.FAILED, text=error.message, error=error)
+        ending = State.EXPIRED if isinstance(error, SessionExpired) else State.FAILED
+        self._enter(ending, text=error.message, error=error)
 
     def _enter(
         self,

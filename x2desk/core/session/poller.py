@@ -36,6 +36,7 @@ from x2desk.core.errors import (
     X2DeskError,
 )
 from x2desk.core.redact import scrub
+from x2desk.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -303,7 +304,9 @@ class Poller:
             error = exc
         except Exception as exc:  # a bug must not leave the poller silently dead
             log.error("poll failed unexpectedly: %s", scrub(f"{type(exc).__name__}: {exc}"))
-            error = X2DeskError(f"Unexpected error while waiting ({type(exc).__name__}).")
+            error = X2DeskError(
+                _("Unexpected error while waiting ({name}).").format(name=type(exc).__name__)
+            )
         with self._lock:
             self._in_flight = False
             if not self._running or generation != self._generation:

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from x2desk.core.errors import InputError, X2DeskError
 from x2desk.core.secret import Secret
+from x2desk.i18n import N_, _
 
 
 class State(StrEnum):
@@ -63,18 +64,18 @@ INPUTS: dict[State, str] = {  # the states that wait for the person, and the act
 }
 TERMINAL = frozenset({State.CONNECTED}) | ENDINGS
 
-STATE_TEXT: dict[State, str] = {
-    State.STARTING: "Starting the login session…",
-    State.WAITING_FOR_QR: "Scan the QR with your phone.",
-    State.WAITING_FOR_CODE: "Type the login code you received.",
-    State.WAITING_FOR_PASSWORD: "This account has two-step verification: type its password.",
-    State.LOADING: "Almost there: waiting for the other side…",
-    State.AUTHENTICATED: "Logged in.",
-    State.CREATING_CONNECTION: "Creating the connection…",
-    State.CONNECTED: "Connected.",
-    State.FAILED: "It did not work.",
-    State.CANCELLED: "Cancelled. Nothing more will be sent.",
-    State.EXPIRED: "The login session has ended. Start again.",
+STATE_TEXT: dict[State, str] = {  # N_: translated where shown
+    State.STARTING: N_("Starting the login session…"),
+    State.WAITING_FOR_QR: N_("Scan the QR with your phone."),
+    State.WAITING_FOR_CODE: N_("Type the login code you received."),
+    State.WAITING_FOR_PASSWORD: N_("This account has two-step verification: type its password."),
+    State.LOADING: N_("Almost there: waiting for the other side…"),
+    State.AUTHENTICATED: N_("Logged in."),
+    State.CREATING_CONNECTION: N_("Creating the connection…"),
+    State.CONNECTED: N_("Connected."),
+    State.FAILED: N_("It did not work."),
+    State.CANCELLED: N_("Cancelled. Nothing more will be sent."),
+    State.EXPIRED: N_("The login session has ended. Start again."),
 }
 
 
@@ -143,9 +144,9 @@ Observer = Callable[[Snapshot], None]
 def clean_code(code: Secret) -> Secret:
     value = re.sub(r"[\s-]", "", code.reveal())
     if not value:
-        raise InputError("Type the login code you received.")
+        raise InputError(_("Type the login code you received."))
     if not value.isdigit() or not 3 <= len(value) <= 10:
-        raise InputError("A login code is a few digits (usually 5): type just the digits.")
+        raise InputError(_("A login code is a few digits (usually 5): type just the digits."))
     return Secret(value)
 
 
@@ -162,3 +163,25 @@ class Running(Protocol):
     def restart(self) -> None: ...
 
     def cancel(self) -> None: ...
+
+
+# ---- what a session says when something goes wrong (in the language of now) -------------------
+
+
+def unexpected_error(exc: BaseException) -> X2DeskError:
+    return X2DeskError(_("Unexpected error ({name}). Start again.").format(name=type(exc).__name__))
+
+
+def unexpected_transition(current: State, state: State) -> X2DeskError:
+    return X2DeskError(
+        _(
+            "The server went from '{current}' to '{state}', which x2desk does not expect. "
+            "Start again."
+        ).format(current=current, state=state)
+    )
+
+
+def password_note(hint: str) -> str:
+    """The password step with the account's hint."""
+    asked = _(STATE_TEXT[State.WAITING_FOR_PASSWORD])
+    return _("{asked} Hint: {hint}").format(asked=asked, hint=hint)

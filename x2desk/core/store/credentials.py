@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from x2desk.core.errors import KeyringUnavailable, PassphraseRequired, StoreError
 from x2desk.core.secret import Secret
 from x2desk.core.store.settings import Settings, load_settings, update_settings
+from x2desk.i18n import N_, _
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -55,11 +56,11 @@ def secret_ref(kind: str, external_id: str | int) -> str:
 _REFUSED_MODULES = ("keyring.backends.fail", "keyring.backends.null")
 
 _FRIENDLY_NAMES = {
-    "keyring.backends.SecretService": "GNOME Keyring (Secret Service)",
-    "keyring.backends.libsecret": "GNOME Keyring (libsecret)",
-    "keyring.backends.kwallet": "KDE Wallet",
-    "keyring.backends.macOS": "macOS Keychain",
-    "keyring.backends.Windows": "Windows Credential Manager",
+    "keyring.backends.SecretService": N_("GNOME Keyring (Secret Service)"),
+    "keyring.backends.libsecret": N_("GNOME Keyring (libsecret)"),
+    "keyring.backends.kwallet": N_("KDE Wallet"),
+    "keyring.backends.macOS": N_("macOS Keychain"),
+    "keyring.backends.Windows": N_("Windows Credential Manager"),
 }
 
 
@@ -72,11 +73,15 @@ def _refusal(backend: KeyringBackend) -> str | None:
     """Why this backend must not hold secrets, or None when it may."""
     module = type(backend).__module__
     if module.startswith(_REFUSED_MODULES):
-        return "no system keyring was found"
+        return _("no system keyring was found")
     if _is_plaintext(backend):
-        return f"the only keyring found ({type(backend).__name__}) stores secrets in plain text"
+        return _("the only keyring found ({name}) stores secrets in plain text").format(
+            name=type(backend).__name__
+        )
     if module.startswith("keyrings.alt"):
-        return f"the only keyring found ({type(backend).__name__}) is not a system keyring"
+        return _("the only keyring found ({name}) is not a system keyring").format(
+            name=type(backend).__name__
+        )
     return None
 
 
@@ -84,8 +89,8 @@ def _describe(backend: KeyringBackend) -> str:
     module = type(backend).__module__
     for prefix, friendly in _FRIENDLY_NAMES.items():
         if module.startswith(prefix):
-            return friendly
-    return str(getattr(backend, "name", type(backend).__name__))
+            return _(friendly)
+    return _(str(getattr(backend, "name", type(backend).__name__)))  # N_ where it is ours
 
 
 def _usable_backend() -> KeyringBackend:
@@ -109,11 +114,13 @@ def _usable_backend() -> KeyringBackend:
         if reason is None:
             return candidate
         reasons.append(reason)
-    why = reasons[0] if reasons else "no system keyring was found"
+    why = reasons[0] if reasons else _("no system keyring was found")
     raise KeyringUnavailable(
-        f"x2desk cannot save secrets in the system keyring: {why}. Use the encrypted file "
-        "store instead (protected by a passphrase you choose), or install and unlock a "
-        "keyring (GNOME Keyring, KDE Wallet)."
+        _(
+            "x2desk cannot save secrets in the system keyring: {why}. Use the encrypted file store "
+            "instead (protected by a passphrase you choose), or install and unlock a keyring "
+            "(GNOME Keyring, KDE Wallet)."
+        ).format(why=why)
     )
 
 
@@ -125,12 +132,16 @@ def _keyring_failure(action: str, exc: Exception) -> StoreError:
         return KeyringUnavailable()
     if isinstance(exc, kr_errors.KeyringLocked):
         return StoreError(
-            f"Could not {action}: the system keyring is locked. Unlock it (log in again, or "
-            "open the Passwords and Keys app) and try again."
+            _(
+                "Could not {action}: the system keyring is locked. Unlock it (log in again, or "
+                "open the Passwords and Keys app) and try again."
+            ).format(action=action)
         )
     return StoreError(
-        f"Could not {action}: the system keyring reported an error ({type(exc).__name__}). "
-        "Check that it is running and unlocked, then try again."
+        _(
+            "Could not {action}: the system keyring reported an error ({name}). Check that it is "
+            "running and unlocked, then try again."
+        ).format(action=action, name=type(exc).__name__)
     )
 
 
@@ -147,13 +158,13 @@ class KeyringStore:
         try:
             self._backend.set_password(SERVICE, ref, secret.reveal())
         except Exception as exc:
-            raise _keyring_failure("save the secret in the system keyring", exc) from None
+            raise _keyring_failure(_("save the secret in the system keyring"), exc) from None
 
     def load(self, ref: str) -> Secret | None:
         try:
             value = self._backend.get_password(SERVICE, ref)
         except Exception as exc:
-            raise _keyring_failure("read the secret from the system keyring", exc) from None
+            raise _keyring_failure(_("read the secret from the system keyring"), exc) from None
         return None if value is None else Secret(value)
 
     def delete(self, ref: str) -> None:
@@ -165,7 +176,7 @@ class KeyringStore:
         except PasswordDeleteError:
             return
         except Exception as exc:
-            raise _keyring_failure("delete the secret from the system keyring", exc) from None
+            raise _keyring_failure(_("delete the secret from the system keyring"), exc) from None
 
 
 def keyring_status(probe: bool = True) -> tuple[bool, str]:
@@ -181,7 +192,7 @@ def keyring_status(probe: bool = True) -> tuple[bool, str]:
     except StoreError as exc:
         return False, exc.message
     except Exception as exc:  # pragma: no cover - a backend failing in a way keyring did not map
-        return False, f"the system keyring failed ({type(exc).__name__})"
+        return False, _("the system keyring failed ({name})").format(name=type(exc).__name__)
     return True, store.description
 
 

@@ -14,20 +14,30 @@ from typing import ClassVar, Self
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import StoreError
 from x2desk.core.store.lock import store_lock
+from x2desk.i18n import _
 
 
 def database_error(what: str, path: Path, exc: sqlite3.Error) -> StoreError:
     """A StoreError for ``exc`` on the database ``what`` ("records database") at ``path``."""
     if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
         return StoreError(
-            f"The {what} {path} is busy (another x2desk is writing to it). Try again in a moment."
+            _(
+                "The {what} {path} is busy (another x2desk is writing to it). Try again in a "
+                "moment."
+            ).format(what=_(what), path=path)
         )
     if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
         return StoreError(
-            f"The {what} {path} is damaged. Move it aside and run x2desk again "
-            "(the saved secrets stay in the credential store)."
+            _(
+                "The {what} {path} is damaged. Move it aside and run x2desk again (the saved "
+                "secrets stay in the credential store)."
+            ).format(what=_(what), path=path)
         )
-    return StoreError(f"The {what} {path} failed ({type(exc).__name__}).")
+    return StoreError(
+        _("The {what} {path} failed ({name}).").format(
+            what=_(what), path=path, name=type(exc).__name__
+        )
+    )
 
 
 def open_database(what: str, path: Path, migrations: list[str]) -> sqlite3.Connection:
@@ -37,7 +47,11 @@ def open_database(what: str, path: Path, migrations: list[str]) -> sqlite3.Conne
         if not path.exists():  # created private before SQLite writes anything to it
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     except OSError as exc:
-        raise StoreError(f"Cannot create the {what} {path}: {exc.strerror}.") from None
+        raise StoreError(
+            _("Cannot create the {what} {path}: {strerror}.").format(
+                what=_(what), path=path, strerror=exc.strerror
+            )
+        ) from None
     try:
         conn = sqlite3.connect(path, timeout=5.0, check_same_thread=False)
     except sqlite3.Error as exc:
@@ -58,8 +72,10 @@ def _migrate(conn: sqlite3.Connection, what: str, path: Path, migrations: list[s
     (version,) = conn.execute("PRAGMA user_version").fetchone()
     if version > len(migrations):
         raise StoreError(
-            f"The {what} {path} was made by a newer x2desk (schema {version}, this one knows "
-            f"{len(migrations)}). Update x2desk."
+            _(
+                "The {what} {path} was made by a newer x2desk (schema {version}, this one knows "
+                "{migrations}). Update x2desk."
+            ).format(what=_(what), path=path, version=version, migrations=len(migrations))
         )
     for target in range(version + 1, len(migrations) + 1):
         with conn:  # one transaction per step; user_version moves with it

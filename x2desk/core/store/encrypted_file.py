@@ -36,6 +36,7 @@ from x2desk.core.errors import InputError, StoreError, WrongPassphrase
 from x2desk.core.secret import Secret
 from x2desk.core.store.atomic import atomic_write
 from x2desk.core.store.lock import store_lock
+from x2desk.i18n import _
 
 FORMAT = "x2desk-credentials"
 VERSION = 1
@@ -88,7 +89,7 @@ class EncryptedFileStore:
         if not isinstance(passphrase, Secret):
             raise TypeError("the passphrase must be a Secret")
         self.path = Path(path)
-        self.description = f"encrypted file {_home_relative(self.path)}"
+        self.description = _("encrypted file {path}").format(path=_home_relative(self.path))
         target_n = scrypt_n or DEFAULT_SCRYPT_N
         with store_lock(self.path):
             if self.path.exists():
@@ -96,14 +97,18 @@ class EncryptedFileStore:
                 return
             if not create:
                 raise StoreError(
-                    f"The encrypted credentials file {self.path} is missing. Choose the "
-                    "encrypted file store again (the secrets it held are gone) or switch to the "
-                    "system keyring."
+                    _(
+                        "The encrypted credentials file {path} is missing. Choose the encrypted "
+                        "file store again (the secrets it held are gone) or switch to the system "
+                        "keyring."
+                    ).format(path=self.path)
                 )
             if len(passphrase) < MIN_PASSPHRASE_LEN:
                 raise InputError(
-                    f"Choose a passphrase of at least {MIN_PASSPHRASE_LEN} characters for the "
-                    "encrypted credentials file."
+                    _(
+                        "Choose a passphrase of at least {n} characters for the encrypted "
+                        "credentials file."
+                    ).format(n=MIN_PASSPHRASE_LEN)
                 )
             self._new_key(passphrase, target_n)
             self._write({})
@@ -184,15 +189,19 @@ class EncryptedFileStore:
 
     def _damaged(self, why: str) -> StoreError:
         return StoreError(
-            f"The encrypted credentials file {self.path} is damaged ({why}). Restore it from a "
-            "backup, or delete it and connect your accounts again."
+            _(
+                "The encrypted credentials file {path} is damaged ({why}). Restore it from a "
+                "backup, or delete it and connect your accounts again."
+            ).format(path=self.path, why=why)
         )
 
     def _read_header(self) -> dict[str, Any]:
         try:
             raw = self.path.read_bytes()
         except OSError as exc:
-            raise StoreError(f"Cannot read {self.path}: {exc.strerror}.") from None
+            raise StoreError(
+                _("Cannot read {path}: {strerror}.").format(path=self.path, strerror=exc.strerror)
+            ) from None
         try:
             data = json.loads(raw)
         except ValueError:
@@ -201,8 +210,10 @@ class EncryptedFileStore:
             raise self._damaged("not an x2desk credentials file")
         if data.get("version") != VERSION:
             raise StoreError(
-                f"{self.path} was written by another version of x2desk (format version "
-                f"{data.get('version')!r}); update x2desk to open it."
+                _(
+                    "{path} was written by another version of x2desk (format version {version!r}); "
+                    "update x2desk to open it."
+                ).format(path=self.path, version=data.get("version"))
             )
         try:
             header = _parse_header(data)
@@ -250,8 +261,10 @@ class EncryptedFileStore:
         kdf = header["kdf"]
         if kdf["salt"] != self._salt or kdf["n"] != self._kdf["n"]:
             raise StoreError(
-                f"{self.path} was replaced by another program while x2desk had it open. "
-                "Open it again with its passphrase."
+                _(
+                    "{path} was replaced by another program while x2desk had it open. Open it "
+                    "again with its passphrase."
+                ).format(path=self.path)
             )
         self._check_header(header)
         return self._decrypt(header)
@@ -277,7 +290,9 @@ class EncryptedFileStore:
         try:
             atomic_write(self.path, text.encode("utf-8"))
         except OSError as exc:
-            raise StoreError(f"Cannot write {self.path}: {exc.strerror}.") from None
+            raise StoreError(
+                _("Cannot write {path}: {strerror}.").format(path=self.path, strerror=exc.strerror)
+            ) from None
 
 
 def _parse_header(data: dict[str, Any]) -> dict[str, Any]:

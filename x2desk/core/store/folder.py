@@ -7,6 +7,7 @@ from pathlib import Path
 
 from x2desk.core.errors import StoreError
 from x2desk.core.paths import data_dir
+from x2desk.i18n import _
 
 
 def store_folder() -> Path:
@@ -16,6 +17,8 @@ def store_folder() -> Path:
     except OSError as exc:
         where = os.environ.get("X2DESK_HOME") or "the data folder"
         raise StoreError(
-            f"Cannot create {where}: {exc.strerror or type(exc).__name__}. Check the path "
-            "(X2DESK_HOME, if set) and its permissions."
+            _(
+                "Cannot create {where}: {why}. Check the path (X2DESK_HOME, if set) and its "
+                "permissions."
+            ).format(where=where, why=exc.strerror or type(exc).__name__)
         ) from None

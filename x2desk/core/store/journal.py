@@ -10,7 +10,8 @@ An intent holds what was attempted (the flow and the action), when, against whic
 secret: the address is scrubbed) and a one-way hash of the integration token, never the token.
 It moves ``sent`` -> ``answered`` (the server named the bot or connection) -> ``saved`` (the
 secret is in the credential store) -> ``done`` (the record is written); or ``abandoned`` when it
-is certain the server did nothing (nothing was sent, or it refused). Finished intents are kept
+is certain the server did nothing (nothing was sent, or it refused); or ``dismissed`` once the
+person has dealt with an unfinished one (``x2desk forget --leftovers``). Finished intents are kept
 :data:`RETENTION_S` then pruned. The journal is ``journal.sqlite3`` in the data folder; writes
 hold the store lock like every store write, and each commit is synced before it returns, so an
 intent is on disk before the request leaves.
@@ -38,12 +39,13 @@ from x2desk.core.errors import NotFound
 from x2desk.core.redact import scrub
 from x2desk.core.secret import Secret
 from x2desk.core.store.database import Database
+from x2desk.i18n import N_, _
 
 JOURNAL_FILE = "journal.sqlite3"
 RETENTION_S = 30 * 24 * 3600.0
 
 Action = Literal["redeem", "create"]
-State = Literal["sent", "answered", "saved", "done", "abandoned"]
+State = Literal["sent", "answered", "saved", "done", "abandoned", "dismissed"]
 ACTIONS: tuple[str, ...] = get_args(Action)
 UNFINISHED: tuple[State, ...] = ("sent", "answered", "saved")
 
@@ -99,7 +101,7 @@ class Journal(Database):
     """The intents. Thread-safe; use as a context manager or close()."""
 
     FILE = JOURNAL_FILE
-    WHAT = "journal"
+    WHAT = N_("journal")
     MIGRATIONS = MIGRATIONS
 
     # ---- the flow's calls ----
@@ -123,7 +125,8 @@ class Journal(Database):
         digest = None if token is None else token_hash(token)
         with self._transaction(write=True) as db:
             db.execute(
-                "DELETE FROM intents WHERE state IN ('done', 'abandoned') AND updated_at < ?",
+                "DELETE FROM intents WHERE state IN ('done', 'abandoned', 'dismissed') "
+                "AND updated_at < ?",
                 (now - RETENTION_S,),
             )
             cursor = db.execute(
@@ -150,20 +153,27 @@ class Journal(Database):
         """The server certainly did nothing (nothing was sent, or it refused): forget it."""
         self._move(intent_id, "abandoned", note=scrub(note)[:200])
 
+    def dismiss(self, intent_id: int) -> None:
+        """The person dealt with this unfinished intent: it is no longer reported (a token it
+        names is still known as used here)."""
+        self._move(intent_id, "dismissed")
+
     def _move(self, intent_id: int, state: State, **fields: str | None) -> None:
         assignments = ["state = ?", "updated_at = ?"] + [f"{name} = ?" for name in fields]
         values = [state, self._clock.time(), *fields.values(), intent_id]
         with self._transaction(write=True) as db:
             cursor = db.execute(f"UPDATE intents SET {', '.join(assignments)} WHERE id = ?", values)
             if cursor.rowcount == 0:
-                raise NotFound(f"No journal entry has id {intent_id}.")
+                raise NotFound(
+                    _("No journal entry has id {intent_id}.").format(intent_id=intent_id)
+                )
 
     # ---- reading ----
 
     def get(self, intent_id: int) -> Intent:
         found = self._select("WHERE id = ?", (intent_id,))
         if not found:
-            raise NotFound(f"No journal entry has id {intent_id}.")
+            raise NotFound(_("No journal entry has id {intent_id}.").format(intent_id=intent_id))
         return found[0]
 
     def unfinished(self) -> list[Intent]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from x2desk.core.errors import StoreError
 from x2desk.core.store.atomic import PRIVATE_FILE_MODE
+from x2desk.i18n import _
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
@@ -57,16 +58,24 @@ def store_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
-        raise StoreError(f"Cannot create {folder}: {exc.strerror}.") from None
+        raise StoreError(
+            _("Cannot create {folder}: {strerror}.").format(folder=folder, strerror=exc.strerror)
+        ) from None
     lock = _file_lock(folder)
     try:
         lock.acquire(timeout=LOCK_TIMEOUT_S if timeout is None else timeout)
     except Timeout:
         raise StoreError(
-            f"Another x2desk is saving in {folder} and has not finished. Try again in a moment."
+            _(
+                "Another x2desk is saving in {folder} and has not finished. Try again in a moment."
+            ).format(folder=folder)
         ) from None
     except OSError as exc:
-        raise StoreError(f"Cannot lock {folder / LOCK_NAME}: {exc.strerror}.") from None
+        raise StoreError(
+            _("Cannot lock {path}: {strerror}.").format(
+                path=folder / LOCK_NAME, strerror=exc.strerror
+            )
+        ) from None
     try:
         yield
     finally:

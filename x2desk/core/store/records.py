@@ -43,7 +43,7 @@ from x2desk.core.store.record_schema import (
     search_text,
     sort_key,
 )
-from x2desk.i18n import _
+from x2desk.i18n import N_, _
 
 __all__ = [
     "FIELDS",
@@ -89,7 +89,7 @@ class RecordStore(Database):
     """Connection records and their history. Thread-safe; use as a context manager or close()."""
 
     FILE = RECORDS_FILE
-    WHAT = "records database"
+    WHAT = N_("records database")
     MIGRATIONS = MIGRATIONS
 
     def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock) -> None:

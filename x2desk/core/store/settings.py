@@ -1,8 +1,9 @@
 """Non-secret preferences in a small JSON file under the data folder (``settings.json``).
 
 It records which credential store the user chose (the OS keyring, or the encrypted file that a
-passphrase unlocks), whether to confirm before a redeem rotates a bot's token, API base URLs, and
-the camera picked (by name).
+passphrase unlocks), whether to confirm before a redeem rotates a bot's token, API base URLs, the
+country of phone numbers typed without +, and the camera picked (by name) and whether its preview
+is mirrored.
 Never a secret: :func:`save_settings` refuses a :class:`~x2desk.core.secret.Secret` anywhere in
 it. Keys this version does not know are kept and written back, so an older x2desk does not erase
 a newer one's preferences.
@@ -22,6 +23,7 @@ from x2desk.core.secret import Secret
 from x2desk.core.store.atomic import atomic_write
 from x2desk.core.store.folder import store_folder
 from x2desk.core.store.lock import store_lock
+from x2desk.i18n import _
 
 SETTINGS_FILE = "settings.json"
 
@@ -41,6 +43,8 @@ class Settings:
     phone_region: str | None = None
     # The camera the user picked, by name (indices change when a camera is plugged in).
     camera_name: str | None = None
+    # Show the camera's picture mirrored, as a mirror does (the window's preview only).
+    camera_mirror: bool = False
     # Keys written by other versions of x2desk: kept as they are.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -57,6 +61,7 @@ class Settings:
             credentials_file=self.credentials_file,
             phone_region=self.phone_region,
             camera_name=self.camera_name,
+            camera_mirror=self.camera_mirror,
         )
         return data
 
@@ -66,17 +71,27 @@ class Settings:
         store = data.pop("credential_store", "keyring")
         if store not in CREDENTIAL_STORE_KINDS:
             raise StoreError(
-                f"{source}: credential_store is {store!r}; it must be one of "
-                f"{', '.join(CREDENTIAL_STORE_KINDS)}. Fix or delete the file."
+                _(
+                    "{source}: credential_store is {store!r}; it must be one of "
+                    "{CREDENTIAL_STORE_KINDS}. Fix or delete the file."
+                ).format(
+                    source=source,
+                    store=store,
+                    CREDENTIAL_STORE_KINDS=", ".join(CREDENTIAL_STORE_KINDS),
+                )
             )
         confirm = data.pop("confirm_rotation", True)
         if not isinstance(confirm, bool):
-            raise StoreError(f"{source}: confirm_rotation must be true or false.")
+            raise StoreError(
+                _("{source}: confirm_rotation must be true or false.").format(source=source)
+            )
         bases = data.pop("api_bases", {}) or {}
         if not isinstance(bases, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in bases.items()
         ):
-            raise StoreError(f"{source}: api_bases must map API names to URLs.")
+            raise StoreError(
+                _("{source}: api_bases must map API names to URLs.").format(source=source)
+            )
         for name, url in bases.items():
             try:
                 require_secure(url)
@@ -84,15 +99,26 @@ class Settings:
                 raise StoreError(f"{source}: api_bases.{name}: {exc.message}") from None
         creds = data.pop("credentials_file", None)
         if creds is not None and not isinstance(creds, str):
-            raise StoreError(f"{source}: credentials_file must be a path.")
+            raise StoreError(_("{source}: credentials_file must be a path.").format(source=source))
         region = data.pop("phone_region", None)
         if region is not None and not (
             isinstance(region, str) and len(region) == 2 and region.isascii() and region.isalpha()
         ):
-            raise StoreError(f"{source}: phone_region must be a two-letter country code or null.")
+            raise StoreError(
+                _("{source}: phone_region must be a two-letter country code or null.").format(
+                    source=source
+                )
+            )
         camera = data.pop("camera_name", None)
         if camera is not None and not isinstance(camera, str):
-            raise StoreError(f"{source}: camera_name must be a camera's name.")
+            raise StoreError(
+                _("{source}: camera_name must be a camera's name.").format(source=source)
+            )
+        mirror = data.pop("camera_mirror", False)
+        if not isinstance(mirror, bool):
+            raise StoreError(
+                _("{source}: camera_mirror must be true or false.").format(source=source)
+            )
         return cls(
             credential_store=cast(CredentialStoreKind, store),
             confirm_rotation=confirm,
@@ -100,6 +126,7 @@ class Settings:
             credentials_file=creds,
             phone_region=region.upper() if region else None,
             camera_name=camera,
+            camera_mirror=mirror,
             extra=data,
         )
 
@@ -135,16 +162,24 @@ def _read(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise StoreError(f"Cannot read the settings file {path}: {exc.strerror}.") from None
+        raise StoreError(
+            _("Cannot read the settings file {path}: {strerror}.").format(
+                path=path, strerror=exc.strerror
+            )
+        ) from None
     try:
         data = json.loads(raw)
     except ValueError:
         raise StoreError(
-            f"The settings file {path} is damaged (not valid JSON). Fix it or delete it to go "
-            "back to the defaults."
+            _(
+                "The settings file {path} is damaged (not valid JSON). Fix it or delete it to go "
+                "back to the defaults."
+            ).format(path=path)
         ) from None
     if not isinstance(data, dict):
-        raise StoreError(f"The settings file {path} is damaged (not a JSON object).")
+        raise StoreError(
+            _("The settings file {path} is damaged (not a JSON object).").format(path=path)
+        )
     return data
 
 
@@ -178,7 +213,9 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
         try:
             atomic_write(path, text.encode("utf-8"))
         except OSError as exc:
-            raise StoreError(f"Cannot save the settings: {exc.strerror}.") from None
+            raise StoreError(
+                _("Cannot save the settings: {strerror}.").format(strerror=exc.strerror)
+            ) from None
 
 
 def _keep_profiles_apart(data: dict[str, Any], path: Path) -> dict[str, Any]:

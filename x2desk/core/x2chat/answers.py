@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 # Fields of a redeem answer that may be missing or malformed without losing the bot token.
 REDEEM_OPTIONAL = ("bot_id", "bot_username", "chat_id", "api_base", "send_message_url",
                    "getUpdates_url")  # fmt: skip
-SPENT = " The token is probably spent: make a new QR in X2Chat and scan again."
+SPENT = N_("The token is probably spent: make a new QR in X2Chat and scan again.")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 NOTE_ODD_TOKEN = N_(
     "The bot token X2Chat sent does not look like a bot token (digits, a colon, then letters, "
@@ -79,13 +79,17 @@ class Fields:
 
     def __init__(self, data: object, what: str) -> None:
         if not isinstance(data, dict):
-            raise BadAnswer(f"The server's answer to {what} is not a JSON object.")
+            raise BadAnswer(
+                _("The server's answer to {what} is not a JSON object.").format(what=_(what))
+            )
         self.data: dict[str, Any] = data
         self.what = what
 
     def bad(self, name: str, expected: str) -> BadAnswer:
         return BadAnswer(
-            f"The server's answer to {self.what} has no valid '{name}' ({expected} expected)."
+            _("The server's answer to {what} has no valid '{name}' ({expected} expected).").format(
+                what=_(self.what), name=name, expected=expected
+            )
         )
 
     def text(self, name: str, *, optional: bool = False, nonempty: bool = False) -> Any:
@@ -152,10 +156,10 @@ def _fallback_bot_id(token: str) -> str:
 def parse_redeemed(body: object, redeem_base: str) -> Redeemed:
     """The redeem's 200 answer; BadAnswer only when it holds no bot token at all."""
     try:
-        f = Fields(body, "the redeem")
+        f = Fields(body, N_("the redeem"))
         raw = f.text("bot_token", nonempty=True).strip()
     except BadAnswer as exc:
-        raise BadAnswer(exc.message + SPENT) from None
+        raise BadAnswer(f"{exc.message} {_(SPENT)}") from None
     bot_token = Secret(raw)  # registered: the redaction filter masks it from now on
     missing: list[str] = []
     notes: list[str] = [] if is_bot_token(raw) else [_(NOTE_ODD_TOKEN)]

@@ -23,6 +23,7 @@ from x2desk.core.x2chat.flow_state import (
     check_recovery,
     unexpected,
 )
+from x2desk.i18n import _
 
 if TYPE_CHECKING:
     from x2desk.core.store.records import RecordStore
@@ -111,7 +112,7 @@ class BotChecks(StateHolder):
         redeemed = self._pending
         assert redeemed is not None
         if redeemed.chat_id is None:
-            self._set(busy=False, test_error=InputError(NO_CHAT_ID))
+            self._set(busy=False, test_error=InputError(_(NO_CHAT_ID)))
             return None
         client = self._bot_client(redeemed)
         try:

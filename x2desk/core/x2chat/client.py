@@ -47,7 +47,14 @@ from x2desk.core.net import (
 )
 from x2desk.core.redact import scrub
 from x2desk.core.secret import Secret
-from x2desk.core.x2chat.answers import REDEEM_OPTIONAL, Fields, Redeemed, parse_redeemed
+from x2desk.core.x2chat.answers import (
+    REDEEM_OPTIONAL,
+    SPENT,
+    Fields,
+    Redeemed,
+    parse_redeemed,
+)
+from x2desk.i18n import N_, _
 
 __all__ = ["REDEEM_OPTIONAL", "BotUser", "Redeemed", "SentMessage", "WebhookInfo", "X2ChatClient"]
 
@@ -59,6 +66,7 @@ log = logging.getLogger(__name__)
 # ---- Contract (API.md sections 1 and 2): change here when the real server says otherwise ------
 
 REDEEM_PATH = "/integrations/redeem"
+REDEEM_WHAT = N_("the redeem")  # what a message calls the redeem request
 REDEEM_STATUS = {400: TokenInvalid, 404: WrongAddress, 410: TokenSpent}  # 404: nothing redeemed
 BOT_STATUS = {401: InvalidAuth}
 MAX_TEXT_LEN = 4096
@@ -183,14 +191,16 @@ class X2ChatClient:
         from x2desk.core.x2chat.tokens import parse_integration_token
 
         token = parse_integration_token(token)
-        response, body = self._call("POST", REDEEM_PATH, {"token": token}, what="the redeem")
+        response, body = self._call("POST", REDEEM_PATH, {"token": token}, what=REDEEM_WHAT)
         if response.status_code in REDEEM_STATUS:
             raise REDEEM_STATUS[response.status_code]()
-        self._raise_common(response, body, what="the redeem")
+        self._raise_common(response, body, what=REDEEM_WHAT)
         if response.status_code != 200:
             raise BadAnswer(
-                f"The server answered the redeem with HTTP {response.status_code}. The token may "
-                "be spent: make a new QR in X2Chat and scan again."
+                _(
+                    "The server answered the redeem with HTTP {status_code}. The token may be "
+                    "spent: make a new QR in X2Chat and scan again."
+                ).format(status_code=response.status_code)
             )
         return parse_redeemed(body, self.api_base)
 
@@ -209,7 +219,9 @@ class X2ChatClient:
     def send_message(self, bot_token: Secret, chat_id: int, text: str) -> SentMessage:
         if not text.strip() or len(text) > MAX_TEXT_LEN:
             raise InputError(
-                f"A message must have 1 to {MAX_TEXT_LEN} characters (this one has {len(text)})."
+                _("A message must have 1 to {most} characters (this one has {n}).").format(
+                    most=MAX_TEXT_LEN, n=len(text)
+                )
             )
         payload = {"chat_id": chat_id, "text": text}
         f = Fields(self._bot_call(bot_token, "sendMessage", payload), "sendMessage")
@@ -253,11 +265,16 @@ class X2ChatClient:
         self._raise_common(response, body, what=what)
         if (isinstance(body, dict) and body.get("ok") is False) or status >= 400:
             detail = _description(body)
-            raise RequestRejected(
-                f"The server refused {what} (HTTP {status})" + (f": {detail}." if detail else ".")
+            said = _("The server refused {what} (HTTP {status})").format(
+                what=_(what), status=status
             )
+            raise RequestRejected(f"{said}: {detail}." if detail else f"{said}.")
         if not isinstance(body, dict) or body.get("ok") is not True or "result" not in body:
-            raise BadAnswer(f"The server's answer to {what} is not in the bot API's format.")
+            raise BadAnswer(
+                _("The server's answer to {what} is not in the bot API's format.").format(
+                    what=_(what)
+                )
+            )
         return body["result"]
 
     # ---- transport ----
@@ -290,16 +307,16 @@ class X2ChatClient:
     @staticmethod
     def _answer_lost(what: str) -> str | None:
         """AnswerLost's message: the default (the token may be spent) for the redeem."""
-        if what == "the redeem":
+        if what == REDEEM_WHAT:
             return None
-        return (
-            f"The request ({what}) was sent but no answer came back. Check the connection and "
+        return _(
+            "The request ({what}) was sent but no answer came back. Check the connection and "
             "try again."
-        )
+        ).format(what=_(what))
 
     @staticmethod
     def _bad_json(what: str) -> X2DeskError:
-        message = f"The server's answer to {what} is not JSON."
-        if what == "the redeem":
-            message += " The token is probably spent: make a new QR in X2Chat and scan again."
+        message = _("The server's answer to {what} is not JSON.").format(what=_(what))
+        if what == REDEEM_WHAT:
+            message += " " + _(SPENT)
         return BadAnswer(message)

@@ -42,6 +42,11 @@ The credentials the server handed over are saved (secret first, then the record)
 exists only here until it is saved. If saving fails they stay in memory (STORE_FAILED) until
 saved or explicitly discarded. The credential store is opened before the redeem is sent, so a
 missing keyring is found while the token is still unspent.
+
+The journal (:mod:`x2desk.core.x2chat.redeem_journal`) holds the intent of each redeem (the
+token's hash) from before it is sent until the record is written, so a redeem killed or cut off
+after X2Chat spent the token is reported at the next start; :meth:`RedeemFlow.submit` names a
+token this computer already sent (``Intake.kind`` ``used_here``) instead of sending it again.
 """
 
 from __future__ import annotations
@@ -81,6 +86,7 @@ from x2desk.core.x2chat.flow_state import (
     redeem_recovery,
     unexpected,
 )
+from x2desk.core.x2chat.redeem_journal import RedeemJournal
 from x2desk.core.x2chat.tokens import Intake, classify
 
 if TYPE_CHECKING:
@@ -133,6 +139,7 @@ class RedeemFlow(BotChecks):
         open_store: Callable[[], CredentialStore] = open_chosen_store,
         open_file_store: Callable[[Secret], CredentialStore] = open_file_store,
         open_records: Callable[[], RecordStore] = open_records,
+        journal: RedeemJournal | None = None,
     ) -> None:
         if confirm_rotation is None:
             confirm_rotation = _default_confirm_rotation()
@@ -142,6 +149,7 @@ class RedeemFlow(BotChecks):
         self._open_store = open_store
         self._open_file_store = open_file_store
         self._open_records = open_records
+        self._journal = journal or RedeemJournal(open_records=open_records)
         self._store: CredentialStore | None = None
         self._token: str | None = None  # the integration token (one-time, not a long secret)
         self._pending: Redeemed | None = None  # credentials handed over, kept until saved
@@ -163,8 +171,14 @@ class RedeemFlow(BotChecks):
 
     def submit(self, read: Intake | str) -> Intake:
         """A scanned or pasted text, or what the page already found in it (an :class:`Intake`:
-        not classified again). A usable token moves on (CONFIRM, or REDEEMING)."""
+        not classified again). A usable token moves on (CONFIRM, or REDEEMING); one this
+        computer already sent stays here, saying what became of it (``kind`` ``used_here``; a
+        look in the journal, a small local file: no request)."""
         intake = read if isinstance(read, Intake) else classify(read)
+        if intake.token is not None:
+            earlier = self._journal.used_here(intake.token)
+            if earlier is not None:
+                intake = Intake("used_here", None, earlier)
         with self._locked():
             state = self._require(Step.INTAKE)
             if intake.token is None:
@@ -184,7 +198,7 @@ class RedeemFlow(BotChecks):
     def back(self) -> None:
         with self._locked():
             self._require(Step.CONFIRM)
-            self._token = None
+            self._forget_token()
             self._set(step=Step.INTAKE)
 
     def cancel(self) -> bool:
@@ -194,7 +208,7 @@ class RedeemFlow(BotChecks):
             if state.step in (Step.INTAKE, Step.CONFIRM) or (
                 state.step is Step.REDEEMING and not state.sending
             ):
-                self._token = None
+                self._forget_token()
                 self._set(step=Step.INTAKE, busy=False, failure=None)
                 return True
             return False
@@ -207,7 +221,7 @@ class RedeemFlow(BotChecks):
                 raise WrongStep("the bot is already saved: use retry() or skip_checks()")
             if state.step is Step.REDEEMING and state.sending:
                 raise WrongStep("the redeem is on the wire")
-            self._token = None
+            self._forget_token()
             self._set(step=Step.INTAKE, intake=None, failure=None)
 
     def retry(self) -> bool:
@@ -256,13 +270,19 @@ class RedeemFlow(BotChecks):
             ):
                 raise WrongStep("the bot is already saved: nothing to discard")
             self._pending = None
-            self._token = None
+            self._forget_token()
             self._set(step=Step.INTAKE, intake=None, bot=None, failure=None, store_error=None)
+
+    def _forget_token(self) -> None:
+        """Start over: the next token is another redeem (the journal keeps what this one did)."""
+        self._token = None
+        self._journal.forget()
 
     # ---- blocking effects (call from a worker thread) ----
 
     def redeem(self) -> FlowState:
-        """Open the credential store, POST the redeem once, save what it handed over."""
+        """Open the credential store, note the intent in the journal, POST the redeem once,
+        save what it handed over."""
         with self._locked():
             self._require(Step.REDEEMING)
             self._set(busy=True)
@@ -282,42 +302,42 @@ class RedeemFlow(BotChecks):
                 if self._state.step is not Step.REDEEMING or token is None:  # cancelled
                     return self._set(busy=False)
                 self._set(sending=True)
-            try:
-                redeemed = self._client.redeem(token)
-            except Exception as exc:
-                error = exc if isinstance(exc, X2DeskError) else unexpected(exc)
-                recovery, spent = redeem_recovery(error)
-                retry_at = None
-                if isinstance(error, RateLimited):
-                    wait = error.retry_after if error.retry_after is not None else DEFAULT_WAIT_S
-                    retry_at = self._clock.monotonic() + wait
-                if recovery == "scan_again":
-                    self._token = None
-                return self._set(
-                    busy=False,
-                    sending=False,
-                    step=Step.FAILED,
-                    failure=Failure(error, recovery, Step.REDEEMING, retry_at, spent),
-                )
+            redeemed = self._send(token)
+            if redeemed is None:
+                return self._state
             self._token = None
             self._pending = redeemed
-            self._set(
-                sending=False,
-                bot=BotSummary(
-                    bot_id=redeemed.bot_id,
-                    bot_username=redeemed.bot_username,
-                    chat_id=redeemed.chat_id,
-                    api_base=redeemed.api_base,
-                    token_masked=redeemed.bot_token.masked,
-                    missing=redeemed.missing,
-                    notes=redeemed.notes,
-                    api_base_source=redeemed.api_base_source,
-                ),
-            )
+            self._set(sending=False, bot=BotSummary.of(redeemed))
             return self._save()
         except BaseException:
             self._set(busy=False, sending=False)
             raise
+
+    def _send(self, token: str) -> Redeemed | None:
+        """The intent, then the one POST; None when it failed (the state says how)."""
+        try:  # on disk before the request leaves: a kill after the server spent the token
+            self._journal.begin(token, self._client.api_base)  # is found at the next start
+        except StoreError as exc:
+            failure = Failure(exc, "retry", Step.REDEEMING)
+            self._set(busy=False, sending=False, step=Step.FAILED, failure=failure)
+            return None
+        try:
+            redeemed = self._client.redeem(token)
+        except Exception as exc:
+            error = exc if isinstance(exc, X2DeskError) else unexpected(exc)
+            self._journal.failed(error)
+            recovery, spent = redeem_recovery(error)
+            retry_at = None
+            if isinstance(error, RateLimited):
+                wait = error.retry_after if error.retry_after is not None else DEFAULT_WAIT_S
+                retry_at = self._clock.monotonic() + wait
+            if recovery == "scan_again":
+                self._forget_token()
+            failure = Failure(error, recovery, Step.REDEEMING, retry_at, spent)
+            self._set(busy=False, sending=False, step=Step.FAILED, failure=failure)
+            return None
+        self._journal.answered(redeemed.bot_id)
+        return redeemed
 
     def retry_store(self) -> FlowState:
         """Try the chosen credential store again (the keyring unlocked, say)."""
@@ -364,6 +384,7 @@ class RedeemFlow(BotChecks):
 
             ref = secret_ref(RECORD_KIND, redeemed.bot_id)
             store.save(ref, redeemed.bot_token)
+            self._journal.saved(ref)
             records = self._open_records()
             try:
                 record = record_connection(
@@ -381,6 +402,7 @@ class RedeemFlow(BotChecks):
                 )
             finally:
                 records.close()
+            self._journal.complete()
         except (StoreError, PassphraseRequired) as exc:
             return self._set(busy=False, step=Step.STORE_FAILED, store_error=exc, failure=None)
         except Exception as exc:

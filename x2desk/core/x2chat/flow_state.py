@@ -9,7 +9,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -22,16 +22,17 @@ from x2desk.core.errors import (
     ServerError,
     X2DeskError,
 )
+from x2desk.i18n import N_, _
 
 if TYPE_CHECKING:  # only named in annotations: the pages import this module without httpx
-    from x2desk.core.x2chat.client import BotUser, SentMessage, WebhookInfo
+    from x2desk.core.x2chat.client import BotUser, Redeemed, SentMessage, WebhookInfo
     from x2desk.core.x2chat.tokens import Intake
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TEST_TEXT = "Hello from x2desk: this bot is connected."
+DEFAULT_TEST_TEXT = N_("Hello from x2desk: this bot is connected.")  # in the language of now
 DEFAULT_WAIT_S = 60.0
-NO_CHAT_ID = (
+NO_CHAT_ID = N_(
     "X2Chat did not say which chat this bot talks to, so no test message can be sent. Look up "
     "the chat id in X2Chat; the bot token is saved."
 )
@@ -90,17 +91,30 @@ class BotSummary:
     def incomplete(self) -> bool:
         return bool(self.missing)
 
+    @classmethod
+    def of(cls, redeemed: Redeemed) -> BotSummary:
+        return cls(
+            bot_id=redeemed.bot_id,
+            bot_username=redeemed.bot_username,
+            chat_id=redeemed.chat_id,
+            api_base=redeemed.api_base,
+            token_masked=redeemed.bot_token.masked,
+            missing=redeemed.missing,
+            notes=redeemed.notes,
+            api_base_source=redeemed.api_base_source,
+        )
+
 
 _MISSING_CONSEQUENCE = {
-    "bot_id": "it is filed under the number in its token",
-    "bot_username": "its name comes from the check (getMe)",
-    "chat_id": (
+    "bot_id": N_("it is filed under the number in its token"),
+    "bot_username": N_("its name comes from the check (getMe)"),
+    "chat_id": N_(
         "no test message can be sent and your system must get the chat id elsewhere "
         "(X2Chat shows it in the bot's settings)"
     ),
-    "api_base": "x2desk uses the address the token was redeemed at",
-    "send_message_url": "build the sendMessage address from the API address and the token",
-    "getUpdates_url": "build the getUpdates address from the API address and the token",
+    "api_base": N_("x2desk uses the address the token was redeemed at"),
+    "send_message_url": N_("build the sendMessage address from the API address and the token"),
+    "getUpdates_url": N_("build the getUpdates address from the API address and the token"),
 }
 
 
@@ -108,11 +122,14 @@ def describe_missing(missing: tuple[str, ...] | list[str]) -> str:
     """A plain sentence for an incomplete redeem answer (the token itself was kept)."""
     if not missing:
         return ""
-    parts = [f"{name} ({_MISSING_CONSEQUENCE.get(name, 'not needed to work')})" for name in missing]
-    return (
-        "X2Chat's answer was incomplete: it had no valid " + "; ".join(parts) + ". The new bot "
-        "token was kept and saved anyway, because the redeem already replaced the old one."
-    )
+    parts = [
+        f"{name} ({_(_MISSING_CONSEQUENCE.get(name, N_('not needed to work')))})"
+        for name in missing
+    ]
+    return _(
+        "X2Chat's answer was incomplete: it had no valid {fields}. The new bot token was kept "
+        "and saved anyway, because the redeem already replaced the old one."
+    ).format(fields="; ".join(parts))
 
 
 @dataclass(frozen=True)
@@ -126,7 +143,7 @@ class FlowState:
     bot_user: BotUser | None = None
     webhook: WebhookInfo | None = None
     webhook_error: X2DeskError | None = None
-    test_text: str = DEFAULT_TEST_TEXT
+    test_text: str = field(default_factory=lambda: _(DEFAULT_TEST_TEXT))
     test_message: SentMessage | None = None
     test_error: X2DeskError | None = None
     stored: bool = False
@@ -159,7 +176,7 @@ def check_recovery(error: X2DeskError) -> Recovery:
 
 def unexpected(exc: Exception) -> X2DeskError:
     log.debug("unexpected error in the redeem flow", exc_info=True)
-    return X2DeskError(f"Unexpected error ({type(exc).__name__}). Try again.")
+    return X2DeskError(_("Unexpected error ({name}). Try again.").format(name=type(exc).__name__))
 
 
 class StateHolder:

@@ -1,7 +1,8 @@
 """Token intake: tell what a scanned QR payload or pasted text is (API.md section 1).
 
 :func:`classify` never raises: it returns an :class:`Intake` whose ``kind`` is one of
-``integration_token``, ``webhook_qr``, ``telegram_login``, ``url``, ``text`` or ``empty``, and whose
+``integration_token``, ``webhook_qr``, ``telegram_login``, ``url``, ``text`` or ``empty`` (and
+``used_here``, which only the redeem flow gives: a token this computer already sent), and whose
 ``explanation`` is a plain sentence for the user (what it was, what to do). ``token`` is set (a
 lower-case UUIDv4) exactly when ``kind == "integration_token"``: only then may it be redeemed.
 
@@ -25,13 +26,15 @@ from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
 from x2desk.core.errors import NotIntegrationToken
-from x2desk.i18n import _
+from x2desk.i18n import N_, _, ngettext
 
-Kind = Literal["integration_token", "webhook_qr", "telegram_login", "url", "text", "empty"]
+Kind = Literal[
+    "integration_token", "webhook_qr", "telegram_login", "url", "text", "empty", "used_here"
+]
 
 UUID_LEN = 36
-TOKEN_TTL_HINT = "Integration tokens are one-time and live 5 minutes."
-_MAKE_NEW = 'Make a new QR in X2Chat and scan it, or use its "Copy token" button.'
+TOKEN_TTL_HINT = N_("Integration tokens are one-time and live 5 minutes.")
+_MAKE_NEW = N_('Make a new QR in X2Chat and scan it, or use its "Copy token" button.')
 
 _UUID_SHAPE = re.compile(
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE
@@ -93,14 +96,13 @@ def classify(text: object) -> Intake:
     """Say what ``text`` (a QR payload or pasted text) is. Never raises. A token an earlier
     classification found (an :class:`IntegrationToken`) is not looked at again."""
     if isinstance(text, IntegrationToken):
-        return _token(text, "This text")
+        return _token(text, N_("This text"))
     if not isinstance(text, str):
-        return _text("That is not text, so it cannot be an X2Chat integration token.")
+        return _text(_("That is not text, so it cannot be an X2Chat integration token."))
     trimmed = text.strip().strip(_INVISIBLE).strip()
     if not trimmed:
-        return Intake(
-            "empty", None, f"Nothing to read yet. Scan or paste the X2Chat token. {TOKEN_TTL_HINT}"
-        )
+        said = _("Nothing to read yet. Scan or paste the X2Chat token.")
+        return Intake("empty", None, f"{said} {_(TOKEN_TTL_HINT)}")
     scheme = _URL_SCHEME.match(trimmed)
     if scheme:
         return _classify_url(trimmed, scheme.group(1).lower())
@@ -108,18 +110,23 @@ def classify(text: object) -> Intake:
 
 
 def _token(token: str, what: str) -> Intake:
+    """``what``: "This text", "This X2Chat link"... (marked with N_, translated here)."""
+    said = _("{what} holds an X2Chat integration token.").format(what=_(what))
     return Intake(
-        "integration_token",
-        IntegrationToken(token.lower()),
-        f"{what} holds an X2Chat integration token. {TOKEN_TTL_HINT}",
+        "integration_token", IntegrationToken(token.lower()), f"{said} {_(TOKEN_TTL_HINT)}"
     )
+
+
+def _make_new(said: str) -> str:
+    """``said``, then what to do: make a new QR."""
+    return f"{said} {_(_MAKE_NEW)}"
 
 
 def _text(explanation: str) -> Intake:
     return Intake("text", None, explanation)
 
 
-_NOT_UUID = "not a UUID at all"
+_NOT_UUID = "not a UUID at all"  # untranslated: a marker, never shown
 
 
 def _uuid_problem(candidate: str) -> str | None:
@@ -130,29 +137,31 @@ def _uuid_problem(candidate: str) -> str | None:
     if _UUID_SHAPE.fullmatch(candidate):
         version = candidate[14]
         if version != "4":
-            return (
-                f"This is a UUID of version {version}, but X2Chat integration tokens are "
-                f"version 4 UUIDs, so it is not one. {_MAKE_NEW}"
+            return _make_new(
+                _(
+                    "This is a UUID of version {version}, but X2Chat integration tokens are "
+                    "version 4 UUIDs, so it is not one."
+                ).format(version=version)
             )
-        return f"This UUID has the wrong variant for an X2Chat integration token. {_MAKE_NEW}"
+        return _make_new(_("This UUID has the wrong variant for an X2Chat integration token."))
     if _HEX_DASH.fullmatch(candidate):
         hexdigits = candidate.replace("-", "")
         if len(candidate) < UUID_LEN and len(hexdigits) < 32:
-            return (
-                f"This token is cut short: it has {len(candidate)} of the {UUID_LEN} characters "
-                f"of an X2Chat token. Copy it again, whole, or scan the QR instead."
-            )
+            return _(
+                "This token is cut short: it has {n} of the {total} characters of an X2Chat "
+                "token. Copy it again, whole, or scan the QR instead."
+            ).format(n=len(candidate), total=UUID_LEN)
         if len(hexdigits) == 32 and "-" not in candidate:
-            return (
+            return _(
                 "This looks like a token without its dashes. Copy it again with X2Chat's "
                 '"Copy token" button, or scan the QR instead.'
             )
         if len(candidate) > UUID_LEN:
-            return (
-                f"This is too long for an X2Chat token ({len(candidate)} characters instead of "
-                f"{UUID_LEN}): something was pasted twice or joined to it. Copy it again."
-            )
-        return (
+            return _(
+                "This is too long for an X2Chat token ({n} characters instead of {total}): "
+                "something was pasted twice or joined to it. Copy it again."
+            ).format(n=len(candidate), total=UUID_LEN)
+        return _(
             "This is not a well-formed X2Chat token (the dashes are in the wrong places). "
             "Copy it again, whole, or scan the QR instead."
         )
@@ -162,33 +171,41 @@ def _uuid_problem(candidate: str) -> str | None:
 def _classify_text(trimmed: str) -> Intake:
     problem = _uuid_problem(trimmed)
     if problem is None:
-        return _token(trimmed, "This text")
+        return _token(trimmed, N_("This text"))
     if problem != _NOT_UUID:
         return _text(problem)
     if _BOT_TOKEN.fullmatch(trimmed):
         return _text(
-            "This looks like a bot token, not an integration token. x2desk never needs a bot "
-            "token typed in: make an integration QR in X2Chat and scan it, and x2desk gets the "
-            "bot token by itself."
+            _(
+                "This looks like a bot token, not an integration token. x2desk never needs a bot "
+                "token typed in: make an integration QR in X2Chat and scan it, and x2desk gets "
+                "the bot token by itself."
+            )
         )
     found = _UUID_SHAPE.search(trimmed)
     if found:
         return _text(
-            "There is a token in this text, but also other characters around it. Paste only "
-            "the token (36 characters like 1b4e28ba-2fa1-4d2b-8f3c-0123456789ab) or scan the QR."
+            _(
+                "There is a token in this text, but also other characters around it. Paste only "
+                "the token (36 characters like 1b4e28ba-2fa1-4d2b-8f3c-0123456789ab) or scan "
+                "the QR."
+            )
         )
     lower = trimmed.lower()
     if lower.startswith(("x2chat:", "tg:")):
         return _classify_url(trimmed, lower.split(":", 1)[0])
     if re.fullmatch(r"(www\.)?[a-z0-9.-]+\.[a-z]{2,}(/\S*)?", lower):
         return Intake(
-            "url",
-            None,
-            f"This is a web address, not an X2Chat integration QR. {_MAKE_NEW}",
+            "url", None, _make_new(_("This is a web address, not an X2Chat integration QR."))
         )
     return _text(
-        f"This is ordinary text ({len(trimmed)} characters), not an X2Chat integration token. "
-        f"{_MAKE_NEW}"
+        _make_new(
+            ngettext(
+                "This is ordinary text ({n} character), not an X2Chat integration token.",
+                "This is ordinary text ({n} characters), not an X2Chat integration token.",
+                len(trimmed),
+            ).format(n=len(trimmed))
+        )
     )
 
 
@@ -227,7 +244,7 @@ def _classify_url(trimmed: str, scheme: str) -> Intake:
         host = parts.hostname or ""
     except ValueError:
         return Intake(
-            "url", None, f"This is a broken link, not an X2Chat integration QR. {_MAKE_NEW}"
+            "url", None, _make_new(_("This is a broken link, not an X2Chat integration QR."))
         )
     if scheme == "x2chat":
         is_integrate = host.lower() == "bot" and parts.path.rstrip("/").lower() == "/integrate"
@@ -235,53 +252,56 @@ def _classify_url(trimmed: str, scheme: str) -> Intake:
             return Intake(
                 "webhook_qr",
                 None,
-                "This is an X2Chat Webhook QR, not an integration QR: it connects in the other "
-                "direction and x2desk does not use it. In X2Chat, make an integration QR "
-                "for the bot and scan that one.",
+                _(
+                    "This is an X2Chat Webhook QR, not an integration QR: it connects in the "
+                    "other direction and x2desk does not use it. In X2Chat, make an integration "
+                    "QR for the bot and scan that one."
+                ),
             )
-        return _token_from_link(parts.query, "This X2Chat link")
+        return _token_from_link(parts.query, N_("This X2Chat link"))
     if scheme == "tg":
         if host.lower() == "login":
             return Intake(
                 "telegram_login",
                 None,
-                "This is a Telegram login QR (it signs a Telegram account in), not an X2Chat "
-                "integration QR. To connect an X2Chat bot, make an integration QR in X2Chat.",
+                _(
+                    "This is a Telegram login QR (it signs a Telegram account in), not an X2Chat "
+                    "integration QR. To connect an X2Chat bot, make an integration QR in X2Chat."
+                ),
             )
         return Intake(
-            "url",
-            None,
-            f"This is a Telegram link, not an X2Chat integration QR. {_MAKE_NEW}",
+            "url", None, _make_new(_("This is a Telegram link, not an X2Chat integration QR."))
         )
     if scheme in ("http", "https") and is_x2chat_link(trimmed):
-        return _token_from_link(parts.query, "This X2Chat web link")
+        return _token_from_link(parts.query, N_("This X2Chat web link"))
     if "@" in parts.netloc or "\\" in trimmed.split("?", 1)[0]:
         hidden = _(
             "This link hides where it really goes (it has '@' or a backslash in its address), "
             "so x2desk does not trust it."
         )
-        return Intake("url", None, f"{hidden} {_MAKE_NEW}")
+        return Intake("url", None, _make_new(hidden))
     plain_host = bool(host) and _HOST.fullmatch(host) is not None
-    where = f" ({scheme}://{host})" if plain_host and scheme in ("http", "https") else ""
-    return Intake(
-        "url",
-        None,
-        f"This is a link{where}, not an X2Chat integration QR. {_MAKE_NEW}",
-    )
+    if plain_host and scheme in ("http", "https"):
+        said = _("This is a link ({address}), not an X2Chat integration QR.").format(
+            address=f"{scheme}://{host}"
+        )
+    else:
+        said = _("This is a link, not an X2Chat integration QR.")
+    return Intake("url", None, _make_new(said))
 
 
 def _token_from_link(query: str, what: str) -> Intake:
+    """``what``: "This X2Chat link" or "This X2Chat web link" (N_)."""
     token = _query_token(query)
     if token is None:
-        return Intake(
-            "url",
-            None,
-            f"{what} has no token in it, so it cannot connect a bot. {_MAKE_NEW}",
-        )
+        said = _("{what} has no token in it, so it cannot connect a bot.").format(what=_(what))
+        return Intake("url", None, _make_new(said))
     problem = _uuid_problem(token)
     if problem is None:
         return _token(token, what)
     if problem == _NOT_UUID:
-        problem = f"its token is not an X2Chat integration token. {_MAKE_NEW}"
-        return Intake("url", None, f"{what} is broken: {problem}")
-    return Intake("url", None, f"{what} is broken. {problem}")
+        said = _("{what} is broken: its token is not an X2Chat integration token.")
+        return Intake("url", None, _make_new(said.format(what=_(what))))
+    return Intake(
+        "url", None, _("{what} is broken. {problem}").format(what=_(what), problem=problem)
+    )

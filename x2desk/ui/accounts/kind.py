@@ -11,10 +11,12 @@ from x2desk.core.kinds import Service, flows_of
 from x2desk.i18n import _
 from x2desk.ui.accounts.common import LIMITS_TEXT
 from x2desk.ui.choose import ChoiceCard
+from x2desk.ui.common.reflow import arrange_on_resize, room
 from x2desk.ui.common.widgets import label
 from x2desk.ui.common.wizard import STEP_CHOOSE, StatusPage
 
-COLUMNS = 2
+COLUMNS = 2  # where the page has room for them (one column on a narrow page)
+CARD_MIN_WIDTH = 260  # a card's words need about this much before they wrap too much
 
 
 class KindPage(StatusPage):
@@ -28,8 +30,9 @@ class KindPage(StatusPage):
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.buttons: dict[str, ChoiceCard] = {}
-        grid = QGridLayout()
+        self.grid = grid = QGridLayout()
         grid.setSpacing(10)
+        self._columns = COLUMNS
         for i, flow in enumerate(flows_of(Service.ACCOUNTS)):
             title, detail = _(flow.title), _(flow.detail)
             card = ChoiceCard(title, detail)
@@ -42,6 +45,8 @@ class KindPage(StatusPage):
             grid.addWidget(card, i // COLUMNS, i % COLUMNS)
         for column in range(COLUMNS):
             grid.setColumnStretch(column, 1)
+        self.cards = list(self.buttons.values())
+        arrange_on_resize(self, self._arrange)
         self.lay.addLayout(grid)
         next(iter(self.buttons.values())).setChecked(True)
         self.group.buttonToggled.connect(lambda *_args: self.changed.emit())
@@ -49,6 +54,20 @@ class KindPage(StatusPage):
         self.lay.addWidget(self.limits)
         self.lay.addStretch(1)
         self.add_status()
+
+    def _arrange(self) -> None:
+        """Two columns of cards where the room the page is shown in allows, else one."""
+        widest = max(max(c.sizeHint().width() for c in self.cards), CARD_MIN_WIDTH)
+        columns = COLUMNS if room(self) >= COLUMNS * widest + self.grid.spacing() else 1
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for card in self.cards:
+            self.grid.removeWidget(card)
+        for i, card in enumerate(self.cards):
+            self.grid.addWidget(card, i // columns, i % columns)
+        for column in range(COLUMNS):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
 
     def selected(self) -> str | None:
         for key, b in self.buttons.items():

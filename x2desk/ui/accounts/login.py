@@ -5,14 +5,14 @@ page)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit
+from PySide6.QtWidgets import QLineEdit
 
 from x2desk.core.session.states import Snapshot
 from x2desk.i18n import _
 from x2desk.ui.accounts.common import STEP_DETAILS, STEP_LOGIN, provider_message
 from x2desk.ui.common.phone_field import PhoneField
 from x2desk.ui.common.secret_entry import SecretEntryPage
-from x2desk.ui.common.widgets import name
+from x2desk.ui.common.widgets import form_layout, name
 from x2desk.ui.common.wizard import StatusPage
 
 
@@ -29,15 +29,15 @@ class PhonePage(StatusPage):
             "Choose the country and type the number as you would dial it there (or + and the "
             "country code). The code is sent to the app on that phone."
         )
-        form = QFormLayout()
-        self.field = PhoneField("accountPhone", "Phone number")
+        form = form_layout()
+        self.field = PhoneField("accountPhone", _("Phone number"))
         self.phone_edit = self.field.edit
         self.hint = self.field.hint
         self.name_edit = QLineEdit()
-        name(self.name_edit, "accountName", "Connection name")
+        name(self.name_edit, "accountName", _("Connection name"))
         form.addRow(_("&Phone number"), self.field)
         form.addRow("", self.hint)
-        form.addRow(_("Connection &name"), self.name_edit)
+        form.addRow(_("Connection na&me"), self.name_edit)
         self.lay.addLayout(form)
         self.add_status()
         self.lay.addStretch(1)
@@ -71,7 +71,7 @@ class PhonePage(StatusPage):
 class CodePage(SecretEntryPage):
     def __init__(self) -> None:
         super().__init__("account_code", provider_message, show_toggle=True)
-        name(self.edit, "accountCode", "Login code")
+        name(self.edit, "accountCode", _("Login code"))
         self.edit.setPlaceholderText(_("e.g. 12345"))
         self.step = _(STEP_LOGIN)
         self.title = _("Type the login code")
@@ -92,7 +92,7 @@ class CodePage(SecretEntryPage):
 class PasswordPage(SecretEntryPage):
     def __init__(self) -> None:
         super().__init__("account_password", provider_message)
-        name(self.edit, "accountPassword", "Two-step verification password")
+        name(self.edit, "accountPassword", _("Two-step verification password"))
         self.step = _(STEP_LOGIN)
         self.title = _("Two-step verification")
         self.next_text = _("&Log in")

@@ -4,11 +4,11 @@ the home list and the provider's dashboard tell connections apart."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit
+from PySide6.QtWidgets import QLineEdit
 
 from x2desk.i18n import _
 from x2desk.ui.accounts.common import STEP_DETAILS
-from x2desk.ui.common.widgets import label, name
+from x2desk.ui.common.widgets import form_layout, label, name
 from x2desk.ui.common.wizard import StatusPage
 
 MAX_NAME = 100  # the provider takes 1-100 characters
@@ -22,11 +22,11 @@ class NamePage(StatusPage):
         self.subtitle = _(
             "The name shows in x2desk and in the provider's dashboard. Next shows the QR to scan."
         )
-        form = QFormLayout()
+        form = form_layout()
         self.name_edit = QLineEdit()
-        name(self.name_edit, "qrConnectionName", "Connection name")
+        name(self.name_edit, "qrConnectionName", _("Connection name"))
         self.name_edit.setMaxLength(MAX_NAME)
-        form.addRow(_("Connection &name"), self.name_edit)
+        form.addRow(_("Connection na&me"), self.name_edit)
         self.lay.addLayout(form)
         self.lay.addWidget(
             label(

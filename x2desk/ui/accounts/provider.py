@@ -10,20 +10,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
 
 from x2desk.core.errors import InputError
 from x2desk.core.secret import Secret
-from x2desk.i18n import _
+from x2desk.i18n import N_, _
 from x2desk.ui.accounts.common import STEP_PROVIDER
 from x2desk.ui.common.hints import set_hint
-from x2desk.ui.common.widgets import label, name
+from x2desk.ui.common.reflow import WrappedCheck
+from x2desk.ui.common.widgets import form_layout, label, name
 from x2desk.ui.common.wizard import StatusPage
 
 if TYPE_CHECKING:
     from x2desk.core.accounts.shapes import Company
 
-PASSWORD_STORE = (
+PASSWORD_STORE = N_(
     "Kept safely by this computer's password store, never on screen. (Details: the system "
     "keyring; without one, x2desk's encrypted file.)"
 )
@@ -42,17 +43,17 @@ class ProviderPage(StatusPage):
             "Accounts and bots are connected through the provider (Radist). x2desk needs its "
             "address and an API key from the provider's dashboard."
         )
-        self.form = form = QFormLayout()
+        self.form = form = form_layout()
         form.setSpacing(10)
         self.url_edit = QLineEdit()
-        name(self.url_edit, "providerUrl", "Provider address")
+        name(self.url_edit, "providerUrl", _("Provider address"))
         self.url_edit.setPlaceholderText("https://api.radist.online/v2")
         self.key_edit = QLineEdit()
-        name(self.key_edit, "providerKey", "Provider API key")
+        name(self.key_edit, "providerKey", _("Provider API key"))
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)  # no copy, no plain display
         self.key_edit.setPlaceholderText(_("from the provider's dashboard"))
         self.company_box = QComboBox()
-        name(self.company_box, "providerCompany", "Company")
+        name(self.company_box, "providerCompany", _("Company"))
         self.company_label = QLabel(_("&Company"))
         self.company_label.setBuddy(self.company_box)
         form.addRow(_("&Address"), self.url_edit)
@@ -74,8 +75,7 @@ class ProviderPage(StatusPage):
             role="muted",
         )
         self.lay.addWidget(self.details)
-        self.remember = QCheckBox(_("&Remember the key on this computer"))
-        name(self.remember, "providerRemember", "Remember the key on this computer")
+        self.remember = WrappedCheck(_("&Remember the key on this computer"), "providerRemember")
         self.remember.setChecked(True)
         self.lay.addWidget(self.remember)
         self.lay.addWidget(label(_(PASSWORD_STORE), "providerRememberNote", role="muted"))
@@ -177,7 +177,7 @@ class ProviderPage(StatusPage):
             url = require_secure(url)
         except InputError as exc:
             raise InputError(exc.message) from None
-        key = check_api_key(Secret(self.key_edit.text()), _("provider's API key"))
+        key = check_api_key(Secret(self.key_edit.text()), N_("provider's API key"))
         return url, key
 
     def _check(self) -> None:

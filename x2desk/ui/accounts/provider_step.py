@@ -55,9 +55,7 @@ class ProviderKeySteps(SessionWizard):
     def _add_unlock_button(self) -> None:
         """The saved key is in the encrypted file and it is locked: a way to type its
         passphrase (hidden until then)."""
-        self.unlock_button = button(
-            _("&Unlock the saved key…"), "providerUnlock", accessible="Unlock the saved key"
-        )
+        self.unlock_button = button(_("&Unlock the saved key…"), "providerUnlock")
         self.unlock_button.clicked.connect(lambda: self.unlock_key())
         self.unlock_button.hide()
         self.provider.lay.insertWidget(

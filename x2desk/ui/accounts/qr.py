@@ -8,17 +8,17 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from x2desk.core.session.states import Snapshot, State
-from x2desk.i18n import _
+from x2desk.i18n import N_, _, ngettext
 from x2desk.ui.accounts.common import STEP_LOGIN, provider_message
 from x2desk.ui.common.qr_panel import QR_PX, QrLoginPage
 from x2desk.ui.common.widgets import label
 
 SCAN_STEPS = {
-    "telegram_qr": (
+    "telegram_qr": N_(
         "On the phone, open Telegram > Settings > Devices > Link Desktop Device, and point "
         "the camera at this QR."
     ),
-    "whatsapp": (
+    "whatsapp": N_(
         "On the phone, open WhatsApp > Settings > Linked devices > Link a device, and point "
         "the camera at this QR."
     ),
@@ -27,7 +27,7 @@ SCAN_STEPS = {
 
 class QrPage(QrLoginPage):
     def __init__(self) -> None:
-        super().__init__("account_qr", "accountQr", "Login QR")
+        super().__init__("account_qr", "accountQr", _("Login QR"))
         self.step = _(STEP_LOGIN)
         self.title = _("Scan the QR with your phone")
         self.subtitle = ""
@@ -93,7 +93,12 @@ class QrPage(QrLoginPage):
             self.clear_qr(_("The QR expired. Getting a new one…"))
         left = snap.qr_seconds_left
         self.panel.show_countdown(
-            has_qr, None if left is None else _("This QR changes in {s} s").format(s=left)
+            has_qr,
+            None
+            if left is None
+            else ngettext(
+                "This QR changes in {s} second", "This QR changes in {s} seconds", left
+            ).format(s=left),
         )
         if snap.qr_link:
             self.link.setText(
@@ -123,9 +128,12 @@ class QrPage(QrLoginPage):
         if self._loading_since is None:
             self._loading_since = now
         seconds = max(0, int(now - self._loading_since))
-        return _(
-            "Scanned: the phone linked it. {app} is loading the account ({s} s); this usually "
-            "takes a few seconds."
+        return ngettext(
+            "Scanned: the phone linked it. {app} is loading the account ({s} second so far); "
+            "this usually takes a few seconds.",
+            "Scanned: the phone linked it. {app} is loading the account ({s} seconds so far); "
+            "this usually takes a few seconds.",
+            seconds,
         ).format(app="WhatsApp" if self.flow == "whatsapp" else "Telegram", s=seconds)
 
     def _show_session_left(self, snap: Snapshot) -> None:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout
-
 from x2desk.core.session.states import Snapshot, State
 from x2desk.i18n import _
 from x2desk.ui.accounts.common import (
@@ -19,6 +17,8 @@ from x2desk.ui.accounts.common import (
     kind_name,
     provider_message,
 )
+from x2desk.ui.common.label_field import LabelField
+from x2desk.ui.common.reflow import AdaptiveRow
 from x2desk.ui.common.widgets import button, card, label
 from x2desk.ui.common.wizard import ResultActions, StatusPage
 
@@ -37,21 +37,19 @@ class ResultPage(StatusPage):
         inner.addWidget(self.details)
         self.technical = label("", "resultTechnical", role="muted", selectable=True)
         inner.addWidget(self.technical)
+        self.label_field = LabelField("resultLabel")
+        inner.addWidget(self.label_field)
         self.lay.addWidget(self.details_card)
         self.add_status()
         self.limits = label(_(LIMITS_TEXT), "resultLimits", role="muted")
         self.lay.addWidget(self.limits)
-        row = QHBoxLayout()
         self.restart_button = button(_("&Start again"), "resultRestart", primary=True)
         self.restart_button.clicked.connect(actions.restart)
         self.fix_button = button(_("C&hange the details"), "resultFix")
         self.fix_button.clicked.connect(actions.fix_details)
         self.another_button = button(_("Connect &another"), "resultAnother")
         self.another_button.clicked.connect(actions.connect_another)
-        for b in (self.restart_button, self.fix_button, self.another_button):
-            row.addWidget(b)
-        row.addStretch(1)
-        self.lay.addLayout(row)
+        self.lay.addWidget(AdaptiveRow(self.restart_button, self.fix_button, self.another_button))
         self.lay.addStretch(1)
         self.next_text = _("&Finish")
 
@@ -85,6 +83,8 @@ class ResultPage(StatusPage):
             self.restart_button.setFocus()
         else:
             self._show_failed(snap)
+        if state is not State.CONNECTED:
+            self.label_field.clear()
         self.changed.emit()
 
     def _show_expired(self, snap: Snapshot) -> None:
@@ -128,7 +128,7 @@ class ResultPage(StatusPage):
         self.technical.setText(self._technical(conn))
         self.details_card.show()
         self.another_button.show()
-        self.another_button.setFocus()
+        self.setFocus()  # Enter: Finish (the blue button); Tab reaches "Connect another"
 
     def _show_failed(self, snap: Snapshot) -> None:
         self.outcome = "failed"

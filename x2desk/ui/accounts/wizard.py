@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 
+from x2desk.core.accounts.shapes import status_word
 from x2desk.core.clock import SYSTEM_CLOCK, Clock
 from x2desk.core.errors import InputError
 from x2desk.core.kinds import FLOWS, REAUTH_FLOW, Entry
@@ -131,6 +132,7 @@ class AccountsWizard(ProviderKeySteps):
         )
         for page in pages:
             page.reset()
+        self.group.preferred = None
         if kind is not None:
             self.kind_page.select(kind)
             self.kind = kind
@@ -149,8 +151,9 @@ class AccountsWizard(ProviderKeySteps):
         ``company_id`` it was made in): no new connection afterwards."""
         if connection_type not in REAUTH_FLOW:
             raise InputError(
-                f"Only Telegram and MAX account connections can be re-authorised, not "
-                f"'{connection_type}'."
+                _(
+                    "Only Telegram and MAX account connections can be re-authorised, not '{kind}'."
+                ).format(kind=connection_type)
             )
         self.stop_session()
         self.kind = REAUTH_FLOW[connection_type]
@@ -165,6 +168,23 @@ class AccountsWizard(ProviderKeySteps):
         self.must_use_company = company is not None
         self._show_provider()
 
+    def start_change_key(
+        self, connection_id: int | str, api_base: str | None = None, company_id: str | None = None
+    ) -> None:
+        """Give a connected Odnoklassniki group a new API key (the home's "Change the key…"):
+        its address and company, then the group page with it chosen."""
+        self.start()
+        self.group.preferred = connection_id
+        address = (api_base or self.base_url).strip().rstrip("/")
+        company = str(company_id) if company_id not in (None, "") else None
+        if address != self.base_url or (company is not None and company != self.company_id):
+            self._forget_key()
+        self.base_url = address
+        self.company_id = company if company is not None else self.company_id
+        self.kind = "odnoklassniki"
+        self.kind_page.select(self.kind)
+        self._show_provider()
+
     def _forget_key(self) -> None:
         self.api_key, self.company, self._loaded_key = None, None, False
         self.company_id = None
@@ -175,7 +195,8 @@ class AccountsWizard(ProviderKeySteps):
 
     def _connections_listed(self, verified: VerifiedKey) -> None:
         groups = [
-            (f"{c.name} (#{c.id}, {c.status})", c.id) for c in verified.of_type("odnoklassniki")
+            (f"{c.name} (#{c.id}, {status_word(c.status)})", c.id)
+            for c in verified.of_type("odnoklassniki")
         ]
         self.group.set_groups(groups)
         self._taken_names = [c.name for c in verified.connections]
@@ -326,10 +347,15 @@ class AccountsWizard(ProviderKeySteps):
         self._recorded = conn
         self.connected.emit(conn)
 
-        def save() -> None:
+        def save() -> int | None:
             from x2desk.core.accounts.drivers import record_login
 
-            record_login(session)
+            record = record_login(session)
+            return record.id if record is not None else None
+
+        def saved(record_id: int | None) -> None:
+            if self.session is session:
+                self.result.label_field.load(record_id)
 
         def failed(exc: BaseException) -> None:
             self.result.banner.show_message(
@@ -339,7 +365,7 @@ class AccountsWizard(ProviderKeySteps):
                 "warning",
             )
 
-        run_in_worker(save, None, failed, "record connection")
+        run_in_worker(save, saved, failed, "record connection")
 
     # ---- actions from pages --------------------------------------------------------------------
 

@@ -26,16 +26,18 @@ from __future__ import annotations
 import secrets
 
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QListWidget
 
+from x2desk.core.errors import CodeInvalid, PasswordInvalid, SubscriptionRequired
+from x2desk.core.kinds import Fix
 from x2desk.ui.autopilot.moves import (
     CONNECT_TIMEOUT_S,
     PASSWORD_2FA,
     choose_item,
     choose_kind,
+    click_home_row,
     expect_next_disabled,
     finish,
+    fix_words,
     login_code_on_phone,
     name_connection,
     of_type,
@@ -53,8 +55,21 @@ from x2desk.ui.autopilot.moves import (
     wait_rotation,
 )
 from x2desk.ui.autopilot.runner import Flow, Pilot, StepFailed
+from x2desk.ui.autopilot.words import sample, says
+from x2desk.ui.common.phone_field import country_name
 
 # ---- the flows ----------------------------------------------------------------------------------
+
+
+def _refused(hint: str) -> bool:
+    """A hint under a field that says what is wrong (not its "OK: ..." line)."""
+    return bool(hint) and not says(hint, "OK: {p}")
+
+
+def _reauthorising(text: str) -> bool:
+    return says(text, "Re-authorising connection {id}: no new connection will be made.") or says(
+        text, "Re-authorising connection {id}: the saved key was filled in; press Next."
+    )
 
 
 def telegram_qr(pilot: Pilot) -> None:
@@ -66,7 +81,11 @@ def telegram_qr(pilot: Pilot) -> None:
         name_connection(pilot, shot="name")
     with pilot.step("the QR shows; the phone reads it but waits"):
         wait_for_qr(pilot)
-        pilot.wait_text("accountQrCountdown", lambda t: "changes in" in t, "the QR's countdown")
+        pilot.wait_text(
+            "accountQrCountdown",
+            lambda t: says(t, "This QR changes in {s} second", "This QR changes in {s} seconds"),
+            "the QR's countdown",
+        )
         pilot.shot("telegram-qr")
         old = read_desktop_qr(pilot)
         shown = qr_key(pilot)
@@ -86,7 +105,7 @@ def telegram_qr(pilot: Pilot) -> None:
     with pilot.step("a wrong 2FA password: the page stays and says so"):
         pilot.type_text("accountPassword", "not the password")
         pilot.click("wizardNext")
-        wait_error(pilot, "account_passwordBanner", "wrong", CONNECT_TIMEOUT_S)
+        wait_error(pilot, "account_passwordBanner", PasswordInvalid, CONNECT_TIMEOUT_S)
         pilot.page("account_password")
         pilot.shot("password-wrong")
     with pilot.step("the right password: connected"):
@@ -112,7 +131,7 @@ def telegram_code(pilot: Pilot) -> None:
         expect_next_disabled(pilot, "for a phone number without a country code")
         pilot.shot("phone-bad")
     with pilot.step("the number as dialled in Russia: +7, and a code is sent"):
-        choose_item(pilot, "accountPhoneCountry", "Russia")
+        choose_item(pilot, "accountPhoneCountry", country_name("RU"))
         pilot.type_text("accountPhone", "8 916 123-45-67")
         pilot.wait_text("accountPhoneHint", lambda t: "+79161234567" in t, "the number is OK")
         pilot.shot("phone-national")
@@ -126,7 +145,7 @@ def telegram_code(pilot: Pilot) -> None:
         wrong = "00000" if code != "00000" else "11111"
         pilot.type_text("accountCode", wrong)
         pilot.click("wizardNext")
-        wait_error(pilot, "account_codeBanner", "wrong", CONNECT_TIMEOUT_S)
+        wait_error(pilot, "account_codeBanner", CodeInvalid, CONNECT_TIMEOUT_S)
         pilot.page("account_code")
         pilot.shot("code-wrong")
     with pilot.step("the code the phone shows: connected"):
@@ -143,12 +162,12 @@ def max_code(pilot: Pilot) -> None:
     with pilot.step("a number too short: the hint says so"):
         pilot.page("account_phone")
         pilot.type_text("accountPhone", "+7 900")
-        pilot.wait_text("accountPhoneHint", lambda t: "digits" in t, "the number is too short")
+        pilot.wait_text("accountPhoneHint", _refused, "the number is too short")
         expect_next_disabled(pilot, "for a number too short")
         pilot.shot("max-phone-short")
     with pilot.step("the whole number and a name: the code from the phone"):
         pilot.type_text("accountPhone", "+7 900 123-45-67")
-        pilot.type_text("accountName", "Sales MAX")
+        pilot.type_text("accountName", sample("Sales MAX"))
         pilot.wait_text("accountPhoneHint", lambda t: "+79001234567" in t, "the number is OK")
         pilot.click("wizardNext")
         pilot.page("account_code", CONNECT_TIMEOUT_S)
@@ -157,11 +176,11 @@ def max_code(pilot: Pilot) -> None:
         pilot.click("wizardNext")
     with pilot.step("connected: the MAX account at the provider"):
         details = wait_connected(pilot, "the MAX account", shot="max-connected")
-        if "Sales MAX" not in details:
+        if sample("Sales MAX") not in details:
             raise StepFailed("the result does not show the connection's name")
         finish(pilot)
         names = [c["name"] for c in of_type(provider_connections(pilot), "max_personal")]
-        if names != ["Sales MAX"]:
+        if names != [sample("Sales MAX")]:
             raise StepFailed(f"the provider's MAX connections are {names}")
 
 
@@ -169,7 +188,7 @@ def whatsapp(pilot: Pilot) -> None:
     with pilot.step("open the wizard, choose WhatsApp, name it"):
         open_accounts(pilot, "whatsapp")
         provider_next(pilot)
-        name_connection(pilot, "Support WhatsApp")
+        name_connection(pilot, sample("Support WhatsApp"))
     with pilot.step("the WhatsApp QR, with a link for another device"):
         wait_for_qr(pilot)
         pilot.wait_text("accountQrLink", lambda t: "href" in t, "the link to the QR page")
@@ -178,7 +197,12 @@ def whatsapp(pilot: Pilot) -> None:
     with pilot.step("the provider fails twice: the page says it tries again"):
         path = f"/v2/companies/*/connections/{conn['id']}/whatsapp/status"
         pilot.phone("make the provider fail", lambda p: p.fault(path, "status", 503, times=2))
-        wait_error(pilot, "account_qrBanner", "again", CONNECT_TIMEOUT_S)
+        pilot.wait_text(
+            "account_qrBanner",
+            lambda t: says(t, "Trying again in {s} second.", "Trying again in {s} seconds."),
+            "that it tries again",
+            CONNECT_TIMEOUT_S,
+        )
         pilot.shot("whatsapp-retrying")
     with pilot.step("the provider answers again: the phone scans, linked"):
         pilot.wait_hidden("account_qrBanner", CONNECT_TIMEOUT_S)
@@ -198,14 +222,20 @@ def telegram_bot(pilot: Pilot) -> None:
     with pilot.step("a malformed token: the page says what is wrong, Next stays off"):
         pilot.page("account_bot")
         pilot.type_text("botToken", "123456789:AA sh!rt")
-        pilot.wait_text("botTokenHint", lambda t: "cannot" in t, "what is wrong with the token")
+        pilot.wait_text(
+            "botTokenHint",
+            lambda t: bool(t) and not says(t, "This looks like a bot token."),
+            "what is wrong with the token",
+        )
         expect_next_disabled(pilot, "for a malformed token")
         pilot.shot("bot-token-bad")
     token = f"{secrets.randbelow(10**9) + 10**9}:AA{secrets.token_urlsafe(30)[:35]}"
     with pilot.step("the whole token: connected"):
         pilot.type_text("botToken", token)
-        pilot.type_text("botName", "Support bot")
-        pilot.wait_text("botTokenHint", lambda t: "looks like" in t, "the token looks right")
+        pilot.type_text("botName", sample("Support bot"))
+        pilot.wait_text(
+            "botTokenHint", lambda t: says(t, "This looks like a bot token."), "the token is right"
+        )
         pilot.click("wizardNext")
         details = wait_connected(pilot, "the Telegram bot", shot="bot-connected")
         if token in details or token.split(":")[1] in details:
@@ -220,12 +250,16 @@ def odnoklassniki(pilot: Pilot) -> None:
     with pilot.step("a key with a space in it: Next stays off"):
         pilot.page("account_group")
         pilot.type_text("groupKey", "ok key")
-        pilot.wait_text("groupKeyHint", lambda t: bool(t) and "right form" not in t, "the error")
+        pilot.wait_text(
+            "groupKeyHint",
+            lambda t: bool(t) and not says(t, "The key has the right form."),
+            "the error",
+        )
         expect_next_disabled(pilot, "for a key with a space")
         pilot.shot("group-key-bad")
     with pilot.step("the group's key and a name: connected"):
         pilot.type_text("groupKey", "okkey-first-0001")
-        pilot.type_text("groupName", "Our shop")
+        pilot.type_text("groupName", sample("Our shop"))
         pilot.click("wizardNext")
         wait_connected(pilot, "the Odnoklassniki group")
     with pilot.step("connect another: change the key of the group"):
@@ -236,12 +270,14 @@ def odnoklassniki(pilot: Pilot) -> None:
         pilot.click("groupChange")
         pilot.control("groupExisting")
         pilot.type_text("groupKey", "okkey-second-0002")
-        pilot.wait_text("wizardNext", lambda t: "Change" in t, "the button to say Change key")
+        pilot.wait_text(
+            "wizardNext", lambda t: says(t, "&Change key"), "the button to say Change key"
+        )
         pilot.shot("group-change-key")
         pilot.click("wizardNext")
     with pilot.step("the key was changed at the provider"):
         details = wait_connected(pilot, "the Odnoklassniki group", shot="group-key-changed")
-        if "changed" not in details:
+        if not says(details, "The group's key was changed."):
             raise StepFailed("the result does not say the key was changed")
         finish(pilot)
         groups = of_type(provider_connections(pilot), "odnoklassniki")
@@ -260,9 +296,7 @@ def subscription_402(pilot: Pilot) -> None:
         provider_next(pilot, key=unpaid)
         name_connection(pilot)
         pilot.page("account_result", CONNECT_TIMEOUT_S)
-        text = wait_error(pilot, "account_resultBanner", "402", CONNECT_TIMEOUT_S)
-        if "subscription" not in text.lower():
-            raise StepFailed("the 402 message does not mention the subscription")
+        wait_error(pilot, "account_resultBanner", SubscriptionRequired, CONNECT_TIMEOUT_S)
         pilot.shot("result-402")
         if len(provider_connections(pilot)) != before:
             raise StepFailed("a connection was made despite the 402")
@@ -292,13 +326,13 @@ def reauthorise(pilot: Pilot) -> None:
         )
     with pilot.step("select it on the home list, Re-authorise…"):
         select_home_row(pilot, "telegram", conn_id)
-        pilot.control("reauthButton")
+        pilot.wait_text("fixButton", fix_words(Fix.REAUTHORISE), "Re-authorise…")
         pilot.shot("home-reauthorise")
-        pilot.click("reauthButton")
+        pilot.click("fixButton")
         pilot.page("account_provider")
         pilot.wait_text(
             "account_providerBanner",
-            lambda t: f"connection {conn_id}" in t,
+            lambda t: str(conn_id) in t and _reauthorising(t),
             "which connection is re-authorised",
         )
         provider_next(pilot, shot="reauthorise-provider")
@@ -306,7 +340,7 @@ def reauthorise(pilot: Pilot) -> None:
         set_phone_2fa(pilot, False)
         scan_desktop(pilot)
         details = wait_connected(pilot, "the Telegram account", shot="reauthorised")
-        if "Re-authorised" not in details:
+        if not says(details, "Re-authorised the connection."):
             raise StepFailed("the result does not say the connection was re-authorised")
         finish(pilot)
     with pilot.step("no new connection at the provider; the old one is active"):
@@ -319,27 +353,12 @@ def reauthorise(pilot: Pilot) -> None:
 
 def select_home_row(pilot: Pilot, kind: str, conn_id: int) -> None:
     """Click the home list's row of the provider's connection ``conn_id`` of this sandbox."""
-    pilot.wait_visible("home")
-    lst = pilot.wait_visible("connectionsList")
-    home = pilot.wait_visible("home")
     base = str(getattr(pilot.session, "url", ""))
-
-    def row() -> int | None:
-        for i, r in enumerate(getattr(home, "rows", [])):
-            if r.raw_kind == kind and r.external_id == str(conn_id) and r.api_base.startswith(base):
-                return i + 1  # truthy
-        return None
-
-    index = pilot.wait_until(row, f"the {kind} connection {conn_id} on the home list") - 1
-    if not isinstance(lst, QListWidget):
-        raise StepFailed("the home list is not a list")
-    item = lst.item(index)
-    lst.scrollToItem(item)
-    rect = lst.visualItemRect(item)
-    QTest.mouseClick(
-        lst.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center()
+    click_home_row(
+        pilot,
+        lambda r: r.kind == kind and r.external_id == str(conn_id) and r.api_base.startswith(base),
+        f"the {kind} connection {conn_id}",
     )
-    pilot.wait_until(lambda: lst.currentRow() == index, "the row to be selected")
 
 
 FLOWS = [

@@ -18,19 +18,26 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QListWidget
 
+from x2desk.core.errors import CodeInvalid, PasswordInvalid
+from x2desk.core.kinds import Fix
+from x2desk.core.texts import GREENAPI
+from x2desk.i18n import _
 from x2desk.ui.autopilot.moves import (
     CONNECT_TIMEOUT_S,
     PASSWORD_2FA,
+    click_home_row,
+    fix_words,
+    home_rows,
     login_code_on_phone,
     qr_wait_s,
     read_desktop_qr,
+    row_words,
     scan_refused,
     set_phone_2fa,
 )
 from x2desk.ui.autopilot.runner import Flow, Pilot, StepFailed
+from x2desk.ui.autopilot.words import fields, says, says_error
 from x2desk.ui.autopilot.x2chat import until
 
 WRONG_PASSWORD = "not-the-password"
@@ -62,9 +69,9 @@ def phone_scans_the_page(pilot: Pilot) -> None:
     _wait_qr(pilot)
     pilot.click("phoneScanDesktop")
     said = pilot.wait_text(
-        "phoneAccountResult", lambda t: t != "Scanning…", "what the phone did", 15
+        "phoneAccountResult", lambda t: t != _("Scanning…"), "what the phone did", 15
     )
-    if not said.startswith("Scanned"):
+    if not says(said, "Scanned: the desktop logs in at its next check."):
         raise StepFailed(f"the phone did not scan the QR: {said}")
 
 
@@ -73,8 +80,17 @@ def _finish_enabled(pilot: Pilot) -> bool:
     return finish is not None and finish.isEnabled()
 
 
+PAIRED_HEADLINES = (
+    "Instance {i} was already linked to the Telegram account {p}: kept and saved.",
+    "Instance {i} is linked to the Telegram account {p} and saved.",
+    "Instance {i} was already linked: kept and saved.",
+    "Instance {i} is linked and saved.",
+)
+TOKEN_LINE = "Token: {t}, kept safely by this computer's password store"
+
+
 def _says_saved(headline: str) -> bool:
-    return headline.endswith("saved.") and "not saved" not in headline
+    return any(says(headline, h) for h in PAIRED_HEADLINES)
 
 
 def wait_paired(pilot: Pilot) -> str:
@@ -85,9 +101,9 @@ def wait_paired(pilot: Pilot) -> str:
         PAIR_TIMEOUT_S,
     )
     details = pilot.text("greenapiResultDetails")
-    token_line = next((ln for ln in details.splitlines() if ln.startswith("Token:")), "")
-    if "…" not in token_line or len(token_line.split(":", 1)[1].split(",")[0].strip()) > 12:
-        raise StepFailed(f"the token is not masked on the result page: {token_line[:30]}…")
+    token = next((f["t"] for ln in details.splitlines() if (f := fields(ln, TOKEN_LINE))), "")
+    if "…" not in token or len(token.strip()) > 12:
+        raise StepFailed(f"the token is not masked on the result page: {token[:12]}…")
     if pilot.is_visible("wizardCancel"):
         raise StepFailed("Cancel is offered beside Finish after the pairing")
     return details
@@ -106,35 +122,33 @@ def open_greenapi(pilot: Pilot, shot: bool = False) -> str:
     id_instance = pilot.wait_text(
         "greenapiId", lambda t: t.isdigit(), "the demo instance's id", CONNECT_TIMEOUT_S
     )
-    pilot.wait_text("greenapiTokenHint", lambda t: t.startswith("OK"), "the token is OK")
-    pilot.wait_text("greenapiApiUrlHint", lambda t: t.startswith("OK"), "the address is OK")
+    pilot.wait_text(
+        "greenapiTokenHint",
+        lambda t: says(t, "OK: {n} character, {m}", "OK: {n} characters, {m}"),
+        "the token is OK",
+    )
+    pilot.wait_text("greenapiApiUrlHint", lambda t: says(t, "OK: {v}"), "the address is OK")
     return id_instance
 
 
-def select_row(pilot: Pilot, list_name: str, contains: str) -> None:
-    """Click the row of a list whose text contains ``contains``."""
-    lst = pilot.control(list_name)
-    if not isinstance(lst, QListWidget):
-        raise StepFailed(f"{list_name!r} is not a list")
-    for i in range(lst.count()):
-        item = lst.item(i)
-        if contains in item.text():
-            lst.scrollToItem(item)
-            QTest.mouseClick(
-                lst.viewport(),
-                Qt.MouseButton.LeftButton,
-                Qt.KeyboardModifier.NoModifier,
-                lst.visualItemRect(item).center(),
-            )
-            pilot.wait_until(
-                lambda row=i: lst.currentRow() == row,  # type: ignore[misc]
-                f"the row {contains!r} selected",
-            )
-            return
-    raise StepFailed(f"no row of {list_name!r} says {contains!r}")
-
-
 # ---- the flows -----------------------------------------------------------------------------------
+
+
+def _refused(hint: str) -> bool:
+    return bool(hint) and not says(hint, "OK: instance {v}")
+
+
+def _counts_down(text: str) -> bool:
+    return says(text, "A fresh QR in {s} second", "A fresh QR in {s} seconds")
+
+
+def _wrong_password(text: str) -> bool:
+    """The password page says the password is wrong (x2desk's words, or Green-API's)."""
+    return says_error(text, PasswordInvalid, GREENAPI) or says(
+        text,
+        "Green-API says the password is wrong. Type the account's two-step verification "
+        "(cloud) password again.",
+    )
 
 
 def pair_with_password(pilot: Pilot) -> None:
@@ -143,12 +157,12 @@ def pair_with_password(pilot: Pilot) -> None:
         _seen["id"] = id_instance
     with pilot.step("a mistyped idInstance is explained"):
         pilot.type_text("greenapiId", id_instance[:3] + "O" + id_instance[4:])
-        pilot.wait_text("greenapiIdHint", lambda t: "digits" in t, "that it takes digits")
+        pilot.wait_text("greenapiIdHint", _refused, "that it takes digits")
         if pilot.wait_visible("wizardNext").isEnabled():
             raise StepFailed("Next is enabled with a mistyped idInstance")
         pilot.shot("instance-mistyped")
         pilot.type_text("greenapiId", id_instance)
-        pilot.wait_text("greenapiIdHint", lambda t: t.startswith("OK"), "the id is OK")
+        pilot.wait_text("greenapiIdHint", lambda t: says(t, "OK: instance {v}"), "the id is OK")
         pilot.shot("instance")
     with pilot.step("pair by a QR: it shows"):
         pilot.click("wizardNext")
@@ -158,7 +172,7 @@ def pair_with_password(pilot: Pilot) -> None:
         pilot.click("wizardNext")
         pilot.page("greenapi_qr", CONNECT_TIMEOUT_S)
         _seen["stale"] = read_page_qr(pilot)
-        pilot.wait_text("greenapiQrCountdown", lambda t: "fresh QR in" in t, "the countdown")
+        pilot.wait_text("greenapiQrCountdown", _counts_down, "the countdown")
         pilot.shot("qr")
     with pilot.step("the phone scans it (the account has a cloud password)"):
         set_phone_2fa(pilot, True)
@@ -169,10 +183,7 @@ def pair_with_password(pilot: Pilot) -> None:
         pilot.type_text("greenapiPassword", WRONG_PASSWORD)
         pilot.click("wizardNext")
         pilot.wait_text(
-            "greenapi_passwordBanner",
-            lambda t: "wrong" in t,
-            "that the password is wrong",
-            CONNECT_TIMEOUT_S,
+            "greenapi_passwordBanner", _wrong_password, "that it is wrong", CONNECT_TIMEOUT_S
         )
         pilot.page("greenapi_password")
         pilot.shot("wrong-password")
@@ -211,7 +222,13 @@ def pair_by_code(pilot: Pilot) -> None:
         pilot.type_text("greenapiCode", "00000" if code != "00000" else "11111")
         pilot.click("wizardNext")
         pilot.wait_text(
-            "greenapi_codeBanner", lambda t: "wrong" in t, "the code is wrong", CONNECT_TIMEOUT_S
+            "greenapi_codeBanner",
+            lambda t: (
+                says_error(t, CodeInvalid, GREENAPI)
+                or says(t, "Green-API says the code is wrong. Type the code again.")
+            ),
+            "the code is wrong",
+            CONNECT_TIMEOUT_S,
         )
         pilot.page("greenapi_code")
         pilot.click("greenapi_codeShow")  # the code may be shown, to check it
@@ -228,10 +245,7 @@ def pair_by_code(pilot: Pilot) -> None:
 
 
 def _rows(pilot: Pilot) -> list[str]:
-    lst = pilot.visible("connectionsList")
-    if not isinstance(lst, QListWidget):
-        return []
-    return [lst.item(i).text() for i in range(lst.count())]
+    return [row_words(r) for r in home_rows(pilot)]
 
 
 def already_logged_then_repair(pilot: Pilot) -> None:
@@ -240,8 +254,11 @@ def already_logged_then_repair(pilot: Pilot) -> None:
         raise StepFailed("the first Green-API flow did not pair an instance to re-pair")
     with pilot.step("re-pair the instance from the home list"):
         pilot.wait_visible("home")
-        select_row(pilot, "connectionsList", f"instance {_seen.get('id', '')}")
-        pilot.click("repairButton")
+        instance = _seen.get("id", "")
+        where = _("instance {id}").format(id=instance)
+        click_home_row(pilot, lambda r: r.where == where, where)
+        pilot.wait_text("fixButton", fix_words(Fix.REPAIR), "Re-pair…")
+        pilot.click("fixButton")
         pilot.page("greenapi_already", PAIR_TIMEOUT_S)
         pilot.shot("already-logged")
     with pilot.step("log out and pair again"):

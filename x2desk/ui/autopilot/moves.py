@@ -5,12 +5,21 @@ and the demo phone's buttons (2FA, scan the desktop's QR, show the login code)."
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QCheckBox, QWidget
 
+from x2desk.core.kinds import Fix
+from x2desk.i18n import _
+from x2desk.ui.autopilot.pilot import type_keys
 from x2desk.ui.autopilot.runner import Pilot, StepFailed
+from x2desk.ui.autopilot.words import says, says_error
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from x2desk.core.home.rows import Row
 
 PASSWORD_2FA = "demo-2fa"  # the account's two-step verification password (typed on the phone)
 # Waits follow the screen: a QR's own countdown says when the next one comes; beyond it, the
@@ -19,8 +28,18 @@ SLACK_S = 10.0
 FIRST_QR_S = 20.0  # the first QR: a few slow answers (the provider starts the session)
 CONNECT_TIMEOUT_S = 20.0  # a page after an action: a few requests of a slow server
 MIN_QR_LEFT_S = 3  # scan only a QR with at least this long to live (no race with its rotation)
-_COUNTDOWN = re.compile(r"(\d+)\s*s")
+_COUNTDOWN = re.compile(r"(\d+)")  # "changes in 12 seconds", "сменится через 12 секунд"
 _CODE = re.compile(r"(\d{4,8})")
+
+
+SCANNED = "Scanned: the desktop logs in at its next check."  # the demo phone, as msgid
+
+
+def fix_words(fix: Fix) -> Callable[[str], bool]:
+    """Whether a text is what the home's fix button says for ``fix``, in the window's language."""
+    from x2desk.ui.home.body import FIX_WORDS
+
+    return lambda t: t == _(FIX_WORDS[fix])
 
 
 def qr_wait_s(pilot: Pilot, countdown: str = "accountQrCountdown") -> float:
@@ -73,14 +92,13 @@ def choose_item(pilot: Pilot, name: str, text: str) -> None:
     """Pick the item of the drop-down ``name`` that starts with ``text``, by the keyboard (focus
     it, type the first letters: how a person picks a country without scrolling a long list)."""
     from PySide6.QtCore import Qt
-    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QComboBox
 
     box = pilot.control(name)
     if not isinstance(box, QComboBox):
         raise StepFailed(f"{name!r} is not a drop-down")
     box.setFocus(Qt.FocusReason.TabFocusReason)
-    QTest.keyClicks(box, text)
+    type_keys(box, text)
     pilot.wait_until(lambda: box.currentText().startswith(text), f"{name!r} to show {text!r}", 3)
     pilot.idle(1100)  # the drop-down's type-ahead forgets the letters after a second
 
@@ -153,14 +171,14 @@ def scan_desktop(pilot: Pilot) -> None:
         wait_for_qr(pilot, fresh=True)
         pilot.click("phoneScanDesktop")
         said = pilot.wait_text("phoneAccountResult", _scan_done, "what the phone did")
-        if said.startswith("Scanned"):
+        if says(said, SCANNED):
             return
         pilot.idle(300)
     raise StepFailed(f"the phone could not scan the desktop's QR: {said}")
 
 
 def _scan_done(text: str) -> bool:
-    return text not in ("", "Scanning…")
+    return text not in ("", _("Scanning…"))
 
 
 def login_code_on_phone(pilot: Pilot) -> str:
@@ -169,7 +187,7 @@ def login_code_on_phone(pilot: Pilot) -> str:
     pilot.click("phoneShowCode")
     text = pilot.wait_text(
         "phoneAccountResult",
-        lambda t: "code:" in t and t != before,
+        lambda t: says(t, "Login code: {c}") and t != before,
         "the login code",
         CONNECT_TIMEOUT_S,
     )
@@ -184,7 +202,7 @@ def wait_connected(pilot: Pilot, what: str, shot: str | None = None) -> str:
     pilot.page("account_result", CONNECT_TIMEOUT_S)
     pilot.wait_text(
         "resultHeadline",
-        lambda t: t.endswith("connected.") and "not connected" not in t,
+        lambda t: says(t, "{what} connected.") and not says(t, "{what}: not connected."),
         f"{what} connected",
         CONNECT_TIMEOUT_S,
     )
@@ -202,8 +220,15 @@ def finish(pilot: Pilot) -> None:
     pilot.wait_visible("home")
 
 
-def wait_error(pilot: Pilot, banner: str, words: str, timeout: float | None = None) -> str:
-    return pilot.wait_text(banner, lambda t: words in t.lower(), f"“{words}”", timeout)
+def wait_error(
+    pilot: Pilot, banner: str, error: type[Exception], timeout: float | None = None
+) -> str:
+    """Wait until ``banner`` says what x2desk says for ``error`` from the provider."""
+    from x2desk.core.texts import PROVIDER
+
+    return pilot.wait_text(
+        banner, lambda t: says_error(t, error, PROVIDER), f"the {error.__name__} message", timeout
+    )
 
 
 def expect_next_disabled(pilot: Pilot, why: str) -> None:
@@ -230,3 +255,50 @@ def scan_refused(phone: Any, payload: str) -> bool:
     except QrRefused:
         return True
     return False
+
+
+# ---- the home list --------------------------------------------------------------------------
+
+
+def home_rows(pilot: Pilot) -> list[Row]:
+    """The rows the home table shows, in its order (what a person reads on it)."""
+    home = pilot.visible("home")
+    body = getattr(home, "_body", None)
+    return list(body.visible_rows()) if body is not None else []
+
+
+def row_words(row: Row) -> str:
+    """A row's words as the table shows them."""
+    return "\n".join((row.label, row.where, row.kind_name, row.company, row.status_text))
+
+
+def click_home_row(pilot: Pilot, match: Callable[[Row], bool], what: str) -> Row:
+    """Click the home table's row that ``match`` finds (scrolled into view first), as a person
+    does; the row, once it is the selected one."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QTableView
+
+    table = pilot.control("connectionsTable")
+    if not isinstance(table, QTableView):
+        raise StepFailed("the home list is not a table")
+
+    def found() -> tuple[int, Row] | None:
+        return next(((i, r) for i, r in enumerate(home_rows(pilot)) if match(r)), None)
+
+    at, row = pilot.wait_until(found, f"{what} on the home list")
+    index = table.model().index(at, 0)
+    table.scrollTo(index)
+    viewport: QWidget = table.viewport()
+    QTest.mouseClick(
+        viewport,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        table.visualRect(index).center(),
+    )
+    body = getattr(pilot.visible("home"), "_body", None)
+    pilot.wait_until(
+        lambda: body is not None and (chosen := body.selected()) and chosen.id == row.id,
+        f"{what} selected",
+    )
+    return row

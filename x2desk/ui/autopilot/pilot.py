@@ -16,7 +16,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from x2desk.core.redact import scrub
+from x2desk.i18n import current_language
 from x2desk.ui.common.fit import overflow
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,9 @@ class StepRecord:
     seconds: float = 0.0
     error: str | None = None
     screenshot: str | None = None
+    english: list[str] = field(default_factory=list)  # English left on screen (another language)
+    clipped: list[str] = field(default_factory=list)  # texts cut off by their widgets
+    sideways: list[str] = field(default_factory=list)  # pages to scroll sideways (a note)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "ok": self.ok, "seconds": self.seconds}
@@ -69,6 +73,12 @@ class StepRecord:
             out["error"] = self.error
         if self.screenshot is not None:
             out["screenshot"] = self.screenshot
+        if self.english:
+            out["english"] = self.english
+        if self.clipped:
+            out["clipped"] = self.clipped
+        if self.sideways:
+            out["sideways"] = self.sideways
         return out
 
 
@@ -128,6 +138,9 @@ class Pilot:
         self.prefix = ""
         self.steps: list[StepRecord] = []
         self._phone: Any = None
+        # in a language other than English, every step looks for English left on screen
+        self.check_language = current_language() != "en"
+        self._seen: set[str] = set()
 
     # ---- waiting -------------------------------------------------------------------------------
 
@@ -260,7 +273,7 @@ class Pilot:
         if replace:
             QTest.keyClick(w, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
             QTest.keyClick(w, Qt.Key.Key_Backspace)
-        QTest.keyClicks(w, text)
+        type_keys(w, text)
         return w
 
     def press(
@@ -326,8 +339,32 @@ class Pilot:
         """Save a PNG of the whole window (with the demo phone), named in order, once Qt has
         finished laying out what just changed (as a person would see it a moment later)."""
         self.idle(SHOT_SETTLE_MS)
+        if self.steps:
+            self.look_at_texts(self.steps[-1])
         full = f"{self.prefix}-{name}" if self.prefix else name
         return self.shots.save(self.window, full)
+
+    def look_at_texts(self, record: StepRecord) -> None:
+        """Record (once a run) each text on screen now that is cut off, or English in a run
+        in another language; the step then fails."""
+        from x2desk.ui.autopilot.clipping import clipped_on_screen, sideways
+        from x2desk.ui.autopilot.language_check import english_on_screen
+
+        self.idle(SHOT_SETTLE_MS)  # as a person sees it: once Qt has laid out what changed
+
+        for found, where, what in (
+            (clipped_on_screen(), record.clipped, "Cut off"),
+            (english_on_screen() if self.check_language else [], record.english, "English"),
+        ):
+            new = [line for line in found if line not in self._seen]
+            if new:
+                self._seen.update(new)
+                where.extend(new)
+                record.ok = False
+                record.error = record.error or f"{what} on screen: {new[0]}"
+        scrolls = [line for line in sideways() if line not in self._seen]
+        self._seen.update(scrolls)
+        record.sideways.extend(scrolls)  # noted, not a failure: a narrow window scrolls
 
     @contextmanager
     def step(self, name: str) -> Iterator[StepRecord]:
@@ -336,6 +373,7 @@ class Pilot:
         started = time.monotonic()
         try:
             yield record
+            self.look_at_texts(record)
         except BaseException as exc:
             record.ok = False
             record.error = describe(exc)
@@ -347,6 +385,19 @@ class Pilot:
             raise
         finally:
             record.seconds = round(time.monotonic() - started, 3)
+
+
+def type_keys(w: QWidget, text: str) -> None:
+    """Type ``text`` into ``w`` key by key, as a keyboard does: ``QTest.keyClicks`` for ASCII,
+    a key event carrying the character for any other letter (QTest has no key for "ж" and
+    aborts on one)."""
+    for ch in text:
+        if ch.isascii():
+            QTest.keyClicks(w, ch)
+        else:
+            QTest.sendKeyEvent(
+                QTest.KeyAction.Click, w, Qt.Key.Key_unknown, ch, Qt.KeyboardModifier.NoModifier
+            )
 
 
 def _scroll_to(w: QWidget) -> None:

@@ -3,8 +3,9 @@
 1. ``x2chat_bot_camera``: the phone's QR through the camera; the first redeem is rate limited
    (injected 429 with Retry-After), the countdown runs out, "Try again" connects; the bot is
    checked and a test message arrives on the phone.
-2. ``x2chat_bot_spent_qr``: the same (now spent) QR scanned again; "make a new QR and scan
-   again": a new QR from the phone panel, scanned, connected.
+2. ``x2chat_bot_spent_qr``: the same (now spent) QR scanned again: the token page says at once
+   that it was used on this computer, for which bot (nothing is sent); a new QR from the phone
+   panel, scanned, connected.
 3. ``x2chat_bot_paste``: the token typed in the Paste tab (cut short first: the hint says so);
    the redeem's answer is lost (injected), a new token is made and typed, connected.
 """
@@ -19,9 +20,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget
 
 from x2desk.ui.autopilot.runner import Flow, Pilot, StepFailed
+from x2desk.ui.autopilot.words import sample, says
 
 REDEEM = "/api/v1/integrations/redeem"
-TEST_TEXT = "Hello from x2desk: this bot is connected."
+TEST_TEXT = "Checking the bot from the autopilot."  # typed in the window's language (sample)
 PASSPHRASE = "demo autopilot passphrase"
 TAB_CAMERA, TAB_PASTE = 0, 1
 SCAN_TIMEOUT_S = 25.0  # the virtual camera: start, focus, two agreeing reads
@@ -131,8 +133,9 @@ def redeem_failure(pilot: Pilot, what: str, button: str) -> str:
 
 
 def connections_listed(pilot: Pilot) -> int:
-    lst = pilot.visible("connectionsList")
-    return lst.count() if isinstance(lst, QListWidget) else 0
+    from x2desk.ui.autopilot.moves import home_rows
+
+    return len(home_rows(pilot))
 
 
 # ---- the flows ----------------------------------------------------------------------------------
@@ -163,10 +166,12 @@ def camera_rate_limited(pilot: Pilot) -> None:
         pilot.wait_text("botUsername", lambda t: "@" in t, "the bot's username")
         pilot.shot("check")
     with pilot.step("send a test message and see it arrive on the phone"):
-        pilot.type_text("testMessageText", TEST_TEXT)
+        pilot.type_text("testMessageText", sample(TEST_TEXT))
         pilot.click("sendTestMessage")
         pilot.wait_text("testResult", lambda t: t.startswith("✓"), "the message was delivered")
-        pilot.wait_until(lambda: _phone_has_message(pilot, TEST_TEXT), "the message on the phone")
+        pilot.wait_until(
+            lambda: _phone_has_message(pilot, sample(TEST_TEXT)), "the message on the phone"
+        )
         pilot.shot("check-delivered")
     with pilot.step("finish: the bot is saved"):
         finish_and_go_home(pilot, shot="saved")
@@ -180,20 +185,30 @@ def _phone_has_message(pilot: Pilot, text: str) -> bool:
     return any(lst.item(i).text() == text for i in range(lst.count()))
 
 
+USED_HERE = (
+    "This QR was already used on this computer at {time} for {bot}: it works only once. To "
+    "connect the bot again, make a new QR in X2Chat."
+)
+
+
 def spent_qr(pilot: Pilot) -> None:
-    with pilot.step("scan the same QR again"):
+    with pilot.step("scan the same QR again: used here, said at once, nothing sent"):
         open_wizard(pilot)
-        scan_with_camera(pilot)
-        confirm_and_connect(pilot)
-    with pilot.step("the token is spent: it says to make a new QR"):
-        redeem_failure(pilot, "that the token is spent", "scanAgain")
-        if pilot.is_visible("retryRedeem"):
-            raise StepFailed("a spent token offers 'Try again', which cannot work")
-        pilot.shot("redeem-spent")
+        if pilot.visible("viewfinder") is None:
+            pilot.click_tab("tokenTabs", TAB_CAMERA)
+        said = pilot.wait_text(
+            "tokenBanner",
+            lambda t: says(t, USED_HERE),
+            "that this QR was used here",
+            SCAN_TIMEOUT_S,
+        )
+        if "@" not in said:
+            raise StepFailed(f"the note does not name the bot: {said!r}")
+        if pilot.is_visible("page_confirm"):
+            raise StepFailed("a QR used here went on to the rotation warning")
+        pilot.shot("token-used-here")
     with pilot.step("make a new QR on the phone and scan again"):
         new_qr_on_phone(pilot, "phoneSameBot")
-        pilot.click("scanAgain")
-        pilot.page("token")
         scan_with_camera(pilot)
         confirm_and_connect(pilot)
     with pilot.step("connected with the new QR"):
@@ -210,7 +225,15 @@ def paste_answer_lost(pilot: Pilot) -> None:
         issued.update(pilot.phone("make a token for a new bot", lambda p: p.issue_token()))
         token = str(issued["token"])
         pilot.type_text("pasteToken", token[:20])
-        pilot.wait_text("pasteHint", lambda t: "short" in t, "the token is cut short")
+        pilot.wait_text(
+            "pasteHint",
+            lambda t: says(
+                t,
+                "This token is cut short: it has {n} of the {total} characters of an X2Chat "
+                "token. Copy it again, whole, or scan the QR instead.",
+            ),
+            "the token is cut short",
+        )
         if pilot.wait_visible("wizardNext").isEnabled():
             raise StepFailed("Next is enabled for a token cut short")
         pilot.shot("token-paste-short")

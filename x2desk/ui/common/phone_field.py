@@ -3,7 +3,7 @@ chosen (a Russian ``8 916 123-45-67`` is ``+79161234567``), and the hint under i
 E.164 form that will be sent. The country starts as the one remembered
 (``$X2DESK_PHONE_REGION``, then the settings' ``phone_region``), else this computer's; "+ and
 country code" makes the international form required. The parsing is :mod:`x2desk.core.phone`
-(libphonenumber); country names come from Qt's locale data, in the language of the window."""
+(libphonenumber); country names come from CLDR (Babel), in the language of the window."""
 
 from __future__ import annotations
 
@@ -13,25 +13,34 @@ from PySide6.QtCore import QLocale, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
 
 from x2desk.core.errors import InputError
-from x2desk.i18n import _
+from x2desk.i18n import _, current_language
 from x2desk.ui.common.hints import set_hint
 from x2desk.ui.common.widgets import label, name
 
 INTERNATIONAL = ""  # the combo's data for "no country: + required"
 
 
+def country_name(code: str) -> str:
+    """The country ``code`` ("RU") as the window's language calls it ("Россия", "Russia")."""
+    from babel import Locale
+
+    names = Locale.parse(current_language()).territories
+    if code in names:
+        return str(names[code])
+    territory = QLocale.codeToTerritory(code)
+    return QLocale.territoryToString(territory) if territory != QLocale.Country.AnyTerritory else ""
+
+
 def countries() -> list[tuple[str, str, int]]:
-    """(name, ISO code, calling code) of every country libphonenumber knows, by name."""
+    """(name, ISO code, calling code) of every country libphonenumber knows, by name in the
+    window's language."""
     import phonenumbers
 
     found = []
     for code in phonenumbers.SUPPORTED_REGIONS:
-        territory = QLocale.codeToTerritory(code)
-        if territory == QLocale.Country.AnyTerritory:
-            continue
-        found.append(
-            (QLocale.territoryToString(territory), code, phonenumbers.country_code_for_region(code))
-        )
+        name = country_name(code)
+        if name:
+            found.append((name, code, phonenumbers.country_code_for_region(code)))
     return sorted(found, key=lambda item: item[0].casefold())
 
 
@@ -69,6 +78,11 @@ class PhoneField(QWidget):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.country = QComboBox()
+        # a long country name is shortened in the box (the list shows it whole)
+        self.country.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.country.setMinimumContentsLength(12)
         name(self.country, f"{object_name}Country", _("Country of the number"))
         self.country.addItem(_("+ and country code"), INTERNATIONAL)
         for country_name, code, calling in countries():

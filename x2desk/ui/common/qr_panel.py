@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from x2desk.ui.common.reflow import arrange_on_resize, room
 from x2desk.ui.common.widgets import card, label
 from x2desk.ui.common.wizard import StatusPage
 
@@ -77,11 +78,15 @@ class QrPanel(QWidget):
 
 
 class QrLoginPage(StatusPage):
-    """A page with a :class:`QrPanel` on the left and a column (``side``) on the right."""
+    """A page with a :class:`QrPanel` on the left and a column (``side``) on the right; where
+    the page has no room for both side by side (a small screen, a large font, longer words),
+    the column goes under the QR, so nothing needs scrolling sideways."""
+
+    SIDE_MIN_WIDTH = 220  # the column's words need at least this beside the QR
 
     def __init__(self, page_id: str, prefix: str, accessible_name: str) -> None:
         super().__init__(page_id)
-        body = QHBoxLayout()
+        self.body = body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         body.setSpacing(24)
         self.panel = QrPanel(prefix, accessible_name, self)
         self.image = self.panel.image
@@ -93,6 +98,15 @@ class QrLoginPage(StatusPage):
         self.lay.addLayout(body)
         self.add_status()
         self.lay.addStretch(1)
+        arrange_on_resize(self, self._arrange)
+
+    def _arrange(self) -> None:
+        """Side by side where the room the page is shown in allows, else one under the other."""
+        needed = self.panel.sizeHint().width() + self.body.spacing() + self.SIDE_MIN_WIDTH
+        across = room(self) >= needed
+        direction = QBoxLayout.Direction.LeftToRight if across else QBoxLayout.Direction.TopToBottom
+        if self.body.direction() != direction:
+            self.body.setDirection(direction)
 
     @property
     def shown_version(self) -> int | None:

@@ -38,7 +38,7 @@ class SecretEntryPage(StatusPage):
         self.show_box: QCheckBox | None = None
         if show_toggle:
             self.show_box = QCheckBox(_("&Show the code"))
-            name(self.show_box, f"{page_id}Show", "Show the code")
+            name(self.show_box, f"{page_id}Show")
             self.show_box.toggled.connect(self._unmask)
             self.lay.addWidget(self.show_box)
         self.note = label("", f"{page_id}Note", role="muted")

@@ -115,11 +115,20 @@ class SessionWizard(QWidget):
             self._job = None
 
     def request_close(self) -> None:
+        self.keep_label()
         self.shutdown()
         self.closed.emit()
 
     def connect_another(self) -> None:
+        self.keep_label()
         self.start()
+
+    def keep_label(self) -> None:
+        """A label typed on the result page is saved (:class:`LabelField`) before it goes."""
+        from x2desk.ui.common.label_field import LabelField
+
+        for field in self.findChildren(LabelField):
+            field.commit()
 
     def _show(self, page_id: str) -> None:
         current = self.frame.current

@@ -5,12 +5,12 @@ the same dialog to unlock an existing encrypted file (re-pairing, re-authorising
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QVBoxLayout,
@@ -19,7 +19,11 @@ from PySide6.QtWidgets import (
 
 from x2desk.core.secret import Secret
 from x2desk.i18n import _
-from x2desk.ui.common.widgets import button, label
+from x2desk.ui.common.reflow import AdaptiveRow
+from x2desk.ui.common.widgets import button, form_layout, label
+
+if TYPE_CHECKING:
+    from x2desk.core.store.credentials import CredentialStore
 
 MIN_PASSPHRASE = 8
 
@@ -44,14 +48,14 @@ class PassphraseDialog(QDialog):
             )
         self.intro = label(intro, "passphraseIntro")
         v.addWidget(self.intro)
-        form = QFormLayout()
+        form = form_layout()
         self.first = QLineEdit()
         self.first.setObjectName("passphrase")
-        self.first.setAccessibleName("Passphrase")
+        self.first.setAccessibleName(_("Passphrase"))
         self.first.setEchoMode(QLineEdit.EchoMode.Password)
         self.second = QLineEdit()
         self.second.setObjectName("passphraseAgain")
-        self.second.setAccessibleName("Passphrase again")
+        self.second.setAccessibleName(_("Passphrase again"))
         self.second.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(_("Passphrase:"), self.first)
         self.confirm = confirm
@@ -66,7 +70,7 @@ class PassphraseDialog(QDialog):
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setObjectName("passphraseOk")
-        self.ok_button.setAccessibleName("Use this passphrase")
+        self.ok_button.setAccessibleName(_("Use this passphrase"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName(
             "passphraseCancel"
         )
@@ -125,11 +129,10 @@ class StoreChoice(QWidget):
         h.setContentsMargins(0, 0, 0, 0)
         self.file_button = button(_("Use an &encrypted file…"), "useEncryptedFile", primary=True)
         self.retry_button = button(_("Try the &keyring again"), "retryKeyring")
-        self.discard_button = button(_("&Discard the credentials"), "discardCredentials")
-        h.addWidget(self.file_button)
-        h.addWidget(self.retry_button)
-        h.addStretch(1)
-        h.addWidget(self.discard_button)
+        self.discard_button = button(_("Disca&rd the credentials"), "discardCredentials")
+        h.addWidget(
+            AdaptiveRow(self.file_button, self.retry_button, self.discard_button, stretch_after=2)
+        )
         self.discard_button.setVisible(allow_discard)
         self.file_button.clicked.connect(self.ask_passphrase)
         self.retry_button.clicked.connect(self.retry)
@@ -177,3 +180,33 @@ def ask_passphrase(
     dlg.finished.connect(finished)
     dlg.open()
     return dlg
+
+
+def unlock_then(
+    parent: QWidget, ctx: Any, then: Callable[[], None], exc: BaseException | None = None
+) -> PassphraseDialog:
+    """The credentials are in the encrypted file and it is not open (``exc``: why, when a
+    passphrase was wrong): ask its passphrase, open it in a worker, keep it for the window
+    (``ctx.file_store``), then ``then()``. A wrong one asks again; Cancel does nothing."""
+    from x2desk.core.errors import WrongPassphrase
+    from x2desk.core.texts import error_text
+    from x2desk.ui.common.workers import run_in_worker
+
+    hint = error_text(exc) if isinstance(exc, WrongPassphrase) else ""
+
+    def opened(passphrase: Secret) -> None:
+        def open_store() -> CredentialStore:
+            from x2desk.core.store.credentials import open_credential_store
+
+            return open_credential_store(passphrase=passphrase)
+
+        def keep(store: CredentialStore) -> None:
+            ctx.file_store = store
+            then()
+
+        def wrong(error: BaseException) -> None:
+            unlock_then(parent, ctx, then, error)
+
+        run_in_worker(open_store, keep, wrong, "unlock credentials")
+
+    return ask_passphrase(parent, opened, hint)

@@ -175,6 +175,17 @@ QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus {{ border: 2px solid {c.a
 QListWidget {{ border: 1px solid {c.border}; border-radius: 8px; background: {c.base}; }}
 QListWidget::item {{ padding: 10px 8px; border-bottom: 1px solid {c.alt_base}; }}
 QListWidget::item:selected {{ background: {c.info_bg}; color: {c.text}; }}
+QTableView {{
+    border: 1px solid {c.border}; border-radius: 8px; background: {c.base};
+    selection-background-color: {c.info_bg}; selection-color: {c.text};
+    alternate-background-color: {c.alt_base};
+}}
+QTableView::item {{ border-bottom: 1px solid {c.alt_base}; padding-left: 12px; }}
+QTableView::item:selected {{ background: {c.info_bg}; color: {c.text}; }}
+QHeaderView::section {{
+    background: {c.alt_base}; color: {c.muted}; font-weight: 600; border: none;
+    border-bottom: 1px solid {c.border}; padding: 6px 12px;
+}}
 QTabWidget::pane {{ border: 1px solid {c.border}; border-radius: 8px; top: -1px; }}
 QTabBar::tab {{ padding: 7px 14px; border: none; color: {c.muted}; }}
 QTabBar::tab:selected {{ color: {c.text}; border-bottom: 2px solid {c.accent}; }}
@@ -193,7 +204,7 @@ QCheckBox::indicator:checked {{
     image: url(:/qt-project.org/styles/commonstyle/images/standardbutton-apply-16.png);
 }}
 QCheckBox::indicator:disabled {{ border-color: {c.border}; background: {c.alt_base}; }}
-QLabel#stepLabel {{ color: {c.muted}; padding: 4px 0; }}
+QLabel#stepLabel {{ color: {c.muted}; }}
 QLabel#stepLabel[current="true"] {{ color: {c.text}; font-weight: 600; }}
 QLabel#stepLabel[done="true"] {{ color: {c.success}; }}
 """

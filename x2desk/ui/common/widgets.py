@@ -1,5 +1,6 @@
-"""Small building blocks shared by the pages: every control gets an objectName and an
-accessibleName (the autopilot and screen readers find controls by them)."""
+"""Small building blocks shared by the pages: every control gets an objectName (the autopilot
+and the tests find controls by it) and an accessible name in the window's language (what a
+screen reader says: a button's or label's own text, or the words given to :func:`name`)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from x2desk.i18n import N_, _
 from x2desk.ui.common.theme import repolish
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QFrame
+    from PySide6.QtGui import QPaintEvent, QResizeEvent
+    from PySide6.QtWidgets import QFormLayout, QFrame
 
 # PySide6 makes each class (and its enums) on its first use, a fraction of a millisecond each:
 # the classes only pages use are imported where they are used, not at start-up.
@@ -59,9 +62,17 @@ def _pointing_cursor(widget: QWidget) -> None:
         widget.setCursor(Qt.CursorShape.PointingHandCursor)
 
 
-def name(widget: QWidget, object_name: str, accessible: str | None = None) -> QWidget:
+def name(widget: QWidget, object_name: str, accessible: str = "") -> QWidget:
+    """``object_name`` for the autopilot, ``accessible`` (translated) for screen readers; a
+    button, check box or radio button without it is called by its own text."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    if not accessible and isinstance(widget, QAbstractButton):
+        accessible = widget.text().replace("&", "")
+    if not accessible:
+        raise ValueError(f"{object_name} needs an accessible name")
     widget.setObjectName(object_name)
-    widget.setAccessibleName(accessible or object_name)
+    widget.setAccessibleName(accessible)
     return widget
 
 
@@ -86,8 +97,7 @@ def label(
 ) -> QLabel:
     lab = QLabel(text)
     if object_name:
-        lab.setObjectName(object_name)
-        lab.setAccessibleName(object_name)
+        lab.setObjectName(object_name)  # a screen reader reads the label's own text
     if role:
         lab.setProperty("role", role)
     lab.setWordWrap(wrap)
@@ -98,13 +108,39 @@ def label(
     return lab
 
 
+# A banner's tone is never said by its colour alone: a mark at its left, and a word for screen
+# readers (its accessible description).
+TONE_MARKS = {"error": "✕", "warning": "⚠", "info": "ℹ"}  # untranslated: symbols
+TONE_WORDS = {"error": N_("Error"), "warning": N_("Warning"), "info": N_("Note")}
+MARK_ROOM = 34  # the banner's left margin with a mark in it
+
+
+class GrowingLabel(QLabel):
+    """A wrapped label that makes its row as tall as its lines need, in a horizontal layout too
+    (Qt gives a wrapped label in a row the height of its lines at some other width, and a
+    longer text, or another language's, is cut off at the bottom)."""
+
+    def __init__(self, text: str = "", object_name: str = "") -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+        if object_name:
+            self.setObjectName(object_name)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        need = self.heightForWidth(self.width())
+        if need > 0 and need != self.minimumHeight():
+            self.setMinimumHeight(need)
+
+
 class Banner(QLabel):
-    """A coloured message box: tone ``error``, ``warning``, ``info`` or hidden when empty."""
+    """A coloured message box: tone ``error``, ``warning``, ``info`` or hidden when empty. The
+    tone shows as a mark at its left (✕, ⚠, ℹ) besides the colour, and is said to screen
+    readers ("Error", "Warning", "Note")."""
 
     def __init__(self, object_name: str) -> None:
         super().__init__()
-        self.setObjectName(object_name)
-        self.setAccessibleName(object_name)
+        self.setObjectName(object_name)  # a screen reader reads the message itself
         self.setWordWrap(True)
         later(self._plain_text)  # before any message: messages are never read as HTML
         # The inner spacing is a contents margin, not style-sheet padding: QLabel's word-wrapped
@@ -131,8 +167,28 @@ class Banner(QLabel):
         self._plain_text()
         self.setText(f"{text}\n{details}" if details else text)
         self.setProperty("tone", tone)
+        self.setContentsMargins(MARK_ROOM if tone in TONE_MARKS else 12, 10, 12, 10)
+        self.setAccessibleDescription(_(TONE_WORDS[tone]) if tone in TONE_WORDS else "")
         repolish(self)
         self.show()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        mark = TONE_MARKS.get(self.tone)
+        if not mark:
+            return
+        from PySide6.QtCore import QRect, Qt
+        from PySide6.QtGui import QPainter
+
+        painter = QPainter(self)
+        font = self.font()
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        top = self.contentsMargins().top()
+        box = QRect(8, top, MARK_ROOM - 12, self.fontMetrics().height())
+        painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), mark)
+        painter.end()
 
     def clear_message(self) -> None:
         self.setText("")
@@ -149,7 +205,6 @@ class BusyIndicator(QWidget):
     def __init__(self, object_name: str, caption: str = "") -> None:
         super().__init__()
         self.setObjectName(object_name)
-        self.setAccessibleName(object_name)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.caption = label(caption, object_name + "Caption", role="muted")
@@ -158,13 +213,14 @@ class BusyIndicator(QWidget):
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)
         self.bar.setTextVisible(False)
-        self.bar.setAccessibleName(object_name + " progress")
+        self.bar.setAccessibleName(caption or _("Working…"))
         lay.addWidget(self.caption)
         lay.addWidget(self.bar)
 
     def start(self, caption: str | None = None) -> None:
         if caption is not None:
             self.caption.setText(caption)
+            self.bar.setAccessibleName(caption or _("Working…"))
         self.bar.setRange(0, 0)
         self.show()
 
@@ -183,6 +239,16 @@ def card(object_name: str = "") -> tuple[QFrame, QVBoxLayout]:
     lay.setContentsMargins(18, 16, 18, 16)
     lay.setSpacing(10)
     return frame, lay
+
+
+def form_layout() -> QFormLayout:
+    """A form whose labels go above their fields where a row has no room for both side by side
+    (a narrow window, a large font, longer words)."""
+    from PySide6.QtWidgets import QFormLayout
+
+    form = QFormLayout()
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    return form
 
 
 def row(*widgets: QWidget, stretch_first: bool = False, stretch_end: bool = False) -> QHBoxLayout:

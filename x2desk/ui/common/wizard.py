@@ -31,7 +31,7 @@ from x2desk.i18n import N_, _
 from x2desk.ui.common import keys
 from x2desk.ui.common.fit import scroll_area
 from x2desk.ui.common.theme import repolish
-from x2desk.ui.common.widgets import Banner, BusyIndicator, button, label
+from x2desk.ui.common.widgets import Banner, BusyIndicator, GrowingLabel, button, label
 
 
 class WizardPage(QWidget):
@@ -96,6 +96,12 @@ MARGINS = {
     (True, True): (20, 12, 20, 10),
 }
 COMPACT_SIZE = (820, 560)
+# Narrower still (a small screen with the demo's phone beside the wizard, a large font): the
+# step list gives up more room, so that Cancel, Back and Next keep their whole words.
+TIGHT_WIDTH = 600
+TIGHT_SIDEBAR_WIDTH = 150
+TIGHT_SIDE_MARGIN = 14
+SIDEBAR_MARGINS = {False: (22, 26, 16, 20), True: (12, 20, 8, 16)}  # (tight)
 
 # The first step of every wizard's list: the chooser's ("What do you want to connect?").
 STEP_CHOOSE = N_("What to connect")
@@ -195,9 +201,11 @@ class WizardFrame(QWidget):
         side.setFixedWidth(SIDEBAR_WIDTH[False])
         self._side = side
         side_lay = QVBoxLayout(side)
-        side_lay.setContentsMargins(22, 26, 16, 20)
+        side_lay.setContentsMargins(*SIDEBAR_MARGINS[False])
+        self._side_lay = side_lay
         side_lay.setSpacing(6)
-        self.heading = label(heading, "wizardHeading", role="heading")
+        self.heading = GrowingLabel(heading, "wizardHeading")
+        self.heading.setProperty("role", "heading")
         side_lay.addWidget(self.heading)
         side_lay.addSpacing(10)
         self._steps_lay = QVBoxLayout()
@@ -227,9 +235,9 @@ class WizardFrame(QWidget):
         nav.setContentsMargins(0, 14, 0, 0)
         self.cancel_button = button(_("Cancel"), "wizardCancel")
         self.cancel_button.setToolTip(_("Close the wizard (Esc)"))
-        self.back_button = button(_("< &Back"), "wizardBack", accessible="Back")
+        self.back_button = button(_("< &Back"), "wizardBack", accessible=_("Back"))
         self.back_button.setToolTip(_("Previous page (Alt+Left)"))
-        self.next_button = button(_("&Next >"), "wizardNext", primary=True, accessible="Next")
+        self.next_button = button(_("&Next >"), "wizardNext", primary=True, accessible=_("Next"))
         self.next_button.setToolTip(_("Next page (Alt+Right)"))
         self.next_button.setDefault(True)
         nav.addWidget(self.cancel_button)
@@ -246,8 +254,36 @@ class WizardFrame(QWidget):
         margins; the page gets the rest and scrolls if it needs more."""
         super().resizeEvent(event)
         narrow, low = self.width() < COMPACT_SIZE[0], self.height() < COMPACT_SIZE[1]
-        self._side.setFixedWidth(SIDEBAR_WIDTH[narrow])
-        self._main_lay.setContentsMargins(*MARGINS[(narrow, low)])
+        tight = self.width() < TIGHT_WIDTH
+        self._fit_sidebar()
+        left, top, right, bottom = MARGINS[(narrow, low)]
+        if tight:
+            left = right = TIGHT_SIDE_MARGIN
+        self._main_lay.setContentsMargins(left, top, right, bottom)
+        self._side_lay.setContentsMargins(*SIDEBAR_MARGINS[tight])
+
+    def _fit_sidebar(self) -> None:
+        """The step list as wide as the room allows (narrower on a small window), and never
+        narrower than its longest word (a large font, a language with long words)."""
+        tight = self.width() < TIGHT_WIDTH
+        width = TIGHT_SIDEBAR_WIDTH if tight else SIDEBAR_WIDTH[self.width() < COMPACT_SIZE[0]]
+        left, _top, right, _bottom = SIDEBAR_MARGINS[tight]
+        words = self._widest_step_word() + left + right + 4
+        self._side.setFixedWidth(max(width, min(words, self.width() * 2 // 5)))
+
+    def _widest_step_word(self) -> int:
+        """The widest word of the heading and the step list (in bold, as the step under way)."""
+        from PySide6.QtGui import QFontMetrics
+
+        widest = 0
+        for lab in [self.heading, *self._step_labels.values()]:
+            lab.ensurePolished()  # the style sheet's font
+            font = lab.font()
+            font.setBold(True)
+            metrics = QFontMetrics(font)
+            for word in lab.text().split():
+                widest = max(widest, metrics.horizontalAdvance(word))
+        return widest
 
     def show_step_list(self, shown: bool) -> None:
         """Show or hide the heading and step list on the left (the kiosk has its own bar)."""
@@ -264,14 +300,15 @@ class WizardFrame(QWidget):
             lab.deleteLater()
         self._step_labels = {}
         for i, step in enumerate(steps, start=1):
-            lab = QLabel(f"{i}   {step}")
-            lab.setWordWrap(True)  # the narrow step list of a small screen
-            lab.setObjectName("stepLabel")
-            lab.setAccessibleName(f"step {step}")
+            lab = GrowingLabel(f"{i}   {step}", "stepLabel")  # wraps in a narrow step list
+            lab.setContentsMargins(0, 4, 0, 4)  # not style-sheet padding: a wrapped label's
+            # height leaves that out (its last line was cut)
+            lab.setAccessibleName(_("Step {n}: {step}").format(n=i, step=step))
             self._step_labels[step] = lab
             self._steps_lay.addWidget(lab)
         if self._current is not None:
             self._mark_steps(self._current.step)
+        self._fit_sidebar()
 
     # ---- pages ---------------------------------------------------------------------------------
 
@@ -364,12 +401,18 @@ class WizardFrame(QWidget):
             self._current.leave()
 
     def _mark_steps(self, step: str) -> None:
+        """Done steps green with a tick, the current one bold and said so (never by colour
+        alone)."""
         self._marked = step
         seen_current = False
-        for name, lab in self._step_labels.items():
+        for i, (name, lab) in enumerate(self._step_labels.items(), start=1):
             is_current = name == step
+            done = not seen_current and not is_current
             lab.setProperty("current", is_current)
-            lab.setProperty("done", not seen_current and not is_current)
+            lab.setProperty("done", done)
+            lab.setText(f"{'✓' if done else i}   {name}")
+            state = _("done") if done else _("current step") if is_current else ""
+            lab.setAccessibleDescription(state)
             if is_current:
                 seen_current = True
             repolish(lab)
@@ -391,7 +434,7 @@ class WizardFrame(QWidget):
         self.back_button.setEnabled(page.can_back())
         self.back_button.setVisible(page.can_back() or not page.hide_back_when_disabled)
         self.next_button.setText(page.next_text or _("&Next >"))
-        self.next_button.setAccessibleName(page.next_text.replace("&", "") or "Next")
+        self.next_button.setAccessibleName(page.next_text.replace("&", "") or _("Next"))
         self.cancel_button.setVisible(page.show_cancel)
 
     def refresh(self) -> None:

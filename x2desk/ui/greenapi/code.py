@@ -19,7 +19,7 @@ class GreenApiCodePage(SecretEntryPage):
             show_toggle=True,
             busy_text=_("Checking the code with Green-API…"),
         )
-        name(self.edit, "greenapiCode", "Login code")
+        name(self.edit, "greenapiCode", _("Login code"))
         self.edit.setPlaceholderText(_("e.g. 12345"))
         self.step = _(STEP_PAIR)
         self.title = _("Type the login code")

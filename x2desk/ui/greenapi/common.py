@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from x2desk.core.secret import Secret
@@ -37,3 +38,21 @@ def greenapi_message(exc: BaseException | None) -> str:
     """The text for an error of a Green-API pairing, from Green-API's table in
     :mod:`x2desk.core.texts`: the core's specific message where it has one; never a secret."""
     return error_text(exc, GREENAPI)
+
+
+def api_url_for(configured: str) -> Callable[[str], str]:
+    """The API address to use for an instance whose own is not given: the one x2desk was
+    pointed at (a sandbox, the settings, $X2DESK_GREENAPI_URL), else the instance's own (from
+    its ID). The instance page follows a typed ID with it; a batch line without one gets it."""
+    from x2desk.core.greenapi.endpoints import UNIVERSAL_API_URL
+
+    pointed = configured.strip().rstrip("/")
+    if pointed and pointed != UNIVERSAL_API_URL:
+        return lambda _id: pointed
+
+    def own(id_instance: str) -> str:
+        from x2desk.core.greenapi.client import default_api_url  # httpx: loaded on first use
+
+        return default_api_url(id_instance)
+
+    return own

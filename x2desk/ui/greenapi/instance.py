@@ -8,29 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit
 
 from x2desk.core.errors import InputError
 from x2desk.core.secret import Secret
-from x2desk.i18n import _
+from x2desk.i18n import N_, _, ngettext
 from x2desk.ui.common.hints import set_hint
-from x2desk.ui.common.widgets import label, name
+from x2desk.ui.common.widgets import button, form_layout, label, name
 from x2desk.ui.common.wizard import StatusPage
 from x2desk.ui.greenapi.common import STEP_INSTANCE
 
-PASSWORD_STORE = (
+PASSWORD_STORE = N_(
     "The token is kept safely by this computer's password store and never shown again. "
     "(Details: in the Green-API console these are idInstance, apiUrl and apiTokenInstance; "
     "the token goes to the system keyring, or x2desk's encrypted file without one.)"
 )
 
 
-def _default_name(id_instance: str) -> str:
-    return f"Green-API {id_instance}" if id_instance else _("optional")
-
-
 class InstancePage(StatusPage):
-    """Signals (inherited): ``changed()``. ``values()`` gives (idInstance, token, name, apiUrl)
+    """Signals (inherited): ``changed()``. ``values()`` gives (idInstance, token, apiUrl)
     or raises InputError with what is wrong. ``suggest_url(id)`` is the address to follow the
     ID with (the wizard sets it)."""
 
@@ -44,23 +41,20 @@ class InstancePage(StatusPage):
         )
         self.suggest_url: Callable[[str], str] = lambda _id: ""
         self._url_edited = False  # the person changed the address: it no longer follows the ID
-        form = QFormLayout()
+        form = form_layout()
         self.id_edit = QLineEdit()
-        name(self.id_edit, "greenapiId", "Instance ID")
+        name(self.id_edit, "greenapiId", _("Instance ID"))
         self.id_edit.setPlaceholderText("1101000001")
         self.id_edit.setMaximumWidth(360)
         self.url_edit = QLineEdit()
-        name(self.url_edit, "greenapiApiUrl", "API address")
+        name(self.url_edit, "greenapiApiUrl", _("API address"))
         self.url_edit.setPlaceholderText("https://1101.api.green-api.com")
         self.url_edit.setMaximumWidth(520)
         self.token_edit = QLineEdit()
-        name(self.token_edit, "greenapiToken", "Instance token")
+        name(self.token_edit, "greenapiToken", _("Instance token"))
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.token_edit.setPlaceholderText(_("paste it here (it stays hidden)"))
         self.token_edit.setMaximumWidth(520)
-        self.name_edit = QLineEdit()
-        name(self.name_edit, "greenapiName", "Connection name")
-        self.name_edit.setMaximumWidth(360)
         self.id_hint = label("", "greenapiIdHint")
         self.url_hint = label("", "greenapiApiUrlHint")
         self.token_hint = label("", "greenapiTokenHint")
@@ -71,9 +65,13 @@ class InstancePage(StatusPage):
         ):
             form.addRow(text, edit)
             form.addRow("", hint)
-        form.addRow(_("Connection &name"), self.name_edit)
         self.lay.addLayout(form)
         self.lay.addWidget(label(_(PASSWORD_STORE), "greenapiInstanceNote", role="muted"))
+        self.batch_button = button(_("Pair &many instances from a CSV file…"), "greenapiBatch")
+        self.batch_button.setToolTip(
+            _("One instance a line: ID, token, API address, label; paired one after another")
+        )
+        self.lay.addWidget(self.batch_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.demo_note = label("", "greenapiDemoNote", role="muted")
         self.demo_note.hide()
         self.lay.addWidget(self.demo_note)
@@ -83,7 +81,7 @@ class InstancePage(StatusPage):
         self.url_edit.textEdited.connect(self._url_typed)
         self.url_edit.textChanged.connect(lambda _t: self._check())
         self.token_edit.textChanged.connect(lambda _t: self._check())
-        for edit in (self.id_edit, self.url_edit, self.token_edit, self.name_edit):
+        for edit in (self.id_edit, self.url_edit, self.token_edit):
             edit.returnPressed.connect(self.submitted)
 
     # ---- values --------------------------------------------------------------------------------
@@ -103,8 +101,9 @@ class InstancePage(StatusPage):
 
         return check_api_token(Secret(self.token_edit.text()))
 
-    def values(self) -> tuple[str, Secret, str, str]:
-        return self.instance_id(), self.token(), self.name_edit.text().strip(), self.api_url()
+    def values(self) -> tuple[str, Secret, str]:
+        """(idInstance, token, apiUrl); the label is asked for at the end, once paired."""
+        return self.instance_id(), self.token(), self.api_url()
 
     def fill(self, id_instance: str, token: Secret, note: str = "", api_url: str = "") -> None:
         """Put values in (demo: from the sandbox's console; re-pair: the saved ones). Typed
@@ -120,7 +119,7 @@ class InstancePage(StatusPage):
             self.demo_note.show()
 
     def reset(self) -> None:
-        for edit in (self.id_edit, self.url_edit, self.token_edit, self.name_edit):
+        for edit in (self.id_edit, self.url_edit, self.token_edit):
             edit.clear()
         self._url_edited = False
         self.demo_note.hide()
@@ -135,7 +134,6 @@ class InstancePage(StatusPage):
         digits = text.strip()
         if not self._url_edited:
             self.url_edit.setText(self.suggest_url(digits) if digits else "")
-        self.name_edit.setPlaceholderText(_default_name(digits if digits.isdigit() else ""))
         self._check()
 
     def _url_typed(self, text: str) -> None:
@@ -151,7 +149,10 @@ class InstancePage(StatusPage):
 
     def _token_text(self) -> str:
         token = self.token()
-        return _("OK: {n} characters, {m}").format(n=len(token.reveal()), m=token.masked)
+        n = len(token.reveal())
+        return ngettext("OK: {n} character, {m}", "OK: {n} characters, {m}", n).format(
+            n=n, m=token.masked
+        )
 
     @staticmethod
     def _check_one(edit: QLineEdit, hint: QLabel, check: Callable[[], object], ok: str) -> None:
@@ -161,7 +162,7 @@ class InstancePage(StatusPage):
         try:
             value = check()
         except InputError as exc:
-            set_hint(hint, _(exc.message), False)
+            set_hint(hint, exc.message, False)
         else:
             set_hint(hint, ok.format(v=value), True)
 

@@ -48,7 +48,7 @@ class MethodPage(StatusPage):
         self.phone_box = QWidget()
         form = QFormLayout(self.phone_box)
         form.setContentsMargins(0, 0, 0, 0)
-        self.phone = PhoneField("greenapiPhone", "Phone number of the Telegram account")
+        self.phone = PhoneField("greenapiPhone", _("Phone number of the Telegram account"))
         form.addRow(_("&Phone number"), self.phone)
         form.addRow("", self.phone.hint)
         self.lay.addWidget(self.phone_box)

@@ -30,7 +30,7 @@ class GreenApiPasswordPage(StatusPage):
         )
         self.lay.addWidget(self.prompt)
         self.edit = QLineEdit()
-        name(self.edit, "greenapiPassword", "Cloud password")
+        name(self.edit, "greenapiPassword", _("Cloud password"))
         self.edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.edit.setMaximumWidth(360)
         self.lay.addWidget(self.edit)
@@ -76,7 +76,7 @@ class GreenApiPasswordPage(StatusPage):
             self.show_info(snap.text)
         elif snap.text and snap.text not in (
             _(TEXT_PASSWORD),
-            STATE_TEXT[State.WAITING_FOR_PASSWORD],
+            _(STATE_TEXT[State.WAITING_FOR_PASSWORD]),
         ):  # another refusal: Green-API's reason, explained
             self.banner.show_message(snap.text, "warning")
         else:

@@ -7,7 +7,7 @@ running."""
 from __future__ import annotations
 
 from x2desk.core.session.states import Snapshot, State
-from x2desk.i18n import N_, _
+from x2desk.i18n import N_, _, ngettext
 from x2desk.ui.common.qr_panel import QR_PX, QrLoginPage
 from x2desk.ui.common.widgets import label
 from x2desk.ui.greenapi.common import STEP_PAIR, greenapi_message
@@ -21,7 +21,7 @@ SCAN_STEPS = N_(
 
 class GreenApiQrPage(QrLoginPage):
     def __init__(self) -> None:
-        super().__init__("greenapi_qr", "greenapiQr", "Green-API pairing QR")
+        super().__init__("greenapi_qr", "greenapiQr", _("Green-API pairing QR"))
         self.step = _(STEP_PAIR)
         self.title = _("Pair the instance: scan the QR")
         self.shown_png: bytes | None = None  # the PNG on screen (tests, the demo phone)
@@ -61,7 +61,9 @@ class GreenApiQrPage(QrLoginPage):
             return None
         since = max(0.0, now - self._drawn_at)
         left = self.interval_s - int(since) % self.interval_s
-        return _("A fresh QR in {s} s").format(s=left)
+        return ngettext("A fresh QR in {s} second", "A fresh QR in {s} seconds", left).format(
+            s=left
+        )
 
     def has_qr(self) -> bool:
         return self.shown_png is not None
@@ -92,7 +94,11 @@ class GreenApiQrPage(QrLoginPage):
             self.show_error(
                 greenapi_message(snap.error)
                 + " "
-                + _("Trying again in {s} s.").format(s=int(snap.retry_in))
+                + ngettext(
+                    "Trying again in {s} second.",
+                    "Trying again in {s} seconds.",
+                    int(snap.retry_in),
+                ).format(s=int(snap.retry_in))
             )
             self.status.setText("")
         else:

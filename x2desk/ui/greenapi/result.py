@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QHBoxLayout
-
 from x2desk.core.session.states import Snapshot, State
 from x2desk.i18n import _
+from x2desk.ui.common.label_field import LabelField
+from x2desk.ui.common.reflow import AdaptiveRow
 from x2desk.ui.common.store_choice import StoreChoice
 from x2desk.ui.common.theme import repolish
 from x2desk.ui.common.widgets import button, card, label
@@ -36,6 +36,8 @@ class GreenApiResultPage(StatusPage):
         inner.addWidget(self.details)
         self.technical = label("", "greenapiResultTechnical", role="muted", selectable=True)
         inner.addWidget(self.technical)
+        self.label_field = LabelField("greenapiResultLabel")
+        inner.addWidget(self.label_field)
         self.lay.addWidget(self.details_card)
         self.add_status()
         self.store_choice = StoreChoice(allow_discard=True)
@@ -43,7 +45,6 @@ class GreenApiResultPage(StatusPage):
         self.store_choice.retry.connect(actions.retry_store)
         self.store_choice.discard.connect(actions.discard)
         self.lay.addWidget(self.store_choice)
-        row = QHBoxLayout()
         self.retry_button = button(_("&Try again"), "greenapiRetry", primary=True)
         self.retry_button.clicked.connect(actions.restart)
         self.fix_button = button(_("C&hange the ID or token"), "greenapiFix")
@@ -54,10 +55,9 @@ class GreenApiResultPage(StatusPage):
             _("&Unlock the encrypted file…"), "greenapiUnlock", primary=True
         )
         self.unlock_button.clicked.connect(lambda: actions.unlock_for_repair())
-        for b in (self.unlock_button, self.retry_button, self.fix_button, self.another_button):
-            row.addWidget(b)
-        row.addStretch(1)
-        self.lay.addLayout(row)
+        self.lay.addWidget(
+            AdaptiveRow(self.unlock_button, self.retry_button, self.fix_button, self.another_button)
+        )
         self.lay.addStretch(1)
         self.next_text = _("&Finish")
 
@@ -67,6 +67,7 @@ class GreenApiResultPage(StatusPage):
             self.store_choice, self.unlock_button,
         ):  # fmt: skip
             w.hide()
+        self.label_field.clear()
         self.banner.clear_message()
         self.step = _(step)
         self.show_cancel = True
@@ -116,6 +117,7 @@ class GreenApiResultPage(StatusPage):
                 "reports the state 'authorized'."
             ).format(i=paired.id_instance, u=api_url, t=token_masked, s=paired.store)
         )
+        self.label_field.load(paired.record_id)
         self.details_card.show()
         self.another_button.show()
         self.another_button.setFocus()

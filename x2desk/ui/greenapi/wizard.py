@@ -28,7 +28,7 @@ from x2desk.ui.common.workers import run_in_worker
 from x2desk.ui.context import AppContext
 from x2desk.ui.greenapi.already import AlreadyPage
 from x2desk.ui.greenapi.code import GreenApiCodePage
-from x2desk.ui.greenapi.common import STEPS, greenapi_message
+from x2desk.ui.greenapi.common import STEPS, api_url_for, greenapi_message
 from x2desk.ui.greenapi.instance import InstancePage
 from x2desk.ui.greenapi.method import MethodPage
 from x2desk.ui.greenapi.password import GreenApiPasswordPage
@@ -59,6 +59,7 @@ class GreenApiWizard(RepairSteps):
 
     STEPS = STEPS
     paired = Signal(object)
+    batch_requested = Signal()  # "Pair many from a CSV file…" on the instance page
 
     CLOSE_JOB = "close green-api pairing"
 
@@ -95,6 +96,7 @@ class GreenApiWizard(RepairSteps):
 
         self.instance = InstancePage()
         self.instance.suggest_url = self._suggest_url
+        self.instance.batch_button.clicked.connect(self._to_batch)
         self.method = MethodPage()
         self.qr = GreenApiQrPage()
         self.qr.set_interval(self.interval_s)
@@ -145,6 +147,10 @@ class GreenApiWizard(RepairSteps):
 
         self._job = run_in_worker(make, done, failed, "demo green-api instance")
 
+    def _to_batch(self) -> None:
+        self.shutdown()
+        self.batch_requested.emit()
+
     # ---- the pairing ---------------------------------------------------------------------------
 
     def _pairing_kwargs(self) -> dict[str, Any]:
@@ -159,25 +165,15 @@ class GreenApiWizard(RepairSteps):
         }
 
     def _suggest_url(self, id_instance: str) -> str:
-        """The API address to follow a typed ID: the one x2desk was pointed at (a sandbox, the
-        settings, $X2DESK_GREENAPI_URL), else the instance's own."""
-        from x2desk.core.greenapi.endpoints import UNIVERSAL_API_URL
-
-        configured = self.ctx.greenapi_url.strip().rstrip("/")
-        if configured and configured != UNIVERSAL_API_URL:
-            return configured
-        from x2desk.core.greenapi.client import default_api_url  # httpx: loaded on first use
-
-        return default_api_url(id_instance)
+        """The API address to follow a typed ID with (:func:`api_url_for`)."""
+        return api_url_for(self.ctx.greenapi_url)(id_instance)
 
     def _begin(self) -> None:
         """Next on the method page: check the values, then pair (by QR, or by a code)."""
-        id_instance, token, label, api_url = self.instance.values()  # InputError: nothing sent
-        self._pair(id_instance, token, label, api_url, self.method.phone_number())
+        id_instance, token, api_url = self.instance.values()  # InputError: nothing sent
+        self._pair(id_instance, token, api_url, self.method.phone_number())
 
-    def _pair(
-        self, id_instance: str, token: Secret, label: str, api_url: str, phone: str | None
-    ) -> None:
+    def _pair(self, id_instance: str, token: Secret, api_url: str, phone: str | None) -> None:
         """Pair the instance (by a code sent to ``phone``, else by QR)."""
         from x2desk.core.greenapi.client import GreenApiClient
         from x2desk.core.greenapi.pairing import GreenApiPairing
@@ -185,8 +181,8 @@ class GreenApiWizard(RepairSteps):
         self.stop_session()
         client = GreenApiClient(api_url, id_instance, token)
         self.api_url = client.api_url
-        pairing = GreenApiPairing(
-            client, label, credentials=self.ctx.file_store, phone=phone, **self._pairing_kwargs()
+        pairing = GreenApiPairing(  # its label: asked for at the end (the result page)
+            client, "", credentials=self.ctx.file_store, phone=phone, **self._pairing_kwargs()
         )
         if phone is not None:
             self._remember_region()

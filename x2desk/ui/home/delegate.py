@@ -1,6 +1,7 @@
-"""How the home list paints a saved connection: a bold title over a muted detail line.
-
-Imported when the first rows are shown (after start-up), not with the home view.
+"""How the home table paints a connection's first column: its label in bold over a muted line
+that tells it apart (the chat, the instance, the provider's connection id); the other columns
+are Qt's own (an icon beside a word), with the same padding. Imported when the first rows are
+shown (after start-up), not with the home view.
 """
 
 from __future__ import annotations
@@ -8,56 +9,63 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from x2desk.ui.common.theme import colors
+from x2desk.ui.home.model import DETAIL_ROLE, LABEL
 
-TITLE_ROLE = Qt.ItemDataRole.UserRole + 1
-DETAIL_ROLE = Qt.ItemDataRole.UserRole + 2
+PAD_X, PAD_Y, GAP = 12, 8, 2
+
+
+def title_font(base: QFont) -> QFont:
+    font = QFont(base)
+    font.setWeight(QFont.Weight.DemiBold)
+    return font
+
+
+def row_height(base: QFont) -> int:
+    """A row: the bold label and the detail line, with room around them."""
+    return QFontMetrics(title_font(base)).height() + GAP + QFontMetrics(base).height() + 2 * PAD_Y
 
 
 class ConnectionDelegate(QStyledItemDelegate):
-    """Paints a saved connection as a bold title over a muted detail line."""
-
-    PAD_X, PAD_Y, GAP = 16, 10, 3
-
-    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
-        title = QFont(option.font)
-        title.setWeight(QFont.Weight.DemiBold)
-        title.setPointSizeF(option.font.pointSizeF() * 1.12)
-        return title, QFont(option.font)
+    """Paints the label column as two lines; the rest as Qt does, padded alike."""
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:  # noqa: N802
-        title, detail = self._fonts(option)
-        h = QFontMetrics(title).height() + self.GAP + QFontMetrics(detail).height()
-        return QSize(200, h + 2 * self.PAD_Y)
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width() + 2 * PAD_X, row_height(option.font))
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Any) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideRight
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
+        if index.column() != LABEL:  # padded by the style sheet (QTableView::item)
+            super().paint(painter, option, index)
+            return
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
+        label, detail = opt.text, str(index.data(DETAIL_ROLE) or "")
         opt.text = ""
-        opt.icon = QIcon()
-        style = opt.widget.style() if opt.widget is not None else None
-        if style is not None:  # background, selection and focus as the style sheet says
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:  # background, selection and focus as the style says
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         c = colors()
-        title_font, detail_font = self._fonts(option)
-        r = option.rect.adjusted(self.PAD_X, self.PAD_Y, -self.PAD_X, -self.PAD_Y)
+        bold = title_font(option.font)
+        r = opt.rect.adjusted(PAD_X, PAD_Y, -4, -PAD_Y)
+        title_h = QFontMetrics(bold).height()
         painter.save()
-        painter.setFont(title_font)
+        painter.setFont(bold)
         painter.setPen(QColor(c.text))
-        th = QFontMetrics(title_font).height()
-        painter.drawText(
-            QRect(r.x(), r.y(), r.width(), th),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            str(index.data(TITLE_ROLE) or ""),
-        )
-        painter.setFont(detail_font)
+        elided = QFontMetrics(bold).elidedText(label, Qt.TextElideMode.ElideRight, r.width())
+        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        painter.drawText(QRect(r.x(), r.y(), r.width(), title_h), flags, elided)
+        painter.setFont(option.font)
         painter.setPen(QColor(c.muted))
-        painter.drawText(
-            QRect(r.x(), r.y() + th + self.GAP, r.width(), r.height() - th - self.GAP),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
-            str(index.data(DETAIL_ROLE) or ""),
-        )
+        metrics = QFontMetrics(option.font)
+        elided = metrics.elidedText(detail, Qt.TextElideMode.ElideRight, r.width())
+        below = QRect(r.x(), r.y() + title_h + GAP, r.width(), metrics.height())
+        painter.drawText(below, flags, elided)
         painter.restore()

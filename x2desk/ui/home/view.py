@@ -1,80 +1,36 @@
-"""The home view: saved connections (never a secret) and a prominent "Connect…"."""
+"""The home view: the active profile's saved connections (never a secret), with what can be done
+to them, and a prominent "Connect…".
+
+A table (:mod:`.model`, :mod:`.delegate`) of label, kind, company, status and last check, read
+in a worker (:mod:`.work`) with the search and filters of :mod:`.filters`; sorted by a click
+on a column's heading. The actions (:mod:`.actions`) are buttons under it, the table's context
+menu and keys: F5 check, Shift+F5 check all, Ctrl+T test message, Ctrl+R the kind's fix
+(re-authorise, re-pair, change key), F2 rename, Ctrl+E export, Enter details, Delete forget.
+"Check all" (:mod:`.check_all`) runs in the background with its progress and a Cancel.
+
+Start-up: only the heading and a blank area are built with the view; the rest (and every Qt
+class and enum it needs) comes with the first rows, after the window's first paint.
+"""
 
 from __future__ import annotations
 
-import builtins
-import datetime as dt
 import logging
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
-from x2desk.core.kinds import KINDS, Fix, Service
 from x2desk.i18n import _
 from x2desk.ui.common.widgets import Banner, button, card, label
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QListWidget
-
-    from x2desk.core.store.records import Record
+    from x2desk.core.home.rows import Row
+    from x2desk.ui.context import AppContext
+    from x2desk.ui.home.body import HomeBody
     from x2desk.ui.home.journal import JournalNotice
+    from x2desk.ui.home.work import Listing
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ConnectionRow:
-    """What the home list shows of a saved connection: no secret in here."""
-
-    id: str
-    title: str
-    kind: str
-    detail: str
-    raw_kind: str = ""  # the record's kind (telegram, max_personal...)
-    external_id: str = ""  # the provider's connection id, for re-authorisation
-    api_base: str = ""
-    company_id: str = ""  # the provider's company it was made in (re-authorisation needs it)
-    fix: Fix | None = None  # what can be done when it stops working (core.kinds)
-
-
-def row_from_record(rec: Record) -> ConnectionRow:
-    """Turn a saved record into a row: its name (a bot's @username), its kind's name, and what
-    tells it apart (chat, instance or connection id, when it was saved)."""
-    known = KINDS.get("x2chat_bot" if rec.kind == "x2chat" else rec.kind)
-    kind_name = _(known.name) if known is not None else rec.kind
-    bot = known is not None and known.service is Service.X2CHAT
-    name = rec.username or rec.name if bot else rec.name
-    title = (f"@{name}" if bot else name) if name else kind_name
-    parts = []
-    if rec.chat_id is not None:
-        parts.append(_("chat {id}").format(id=rec.chat_id))
-    if known is not None and known.service is Service.GREENAPI:
-        parts.append(_("instance {id}").format(id=rec.external_id))
-    elif not bot:
-        parts.append(_("connection {id}").format(id=rec.external_id))  # tells two apart
-    when = dt.datetime.fromtimestamp(rec.updated_at).strftime("%Y-%m-%d %H:%M")
-    parts.append(_("saved {when}").format(when=when))
-    return ConnectionRow(
-        id=str(rec.id),
-        title=title,
-        kind=kind_name,
-        detail=" · ".join(parts),
-        raw_kind=rec.kind,
-        external_id=rec.external_id,
-        api_base=rec.api_base or "",
-        company_id=str(rec.details.get("company_id") or ""),
-        fix=known.fix if known is not None else None,
-    )
-
-
-def load_rows() -> list[ConnectionRow]:
-    """The saved connections, newest first. Raises the store's own error when it cannot read."""
-    from x2desk.core.store.records import RecordStore
-
-    with RecordStore.open() as store:
-        return [row_from_record(r) for r in store.list()]
 
 
 def _top_aligned(widget: QWidget) -> QVBoxLayout:
@@ -86,115 +42,124 @@ def _top_aligned(widget: QWidget) -> QVBoxLayout:
 
 
 class HomeView(QWidget):
-    """Signals: ``connect_requested()``."""
+    """Signals: ``connect_requested()``, ``reauth_requested(kind, connection id, address,
+    company)``, ``repair_requested(record id)``, ``change_key_requested(connection id, address,
+    company)``, ``settings_requested()``, ``profile_changed(title)`` (the active profile, once
+    known and after each switch), ``rows_shown()`` after each load."""
 
     connect_requested = Signal()
-    # kind, provider connection id, provider URL, company id ("" when not known)
     reauth_requested = Signal(str, str, str, str)
-    repair_requested = Signal(str)  # the record id of a Green-API instance to pair again
+    repair_requested = Signal(str)
+    change_key_requested = Signal(str, str, str)
+    settings_requested = Signal()
+    profile_changed = Signal(str)
+    rows_shown = Signal()
 
     def __init__(
-        self, demo: bool = False, parent: QWidget | None = None, *, build_now: bool = True
+        self,
+        demo: bool = False,
+        parent: QWidget | None = None,
+        *,
+        build_now: bool = True,
+        ctx: AppContext | None = None,
     ) -> None:
-        """``build_now=False`` (start-up): only the heading and a blank area now; the empty
-        state, the list and its buttons are built by the first :meth:`set_rows` (each widget
-        costs style-sheet matching, and none of them is in the first paint)."""
+        """``build_now=False`` (start-up): only the heading and a blank area now; the rest is
+        built by the first :meth:`set_rows` (each widget costs style-sheet matching, and none
+        of them is in the first paint)."""
         super().__init__(parent)
         self._demo = demo
+        self._ctx = ctx
         self._load_job: Any = None  # the worker reading the record store, if any
+        self._load_failed = False  # the banner says the records could not be read
         self.setObjectName("home")
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(40, 32, 40, 28)
-        outer.setSpacing(14)
+        outer.setContentsMargins(32, 24, 32, 20)
+        outer.setSpacing(12)
 
-        head = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.addWidget(label(_("Your connections"), "pageTitle"))
-        titles.addWidget(
-            label(
-                _(
-                    "Bots and accounts x2desk has connected. Their secrets are kept safely by "
-                    "this computer's password store and never shown here."
-                ),
-                "pageSubtitle",
-            )
-        )
-        head.addLayout(titles, 1)
-        self.connect_button = button(_("&Connect…"), "connectButton", primary=True)
-        self.connect_button.setAccessibleName("Connect")
-        self.connect_button.setToolTip(_("Connect a bot or account (Ctrl+N)"))
-        self.connect_button.setMinimumHeight(40)
-        self.connect_button.setMinimumWidth(150)
-        # top-aligned by a stretch under it: no ``Qt.AlignmentFlag`` (PySide6's slow enums)
-        # before the first paint
-        head.addLayout(_top_aligned(self.connect_button))
-        outer.addLayout(head)
+        outer.addLayout(self._heading())
 
         self.banner = Banner("homeBanner")
         outer.addWidget(self.banner)
         self._outer = outer
         self.journal: JournalNotice | None = None  # made by check_journal, after the start
+        self.dialog: QWidget | None = None  # the question last asked (tests, the autopilot)
 
         self.stack = QStackedWidget()
         self._loading = QWidget()  # shown until the records are read, just after start-up
         self._loading.setObjectName("homeLoading")
         self.stack.addWidget(self._loading)
         outer.addWidget(self.stack, 1)
-        self._actions = QHBoxLayout()
-        outer.addLayout(self._actions)
         self._empty_page: QWidget | None = None
-        self._list: QListWidget | None = None
-        self._reauth_button: QPushButton | None = None
-        self._repair_button: QPushButton | None = None
-        self.connect_button.clicked.connect(self.connect_requested)
-        self.rows: builtins.list[ConnectionRow] = []
+        self._body: HomeBody | None = None
+        self.rows: list[Row] = []  # the rows last read, in the store's order
+        self.total = 0  # how many connections the profile has (not only those shown)
+        self.profile = ""  # the active profile's name, once read
         if build_now:
-            self._build_body()
+            self.build()
             self.stack.setCurrentIndex(1)  # the empty state, as before any rows
 
-    @property
-    def list(self) -> QListWidget:
-        return self._build_body()[0]
+    def _heading(self) -> QHBoxLayout:
+        """ "Your connections" (and, with nothing connected yet, what this is), and Connect…."""
+        head = QHBoxLayout()
+        self.titles = QVBoxLayout()
+        self.titles.setSpacing(6)
+        self.titles.addWidget(label(_("Your connections"), "pageTitle", wrap=False))
+        self.subtitle = label(
+            _(
+                "Bots and accounts x2desk has connected. Their secrets are kept safely by this "
+                "computer's password store and never shown here."
+            ),
+            "pageSubtitle",
+        )
+        self.titles.addWidget(self.subtitle)
+        head.addLayout(self.titles, 1)
+        self.connect_button = button(_("&Connect…"), "connectButton", primary=True)
+        self.connect_button.setAccessibleName(_("Connect"))
+        self.connect_button.setToolTip(_("Connect a bot or account (Ctrl+N)"))
+        self.connect_button.setMinimumHeight(40)
+        self.connect_button.setMinimumWidth(150)
+        # top-aligned by a stretch under it: no ``Qt.AlignmentFlag`` (PySide6's slow enums)
+        # before the first paint
+        head.addLayout(_top_aligned(self.connect_button))
+        self.connect_button.clicked.connect(self.connect_requested)
+        return head
 
     @property
-    def reauth_button(self) -> QPushButton:
-        return self._build_body()[1]
+    def ctx(self) -> AppContext:
+        if self._ctx is None:
+            from x2desk.ui.context import AppContext
 
-    @property
-    def repair_button(self) -> QPushButton:
-        return self._build_body()[2]
+            self._ctx = AppContext()
+        return self._ctx
 
-    def _build_body(self) -> tuple[QListWidget, QPushButton, QPushButton]:
-        """The empty state, the list and the buttons under it (once)."""
-        if self._list is not None:
-            assert self._reauth_button is not None and self._repair_button is not None
-            return self._list, self._reauth_button, self._repair_button
+    def build(self) -> HomeBody:
+        """The empty state, the list, its filters and actions (once)."""
+        if self._body is not None:
+            return self._body
+        from x2desk.ui.home.body import HomeBody
+
         self._empty_page = self._build_empty_state()
         self.stack.addWidget(self._empty_page)
-        from PySide6.QtWidgets import QListWidget  # not at start-up: each class costs its first use
+        body = HomeBody(self, self.ctx)
+        self.stack.addWidget(body)
+        self._outer.insertWidget(1, body.profiles)  # under the heading: over the list, or none
+        settings = button(_("&Settings…"), "settingsButton")
+        settings.setToolTip(_("Language, look, camera, addresses, this computer (Ctrl+,)"))
+        settings.clicked.connect(self.settings_requested)
+        body.profiles.layout().addWidget(settings)  # type: ignore[union-attr]
+        self._body = body
+        from x2desk.ui.common.label_field import records_changed
 
-        lst = QListWidget()
-        lst.setObjectName("connectionsList")
-        lst.setAccessibleName("Saved connections")
-        lst.setUniformItemSizes(True)
-        self.stack.addWidget(lst)
-        self._list = lst
-        reauth = button(_("&Re-authorise…"), "reauthButton")
-        reauth.setToolTip(
-            _("Log in again to the selected Telegram or MAX account (no new connection)")
-        )
-        reauth.setEnabled(False)
-        reauth.clicked.connect(self._reauth)
-        lst.currentRowChanged.connect(self._selection_changed)
-        repair = button(_("Re-&pair…"), "repairButton")
-        repair.setToolTip(_("Pair the selected Green-API instance again with a new QR"))
-        repair.setEnabled(False)
-        repair.clicked.connect(self._repair)
-        self._reauth_button, self._repair_button = reauth, repair
-        self._actions.addWidget(reauth)
-        self._actions.addWidget(repair)
-        self._actions.addStretch(1)
-        return lst, reauth, repair
+        records_changed().changed.connect(self.reload)  # a wizard's label, say
+        return body
+
+    @property
+    def body(self) -> HomeBody:
+        return self.build()
+
+    @property
+    def table(self) -> Any:
+        return self.body.table
 
     def _build_empty_state(self) -> QWidget:
         """ "Nothing connected yet": how connecting goes, and a button to start."""
@@ -239,55 +204,71 @@ class HomeView(QWidget):
         empty_lay.addStretch(1)
         return empty_page
 
-    def set_rows(self, rows: builtins.list[ConnectionRow]) -> None:
-        # the painter of the rows is imported on first use: keeps its Qt classes off start-up
-        from PySide6.QtCore import Qt
-        from PySide6.QtGui import QIcon
-        from PySide6.QtWidgets import QListWidgetItem
+    # ---- the rows ------------------------------------------------------------------------------
 
-        from x2desk.ui.home.delegate import DETAIL_ROLE, TITLE_ROLE, ConnectionDelegate
-
-        if not isinstance(self.list.itemDelegate(), ConnectionDelegate):
-            self.list.setItemDelegate(ConnectionDelegate(self.list))
+    def set_rows(self, rows: list[Row], total: int | None = None) -> None:
+        """Show ``rows`` (of ``total`` connections in the profile: more when filtered)."""
+        body = self.build()
         self.rows = list(rows)
-        self.list.clear()
-        icon = QIcon.fromTheme("network-wireless")
-        for r in rows:
-            # the kind is said once: not again under a title that already is the kind's name
-            second = [r.detail] if r.title == r.kind else [r.kind, r.detail]
-            detail = "  ·  ".join(part for part in second if part)
-            item = QListWidgetItem(icon, f"{r.title}\n{detail}")
-            item.setData(Qt.ItemDataRole.UserRole, r.id)
-            item.setData(TITLE_ROLE, r.title)
-            item.setData(DETAIL_ROLE, detail)
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{r.title}, {r.kind}")
-            self.list.addItem(item)
-        lst = self.list  # builds the empty state too
-        self.stack.setCurrentWidget(lst if rows else (self._empty_page or lst))
-        self.reauth_button.setVisible(bool(rows))
-        self.repair_button.setVisible(bool(rows))
-        self._selection_changed(self.list.currentRow())
+        self.total = len(rows) if total is None else total
+        body.show_rows(self.rows, self.total)
+        empty = self.total == 0 and not body.filters.narrowed()
+        self.stack.setCurrentWidget(self._empty_page if empty and self._empty_page else body)
+        self.subtitle.setVisible(empty)
+        self.rows_shown.emit()
 
-    def _selected_row(self) -> ConnectionRow | None:
-        index = self.list.currentRow()
-        return self.rows[index] if 0 <= index < len(self.rows) else None
+    def reload(self) -> None:
+        """Read the records (SQLite) and the profiles in a worker, then show them (a later call
+        wins)."""
+        from x2desk.ui.common.workers import run_in_worker
+        from x2desk.ui.home.work import list_connections
 
-    def _selection_changed(self, _index: int) -> None:
-        row = self._selected_row()
-        self.reauth_button.setEnabled(
-            row is not None and row.fix is Fix.REAUTHORISE and bool(row.external_id)
+        if self._load_job is not None:
+            self._load_job.discard()
+        query = self.build().filters.query()
+        self._load_job = run_in_worker(
+            lambda: list_connections(query), self._rows_loaded, self._rows_failed, "records"
         )
-        self.repair_button.setEnabled(row is not None and row.fix is Fix.REPAIR)
 
-    def _repair(self) -> None:
-        row = self._selected_row()
-        if row is not None and row.fix is Fix.REPAIR and row.id:
-            self.repair_requested.emit(row.id)
+    def _rows_loaded(self, listing: Listing) -> None:
+        self._load_job = None
+        if self._load_failed:  # the store can be read again: its error is over
+            self._load_failed = False
+            self.banner.clear_message()
+        profile = next((p for p in listing.profiles if p.name == listing.active), None)
+        self.body.profiles.set_profiles(listing.profiles, listing.active)
+        self.body.profile_list = listing.profiles
+        changed = listing.active != self.profile
+        self.profile = listing.active
+        self.set_rows(listing.rows, listing.total)
+        if changed and profile is not None:
+            alone = len(listing.profiles) == 1 and profile.is_default and not profile.title
+            self.profile_changed.emit("" if alone else profile.display_name)
 
-    def _reauth(self) -> None:
-        row = self._selected_row()
-        if row is not None and row.fix is Fix.REAUTHORISE and row.external_id:
-            self.reauth_requested.emit(row.raw_kind, row.external_id, row.api_base, row.company_id)
+    def _rows_failed(self, exc: BaseException) -> None:
+        self._load_job = None
+        if not isinstance(exc, ImportError):
+            from x2desk.core.texts import error_text
+
+            log.debug("cannot read records: %s", type(exc).__name__)
+            self.banner.show_message(error_text(exc), "error")
+            self._load_failed = True
+        self.set_rows([])
+
+    @property
+    def loading(self) -> bool:
+        """True while the saved connections are being read."""
+        return self._load_job is not None
+
+    def show_loading(self) -> None:
+        """A quiet blank area until :meth:`reload` (no flash of the empty state)."""
+        self.stack.setCurrentWidget(self._loading)
+
+    def is_empty_state(self) -> bool:
+        return self._empty_page is not None and self.stack.currentWidget() is self._empty_page
+
+    def say(self, text: str, tone: str = "info") -> None:
+        self.banner.show_message(text, tone)
 
     def check_journal(self) -> None:
         """Once, after the start: what an earlier run left unfinished, as a calm notice."""
@@ -297,40 +278,3 @@ class HomeView(QWidget):
             self.journal = JournalNotice()
             self._outer.insertWidget(self._outer.indexOf(self.banner) + 1, self.journal)
             self.journal.check()
-
-    def reload(self) -> None:
-        """Read the record store (SQLite) in a worker, then show its rows (a later call wins)."""
-        from x2desk.ui.common.workers import run_in_worker
-
-        if self._load_job is not None:
-            self._load_job.discard()
-        self._load_job = run_in_worker(load_rows, self._rows_loaded, self._rows_failed, "records")
-
-    def _rows_loaded(self, rows: builtins.list[ConnectionRow]) -> None:
-        self._load_job = None
-        self.banner.clear_message()
-        self.set_rows(rows)
-
-    def _rows_failed(self, exc: BaseException) -> None:
-        self._load_job = None
-        if not isinstance(exc, ImportError):
-            from x2desk.ui.common.messages import message_for
-
-            log.debug("cannot read records: %s", type(exc).__name__)
-            self.banner.show_message(message_for(exc), "error")
-        self.set_rows([])
-
-    @property
-    def loading(self) -> bool:
-        """True while the saved connections are being read."""
-        return self._load_job is not None
-
-    def show_loading(self) -> None:
-        """A quiet blank list area until :meth:`reload` (no flash of the empty state)."""
-        self.stack.setCurrentWidget(self._loading)
-        for b in (self._reauth_button, self._repair_button):
-            if b is not None:
-                b.hide()
-
-    def is_empty_state(self) -> bool:
-        return self._empty_page is not None and self.stack.currentWidget() is self._empty_page

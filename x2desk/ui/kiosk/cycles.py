@@ -202,12 +202,12 @@ def offline_moment(pilot: Pilot, window: KioskWindow, shots: Shots) -> None:
 
 
 Script = Callable[[Pilot, list[str], Shots], str]
-PLAN: tuple[tuple[str, Script], ...] = (
+PLAN: tuple[tuple[str, Script], ...] = (  # the report's step names, for developers
     ("pair whatsapp", pair_whatsapp),
     ("abandon a qr", abandon_qr),
     ("pair telegram with 2fa", pair_telegram_2fa),
-    ("abandon the 2fa password", abandon_password),
-    ("pair an x2chat bot by camera", pair_x2chat),
-    ("abandon a phone number", abandon_phone),
+    ("abandon the 2fa password", abandon_password),  # untranslated: a report
+    ("pair an x2chat bot by camera", pair_x2chat),  # untranslated: a report
+    ("abandon a phone number", abandon_phone),  # untranslated: a report
     ("pair green-api", pair_greenapi),
 )

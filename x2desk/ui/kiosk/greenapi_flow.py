@@ -95,7 +95,7 @@ class KioskGreenApiWizard(GreenApiWizard):
         def ready(token: Secret) -> None:
             self._job = None
             page.set_busy(False)
-            self._pair(id_instance, token, "", self.profile.greenapi_api_url, phone)
+            self._pair(id_instance, token, self.profile.greenapi_api_url, phone)
 
         def unusable(exc: BaseException) -> None:
             self._job = None

@@ -66,7 +66,7 @@ class NetworkWatch(QObject):
         self.schedule.result(online)
         if online != self.online:
             self.online = online
-            log.warning("kiosk: %s", "online again" if online else "offline: no service answers")
+            log.warning("kiosk: %s", "online" if online else "offline")  # untranslated: the log
             self.changed.emit(online)
 
     def stop(self) -> None:

@@ -212,7 +212,7 @@ class PinPad(Overlay):
             self.accepted.emit()
             return
         wait = self.attempts.wait_s()
-        log.warning("kiosk: a wrong admin PIN%s", f" (next try in {wait:.0f} s)" if wait else "")
+        log.warning("kiosk: a wrong admin PIN; next try in %.0f s", wait)  # untranslated: the log
         if wait > 0:
             self.say_wait(wait)
         else:

@@ -114,7 +114,13 @@ class CameraPanel(QWidget):
         self.combo = QComboBox()
         self.combo.setObjectName("cameraPicker")
         self.combo.setAccessibleName(_("Camera"))
-        self.combo.setMinimumWidth(200)
+        self.combo.setMinimumWidth(160)
+        # a long camera name is shortened in the box (its list shows it whole), never widens
+        # the page past the window
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(14)
         self.combo.activated.connect(self._picked)
         self.mirror_box = QCheckBox(_("&Mirror preview"))
         self.mirror_box.setObjectName("mirrorPreview")
@@ -141,6 +147,7 @@ class CameraPanel(QWidget):
         """The page shows the camera: list the cameras, then start the chosen one."""
         self._active = True
         self.viewfinder.accepted = False
+        self.mirror_box.setChecked(bool(getattr(self.ctx, "camera_mirror", False)))
         self._load_cameras()
 
     def deactivate(self) -> None:
@@ -182,11 +189,11 @@ class CameraPanel(QWidget):
         if wanted:
             part = wanted.casefold()
             remembered = next((c.name for c in cameras if part in c.name.casefold()), remembered)
-        self._remembered = remembered if self._remembered is None else self._remembered
+        self._remembered = remembered or self._remembered  # the settings' choice, else this run's
         self._set_cameras([(c.name, c) for c in cameras])
 
     def _set_cameras(self, cameras: list[tuple[str, Choice]]) -> None:
-        previous = self.combo.currentText() or self._remembered
+        previous = self._remembered or self.combo.currentText()
         self.combo.clear()
         for name, choice in cameras:
             self.combo.addItem(name, choice)
@@ -281,6 +288,8 @@ class CameraPanel(QWidget):
         return _("Hold the QR inside the frame, about 20 cm away.")
 
     def _set_mirror(self, on: bool) -> None:
+        if hasattr(self.ctx, "camera_mirror"):
+            self.ctx.camera_mirror = on  # the rest of this window's run (the settings: for good)
         if self.bridge is not None:
             self.bridge.set_mirror(on)  # frames and outlines come back mirrored
 

@@ -21,6 +21,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from x2desk.i18n import _
+
 Corners = Sequence[Sequence[tuple[float, float]]]
 
 RADIUS = 12
@@ -32,7 +34,7 @@ class Viewfinder(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("viewfinder")
-        self.setAccessibleName("Camera preview")
+        self.setAccessibleName(_("Camera preview"))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(320, 200)
         self._image: QImage | None = None

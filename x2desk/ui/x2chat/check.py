@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QLineEdit, QVBoxLayout
 
 from x2desk.core.x2chat.flow_state import BotSummary, FlowState, Step
 from x2desk.i18n import _
 from x2desk.ui.common.messages import message_for
+from x2desk.ui.common.reflow import AdaptiveRow
 from x2desk.ui.common.theme import repolish
 from x2desk.ui.common.widgets import Banner, BusyIndicator, button, card, label
 from x2desk.ui.common.wizard import WizardPage
@@ -34,17 +35,13 @@ class CheckPage(WizardPage):
         lay.addWidget(self.busy)
         self.error = Banner("checkError")
         lay.addWidget(self.error)
-        row = QHBoxLayout()
         self.retry_button = button(_("&Try again"), "retryCheck", primary=True)
         self.retry_button.clicked.connect(self.wiz.retry)
         self.skip_button = button(_("S&kip the checks"), "skipChecks")
         self.skip_button.clicked.connect(self.wiz.skip_checks)
         self.scan_again_button = button(_("&Scan a new QR"), "checkScanAgain")
         self.scan_again_button.clicked.connect(self.wiz.scan_again)
-        for b in (self.retry_button, self.skip_button, self.scan_again_button):
-            row.addWidget(b)
-        row.addStretch(1)
-        lay.addLayout(row)
+        lay.addWidget(AdaptiveRow(self.retry_button, self.skip_button, self.scan_again_button))
 
         self.bot_card, bl = card("botCard")
         self.bot_line = label("", "botUsername", role="big")
@@ -59,19 +56,16 @@ class CheckPage(WizardPage):
 
         self.test_card, tl = card("testCard")
         tl.addWidget(label(_("Send a test message to the chat"), "testTitle", role="heading"))
-        row = QHBoxLayout()
         self.test_text = QLineEdit()
         self.test_text.setObjectName("testMessageText")
-        self.test_text.setAccessibleName("Test message text")
+        self.test_text.setAccessibleName(_("Test message text"))
         self.test_text.setMaxLength(4096)
         self.test_text.textEdited.connect(self.wiz.set_test_text)
         self.test_text.textChanged.connect(lambda _t: self._update_send())
         self.test_text.returnPressed.connect(self._send)
-        self.send_button = button(_("Send &test message"), "sendTestMessage")
+        self.send_button = button(_("Send test &message"), "sendTestMessage")
         self.send_button.clicked.connect(self._send)
-        row.addWidget(self.test_text, 1)
-        row.addWidget(self.send_button)
-        tl.addLayout(row)
+        tl.addWidget(AdaptiveRow(self.test_text, self.send_button, grow=0))
         self.test_busy = BusyIndicator("testBusy", _("Sending…"))
         self.test_busy.hide()
         tl.addWidget(self.test_busy)

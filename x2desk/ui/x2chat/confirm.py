@@ -3,9 +3,10 @@ integrations stop working. Plain words first; the technical ones on a details li
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QVBoxLayout
+from PySide6.QtWidgets import QVBoxLayout
 
 from x2desk.i18n import _
+from x2desk.ui.common.reflow import WrappedCheck
 from x2desk.ui.common.widgets import card, label
 from x2desk.ui.common.wizard import WizardPage
 from x2desk.ui.x2chat.actions import STEP_CONFIRM
@@ -54,16 +55,12 @@ class ConfirmPage(WizardPage):
             )
         )
         lay.addWidget(box)
-        self.understand = QCheckBox(
-            _("I understand: anything else that uses this bot stops working")
+        self.understand = WrappedCheck(
+            _("I understand: anything else that uses this bot stops working"), "confirmRotation"
         )
-        self.understand.setObjectName("confirmRotation")
-        self.understand.setAccessibleName("I understand other integrations will stop working")
         self.understand.toggled.connect(lambda _on: self.changed.emit())
         lay.addWidget(self.understand)
-        self.dont_ask = QCheckBox(_("Don't show this warning again"))
-        self.dont_ask.setObjectName("dontAskRotation")
-        self.dont_ask.setAccessibleName("Don't show this warning again")
+        self.dont_ask = WrappedCheck(_("Don't show this warning again"), "dontAskRotation")
         lay.addWidget(self.dont_ask)
         lay.addStretch(1)
 

@@ -34,8 +34,8 @@ class PasteTab(QWidget):
         )
         self.edit = QLineEdit()
         self.edit.setObjectName("pasteToken")
-        self.edit.setAccessibleName("Integration token")
-        self.edit.setPlaceholderText("fc6e2368-b677-430d-9f2f-295ce705c9d0")
+        self.edit.setAccessibleName(_("Integration token"))
+        self.edit.setPlaceholderText("fc6e2368-b677-430d-9f2f-295ce705c9d0")  # an example
         self.edit.setClearButtonEnabled(True)
         self.edit.textChanged.connect(self._classify)
         self.edit.returnPressed.connect(self._return)
@@ -53,7 +53,7 @@ class PasteTab(QWidget):
             self.hint.setText(_("✓ A valid X2Chat integration token. Press Next."))
             self.hint.setProperty("tone", "hint-ok")
         else:
-            self.hint.setText(_(self.intake.explanation))
+            self.hint.setText(self.intake.explanation)
             self.hint.setProperty("tone", "hint-bad")
         repolish(self.hint)
         self.changed.emit()

@@ -4,11 +4,12 @@ and its way forward (scan a new QR, try again, a countdown from Retry-After, cho
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QVBoxLayout
 
 from x2desk.core.x2chat.flow_state import FlowState
 from x2desk.i18n import _
 from x2desk.ui.common.messages import message_for
+from x2desk.ui.common.reflow import AdaptiveRow
 from x2desk.ui.common.store_choice import StoreChoice
 from x2desk.ui.common.widgets import Banner, BusyIndicator, button, label
 from x2desk.ui.common.wizard import WizardPage
@@ -38,17 +39,11 @@ class RedeemPage(WizardPage):
         self.countdown = label("", "retryCountdown", role="big")
         self.countdown.hide()
         lay.addWidget(self.countdown)
-        row = QHBoxLayout()
-        self.scan_again_button = button(
-            _("&Scan a new QR"), "scanAgain", primary=True, accessible="Scan a new QR"
-        )
+        self.scan_again_button = button(_("&Scan a new QR"), "scanAgain", primary=True)
         self.scan_again_button.clicked.connect(self.wiz.scan_again)
         self.retry_button = button(_("&Try again"), "retryRedeem", primary=True)
         self.retry_button.clicked.connect(self.wiz.retry)
-        row.addWidget(self.scan_again_button)
-        row.addWidget(self.retry_button)
-        row.addStretch(1)
-        lay.addLayout(row)
+        lay.addWidget(AdaptiveRow(self.scan_again_button, self.retry_button))
         self.store_choice = StoreChoice(allow_discard=False)
         self.store_choice.use_file.connect(self.wiz.use_file_store)
         self.store_choice.retry.connect(self.wiz.retry)

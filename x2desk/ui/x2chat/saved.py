@@ -4,14 +4,15 @@ When saving failed: say so, offer the encrypted file store or a retry, or discar
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from x2desk.core.x2chat.flow_state import FlowState, Step
 from x2desk.i18n import _
+from x2desk.ui.common.label_field import LabelField
 from x2desk.ui.common.messages import message_for
 from x2desk.ui.common.store_choice import StoreChoice
 from x2desk.ui.common.theme import repolish
-from x2desk.ui.common.widgets import Banner, BusyIndicator, button, card, label
+from x2desk.ui.common.widgets import Banner, BusyIndicator, button, card, form_layout, label
 from x2desk.ui.common.wizard import WizardPage
 from x2desk.ui.x2chat.actions import STEP_SAVED, X2ChatActions
 from x2desk.ui.x2chat.incomplete import incomplete_text
@@ -43,9 +44,7 @@ class SavedPage(WizardPage):
         lay.addWidget(self.store_choice)
         self.discard_note = Banner("discardNote")
         lay.addWidget(self.discard_note)
-        self.confirm_discard = button(
-            _("Yes, discard the new token"), "confirmDiscard", accessible="Confirm discard"
-        )
+        self.confirm_discard = button(_("Yes, discard the new token"), "confirmDiscard")
         self.confirm_discard.clicked.connect(self.wiz.discard)
         self.confirm_discard.hide()
         lay.addWidget(self.confirm_discard, 0, Qt.AlignmentFlag.AlignLeft)
@@ -68,7 +67,7 @@ class SavedPage(WizardPage):
         self.headline = label("", "savedHeadline", role="big")
         self.headline.setProperty("tone", "success")
         dl.addWidget(self.headline)
-        form = QFormLayout()
+        form = form_layout()
         form.setHorizontalSpacing(24)
         form.setVerticalSpacing(8)
         self.username = label("", "savedUsername", selectable=True)
@@ -80,6 +79,8 @@ class SavedPage(WizardPage):
         form.addRow(_("Token:"), self.token)
         form.addRow(_("Stored in:"), self.where)
         dl.addLayout(form)
+        self.label_field = LabelField("savedLabel")
+        dl.addWidget(self.label_field)
         dl.addWidget(
             label(
                 _(
@@ -129,6 +130,7 @@ class SavedPage(WizardPage):
             )
             self.token.setText(bot.token_masked)
             self.where.setText(state.store_description or _("this computer's password store"))
+        self.label_field.load(state.record_id if not failed else None)
         warning = incomplete_text(bot) if not failed else ""
         if warning:
             self.incomplete.show_message(warning, "warning")
@@ -144,6 +146,14 @@ class SavedPage(WizardPage):
                 _("Remember: this bot sends its messages on to another web address."),
                 "warning",
                 _("Details: a webhook is set, so getUpdates does not work for this bot."),
+            )
+        elif state.webhook_error is not None and not failed:  # unknown is said, never silent
+            self.webhook_note.show_message(
+                _(
+                    "x2desk could not check whether this bot has a webhook. If it has one, "
+                    "getUpdates will not work until it is removed."
+                ),
+                "warning",
             )
         else:
             self.webhook_note.clear_message()

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff *.gif)"
+IMAGE_FILTER = N_("Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff *.gif)")
 TITLES = (  # the page's title on each tab
     N_("Show the X2Chat QR to the camera"),
     N_("Paste the integration token"),
@@ -79,7 +79,7 @@ class TokenPage(WizardPage):
         self.paste.submitted.connect(self.submit_paste)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tokenTabs")
-        self.tabs.setAccessibleName("How to get the token")
+        self.tabs.setAccessibleName(_("How to get the token"))
         self.tabs.addTab(self._camera_tab(), _("&Camera"))
         self.tabs.addTab(self.paste, _("&Paste token"))
         self.tabs.addTab(self._image_tab(), _("&Image file"))
@@ -289,6 +289,6 @@ class TokenPage(WizardPage):
             self.banner.clear_message()
             return
         # Not an integration token: say what it was, keep scanning.
-        self.banner.show_message(_(intake.explanation), "warning")
+        self.banner.show_message(intake.explanation, "warning")
         if source == "camera":
             QTimer.singleShot(1500, self.camera.resume)

@@ -296,12 +296,14 @@ class X2ChatWizard(QWidget):
             )
 
     def connect_another(self) -> None:
-        """Back to "What to connect" (the saved bot stays saved)."""
+        """Back to "What to connect" (the saved bot stays saved, with the label typed)."""
+        self.saved.label_field.commit()
         self.token.reset()
         self.shutdown()
         self.back_to_choose.emit()
 
     def request_close(self) -> None:
+        self.saved.label_field.commit()  # a label typed on the saved page, then Done
         flow, st = self.flow, self.state()
         if flow is not None and st is not None:
             if st.step is Step.REDEEMING and st.sending:

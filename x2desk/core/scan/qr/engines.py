@@ -17,6 +17,8 @@ import cv2
 import numpy as np
 import zxingcpp
 
+from x2desk.i18n import _
+
 log = logging.getLogger(__name__)
 
 Quad = tuple[tuple[float, float], ...]
@@ -90,26 +92,32 @@ def zxing_read(
 
 
 @cache
-def _pyzbar() -> tuple[Any, str]:
-    """(module or None, human status). Cached: the shared-library lookup happens once."""
+def _pyzbar() -> tuple[Any, BaseException | None]:
+    """(module or None, why not). Cached: the shared-library lookup happens once."""
     try:
         from pyzbar import pyzbar
-    except ImportError as exc:
-        return None, f"pyzbar is not usable ({exc}); install libzbar0 to enable it"
-    except Exception as exc:  # a broken libzbar can raise anything on load
-        return None, f"pyzbar failed to load ({type(exc).__name__}: {exc})"
-    return pyzbar, f"pyzbar {_version('pyzbar') or 'unknown'} with libzbar"
+    except Exception as exc:  # not installed, or a broken libzbar (it can raise anything)
+        return None, exc
+    return pyzbar, None
 
 
 def pyzbar_status() -> tuple[bool, str]:
-    """Whether pyzbar (and the libzbar it wraps) can be used here, and a sentence saying why."""
-    mod, status = _pyzbar()
-    return mod is not None, status
+    """Whether pyzbar (and the libzbar it wraps) can be used here, and a sentence saying why
+    (in the language of now)."""
+    mod, exc = _pyzbar()
+    if isinstance(exc, ImportError):
+        why = _("pyzbar is not usable ({why}); install libzbar0 to enable it")
+        return False, why.format(why=exc)
+    if exc is not None:
+        why = _("pyzbar failed to load ({name}: {why})")
+        return False, why.format(name=type(exc).__name__, why=exc)
+    version = _version("pyzbar") or _("version unknown")
+    return mod is not None, _("pyzbar {version} with libzbar").format(version=version)
 
 
 def pyzbar_read(gray: np.ndarray) -> list[tuple[bytes, Quad]]:
     """Raw payload bytes and polygon per code. Bytes, not text: callers decide what to trust."""
-    mod, _ = _pyzbar()
+    mod, _why = _pyzbar()
     if mod is None:
         return []
     try:

@@ -102,8 +102,8 @@ def test_x2chat_opens_no_file_and_keeps_no_setting_and_releases_the_camera(rig: 
     wizard = window.wizard
     page = wizard.token
     assert page.tabs.count() == 2 and not page.acceptDrops()
-    names = {w.objectName() for w in wizard.findChildren(type(wizard.confirm.dont_ask))}
-    assert "dontAskRotation" in names and not wizard.confirm.dont_ask.isVisibleTo(wizard)
+    assert wizard.confirm.dont_ask.box.objectName() == "dontAskRotation"
+    assert not wizard.confirm.dont_ask.isVisibleTo(wizard)
     assert not page.camera.combo.isVisibleTo(page)  # the config's camera: no picker
     rig.qtbot.waitUntil(lambda: camera.is_open, timeout=5000)
     window.go_to_start("idle")

@@ -6,6 +6,7 @@ one flow at a time (``host`` builds the kiosk's variant of each wizard from ``fl
 ``accounts_flow``, ``greenapi_flow``, ``x2chat_flow``), and the ``screens`` after it (done,
 offline, not ready). ``guard`` watches every touch (idle reset) and the exit gestures, ``overlays``
 asks "are you still there?" and for the admin PIN, ``network`` probes the services, ``style``
-scales everything for a touch screen, and ``autopilot`` drives it for ``--autopilot --cycles``.
+scales everything for a touch screen; :mod:`x2desk.ui.autopilot.kiosk` drives it for
+``--autopilot --cycles``.
 The clocks behind it are :mod:`x2desk.core.kiosk.watch` (injectable, no Qt).
 """

@@ -69,7 +69,7 @@ def _demo(args: argparse.Namespace) -> tuple[Any, KioskConfig, AppContext]:
 
     limits = None
     if args.autopilot:
-        from x2desk.ui.kiosk.autopilot import KIOSK_LIMITS
+        from x2desk.ui.autopilot.kiosk import KIOSK_LIMITS
 
         limits = KIOSK_LIMITS
     session = DemoSession(
@@ -116,7 +116,7 @@ def make_window(
     scale = apply_kiosk_style(app, config.branding.accent)
     timings = None
     if args.autopilot:
-        from x2desk.ui.kiosk.autopilot import AUTOPILOT_TIMINGS
+        from x2desk.ui.autopilot.kiosk import AUTOPILOT_TIMINGS
 
         timings = AUTOPILOT_TIMINGS
     return KioskWindow(ctx, config, scale=scale, timings=timings)
@@ -143,7 +143,7 @@ def _run_window(
     window.showFullScreen()
     autopilot = None
     if args.autopilot:
-        from x2desk.ui.kiosk.autopilot import KioskAutopilot
+        from x2desk.ui.autopilot.kiosk import KioskAutopilot
 
         autopilot = KioskAutopilot(
             window,

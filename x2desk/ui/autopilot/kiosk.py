@@ -28,8 +28,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 from x2desk import i18n
 from x2desk.core.kiosk.watch import Timings
+from x2desk.ui.autopilot import kiosk_cycles as cycles
 from x2desk.ui.autopilot.pilot import Pilot, Screenshots, StepFailed, describe
-from x2desk.ui.kiosk import cycles
 from x2desk.ui.kiosk.checks import held_input, rss_bytes
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""The people the kiosk's autopilot plays (:mod:`x2desk.ui.kiosk.autopilot`): each script taps
+"""The people the kiosk's autopilot plays (:mod:`x2desk.ui.autopilot.kiosk`): each script taps
 the kiosk like a person, plays their phone through the sandbox, keeps in ``secrets`` what they
 typed or scanned (so the checks can look for it afterwards) and returns how the kiosk should
 get back to its start: ``"done"`` after a success, ``"idle"`` when they walked away."""
@@ -55,7 +55,7 @@ def choose(pilot: Pilot, flow_id: str) -> None:
 
 def walk_away(pilot: Pilot, shots: Shots) -> str:
     """Touch nothing: "Are you still there?", then the start."""
-    from x2desk.ui.kiosk.autopilot import AUTOPILOT_TIMINGS
+    from x2desk.ui.autopilot.kiosk import AUTOPILOT_TIMINGS
 
     pilot.wait_visible("kioskStillHere", AUTOPILOT_TIMINGS.idle_s + 5)
     shots.take("still-there")

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from x2desk.sandbox.phone import SandboxPhone
     from x2desk.sandbox.server import SandboxServer
 
+pytest_plugins = ("kiosk_helpers",)  # the kiosk window's fixture ("rig")
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 QR_SAMPLES = Path(os.environ.get("X2DESK_QR_SAMPLES", SHARED / "qr-samples"))
 

@@ -32,8 +32,6 @@ PACKAGE = ROOT / "x2desk"
 EXCLUDED: tuple[str, ...] = (
     "sandbox/",
     "ui/autopilot/",
-    "ui/kiosk/",
-    "commands/kiosk.py",
 )
 
 # Words that are names or technical tokens, the same in every language.
@@ -279,9 +277,12 @@ def _shown(node: ast.Call) -> Iterator[ast.AST]:
 
 @functools.cache
 def error_classes() -> frozenset[str]:
-    """x2desk's errors (x2desk/core/errors.py): their message is what a person reads."""
-    tree = ast.parse((PACKAGE / "core" / "errors.py").read_text(encoding="utf-8"))
-    return frozenset(n.name for n in tree.body if isinstance(n, ast.ClassDef))
+    """x2desk's errors (x2desk/core/errors/): their message is what a person reads."""
+    trees = [
+        ast.parse(path.read_text(encoding="utf-8"))
+        for path in sorted((PACKAGE / "core" / "errors").glob("*.py"))
+    ]
+    return frozenset(n.name for t in trees for n in t.body if isinstance(n, ast.ClassDef))
 
 
 TABLE_WORDS = 3  # a string this many words long, kept in a module's or class's table, is a text

@@ -96,6 +96,9 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
     gui.add_argument(
         "--config", metavar=_("FILE"), help=_("kiosk: its config (x2desk kiosk check)")
     )
+    gui.add_argument(
+        "--cycles", type=int, metavar="N", help=_("kiosk autopilot: people to serve (default 6)")
+    )
     gui.add_argument("--self-test", action="store_true", help=_("check the installed app works"))
 
 
@@ -113,6 +116,7 @@ NO_ARGUMENT_DEFAULTS: dict[str, object] = {
     "report": None,
     "kiosk": False,
     "config": None,
+    "cycles": None,
     "self_test": False,
     "command": None,
 }

@@ -209,3 +209,23 @@ def test_a_minimised_window_reads_nothing(qtbot: Any) -> None:
     qtbot.wait_until(lambda: not panel.bridge._pipeline.held, timeout=5000)
     qtbot.wait_until(lambda: rig.sources[0].reads > before + 1, timeout=5000)
     shut(panel)
+
+
+def test_the_kiosk_takes_its_camera_by_a_part_of_its_name(qtbot: Any) -> None:
+    rig = Rig([BUILT_IN, CameraInfo(3, "Logitech C920")], remembered="Integrated Camera")
+    panel = CameraPanel(
+        AppContext(camera_name="logitech"),  # the kiosk config's [camera] name, any case
+        listing=rig.listing,
+        make_source=rig.make_source,
+        remember=rig.saved.append,
+    )
+    qtbot.addWidget(panel)
+    panel.set_fixed()
+    panel.show()
+    panel.activate()
+    qtbot.waitUntil(lambda: bool(rig.sources))
+    assert rig.sources[0].camera == CameraInfo(3, "Logitech C920")
+    assert not panel.combo.isVisible() and not panel.mirror_box.isVisible()
+    assert panel.mirror_box.isChecked() and rig.saved == []
+    panel.deactivate()
+    qtbot.waitUntil(rig.sources[0].closed.is_set)

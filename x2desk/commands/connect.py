@@ -53,7 +53,8 @@ LIMITS_NOTE = N_(
 )
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def _provider_options() -> argparse.ArgumentParser:
+    """The options every provider kind takes: where, which key, which company, how often."""
     common = argparse.ArgumentParser(add_help=False)
     where = common.add_argument_group(_("provider"))
     where.add_argument(
@@ -87,7 +88,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     common.add_argument("--name", help=_("the connection's name at the provider"))
     common.set_defaults(texts="provider")  # cli.main words errors with the provider's table
+    return common
 
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    common = _provider_options()
     kinds = parser.add_subparsers(dest="kind", metavar=_("KIND"), required=True)
     tg = kinds.add_parser("telegram", parents=[common], help=KINDS["telegram"])
     how = tg.add_mutually_exclusive_group()

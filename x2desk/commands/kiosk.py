@@ -17,36 +17,41 @@ from x2desk.core.errors import InputError
 from x2desk.core.secret import Secret
 from x2desk.i18n import _
 
-HELP = "Set the kiosk's admin PIN, or check the kiosk's config file"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="kiosk_action", metavar="set-pin|check", required=True)
     set_pin = actions.add_parser(
         "set-pin",
-        help="write a new admin PIN's salted hash into the config",
-        description="Ask for a new admin PIN (6-16 digits) twice and write its salted hash "
-        "into the kiosk config; the rest of the file is kept as it is.",
+        help=_("write a new admin PIN's salted hash into the config"),
+        description=_(
+            "Ask for a new admin PIN (6-16 digits) twice and write its salted hash into the "
+            "kiosk config; the rest of the file is kept as it is."
+        ),
     )
     source = set_pin.add_mutually_exclusive_group()
     source.add_argument(
-        "--pin-stdin", action="store_true", help="read the PIN from the first line of stdin"
+        "--pin-stdin", action="store_true", help=_("read the PIN from the first line of stdin")
     )
     source.add_argument(
-        "--pin-fd", type=int, metavar="N", help="read the PIN from the first line of descriptor N"
+        "--pin-fd",
+        type=int,
+        metavar="N",
+        help=_("read the PIN from the first line of descriptor N"),
     )
     check = actions.add_parser(
         "check",
-        help="check the config file as the kiosk reads it at start",
-        description="Read the kiosk config as `x2desk --kiosk` does and say what it offers.",
+        help=_("check the config file as the kiosk reads it at start"),
+        description=_("Read the kiosk config as `x2desk --kiosk` does and say what it offers."),
     )
     for sub in (set_pin, check):
         sub.add_argument(
             "--config",
-            metavar="FILE",
+            metavar=_("FILE"),
             default=argparse.SUPPRESS,  # keeps `x2desk --config FILE kiosk check` working
-            help="the kiosk config (default: ~/.config/x2desk/kiosk.toml, or "
-            "$X2DESK_HOME/kiosk.toml when that is set)",
+            help=_(
+                "the kiosk config (default: ~/.config/x2desk/kiosk.toml, or "
+                "$X2DESK_HOME/kiosk.toml when that is set)"
+            ),
         )
 
 
@@ -93,7 +98,7 @@ def _new_pin(args: argparse.Namespace) -> Secret:
         except OSError as exc:
             raise InputError(
                 _("Cannot read the PIN from descriptor {fd}: {reason}.").format(
-                    fd=args.pin_fd, reason=exc.strerror or "unreadable"
+                    fd=args.pin_fd, reason=exc.strerror or _("unreadable")
                 )
             ) from None
     return _ask_twice()

@@ -41,9 +41,11 @@ class DemoSession:
         sandbox_url: str | None = None,
         camera: VirtualCamera | None = None,
         autopilot: bool = False,
+        limits: dict[str, Any] | None = None,
     ) -> None:
         self._given_url = sandbox_url
         self.autopilot = autopilot
+        self.limits = dict(limits or {})  # the sandbox's, over the autopilot's (when started)
         self.server: Any = None
         self.url: str = ""
         self.camera = camera or VirtualCamera()
@@ -60,7 +62,7 @@ class DemoSession:
         else:
             from x2desk.sandbox.server import SandboxServer
 
-            limits = AUTOPILOT_LIMITS if self.autopilot else {}
+            limits = {**(AUTOPILOT_LIMITS if self.autopilot else {}), **self.limits}
             self.server = SandboxServer("127.0.0.1", 0, **limits).start()
             self.url = self.server.url.rstrip("/")
         self.make_profiles()

@@ -105,6 +105,11 @@ class VirtualCamera:
     def close(self) -> None:
         self._open = False
 
+    @property
+    def is_open(self) -> bool:
+        """Whether a capture holds it now (the kiosk's autopilot checks it was released)."""
+        return self._open
+
     # ---- drawing -------------------------------------------------------------------------------
 
     def render(self, t: float) -> np.ndarray:

@@ -144,6 +144,10 @@ def run_gui(args: argparse.Namespace) -> int:
     SIGINT, which close it as the window's own close would)."""
     from x2desk.ui.common.stop_signals import StopSignals
 
+    if getattr(args, "kiosk", False):
+        from x2desk.ui.kiosk.app import run_kiosk
+
+        return run_kiosk(args)
     settings = make_settings()
     if QApplication.instance() is None:  # a fresh start: some settings wait for the first paint
         widgets.defer_until_painted()
@@ -170,10 +174,7 @@ def _run_window(args: argparse.Namespace, app: QApplication, settings: QSettings
         session.attach(window)
     if os.environ.get(EXIT_AFTER_SHOW_ENV):
         window.first_shown.connect(_exit_after_show)
-    if ctx.kiosk:
-        window.showFullScreen()
-    else:
-        window.show_fitted()
+    window.show_fitted()
     autopilot = None
     if getattr(args, "autopilot", False):
         from x2desk.ui.autopilot import Autopilot

@@ -32,6 +32,7 @@ class AppContext:
     demo: bool = False
     kiosk: bool = False
     camera: str | None = None  # --camera INDEX_OR_FILE; None: the first camera found
+    camera_name: str | None = None  # the kiosk's camera: a part of its name (any case)
     # the saved preferences (API bases) are read when a wizard first opens (a fast start)
     settings_pending: bool = False
     # how often the accounts and Green-API pages poll, and the accounts' backoff (None: the

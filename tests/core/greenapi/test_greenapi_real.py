@@ -28,7 +28,8 @@ from x2desk.core.greenapi.client import (
     parse_state,
     read_qr_png,
 )
-from x2desk.core.greenapi.pairing import FLOW_CODE, TEXT_STARTING, GreenApiPairing
+from x2desk.core.greenapi.pairing import FLOW_CODE, GreenApiPairing
+from x2desk.core.greenapi.pairing_texts import TEXT_STARTING
 from x2desk.core.secret import Secret
 from x2desk.core.session.machine import State
 from x2desk.core.session.poller import ManualScheduler

@@ -338,20 +338,7 @@ class GreenApiClient:
                 ).format(id_instance=self.id_instance)
             )
         if status == 429:
-            seconds = retry_after(response)
-            capped = RateLimited(seconds).retry_after  # what x2desk will wait, said
-            raise RateLimited(
-                seconds,
-                _(
-                    "Green-API limits how often an instance may be asked; x2desk waits {seconds} s "
-                    "and asks again."
-                ).format(seconds=math.ceil(capped))
-                if capped
-                else _(
-                    "Green-API limits how often an instance may be asked; x2desk waits and asks "
-                    "again."
-                ),
-            )
+            raise _rate_limited(retry_after(response))
         if status == 400:
             detail = _detail(data)
             said = f": {scrub(detail)[:160]}" if detail else ""
@@ -381,6 +368,23 @@ class GreenApiClient:
         raise BadAnswer(
             _("Green-API answered with an unexpected status ({status}).").format(status=status)
         )
+
+
+def _rate_limited(seconds: float | None) -> RateLimited:
+    """A 429, with the wait x2desk will keep (the capped Retry-After) said."""
+    capped = RateLimited(seconds).retry_after
+    if not capped:
+        return RateLimited(
+            seconds,
+            _("Green-API limits how often an instance may be asked; x2desk waits and asks again."),
+        )
+    return RateLimited(
+        seconds,
+        _(
+            "Green-API limits how often an instance may be asked; x2desk waits {seconds} s and "
+            "asks again."
+        ).format(seconds=math.ceil(capped)),
+    )
 
 
 def paired_phone(client: Any) -> str:

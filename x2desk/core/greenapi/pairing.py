@@ -46,6 +46,19 @@ from x2desk.core.errors import (
 )
 from x2desk.core.greenapi.client import QR_ERRORS, GreenApiClient, paired_phone
 from x2desk.core.greenapi.endpoints import PAIRING_LIFETIME_S, QR_LIFETIME_S, QR_REFRESH_S
+from x2desk.core.greenapi.pairing_texts import (
+    TEXT_CODE_CONFIRMING,
+    TEXT_CODE_SENT,
+    TEXT_CONFIRMING,
+    TEXT_KEPT,
+    TEXT_LOGGED_OUT,
+    TEXT_PAIRED,
+    TEXT_PASSWORD,
+    TEXT_PASSWORD_AGAIN,
+    TEXT_QR,
+    TEXT_SLEEP,
+    TEXT_STARTING,
+)
 from x2desk.core.saving import Outcome, record_connection
 from x2desk.core.secret import Secret
 from x2desk.core.session.machine import LoginSession, Observer, Snapshot, State, Step
@@ -69,31 +82,6 @@ ACTION_KEEP = "keep"
 ACTION_LOG_OUT_AND_PAIR = "log_out_and_pair"
 ACTION_SAVE_AGAIN = "save_again"  # paired, but its token could not be saved
 
-TEXT_QR = N_(
-    "Scan this QR with Telegram on the phone that holds the account: Settings > Devices > "
-    "Link Desktop Device. A new QR comes every 5 s."
-)
-TEXT_CODE_SENT = N_(
-    "Telegram sent a login code to the Telegram app on the phone (in the chat 'Telegram'). "
-    "Type it here: it stays valid 5 minutes, and asking again within them sends no new code."
-)
-TEXT_CODE_CONFIRMING = N_(
-    "The code was accepted; x2desk waits for Green-API to confirm the login (this takes a few "
-    "seconds)…"
-)
-TEXT_PASSWORD = N_(
-    "The account has a cloud (two-step verification) password: type it to finish the pairing."
-)
-TEXT_PASSWORD_AGAIN = N_("Green-API is still waiting for the password: type it again.")
-TEXT_STARTING = N_("The instance is starting; x2desk keeps checking (this takes a few seconds)…")
-TEXT_LOGGED_OUT = N_("The instance was logged out and is restarting; it is ready in a moment…")
-TEXT_SLEEP = N_(
-    "The instance is in sleep mode: the phone with the account is off or offline. Switch it on "
-    "and connect it to the internet; x2desk keeps checking."
-)
-TEXT_CONFIRMING = N_("Green-API confirms the instance is authorised; saving it…")
-TEXT_KEPT = N_("The instance was already authorised; kept it as it is and saved it.")
-TEXT_PAIRED = N_("Paired: the instance is authorised and saved.")
 _ENDS = {
     "blocked": InstanceBlocked,
     "yellowCard": InstanceYellowCard,

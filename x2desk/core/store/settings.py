@@ -23,7 +23,7 @@ from x2desk.core.secret import Secret
 from x2desk.core.store.atomic import atomic_write
 from x2desk.core.store.folder import store_folder
 from x2desk.core.store.lock import store_lock
-from x2desk.i18n import _
+from x2desk.i18n import N_, _
 
 SETTINGS_FILE = "settings.json"
 
@@ -80,11 +80,7 @@ class Settings:
                     CREDENTIAL_STORE_KINDS=", ".join(CREDENTIAL_STORE_KINDS),
                 )
             )
-        confirm = data.pop("confirm_rotation", True)
-        if not isinstance(confirm, bool):
-            raise StoreError(
-                _("{source}: confirm_rotation must be true or false.").format(source=source)
-            )
+        confirm = _take(data, source, "confirm_rotation", True, _is_bool, TRUE_OR_FALSE)
         bases = data.pop("api_bases", {}) or {}
         if not isinstance(bases, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in bases.items()
@@ -97,28 +93,10 @@ class Settings:
                 require_secure(url)
             except InputError as exc:
                 raise StoreError(f"{source}: api_bases.{name}: {exc.message}") from None
-        creds = data.pop("credentials_file", None)
-        if creds is not None and not isinstance(creds, str):
-            raise StoreError(_("{source}: credentials_file must be a path.").format(source=source))
-        region = data.pop("phone_region", None)
-        if region is not None and not (
-            isinstance(region, str) and len(region) == 2 and region.isascii() and region.isalpha()
-        ):
-            raise StoreError(
-                _("{source}: phone_region must be a two-letter country code or null.").format(
-                    source=source
-                )
-            )
-        camera = data.pop("camera_name", None)
-        if camera is not None and not isinstance(camera, str):
-            raise StoreError(
-                _("{source}: camera_name must be a camera's name.").format(source=source)
-            )
-        mirror = data.pop("camera_mirror", False)
-        if not isinstance(mirror, bool):
-            raise StoreError(
-                _("{source}: camera_mirror must be true or false.").format(source=source)
-            )
+        creds = _take(data, source, "credentials_file", None, _is_text, A_PATH)
+        region = _take(data, source, "phone_region", None, _is_region, A_REGION)
+        camera = _take(data, source, "camera_name", None, _is_text, A_CAMERA)
+        mirror = _take(data, source, "camera_mirror", False, _is_bool, TRUE_OR_FALSE)
         return cls(
             credential_store=cast(CredentialStoreKind, store),
             confirm_rotation=confirm,
@@ -129,6 +107,42 @@ class Settings:
             camera_mirror=mirror,
             extra=data,
         )
+
+
+TRUE_OR_FALSE = N_("{source}: {key} must be true or false.")
+A_PATH = N_("{source}: {key} must be a path.")
+A_REGION = N_("{source}: {key} must be a two-letter country code or null.")
+A_CAMERA = N_("{source}: {key} must be a camera's name.")
+
+
+def _is_bool(value: object) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_text(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _is_region(value: object) -> bool:
+    return value is None or (
+        isinstance(value, str) and len(value) == 2 and value.isascii() and value.isalpha()
+    )
+
+
+def _take(
+    data: dict[str, Any],
+    source: str,
+    key: str,
+    default: Any,
+    ok: Callable[[object], bool],
+    wrong: str,
+) -> Any:
+    """``data[key]`` (taken out of it), or ``default``; StoreError saying ``wrong`` when ``ok``
+    refuses it."""
+    value = data.pop(key, default)
+    if not ok(value):
+        raise StoreError(_(wrong).format(source=source, key=key))
+    return value
 
 
 def settings_path() -> Path:

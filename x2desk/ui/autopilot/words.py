@@ -82,6 +82,7 @@ _ALLOWED_TEXT = """
     wayland meta uuid readme toml localhost debian ubuntu systemd pyzbar libzbar opencv
     libsecret macos windows linux botfather mybots webhook getme getupdates sendmessage utf
     png jpeg jpg bmp webp tif tiff gif avi mp4 mjpg opencv zxing zbar sqlite qt pyside6 python
+    txt stdin null true false
 """
 ALLOWED = frozenset(_ALLOWED_TEXT.split())
 # Where a word is not a word: addresses, @usernames, paths, identifiers with digits or _.

@@ -7,7 +7,8 @@ may hold a URL or a value the user typed) to the terminal. :func:`install` repla
 
 - writes the traceback, scrubbed of secrets, to the log at DEBUG only (``x2desk -v`` shows it);
 - logs one ERROR line naming the exception's type, never its message;
-- shows a plain message box on the GUI thread (one at a time: a burst of errors shows one box).
+- shows a plain message box on the GUI thread (one at a time: a burst of errors shows one box),
+  or, in the kiosk, calls its handler instead (back to the start screen).
 
 The window keeps running. :func:`uninstall` puts the previous hooks back (tests).
 """
@@ -18,6 +19,7 @@ import logging
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication
@@ -99,15 +101,25 @@ def _show(payload: object) -> None:
     box.open()  # window-modal, never a nested event loop
 
 
-def install() -> None:
-    """Replace the hooks. Call on the GUI thread once the QApplication exists. Idempotent."""
+def install(on_error: Callable[[type[BaseException]], None] | None = None) -> None:
+    """Replace the hooks. Call on the GUI thread once the QApplication exists. Idempotent.
+    ``on_error(exc_type)``: called on the GUI thread instead of showing the box (the kiosk goes
+    back to its start screen: no dialog is left up on an unattended screen)."""
     global _previous, _mailbox
     if _previous is not None:
         return
     _previous = (sys.excepthook, threading.excepthook)
-    _mailbox = Mailbox(_show)
+    _mailbox = Mailbox(_show if on_error is None else _calling(on_error))
     sys.excepthook = _sys_hook
     threading.excepthook = _thread_hook
+
+
+def _calling(on_error: Callable[[type[BaseException]], None]) -> Callable[[object], None]:
+    def handle(payload: object) -> None:
+        if isinstance(payload, type) and issubclass(payload, BaseException):
+            on_error(payload)
+
+    return handle
 
 
 def uninstall() -> None:

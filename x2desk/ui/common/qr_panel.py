@@ -26,6 +26,7 @@ class QrPanel(QWidget):
     def __init__(self, prefix: str, accessible_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.shown_version: int | None = None  # the QR version on screen (None: no QR)
+        self.size_px = QR_PX
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         frame, inner = card(f"{prefix}Card")
@@ -50,7 +51,19 @@ class QrPanel(QWidget):
         self.countdown.setText("")
         self.shown_version = None
 
+    def set_size(self, px: int) -> None:
+        """Show QRs ``px`` wide (the kiosk's touch screen: bigger); the card follows."""
+        self.size_px = px
+        self.image.setFixedSize(px + 24, px + 24)
+
     def draw(self, image: QImage, version: int | None) -> None:
+        if image.width() != self.size_px:  # whole modules: no smoothing, a crisp code
+            image = image.scaled(
+                self.size_px,
+                self.size_px,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.FastTransformation,
+            )
         self.image.setPixmap(QPixmap.fromImage(image))
         self.shown_version = version
 

@@ -254,6 +254,17 @@ def apply(app: QApplication, dark: bool | None = None, *, guess: bool | None = N
     return _current
 
 
+def use_colors(app: QApplication, c: Colors, sheet: str) -> None:
+    """Colours and a style sheet of the caller's own (the kiosk: its brand's accent, touch-sized
+    type and controls); the system's colour scheme is not followed from now on."""
+    global _current, _follow_system
+    apply(app, dark=False)  # Fusion, once; stops following the system
+    _follow_system = False
+    _current = c
+    app.setPalette(_palette(c))
+    app.setStyleSheet(sheet)
+
+
 _follow_system = True
 _watching = False
 

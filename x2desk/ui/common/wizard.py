@@ -53,6 +53,7 @@ class WizardPage(QWidget):
     next_text = ""  # empty: the frame's default ("Next")
     show_cancel = True
     hide_back_when_disabled = False  # True: no greyed-out Back (a page that ends the flow)
+    hide_next_when_disabled = False  # True: no greyed-out Next (the kiosk's QR pages)
 
     def enter(self) -> None:
         """The page became visible."""
@@ -284,6 +285,10 @@ class WizardFrame(QWidget):
                 widest = max(widest, metrics.horizontalAdvance(word))
         return widest
 
+    def show_step_list(self, shown: bool) -> None:
+        """Show or hide the heading and step list on the left (the kiosk has its own bar)."""
+        self._side.setVisible(shown)
+
     def set_steps(self, steps: list[str]) -> None:
         """The numbered step list (the chooser shows the steps of the choice selected)."""
         if list(self._step_labels) == steps:
@@ -423,6 +428,7 @@ class WizardFrame(QWidget):
         self.subtitle_label.setVisible(bool(page.subtitle))
         next_had_focus = self.window().focusWidget() is self.next_button
         self.next_button.setEnabled(page.can_next())
+        self.next_button.setVisible(page.can_next() or not page.hide_next_when_disabled)
         if next_had_focus and not self.next_button.isEnabled():
             self._focus_page(page)  # not where Qt would put it: Cancel, or the demo's phone
         self.back_button.setEnabled(page.can_back())

@@ -38,7 +38,7 @@ class GreenApiCodePage(SecretEntryPage):
     def show_snapshot(self, snap: Snapshot) -> None:
         super().show_snapshot(snap)
         if snap.error is None and not snap.busy and snap.text:
-            from x2desk.core.greenapi.pairing import TEXT_CODE_SENT
+            from x2desk.core.greenapi.pairing_texts import TEXT_CODE_SENT
 
             if snap.text != _(TEXT_CODE_SENT):  # a refusal's reason, explained
                 self.banner.show_message(snap.text, "warning")

@@ -63,7 +63,7 @@ class GreenApiPasswordPage(StatusPage):
         self.set_busy(bool(snap.busy), _("Sending the password to Green-API…"))
         if snap.busy:
             return
-        from x2desk.core.greenapi.pairing import TEXT_PASSWORD, TEXT_PASSWORD_AGAIN
+        from x2desk.core.greenapi.pairing_texts import TEXT_PASSWORD, TEXT_PASSWORD_AGAIN
         from x2desk.core.session.states import STATE_TEXT, State
 
         if snap.error is not None:

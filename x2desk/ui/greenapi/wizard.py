@@ -170,11 +170,14 @@ class GreenApiWizard(RepairSteps):
 
     def _begin(self) -> None:
         """Next on the method page: check the values, then pair (by QR, or by a code)."""
+        id_instance, token, api_url = self.instance.values()  # InputError: nothing sent
+        self._pair(id_instance, token, api_url, self.method.phone_number())
+
+    def _pair(self, id_instance: str, token: Secret, api_url: str, phone: str | None) -> None:
+        """Pair the instance (by a code sent to ``phone``, else by QR)."""
         from x2desk.core.greenapi.client import GreenApiClient
         from x2desk.core.greenapi.pairing import GreenApiPairing
 
-        id_instance, token, api_url = self.instance.values()  # InputError: nothing sent
-        phone = self.method.phone_number()
         self.stop_session()
         client = GreenApiClient(api_url, id_instance, token)
         self.api_url = client.api_url

@@ -129,7 +129,8 @@ class CameraPanel(QWidget):
         self.retry_button = button(_("&Retry"), "cameraRetry")
         self.retry_button.clicked.connect(self.start)
         self.retry_button.hide()
-        top.addWidget(label(_("Camera:"), wrap=False))
+        self.picker_label = label(_("Camera:"), wrap=False)
+        top.addWidget(self.picker_label)
         top.addWidget(self.combo)
         top.addWidget(self.mirror_box)
         top.addStretch(1)
@@ -174,9 +175,20 @@ class CameraPanel(QWidget):
             self._listing, self._listed, lambda _exc: self._listed(([], None))
         )
 
+    def set_fixed(self, mirror: bool = True) -> None:
+        """The kiosk: no picker and no mirror box (the camera is the config's, by
+        ``ctx.camera_name``), the preview mirrored as a person facing the camera expects."""
+        for widget in (self.picker_label, self.combo, self.mirror_box):
+            widget.hide()
+        self.mirror_box.setChecked(mirror)
+
     def _listed(self, found: tuple[list[CameraInfo], str | None]) -> None:
         self._job = None
         cameras, remembered = found
+        wanted = getattr(self.ctx, "camera_name", None)  # the kiosk's: a part of the name
+        if wanted:
+            part = wanted.casefold()
+            remembered = next((c.name for c in cameras if part in c.name.casefold()), remembered)
         self._remembered = remembered or self._remembered  # the settings' choice, else this run's
         self._set_cameras([(c.name, c) for c in cameras])
 

@@ -164,6 +164,12 @@ class CaptureBridge(QObject):
         self.stop()
         return pipeline.join(timeout) if pipeline is not None else True
 
+    def close(self) -> None:
+        """The page is going away for good: stop, and drop whatever is still on its way here
+        (the capture still releases its camera on its own thread)."""
+        self.stop()
+        self._inbox.close()
+
     def pause(self) -> None:
         if self._pipeline is not None:
             self._pipeline.pause()

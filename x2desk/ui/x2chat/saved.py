@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from x2desk.core.x2chat.flow_state import FlowState, Step
+from x2desk.core.x2chat.flow_state import BotSummary, FlowState, Step
 from x2desk.i18n import _
 from x2desk.ui.common.label_field import LabelField
 from x2desk.ui.common.messages import message_for
@@ -114,22 +114,9 @@ class SavedPage(WizardPage):
         else:
             self.error.clear_message()
             self.hide_discard()
+        if state.bot is not None and not failed:
+            self._show_bot(state.bot, state.store_description)
         bot = state.bot
-        if bot is not None and not failed:
-            name = "@" + bot.bot_username if bot.bot_username else _("the bot")
-            if bot.incomplete:
-                self.headline.setText(_("✓  The token of {name} is saved").format(name=name))
-                self.headline.setProperty("tone", "warning")
-            else:
-                self.headline.setText(_("✓  {name} is ready").format(name=name))
-                self.headline.setProperty("tone", "success")
-            repolish(self.headline)
-            self.username.setText(name)
-            self.chat_id.setText(
-                str(bot.chat_id) if bot.chat_id is not None else _("unknown (not in the answer)")
-            )
-            self.token.setText(bot.token_masked)
-            self.where.setText(state.store_description or _("this computer's password store"))
         self.label_field.load(state.record_id if not failed else None)
         warning = incomplete_text(bot) if not failed else ""
         if warning:
@@ -141,13 +128,36 @@ class SavedPage(WizardPage):
             self.notes.show_message("\n".join(notes), "warning")
         else:
             self.notes.clear_message()
-        if state.webhook is not None and state.webhook.is_set and not failed:
+        self._show_webhook(state if not failed else None)
+        self.show_cancel = step is not Step.SAVED  # saved: only Done (nothing left to cancel)
+        self.changed.emit()
+
+    def _show_bot(self, bot: BotSummary, store_description: str | None) -> None:
+        """The saved bot's card: its name, chat, masked token and where the token is kept."""
+        name = "@" + bot.bot_username if bot.bot_username else _("the bot")
+        if bot.incomplete:
+            self.headline.setText(_("✓  The token of {name} is saved").format(name=name))
+            self.headline.setProperty("tone", "warning")
+        else:
+            self.headline.setText(_("✓  {name} is ready").format(name=name))
+            self.headline.setProperty("tone", "success")
+        repolish(self.headline)
+        self.username.setText(name)
+        self.chat_id.setText(
+            str(bot.chat_id) if bot.chat_id is not None else _("unknown (not in the answer)")
+        )
+        self.token.setText(bot.token_masked)
+        self.where.setText(store_description or _("this computer's password store"))
+
+    def _show_webhook(self, state: FlowState | None) -> None:
+        """Whether the bot has a webhook (None: nothing saved, nothing to say)."""
+        if state is not None and state.webhook is not None and state.webhook.is_set:
             self.webhook_note.show_message(
                 _("Remember: this bot sends its messages on to another web address."),
                 "warning",
                 _("Details: a webhook is set, so getUpdates does not work for this bot."),
             )
-        elif state.webhook_error is not None and not failed:  # unknown is said, never silent
+        elif state is not None and state.webhook_error is not None:  # unknown: said, not silent
             self.webhook_note.show_message(
                 _(
                     "x2desk could not check whether this bot has a webhook. If it has one, "
@@ -157,8 +167,6 @@ class SavedPage(WizardPage):
             )
         else:
             self.webhook_note.clear_message()
-        self.show_cancel = step is not Step.SAVED  # saved: only Done (nothing left to cancel)
-        self.changed.emit()
 
     def show_discard_question(self) -> None:
         self.discard_note.show_message(

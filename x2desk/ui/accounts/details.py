@@ -3,13 +3,14 @@ the group's key), and the login driver made from what those pages hold."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from x2desk.core.kinds import FLOWS, Entry
 
 if TYPE_CHECKING:
     from x2desk.core.accounts.client import ConnectionsClient
     from x2desk.core.accounts.drivers import ProviderDriver
+    from x2desk.ui.accounts.wizard import AccountsWizard
 
 # The page that asks for what each kind of entry needs.
 DETAILS_PAGE = {
@@ -34,7 +35,7 @@ def is_qr_flow(flow: str | None) -> bool:
     return flow in FLOWS and FLOWS[flow].entry is Entry.QR
 
 
-def driver_from_pages(wiz: Any, kind: str, client: ConnectionsClient) -> ProviderDriver:
+def driver_from_pages(wiz: AccountsWizard, kind: str, client: ConnectionsClient) -> ProviderDriver:
     """The driver of ``kind`` with what the accounts wizard's pages hold (InputError: nothing
     was sent)."""
     from x2desk.core.accounts.drivers import make_driver

@@ -1,5 +1,6 @@
-"""SIGTERM and SIGINT end ``x2desk --demo`` like closing its window: the temporary data folder
-(``x2desk-demo-*``) is removed and the exit code says which signal it was. A real process."""
+"""SIGTERM and SIGINT end ``x2desk --demo`` like closing its window, and the kiosk too (whose
+window refuses every close): the temporary data folder (``x2desk-demo-*``) is removed and the
+exit code says which signal it was. A real process."""
 
 from __future__ import annotations
 
@@ -19,14 +20,17 @@ def demo_folders(tmp: Path) -> list[Path]:
     return sorted(tmp.glob("x2desk-demo-*"))
 
 
+@pytest.mark.parametrize("mode", [["--demo"], ["--kiosk", "--demo"]], ids=["window", "kiosk"])
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_a_signal_removes_the_demos_data_folder(tmp_path: Path, signum: int) -> None:
+def test_a_signal_removes_the_demos_data_folder(
+    tmp_path: Path, signum: int, mode: list[str]
+) -> None:
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TMPDIR=str(tmp))
     env.pop("X2DESK_HOME", None)  # the demo makes its own folder only when none is given
     proc = subprocess.Popen(
-        [sys.executable, "-m", "x2desk", "--demo"],
+        [sys.executable, "-m", "x2desk", *mode],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

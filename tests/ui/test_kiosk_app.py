@@ -76,6 +76,9 @@ def test_the_window_is_frameless_on_top_and_fullscreen_sized(rig: Rig) -> None:
     flags = window.windowFlags()
     assert flags & Qt.WindowType.FramelessWindowHint
     assert flags & Qt.WindowType.WindowStaysOnTopHint
+    window.show_on_screen()
+    screen = window.screen()
+    assert screen is not None and window.geometry() == screen.geometry()
 
 
 def test_the_demo_config_has_every_flow_and_the_stations_secrets(qtbot: Any) -> None:

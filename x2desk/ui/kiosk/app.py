@@ -88,7 +88,9 @@ def _run(args: argparse.Namespace, config: KioskConfig | None) -> int:
 
     hide_secrets_completely()  # a pairing station shows no character of any secret
     app = ensure_app()
-    stop = StopSignals(lambda _signum: QCoreApplication.quit())
+    # exit(), not quit(): Qt 6's quit() first asks every window to close, and the kiosk's
+    # window refuses, so a SIGTERM (systemd stopping the unit) would be ignored.
+    stop = StopSignals(lambda signum: QCoreApplication.exit(128 + signum))
     session = None
     try:
         if config is None:
@@ -140,7 +142,7 @@ def _run_window(
 
         attach_demo_phone(session, window)
     event("kiosk", "open")
-    window.showFullScreen()
+    window.show_on_screen()
     autopilot = None
     if args.autopilot:
         from x2desk.ui.autopilot.kiosk import KioskAutopilot

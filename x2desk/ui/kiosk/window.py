@@ -361,11 +361,18 @@ class KioskWindow(QWidget):
         self._drop_flow()
         _application().removeEventFilter(self.guard)
 
+    def show_on_screen(self) -> None:
+        """Fullscreen, and sized to its screen first: a bare X server (as stations often run,
+        with no window manager) ignores the fullscreen request and would leave it small."""
+        screen = self.screen() or _application().primaryScreen()
+        self.setGeometry(screen.geometry())
+        self.showFullScreen()
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
         minimised = event.type() == QEvent.Type.WindowStateChange and self.isMinimized()
         if minimised and not self._leaving:
-            QTimer.singleShot(0, self.showFullScreen)  # a kiosk is never minimised
+            QTimer.singleShot(0, self.show_on_screen)  # a kiosk is never minimised
 
 
 def _application() -> QApplication:

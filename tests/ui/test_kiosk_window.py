@@ -283,3 +283,17 @@ def test_a_late_success_from_a_flow_gone_is_ignored(rig: Rig) -> None:
     gone.success()
     rig.qtbot.wait(20)
     assert window.screen_name == "flow"
+
+
+def test_many_flows_on_a_small_screen_scroll_and_no_card_is_cut(rig: Rig) -> None:
+    from x2desk.core.kinds import FLOWS
+
+    window = rig.window(flows=tuple(FLOWS))
+    window.resize(640, 420)  # a 1024x600 screen with the demo's phone beside the kiosk
+    window.show()
+    rig.qtbot.waitExposed(window)
+    start = window.start_screen
+    rig.qtbot.wait(50)  # the layout settles
+    for card in start.cards.values():
+        assert card.height() >= card.heightForWidth(card.width()), card.text()
+    assert start.cards_scroll.verticalScrollBar().maximum() > 0  # the rest is a drag away

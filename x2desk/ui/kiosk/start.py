@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QScrollArea,
+    QScroller,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -104,12 +106,16 @@ class StartScreen(QWidget):
         self.setObjectName("kioskStart")
         lay = QVBoxLayout(self)
         margin = int(40 * scale)
-        lay.setContentsMargins(margin, int(14 * scale), margin, int(14 * scale))
-        lay.setSpacing(int(14 * scale))
+        lay.setContentsMargins(0, 0, 0, 0)
+        box = QWidget()  # the welcome and the cards, centred; scrolled when they do not fit
+        box.setObjectName("kioskCards")
+        inner = QVBoxLayout(box)
+        inner.setContentsMargins(margin, int(14 * scale), margin, int(14 * scale))
+        inner.setSpacing(int(14 * scale))
         self.welcome = label("", "kioskWelcome")
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        lay.addStretch(1)
-        lay.addWidget(self.welcome)
+        inner.addStretch(1)
+        inner.addWidget(self.welcome)
         grid = QGridLayout()
         grid.setSpacing(int(14 * scale))
         self.cards: dict[str, FlowCard] = {}
@@ -124,8 +130,20 @@ class StartScreen(QWidget):
             grid.addWidget(card, index // per_row, index % per_row)
         for column in range(per_row):
             grid.setColumnStretch(column, 1)
-        lay.addLayout(grid, 4)
-        lay.addStretch(1)
+        inner.addLayout(grid, 4)
+        inner.addStretch(1)
+        # Many flows on a small screen: the cards keep the height their words need and the
+        # list scrolls (a finger drags it) instead of squeezing the cards until words are cut.
+        self.cards_scroll = QScrollArea()
+        self.cards_scroll.setObjectName("kioskCardsScroll")
+        self.cards_scroll.setWidget(box)
+        self.cards_scroll.setWidgetResizable(True)
+        self.cards_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.cards_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        QScroller.grabGesture(
+            self.cards_scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture
+        )
+        lay.addWidget(self.cards_scroll)
 
     def retranslate(self, welcome: str) -> None:
         self.welcome.setText(welcome)

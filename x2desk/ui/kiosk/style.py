@@ -23,6 +23,7 @@ _SIZE_RE = re.compile(r"(\d+(?:\.\d+)?)(pt|px)")
 KIOSK_RULES = """
 QWidget#kioskWindow {{ background: {c.window}; }}
 QFrame#kioskTopBar {{ background: {c.base}; border-bottom: 1px solid {c.border}; }}
+QScrollArea#kioskCardsScroll, QWidget#kioskCards {{ background: transparent; }}
 QLabel#kioskTitle {{ font-size: {title}pt; font-weight: 600; color: {c.text}; }}
 QLabel#kioskWelcome {{ font-size: {big}pt; color: {c.muted}; }}
 QLabel#kioskHeadline {{ font-size: {huge}pt; font-weight: 700; color: {c.text}; }}

@@ -22,7 +22,6 @@ from x2desk.core.status import Status
 from x2desk.i18n import _
 from x2desk.ui.autopilot.greenapi import read_page_qr
 from x2desk.ui.autopilot.moves import (
-    SCANNED,
     choose_item,
     click_home_row,
     finish,
@@ -119,9 +118,7 @@ def select_batch_row(pilot: Pilot, line: int) -> None:
 
 def pair_shown_instance(pilot: Pilot, line: int) -> None:
     """The phone reads the batch's QR off the screen and scans it; the row says paired."""
-    read_page_qr(pilot)
-    pilot.click("phoneScanDesktop")
-    pilot.wait_text("phoneAccountResult", lambda t: says(t, SCANNED), "the phone scanned")
+    scan_desktop(pilot, read_page_qr)  # the phone's camera reads it off the screen
     pilot.wait_until(lambda: batch_row(pilot, line) == "done", f"line {line + 1} paired", PAIR_S)
 
 

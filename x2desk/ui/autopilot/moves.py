@@ -165,10 +165,15 @@ def set_phone_2fa(pilot: Pilot, on: bool) -> None:
         pilot.type_text("phoneTwoFaPassword", PASSWORD_2FA)
 
 
-def scan_desktop(pilot: Pilot) -> None:
-    """The phone scans the desktop's QR (its button); a QR that rotated meanwhile: again."""
+def scan_desktop(pilot: Pilot, qr_shown: Callable[[Pilot], object] | None = None) -> None:
+    """The phone scans the desktop's QR (its button) once ``qr_shown`` says one is on the page
+    (default: a fresh one on an account's page); a QR that rotated meanwhile (the phone says it
+    refused it): again."""
     for _attempt in range(3):
-        wait_for_qr(pilot, fresh=True)
+        if qr_shown is None:
+            wait_for_qr(pilot, fresh=True)
+        else:
+            qr_shown(pilot)
         pilot.click("phoneScanDesktop")
         said = pilot.wait_text("phoneAccountResult", _scan_done, "what the phone did")
         if says(said, SCANNED):

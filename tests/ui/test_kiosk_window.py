@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from kiosk_helpers import PIN, Rig, config_for
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QCloseEvent
@@ -297,3 +298,16 @@ def test_many_flows_on_a_small_screen_scroll_and_no_card_is_cut(rig: Rig) -> Non
     for card in start.cards.values():
         assert card.height() >= card.heightForWidth(card.width()), card.text()
     assert start.cards_scroll.verticalScrollBar().maximum() > 0  # the rest is a drag away
+
+
+def test_each_reset_gives_the_freed_memory_back(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
+    from x2desk.ui.kiosk import window as window_module
+
+    trimmed: list[bool] = []
+    monkeypatch.setattr(window_module, "TRIM_AFTER_MS", 0)
+    monkeypatch.setattr(window_module, "trim_heap", lambda: trimmed.append(True) or True)
+    window = rig.window()
+    rig.qtbot.waitUntil(lambda: len(trimmed) == 1)  # the first start
+    window.start_flow("telegram_code")
+    window.go_to_start("idle")
+    rig.qtbot.waitUntil(lambda: len(trimmed) == 2)

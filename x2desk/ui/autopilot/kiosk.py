@@ -31,6 +31,7 @@ from x2desk.core.kiosk.watch import Timings
 from x2desk.ui.autopilot import kiosk_cycles as cycles
 from x2desk.ui.autopilot.pilot import Pilot, Screenshots, StepFailed, describe
 from x2desk.ui.kiosk.checks import held_input, rss_bytes
+from x2desk.ui.kiosk.window import TRIM_AFTER_MS
 
 if TYPE_CHECKING:
     from x2desk.ui.kiosk.window import KioskWindow
@@ -60,6 +61,7 @@ class CycleRecord:
     ok: bool = True
     seconds: float = 0.0
     reset: str = ""
+    rss_mib: float = 0.0  # resident memory once this person's reset is done
     problems: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -68,6 +70,7 @@ class CycleRecord:
             "kind": self.kind,
             "language": self.language,
             "ok": self.ok,
+            "rss_mib": self.rss_mib,
             "seconds": self.seconds,
             "reset": self.reset,
             "problems": self.problems,
@@ -124,6 +127,7 @@ class KioskAutopilot(QObject):
             for number in range(1, self.cycles + 1):
                 self.records.append(self._cycle(pilot, number, shots))
                 if number in (min(RSS_AT, self.cycles), self.cycles):
+                    pilot.idle(TRIM_AFTER_MS + 500)  # as the station rests between people
                     gc.collect()
                     self.rss[str(number)] = rss_bytes()
             if shots.enabled:
@@ -155,6 +159,7 @@ class KioskAutopilot(QObject):
             self._recover(pilot)
         record.ok = not record.problems
         record.seconds = round(time.monotonic() - started, 2)
+        record.rss_mib = round(rss_bytes() / 2**20, 1)
         _say(
             f"kiosk autopilot: {number}/{self.cycles} {kind} ({lang}) "
             f"{'ok' if record.ok else 'FAILED: ' + '; '.join(record.problems)} "

@@ -26,6 +26,7 @@ class Language(QObject):
         super().__init__(app)
         self.app = app
         self._qt: QTranslator | None = None
+        self._loaded: dict[str, QTranslator | None] = {}  # each language's, loaded once
         self._install_qt(i18n.current_language())
         self._stop = i18n.on_change(self._switched)
         self.destroyed.connect(lambda *_args: self._stop())
@@ -45,10 +46,13 @@ class Language(QObject):
             self._qt = None
         if code == "en":
             return
-        translator = QTranslator(self.app)
-        if translator.load(f"qtbase_{code}", str(qt_translations_dir())):
-            self.app.installTranslator(translator)
-            self._qt = translator
+        if code not in self._loaded:  # a kiosk switches for every visitor: load it once
+            translator = QTranslator(self)
+            found = translator.load(f"qtbase_{code}", str(qt_translations_dir()))
+            self._loaded[code] = translator if found else None
+        self._qt = self._loaded[code]
+        if self._qt is not None:
+            self.app.installTranslator(self._qt)
 
 
 def language(app: QApplication | None = None) -> Language:

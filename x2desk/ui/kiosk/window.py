@@ -37,6 +37,7 @@ from x2desk.core.kiosk.pin import PinAttempts
 from x2desk.core.kiosk.probe import probe_targets
 from x2desk.core.kiosk.watch import Deadline, IdleWatch, ProbeSchedule, Timings
 from x2desk.core.logfile import event
+from x2desk.core.memory import trim_heap
 from x2desk.ui.common.language import language
 from x2desk.ui.common.qr_panel import QR_PX, QrPanel
 from x2desk.ui.kiosk.flows import dispose, make_flow
@@ -54,6 +55,7 @@ log = logging.getLogger("x2desk.kiosk")
 
 TICK_MS = 250
 START, FLOW, DONE, OFFLINE, NOT_READY = "start", "flow", "done", "offline", "not_ready"
+TRIM_AFTER_MS = 3000  # after a reset, once the flow's workers have ended
 FlowFactory = Callable[[str, "AppContext", "KioskConfig"], QWidget]
 
 
@@ -202,6 +204,9 @@ class KioskWindow(QWidget):
             language().set(self.home_language)  # the next person starts in the station's own
             self.retranslate()
         event("kiosk", f"start:{reason}")
+        # the person's camera frames and decoder buffers are freed once their threads end:
+        # give the pages back then, or a station's memory grows with every visitor
+        QTimer.singleShot(TRIM_AFTER_MS, trim_heap)
         self.idle.touch()
         if not self.network.online:
             self._show_offline()

@@ -1,0 +1,22 @@
+"""Giving freed heap pages back (the kiosk does it after each person)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from x2desk.core import memory
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
+def test_glibc_is_asked_to_trim_its_heap() -> None:
+    assert memory._malloc_trim() is not None
+    chunks = [bytearray(64 * 1024) for _ in range(2000)]  # small blocks: on the heap, not mmap
+    del chunks
+    assert memory.trim_heap() is True  # pages were free to give back
+
+
+def test_without_malloc_trim_it_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memory, "_malloc_trim", lambda: None)
+    assert memory.trim_heap() is False

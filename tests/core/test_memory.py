@@ -20,3 +20,14 @@ def test_glibc_is_asked_to_trim_its_heap() -> None:
 def test_without_malloc_trim_it_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(memory, "_malloc_trim", lambda: None)
     assert memory.trim_heap() is False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_glibc_takes_the_arena_limit() -> None:
+    assert memory.few_arenas() is True
+
+
+def test_without_glibc_nothing_is_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memory, "_glibc", lambda: None)
+    monkeypatch.setattr(memory, "_malloc_trim", lambda: None)
+    assert memory.few_arenas() is False and memory.trim_heap() is False

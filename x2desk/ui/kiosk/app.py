@@ -82,11 +82,13 @@ def _demo(args: argparse.Namespace) -> tuple[Any, KioskConfig, AppContext]:
 
 
 def _run(args: argparse.Namespace, config: KioskConfig | None) -> int:
+    from x2desk.core.memory import few_arenas
     from x2desk.core.secret import hide_secrets_completely
     from x2desk.ui.app import ensure_app
     from x2desk.ui.common.stop_signals import StopSignals
 
     hide_secrets_completely()  # a pairing station shows no character of any secret
+    few_arenas()  # weeks of visitors: memory freed by one thread is used again by the next
     app = ensure_app()
     # exit(), not quit(): Qt 6's quit() first asks every window to close, and the kiosk's
     # window refuses, so a SIGTERM (systemd stopping the unit) would be ignored.

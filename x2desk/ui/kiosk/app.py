@@ -14,6 +14,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QPixmapCache
 
 from x2desk.core.logfile import event
 
@@ -81,6 +82,9 @@ def _demo(args: argparse.Namespace) -> tuple[Any, KioskConfig, AppContext]:
     return session, config, ctx
 
 
+PIXMAP_CACHE_KB = 2048
+
+
 def _run(args: argparse.Namespace, config: KioskConfig | None) -> int:
     from x2desk.core.memory import few_arenas
     from x2desk.core.secret import hide_secrets_completely
@@ -90,6 +94,9 @@ def _run(args: argparse.Namespace, config: KioskConfig | None) -> int:
     hide_secrets_completely()  # a pairing station shows no character of any secret
     few_arenas()  # weeks of visitors: memory freed by one thread is used again by the next
     app = ensure_app()
+    # Qt's pixmap cache (10 MB by default) filled with each visitor's QR and style pixmaps at
+    # the kiosk's big sizes and stayed full: a station needs little of it
+    QPixmapCache.setCacheLimit(PIXMAP_CACHE_KB)
     # exit(), not quit(): Qt 6's quit() first asks every window to close, and the kiosk's
     # window refuses, so a SIGTERM (systemd stopping the unit) would be ignored.
     stop = StopSignals(lambda signum: QCoreApplication.exit(128 + signum))

@@ -101,3 +101,28 @@ def test_a_green_api_instance_s_label_is_its_id_and_phone(
     record, history = saved("greenapi")
     assert record.display_label == "Warehouse Telegram" and history[-1] == "rename"
     wiz.shutdown()
+
+
+def test_a_label_read_after_its_page_was_thrown_away_is_dropped(qtbot: Any) -> None:
+    """The kiosk throws each person's wizard away; a label read still on its way must not touch
+    the deleted field (seen in a 200-person kiosk run: a RuntimeError into the crash guard)."""
+    import shiboken6
+
+    from x2desk.ui.common.label_field import LabelField
+    from x2desk.ui.common.workers import wait_all
+
+    with RecordStore.open() as records:
+        record = records.upsert("x2chat_bot", "77", username="shop_bot", chat_id=92)
+    errors: list[BaseException] = []
+    field = LabelField("labelProbe")
+    field.load(record.id)
+    shiboken6.delete(field)  # before the worker's answer comes back
+    assert wait_all()
+    import sys
+
+    hook, sys.excepthook = sys.excepthook, lambda *exc: errors.append(exc[1])
+    try:
+        qtbot.wait(50)  # the answer is delivered on the GUI thread
+    finally:
+        sys.excepthook = hook
+    assert errors == []

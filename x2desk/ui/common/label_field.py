@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
@@ -84,6 +85,8 @@ class LabelField(QWidget):
                 return records.get(record_id).display_label
 
         def show(text: str) -> None:
+            if not shiboken6.isValid(self.edit):
+                return  # the page was thrown away meanwhile (the kiosk's next person)
             if self.record_id == record_id:
                 self.saved = text
                 self.edit.setText(text)

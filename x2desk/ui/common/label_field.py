@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 
-import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
@@ -85,14 +84,14 @@ class LabelField(QWidget):
                 return records.get(record_id).display_label
 
         def show(text: str) -> None:
-            if not shiboken6.isValid(self.edit):
-                return  # the page was thrown away meanwhile (the kiosk's next person)
             if self.record_id == record_id:
                 self.saved = text
                 self.edit.setText(text)
                 self.show()
 
-        run_in_worker(read, show, lambda exc: log.debug("no label: %s", exc), "read label")
+        run_in_worker(
+            read, show, lambda exc: log.debug("no label: %s", exc), "read label", owner=self.edit
+        )
 
     def clear(self) -> None:
         self.record_id, self.saved = None, ""

@@ -79,9 +79,14 @@ def run_in_worker(
     on_done: Callable[[Any], None] | None = None,
     on_failed: Callable[[BaseException], None] | None = None,
     name: str = "job",
+    owner: QObject | None = None,
 ) -> Job:
-    """Run ``fn()`` on the thread pool; callbacks run on the GUI thread."""
+    """Run ``fn()`` on the thread pool; callbacks run on the GUI thread. ``owner``: the widget
+    the callbacks touch; once it is destroyed the result is discarded (a page thrown away, as
+    the kiosk does for every person, never hears from its late workers)."""
     job = Job(name)
+    if owner is not None:
+        owner.destroyed.connect(job.discard)
     if on_done is not None:
         job.done.connect(on_done)
     if on_failed is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from types import SimpleNamespace
 
 import pytest
 
@@ -25,11 +26,26 @@ def test_without_malloc_trim_it_does_nothing(monkeypatch: pytest.MonkeyPatch) ->
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
-def test_glibc_takes_the_arena_limit() -> None:
-    assert memory.few_arenas() is True
+def test_glibc_takes_the_arena_limit_and_the_fixed_mapping_size() -> None:
+    assert memory.steady_heap() is True
+
+
+def test_both_settings_are_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[tuple[int, int]] = []
+
+    def mallopt(param: int, value: int) -> int:
+        asked.append((param, value))
+        return 1
+
+    monkeypatch.setattr(memory, "_glibc", lambda: SimpleNamespace(mallopt=mallopt))
+    assert memory.steady_heap() is True
+    assert asked == [
+        (memory.M_ARENA_MAX, memory.ARENAS),
+        (memory.M_MMAP_THRESHOLD, memory.OWN_MAPPING_FROM),
+    ]
 
 
 def test_without_glibc_nothing_is_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(memory, "_glibc", lambda: None)
     monkeypatch.setattr(memory, "_malloc_trim", lambda: None)
-    assert memory.few_arenas() is False and memory.trim_heap() is False
+    assert memory.steady_heap() is False and memory.trim_heap() is False

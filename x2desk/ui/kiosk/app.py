@@ -86,13 +86,13 @@ PIXMAP_CACHE_KB = 2048
 
 
 def _run(args: argparse.Namespace, config: KioskConfig | None) -> int:
-    from x2desk.core.memory import few_arenas
+    from x2desk.core.memory import steady_heap
     from x2desk.core.secret import hide_secrets_completely
     from x2desk.ui.app import ensure_app
     from x2desk.ui.common.stop_signals import StopSignals
 
     hide_secrets_completely()  # a pairing station shows no character of any secret
-    few_arenas()  # weeks of visitors: memory freed by one thread is used again by the next
+    steady_heap()  # weeks of visitors: what one person's frames used goes back, not into holes
     app = ensure_app()
     # Qt's pixmap cache (10 MB by default) filled with each visitor's QR and style pixmaps at
     # the kiosk's big sizes and stayed full: a station needs little of it

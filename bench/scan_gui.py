@@ -147,6 +147,7 @@ def run(
     decoded = stats.frames_decoded if stats is not None else 0
     return {
         "max_stall_ms": round(probe.max_stall_ms, 1),
+        "long_stalls": probe.long_stalls,
         "decoded_fps": round(decoded / elapsed_s, 1) if elapsed_s else 0.0,
         "first_accept_ms": _first_accept_ms(source.qr_shown_at, accepts),
         "painted_fps": round(painted / elapsed_s, 1) if elapsed_s else 0.0,

@@ -2,7 +2,9 @@
 
 Runs the real Get-the-token page (capture and decoding on their threads, the preview painted on
 the GUI thread) with the stall probe, through ``bench/scan_gui.py``'s own runner, so the bench is
-tested too. The bound is generous (two loaded shared cores); the bench holds the 30 ms target.
+tested too. It counts long stalls (a blocking decode makes one per frame, dozens in the run)
+rather than timing the worst one, which a loaded machine preempting the whole test can stretch
+past any bound; the bench holds the 30 ms target on a quiet machine.
 """
 
 from __future__ import annotations
@@ -51,8 +53,8 @@ def test_camera_page_on_a_video_file_keeps_the_gui_thread_free(
     assert result["painted_fps"] > 5  # and its frames reached the screen
     assert result["accepts"] >= 1 and result["first_accept_ms"] is not None
     assert result["first_accept_ms"] < 2000
-    # generous: a blocking decode or conversion on the GUI thread costs 100s of ms per frame
-    assert result["max_stall_ms"] < 150, result
+    # a blocking decode or conversion on the GUI thread costs 100s of ms on every frame
+    assert result["long_stalls"] <= 2, result
 
 
 def test_stall_probe_sees_a_blocked_gui_thread(qtbot: Any) -> None:
@@ -66,7 +68,7 @@ def test_stall_probe_sees_a_blocked_gui_thread(qtbot: Any) -> None:
     qtbot.waitUntil(lambda: probe.max_gap_ms >= 100, timeout=2000)
     probe.stop()
     assert probe.ticks > 2
-    assert probe.max_stall_ms >= 100
+    assert probe.max_stall_ms >= 100 and probe.long_stalls >= 1
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread niceness is Linux")

@@ -6,6 +6,7 @@ screen painted, so a window full of QRs stands in for the X2Chat desktop app."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -25,8 +26,18 @@ TOKEN = "fc6e2368-b677-430d-9f2f-295ce705c9d0"
 LINK = f"x2chat://bot/integrate?token={TOKEN}"
 
 
+_SHOWN: list[QWidget] = []  # qtbot holds its widgets weakly: these stay until the test ends
+
+
+@pytest.fixture(autouse=True)
+def _windows_live_through_the_test() -> Iterator[None]:
+    yield
+    _SHOWN.clear()
+
+
 def show_qrs(qtbot: Any, qr_media: Any, *texts: str) -> QWidget:
-    """A window filling the screen with a QR per text, side by side."""
+    """A window filling the screen with a QR per text, side by side, kept until the test ends
+    (unreferenced, it was deleted whenever Python's collector ran, and the screen went black)."""
     screen = QGuiApplication.primaryScreen()
     desk = QWidget()
     desk.setStyleSheet("background: white")
@@ -36,6 +47,7 @@ def show_qrs(qtbot: Any, qr_media: Any, *texts: str) -> QWidget:
         label.setPixmap(QPixmap.fromImage(to_qimage(qr_media.frame(text))))
         label.setGeometry(20 + 400 * number, 100, 320, 240)
     qtbot.addWidget(desk)
+    _SHOWN.append(desk)
     desk.show()
     qtbot.waitExposed(desk)
 

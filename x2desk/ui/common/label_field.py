@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QGridLayout, QLineEdit, QWidget
 
 from x2desk.core.errors import InputError
 from x2desk.core.store.records import MAX_LABEL, check_label
@@ -50,8 +50,11 @@ class LabelField(QWidget):
     def __init__(self, object_name: str) -> None:
         super().__init__()
         self.setObjectName(f"{object_name}Row")
-        lay = QFormLayout(self)
+        # a grid, not a QFormLayout: in a narrow window the form's rows wrap, and it laid the
+        # two-line hint out one line high although its own height-for-width asked for two
+        lay = QGridLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.setColumnStretch(1, 1)
         self.edit = QLineEdit()
         name(self.edit, object_name, _("Label in x2desk's list"))
         self.edit.setMaxLength(MAX_LABEL)
@@ -60,8 +63,11 @@ class LabelField(QWidget):
             f"{object_name}Hint",
             role="muted",
         )
-        lay.addRow(_("&Label in the list"), self.edit)
-        lay.addRow("", self.hint)
+        caption = label(_("&Label in the list"), wrap=False)
+        caption.setBuddy(self.edit)
+        lay.addWidget(caption, 0, 0)
+        lay.addWidget(self.edit, 0, 1)
+        lay.addWidget(self.hint, 1, 1)
         self.record_id: int | None = None
         self.saved = ""  # the label the record has
         self.edit.textChanged.connect(self._check)

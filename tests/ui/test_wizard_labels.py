@@ -4,8 +4,10 @@ there renames the record (its history says so) when the wizard finishes."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
+import shiboken6
 from helpers import (
     AccountsDriver,
     GreenApiDriver,
@@ -23,6 +25,8 @@ from x2desk.core.session.machine import State
 from x2desk.core.session.poller import ManualScheduler
 from x2desk.core.store.records import RecordStore
 from x2desk.sandbox.phone import SandboxPhone
+from x2desk.ui.common.label_field import LabelField, records_changed
+from x2desk.ui.common.workers import wait_all
 from x2desk.ui.context import AppContext
 
 
@@ -103,26 +107,44 @@ def test_a_green_api_instance_s_label_is_its_id_and_phone(
     wiz.shutdown()
 
 
-def test_a_label_read_after_its_page_was_thrown_away_is_dropped(qtbot: Any) -> None:
-    """The kiosk throws each person's wizard away; a label read still on its way must not touch
-    the deleted field (seen in a 200-person kiosk run: a RuntimeError into the crash guard)."""
-    import shiboken6
-
-    from x2desk.ui.common.label_field import LabelField
-    from x2desk.ui.common.workers import wait_all
-
-    with RecordStore.open() as records:
-        record = records.upsert("x2chat_bot", "77", username="shop_bot", chat_id=92)
+def late_answers(qtbot: Any) -> list[BaseException]:
+    """Wait for the workers, let their answers reach the GUI thread; what they raised there."""
     errors: list[BaseException] = []
-    field = LabelField("labelProbe")
-    field.load(record.id)
-    shiboken6.delete(field)  # before the worker's answer comes back
     assert wait_all()
-    import sys
-
     hook, sys.excepthook = sys.excepthook, lambda *exc: errors.append(exc[1])
     try:
         qtbot.wait(50)  # the answer is delivered on the GUI thread
     finally:
         sys.excepthook = hook
-    assert errors == []
+    return errors
+
+
+def test_a_label_read_after_its_page_was_thrown_away_is_dropped(qtbot: Any) -> None:
+    """The kiosk throws each person's wizard away; a label read still on its way must not touch
+    the deleted field (seen in a 200-person kiosk run: a RuntimeError into the crash guard)."""
+    with RecordStore.open() as records:
+        record = records.upsert("x2chat_bot", "77", username="shop_bot", chat_id=92)
+    field = LabelField("labelProbe")
+    field.load(record.id)
+    shiboken6.delete(field)  # before the worker's answer comes back
+    assert late_answers(qtbot) == []
+
+
+def test_a_rename_answered_after_its_page_was_thrown_away_still_tells_the_home(
+    qtbot: Any,
+) -> None:
+    """Done commits the label and may close the wizard before the rename answers: the field is
+    gone, but the home list must still hear that a record changed."""
+    with RecordStore.open() as records:
+        record = records.upsert("x2chat_bot", "78", username="desk_bot", chat_id=93)
+    field = LabelField("labelProbe")
+    field.record_id, field.saved = record.id, record.display_label
+    field.edit.setText("Front desk")
+    told: list[bool] = []
+    records_changed().changed.connect(lambda: told.append(True))
+    field.commit()
+    shiboken6.delete(field)
+    assert late_answers(qtbot) == []
+    assert told == [True]
+    with RecordStore.open() as records:
+        assert records.get(record.id).display_label == "Front desk"

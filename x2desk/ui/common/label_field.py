@@ -133,12 +133,11 @@ class LabelField(QWidget):
             with RecordStore.open() as records:
                 return records.rename(record_id, new).display_label
 
-        def done(text: str) -> None:
-            self.renamed.emit(text)
-            records_changed().changed.emit()
-
         def failed(exc: BaseException) -> None:
             self.saved = ""
             set_hint(self.hint, error_text(exc), False)
 
-        run_in_worker(rename, done, failed, "rename")
+        # Done may throw the page away before the rename answers: the field hears only while
+        # it exists, the home list always
+        job = run_in_worker(rename, self.renamed.emit, failed, "rename", owner=self.edit)
+        job.done.connect(lambda _text: records_changed().changed.emit())

@@ -82,15 +82,21 @@ def run_in_worker(
     owner: QObject | None = None,
 ) -> Job:
     """Run ``fn()`` on the thread pool; callbacks run on the GUI thread. ``owner``: the widget
-    the callbacks touch; once it is destroyed the result is discarded (a page thrown away, as
-    the kiosk does for every person, never hears from its late workers)."""
+    ``on_done`` and ``on_failed`` touch; once it is destroyed they are not called (a page thrown
+    away, as the kiosk does for every person, never hears from its late workers), while what
+    else is connected to the job's signals still hears (a record written must still be said)."""
     job = Job(name)
+    alive = [True]
     if owner is not None:
-        owner.destroyed.connect(job.discard)
+        owner.destroyed.connect(lambda *_args: alive.clear())
+
+    def to_owner(callback: Callable[[Any], None]) -> Callable[[Any], None]:
+        return lambda value: callback(value) if alive else None
+
     if on_done is not None:
-        job.done.connect(on_done)
+        job.done.connect(to_owner(on_done))
     if on_failed is not None:
-        job.failed.connect(on_failed)
+        job.failed.connect(to_owner(on_failed))
     _live.add(job)
     mailbox = Mailbox(lambda outcome: job._deliver(*outcome), once=True)  # type: ignore[misc]
     QThreadPool.globalInstance().start(_Runnable(fn, mailbox))

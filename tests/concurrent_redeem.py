@@ -129,7 +129,6 @@ with open_records() as records:
 """
 
 
-def _digest(token: Any) -> str:
-    """The sha256 the check prints for ``token`` (a Secret or a str)."""
-    text = token.reveal() if hasattr(token, "reveal") else str(token)
-    return hashlib.sha256(text.encode()).hexdigest()
+def _digest(token: str) -> str:
+    """The sha256 the check prints for the sandbox's ``token``."""
+    return hashlib.sha256(token.encode()).hexdigest()

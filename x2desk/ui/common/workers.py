@@ -86,21 +86,21 @@ def run_in_worker(
     away, as the kiosk does for every person, never hears from its late workers), while what
     else is connected to the job's signals still hears (a record written must still be said)."""
     job = Job(name)
-    alive = [True]
-    if owner is not None:
-        owner.destroyed.connect(lambda *_args: alive.clear())
-
-    def to_owner(callback: Callable[[Any], None]) -> Callable[[Any], None]:
-        return lambda value: callback(value) if alive else None
-
-    if on_done is not None:
-        job.done.connect(to_owner(on_done))
-    if on_failed is not None:
-        job.failed.connect(to_owner(on_failed))
+    for signal, callback in ((job.done, on_done), (job.failed, on_failed)):
+        if callback is not None:
+            # connected as given: a bound method of a QObject is disconnected by Qt when that
+            # object goes; a closure is not, so one with an owner is muted when the owner goes
+            signal.connect(callback if owner is None else _while_alive(owner, callback))
     _live.add(job)
     mailbox = Mailbox(lambda outcome: job._deliver(*outcome), once=True)  # type: ignore[misc]
     QThreadPool.globalInstance().start(_Runnable(fn, mailbox))
     return job
+
+
+def _while_alive(owner: QObject, callback: Callable[[Any], None]) -> Callable[[Any], None]:
+    alive = [True]
+    owner.destroyed.connect(lambda *_args: alive.clear())
+    return lambda value: callback(value) if alive else None
 
 
 def wait_all(timeout_ms: int = 5000) -> bool:

@@ -23,12 +23,16 @@ def test_demo_session_points_everything_at_its_sandbox(qtbot: Any) -> None:
         win = MainWindow(ctx)
         qtbot.addWidget(win)
         session.attach(win)
-        qtbot.waitUntil(lambda: session.camera.payload is not None, timeout=10000)
+        assert session.panel is not None
+        panel = session.panel
+        # the camera has the QR once the worker made it; the panel is ready for another once it
+        # has shown it (make_qr while one is being made is a no-op, like the disabled button)
+        qtbot.waitUntil(lambda: panel.info is not None and panel._job is None, timeout=10000)
         assert session.camera.payload == session.last_issue["deep_link"]
+        assert panel.new_button.isEnabled()
         assert win.findChild(type(session.panel), "phonePanel") is session.panel
         first = session.camera.payload
-        assert session.panel is not None
-        session.panel.make_qr()
+        panel.make_qr()
         qtbot.waitUntil(lambda: session.camera.payload != first, timeout=10000)
         win.close()
     finally:

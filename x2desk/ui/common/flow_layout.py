@@ -4,9 +4,10 @@ in another: a narrow window gets two rows of buttons, never a window wider than 
 
 from __future__ import annotations
 
-import shiboken6
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
+
+from x2desk.ui.common.lifetime import alive
 
 
 class FlowLayout(QLayout):
@@ -22,7 +23,7 @@ class FlowLayout(QLayout):
     def _live(self) -> list[QLayoutItem]:
         """The items Qt has not deleted behind our back (a widget deleted while its window is
         hidden can take its item with it; asking a dead item raised in every relayout)."""
-        self._items = [item for item in self._items if shiboken6.isValid(item)]
+        self._items = [item for item in self._items if alive(item)]
         return self._items
 
     def count(self) -> int:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from x2desk.i18n import N_, _
+from x2desk.ui.common.lifetime import alive
 from x2desk.ui.common.theme import repolish
 
 if TYPE_CHECKING:
@@ -49,16 +50,10 @@ def run_deferred() -> None:
         action()
 
 
-def _alive(widget: QWidget) -> bool:
-    from shiboken6 import Shiboken
-
-    return bool(Shiboken.isValid(widget))
-
-
 def _pointing_cursor(widget: QWidget) -> None:
     from PySide6.QtCore import Qt
 
-    if _alive(widget):
+    if alive(widget):
         widget.setCursor(Qt.CursorShape.PointingHandCursor)
 
 
@@ -152,13 +147,13 @@ class Banner(QLabel):
     def _size_policy(self) -> None:
         from PySide6.QtWidgets import QSizePolicy
 
-        if _alive(self):
+        if alive(self):
             self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
     def _plain_text(self) -> None:
         from PySide6.QtCore import Qt
 
-        if _alive(self):
+        if alive(self):
             self.setTextFormat(Qt.TextFormat.PlainText)
 
     def show_message(self, text: str, tone: str = "info", details: str = "") -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from x2desk.ui.common.gui_thread import Mailbox
+from x2desk.ui.common.lifetime import alive
 
 log = logging.getLogger(__name__)
 
@@ -98,9 +99,7 @@ def run_in_worker(
 
 
 def _while_alive(owner: QObject, callback: Callable[[Any], None]) -> Callable[[Any], None]:
-    alive = [True]
-    owner.destroyed.connect(lambda *_args: alive.clear())
-    return lambda value: callback(value) if alive else None
+    return lambda value: callback(value) if alive(owner) else None
 
 
 def wait_all(timeout_ms: int = 5000) -> bool:

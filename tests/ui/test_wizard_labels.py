@@ -141,10 +141,18 @@ def test_a_rename_answered_after_its_page_was_thrown_away_still_tells_the_home(
     field.record_id, field.saved = record.id, record.display_label
     field.edit.setText("Front desk")
     told: list[bool] = []
-    records_changed().changed.connect(lambda: told.append(True))
-    field.commit()
-    shiboken6.delete(field)
-    assert late_answers(qtbot) == []
+
+    def tell() -> None:
+        told.append(True)
+
+    changed = records_changed().changed
+    changed.connect(tell)
+    try:
+        field.commit()
+        shiboken6.delete(field)
+        assert late_answers(qtbot) == []
+    finally:
+        changed.disconnect(tell)  # the signal is the app's: later tests must not reach this list
     assert told == [True]
     with RecordStore.open() as records:
         assert records.get(record.id).display_label == "Front desk"
